@@ -1,0 +1,59 @@
+// The Actions-runner adapter: inputs from INPUT_*, outputs/summary/annotations through @actions/core.
+import * as core from '@actions/core';
+import { join } from 'node:path';
+import type { Gate } from '../core/gate.js';
+import { COMMON_INPUTS } from '../core/gate.js';
+import type { RawInputs } from '../core/types.js';
+import { executeGate, exitCodeFor } from '../core/runner.js';
+import { annotations, summaryMarkdown, textReport } from '../core/format.js';
+import { countFindings } from '../core/record.js';
+
+export function readActionInputs(gate: Gate<unknown>): RawInputs {
+  const raw: RawInputs = {};
+  for (const spec of [...COMMON_INPUTS, ...gate.inputs]) {
+    if (spec.cliOnly) continue;
+    const v = core.getInput(spec.name);
+    raw[spec.name] = v === '' ? spec.default : v;
+    if (spec.secret && v) core.setSecret(v);
+  }
+  return raw;
+}
+
+export async function runAction(gate: Gate<unknown>): Promise<void> {
+  const env = process.env;
+  const cwd = env.GITHUB_WORKSPACE || process.cwd();
+  const raw = readActionInputs(gate);
+  const logger = {
+    info: (m: string) => core.info(m),
+    warn: (m: string) => core.warning(m),
+    debug: (m: string) => core.debug(m),
+  };
+  const defaultSarifPath = env.RUNNER_TEMP ? join(env.RUNNER_TEMP, 'chaingate', `${gate.id}.sarif`) : undefined;
+  const out = await executeGate(gate, raw, { cwd, env, logger, defaultSarifPath });
+  const { result, redactor } = out;
+  const say = (s: string) => process.stdout.write(`${redactor.redact(s)}\n`);
+
+  say(textReport(gate.id, result));
+  for (const line of annotations(gate.id, result.findings)) say(line);
+
+  const outputs: Record<string, string> = {
+    outcome: result.outcome,
+    findings: String(countFindings(result.findings).total),
+    reasons: result.reasons.join(','),
+    'record-file': out.recordPath ?? '',
+    'sarif-file': out.sarifPath ?? '',
+    ...(result.outputs ?? {}),
+  };
+  for (const [k, v] of Object.entries(outputs)) core.setOutput(k, redactor.redact(v));
+  if (env.GITHUB_STEP_SUMMARY) {
+    try {
+      await core.summary.addRaw(redactor.redact(summaryMarkdown(gate.id, gate.title, result))).write();
+    } catch (e) {
+      core.warning(`could not write the job summary: ${(e as Error).message}`);
+    }
+  }
+  if (result.outcome === 'fail' || result.outcome === 'error') {
+    say(`::error title=chaingate ${gate.id}::${gate.id} ${result.outcome}: ${result.reasons.join(', ')}`);
+  }
+  process.exitCode = exitCodeFor(result.outcome);
+}

@@ -1,0 +1,190 @@
+// `chaingate <gate> [options]` and `chaingate check`: the same gates from a terminal.
+import { COMMON_INPUTS } from './core/gate.js';
+import type { Gate } from './core/gate.js';
+import type { InputSpec, RawInputs } from './core/types.js';
+import { executeGate, exitCodeFor, type RunOutcome } from './core/runner.js';
+import { annotations, summaryMarkdown, textReport } from './core/format.js';
+import { SUITE_VERSION } from './core/version.js';
+import { GATES, COMMANDS, type CliIO } from './gates/index.js';
+
+export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof FORMATS)[number];
+
+class UsageError extends Error {}
+
+const EXIT_HELP = `Exit codes: 0 pass (or skip), 1 fail (findings over the policy), 2 error (could not prove compliance) or usage error.`;
+
+function mainHelp(): string {
+  const w = Math.max(...[...GATES, ...COMMANDS].map((g) => g.id.length), 5) + 2;
+  return [
+    `chaingate ${SUITE_VERSION} — supply-chain gates that fail closed`,
+    '',
+    'Usage: chaingate <command> [options]',
+    '',
+    'Gates:',
+    ...GATES.map((g) => `  ${g.id.padEnd(w)}${g.summary}${g.static ? ' (static)' : ''}`),
+    '',
+    'Commands:',
+    `  ${'check'.padEnd(w)}run every static gate (${GATES.filter((g) => g.static).map((g) => g.id).join(', ')}) on the repository`,
+    ...COMMANDS.map((c) => `  ${c.id.padEnd(w)}${c.summary}`),
+    '',
+    'Run `chaingate <command> --help` for its options.',
+    EXIT_HELP,
+  ].join('\n');
+}
+
+function optionLine(spec: InputSpec): string {
+  const flag = spec.positional ? `[${spec.name}…]` : `--${spec.name}${spec.flag ? '' : ' <value>'}`;
+  const def = spec.default !== undefined && spec.default !== '' ? ` (default: ${spec.default})` : '';
+  const req = spec.required ? ' (required)' : '';
+  return `  ${flag.padEnd(30)}${spec.description.replace(/`/g, '')}${req}${def}`;
+}
+
+function gateHelp(gate: Gate<unknown>): string {
+  const specs = [...gate.inputs, ...COMMON_INPUTS].filter((s) => !s.actionOnly);
+  const pos = specs.find((s) => s.positional);
+  return [
+    `chaingate ${gate.id} — ${gate.description}`,
+    '',
+    `Usage: chaingate ${gate.id} [options]${pos ? ` [${pos.name}…]` : ''}`,
+    '',
+    'Options:',
+    ...specs.map(optionLine),
+    `  ${'--format <text|json|sarif|github>'.padEnd(30)}output format (default: text)`,
+    `  ${'-h, --help'.padEnd(30)}this help`,
+    '',
+    gate.rules.length ? `Rules: ${gate.rules.map((r) => r.id).join(', ')}` : '',
+    `Reason codes: ${gate.reasons.join(', ')}`,
+    EXIT_HELP,
+  ].join('\n');
+}
+
+export function parseArgs(argv: string[], specs: InputSpec[]): { raw: RawInputs; format: Format; help: boolean } {
+  const raw: RawInputs = {};
+  let format: Format = 'text';
+  let help = false;
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const pos = specs.find((s) => s.positional);
+  const positional: string[] = [];
+  const append = (name: string, v: string) => {
+    raw[name] = raw[name] === undefined ? v : `${raw[name]}\n${v}`;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-h' || a === '--help') {
+      help = true;
+      continue;
+    }
+    if (a === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+      let value: string | undefined = eq > 0 ? a.slice(eq + 1) : undefined;
+      if (name === 'format') {
+        value ??= argv[++i];
+        if (!FORMATS.includes(value as Format)) throw new UsageError(`--format: "${value ?? ''}" is not one of ${FORMATS.join(', ')}`);
+        format = value as Format;
+        continue;
+      }
+      const spec = byName.get(name);
+      if (!spec || spec.actionOnly) throw new UsageError(`unknown option --${name}`);
+      if (spec.flag) {
+        append(name, value ?? 'true');
+        continue;
+      }
+      if (value === undefined) {
+        value = argv[++i];
+        if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      }
+      append(name, value);
+      continue;
+    }
+    if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+    positional.push(a);
+  }
+  if (positional.length) {
+    if (!pos) throw new UsageError(`unexpected argument "${positional[0]}"`);
+    raw[pos.name] = [...(raw[pos.name] ? [raw[pos.name] as string] : []), ...positional].join('\n');
+  }
+  for (const s of specs) if (raw[s.name] === undefined && s.default !== undefined) raw[s.name] = s.default;
+  return { raw, format, help };
+}
+
+function emit(gate: Gate<unknown>, out: RunOutcome, format: Format, io: CliIO): void {
+  const { result, redactor } = out;
+  const say = (s: string) => io.out(redactor.redact(s));
+  if (format === 'json') {
+    say(JSON.stringify({ gate: gate.id, ...result, record: out.record, recordFile: out.recordPath ?? null, sarifFile: out.sarifPath ?? null }, null, 2));
+  } else if (format === 'sarif') {
+    say(JSON.stringify(out.sarif ?? { version: '2.1.0', runs: [] }, null, 2));
+  } else if (format === 'github') {
+    for (const l of annotations(gate.id, result.findings)) say(l);
+    say(textReport(gate.id, result));
+  } else {
+    say(textReport(gate.id, result));
+  }
+  if (out.recordError) io.err(redactor.redact(out.recordError));
+}
+
+async function runOne(gate: Gate<unknown>, argv: string[], io: CliIO, formatOverride?: Format): Promise<number> {
+  const specs = [...gate.inputs, ...COMMON_INPUTS].filter((s) => !s.actionOnly);
+  let parsed;
+  try {
+    parsed = parseArgs(argv, specs);
+  } catch (e) {
+    io.err(`chaingate ${gate.id}: ${(e as Error).message}\nRun \`chaingate ${gate.id} --help\` for usage.`);
+    return 2;
+  }
+  if (parsed.help) {
+    io.out(gateHelp(gate));
+    return 0;
+  }
+  const logger = { info: (m: string) => io.err(m), warn: (m: string) => io.err(`warning: ${m}`), debug: () => undefined };
+  const out = await executeGate(gate, parsed.raw, { cwd: io.cwd, env: io.env, logger });
+  emit(gate, out, formatOverride ?? parsed.format, io);
+  if (io.env.GITHUB_STEP_SUMMARY && io.env.GITHUB_ACTIONS === 'true') {
+    // running as a plain `run:` step: still leave a summary
+    const { appendFileSync } = await import('node:fs');
+    try {
+      appendFileSync(io.env.GITHUB_STEP_SUMMARY, out.redactor.redact(summaryMarkdown(gate.id, gate.title, out.result)));
+    } catch {
+      /* summary is a courtesy */
+    }
+  }
+  return exitCodeFor(out.result.outcome);
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    io.out(mainHelp());
+    return cmd ? 0 : 2;
+  }
+  if (cmd === '--version' || cmd === '-V') {
+    io.out(SUITE_VERSION);
+    return 0;
+  }
+  if (cmd === 'check') {
+    if (rest.includes('-h') || rest.includes('--help')) {
+      io.out(`chaingate check — run every static gate on the repository (cwd)\n\nUsage: chaingate check [--format text|json|github] [--config FILE]\n\nGates: ${GATES.filter((g) => g.static).map((g) => g.id).join(', ')}\n${EXIT_HELP}\nThe worst outcome decides the exit code.`);
+      return 0;
+    }
+    let worst = 0;
+    for (const entry of GATES.filter((g) => g.static)) {
+      const gate = await entry.load();
+      // pass through only the options every gate knows
+      const code = await runOne(gate, rest, io);
+      worst = Math.max(worst, code);
+    }
+    return worst;
+  }
+  const entry = GATES.find((g) => g.id === cmd);
+  if (entry) return runOne(await entry.load(), rest, io);
+  const command = COMMANDS.find((c) => c.id === cmd);
+  if (command) return (await command.load())(rest, io);
+  io.err(`chaingate: unknown command "${cmd}"\n\n${mainHelp()}`);
+  return 2;
+}

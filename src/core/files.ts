@@ -1,0 +1,112 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { globToRegExp, toPosix, walk } from './glob.js';
+import { InputError } from './types.js';
+
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+export type ReadText = { ok: true; text: string } | { ok: false; reason: 'unreadable-file' | 'binary' | 'not-utf8' | 'too-large'; message: string };
+
+/** Read a text file for analysis; binary, non-UTF-8, oversized and unreadable files are reported, not guessed at. */
+export function readTextFile(abs: string): ReadText {
+  let buf: Buffer;
+  try {
+    const st = statSync(abs);
+    if (st.size > MAX_FILE_BYTES) return { ok: false, reason: 'too-large', message: `file is larger than ${MAX_FILE_BYTES} bytes` };
+    buf = readFileSync(abs);
+  } catch (e) {
+    return { ok: false, reason: 'unreadable-file', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  if (buf.includes(0)) return { ok: false, reason: 'binary', message: 'file is binary (contains NUL bytes), not YAML' };
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };
+  } catch {
+    return { ok: false, reason: 'not-utf8', message: 'file is not valid UTF-8' };
+  }
+}
+
+export interface FoundFile {
+  abs: string;
+  /** path shown in findings: relative to the workspace, forward slashes */
+  rel: string;
+  /** true when the user named this file, or it sits where workflows/actions live: parse errors count */
+  expected: boolean;
+}
+
+const YAML_EXT = /\.ya?ml$/i;
+const ACTION_FILE = /^action\.ya?ml$/i;
+
+export function isWorkflowPath(rel: string): boolean {
+  return /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(rel);
+}
+
+/**
+ * Files a workflow gate reads.
+ * - No paths: `.github/workflows/*.y(a)ml` (top level) and every `action.y(a)ml` under the workspace.
+ * - A file path: that file.
+ * - A directory: when it holds `.github/workflows`, the same as the default below it; otherwise every
+ *   `*.y(a)ml` below it (workflows and actions are told apart by content).
+ * `exclude` globs (workspace-relative) drop files; node_modules and .git are never read.
+ */
+export function discoverWorkflowFiles(cwd: string, paths: string[], exclude: string[] = []): FoundFile[] {
+  const ex = exclude.map(globToRegExp);
+  const excluded = (rel: string) => ex.some((re) => re.test(rel));
+  const out = new Map<string, FoundFile>();
+  const addRepo = (root: string) => {
+    for (const rel of walk(root, (r) => isWorkflowPath(r) && r.split('/').length === 3 || ACTION_FILE.test(basename(r)), (d) => excluded(toPosix(join(root, d), cwd)))) {
+      const abs = join(root, rel);
+      const shown = toPosix(abs, cwd);
+      if (!excluded(shown)) out.set(abs, { abs, rel: shown, expected: true });
+    }
+  };
+  if (paths.length === 0) {
+    addRepo(cwd);
+    return [...out.values()].sort((a, b) => (a.rel < b.rel ? -1 : 1));
+  }
+  for (const p of paths) {
+    const abs = isAbsolute(p) ? p : resolvePath(cwd, p);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      throw new InputError(`${p}: no such file or directory`);
+    }
+    if (st.isFile()) {
+      out.set(abs, { abs, rel: toPosix(abs, cwd), expected: true });
+    } else if (st.isDirectory()) {
+      let hasWorkflows = false;
+      try {
+        hasWorkflows = statSync(join(abs, '.github', 'workflows')).isDirectory();
+      } catch {
+        /* no */
+      }
+      if (hasWorkflows) addRepo(abs);
+      else {
+        for (const rel of walk(abs, (r) => YAML_EXT.test(r), (d) => excluded(toPosix(join(abs, d), cwd)))) {
+          const f = join(abs, rel);
+          const shown = toPosix(f, cwd);
+          if (excluded(shown)) continue;
+          out.set(f, { abs: f, rel: shown, expected: isWorkflowPath(shown) || ACTION_FILE.test(basename(f)) });
+        }
+      }
+    }
+  }
+  return [...out.values()].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/** Split a multi-value input (newlines or commas). */
+export function splitList(v: string | undefined): string[] {
+  if (!v) return [];
+  return v
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function parseBool(v: string | undefined, name: string, def = false): boolean {
+  if (v === undefined || v.trim() === '') return def;
+  const s = v.trim().toLowerCase();
+  if (['true', 'yes', '1', 'on'].includes(s)) return true;
+  if (['false', 'no', '0', 'off'].includes(s)) return false;
+  throw new InputError(`${name}: "${v}" is not a boolean (true or false)`);
+}

@@ -1,0 +1,99 @@
+import type { Finding, RuleInfo, Severity } from './types.js';
+import { SUITE_VERSION } from './version.js';
+
+export function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {
+  if (s === 'critical' || s === 'high') return 'error';
+  if (s === 'medium') return 'warning';
+  return 'note';
+}
+
+/** GitHub code scanning's `security-severity` (0.0–10.0) from our severity. */
+function securitySeverity(s: Severity): string {
+  return { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' }[s];
+}
+
+export interface SarifOptions {
+  gate: string;
+  rules: RuleInfo[];
+  findings: Finding[];
+  /** repository root: file paths in results are made relative to it (forward slashes) */
+  informationUri?: string;
+}
+
+/**
+ * SARIF 2.1.0, one run per gate. Results carry `partialFingerprints["chaingate/v1"]` (content-based, see
+ * Fingerprinter) so code scanning keeps alert identity when lines move. Suppressed findings carry
+ * `suppressions` (inSource for inline ignores, external for config entries).
+ */
+export function toSarif(opts: SarifOptions): object {
+  const ruleIds = new Set(opts.findings.map((f) => f.rule));
+  const rules = opts.rules.filter((r) => ruleIds.has(r.id) || true);
+  for (const id of ruleIds) {
+    if (!rules.some((r) => r.id === id)) {
+      rules.push({ id, name: id, description: id, defaultSeverity: 'high' });
+    }
+  }
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const results = opts.findings.slice(0, 25_000).map((f) => {
+    const result: Record<string, unknown> = {
+      ruleId: f.rule,
+      ruleIndex: index.get(f.rule),
+      level: sarifLevel(f.severity),
+      message: { text: f.message },
+      locations: [physical(f)],
+      partialFingerprints: { 'chaingate/v1': f.fingerprint },
+      properties: { severity: f.severity, ...(f.properties ?? {}) },
+    };
+    if (f.related?.length) {
+      result.relatedLocations = f.related.map((r, i) => ({ id: i + 1, ...physical(r), message: { text: r.message } }));
+    }
+    if (f.suppressed) {
+      result.suppressions = [
+        {
+          kind: f.suppressed.kind,
+          status: 'accepted',
+          justification: f.suppressed.justification,
+          ...(f.suppressed.expires ? { properties: { expiryUtc: f.suppressed.expires } } : {}),
+        },
+      ];
+    }
+    return result;
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: `chaingate ${opts.gate}`,
+            semanticVersion: SUITE_VERSION.replace(/^v/, ''),
+            informationUri: opts.informationUri ?? 'https://github.com/chaingate/chaingate',
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.name,
+              shortDescription: { text: r.description },
+              fullDescription: { text: r.help ?? r.description },
+              defaultConfiguration: { level: sarifLevel(r.defaultSeverity) },
+              properties: { 'security-severity': securitySeverity(r.defaultSeverity), tags: ['security', 'supply-chain'] },
+            })),
+          },
+        },
+        automationDetails: { id: `chaingate/${opts.gate}/` },
+        results,
+      },
+    ],
+  };
+}
+
+function physical(l: { file: string; line: number; column: number; endLine?: number; endColumn?: number }) {
+  const region: Record<string, number> = { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.column) };
+  if (l.endLine) region.endLine = l.endLine;
+  if (l.endColumn) region.endColumn = l.endColumn;
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: l.file.replace(/\\/g, '/'), uriBaseId: '%SRCROOT%' },
+      region,
+    },
+  };
+}

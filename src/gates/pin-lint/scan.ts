@@ -1,0 +1,338 @@
+// pin-lint's pure analysis: one file's text in, findings and the refs it saw out.
+import type { Finding, Severity } from '../../core/types.js';
+import { Fingerprinter } from '../../core/fingerprint.js';
+import {
+  parseYaml,
+  mapGet,
+  mapEntries,
+  seqItems,
+  scalarString,
+  scalarContentPos,
+  isScalar,
+  isMap,
+  posOf,
+  type ParsedYaml,
+  type YNode,
+  type Document,
+} from '../../core/yaml.js';
+import { levelFor, type Policy } from './policy.js';
+
+export type FileKind = 'workflow' | 'action' | 'other';
+
+export interface UsesRef {
+  file: string;
+  line: number;
+  column: number;
+  /** offsets of the ref part (after `@`) in the file text (BOM excluded) */
+  refStart: number;
+  refEnd: number;
+  /** offset of the end of the scalar (after a closing quote) */
+  valueEnd: number;
+  owner: string;
+  repo: string;
+  path: string;
+  ref: string;
+  comment?: string;
+  /** the comment's version token, when it has one */
+  commentVersion?: string;
+  pinned: boolean;
+  suppressed: boolean;
+}
+
+export interface ScanResult {
+  kind: FileKind;
+  findings: Finding[];
+  refs: UsesRef[];
+  /** number of uses/image references examined */
+  checked: number;
+}
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+const DIGEST_PIN = /@sha256:[0-9a-f]{64}$/;
+const EXPR = /\$\{\{/;
+const MATRIX_EXPR = /^\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}$/;
+const IGNORE = /#\s*chaingate:\s*ignore\[([^\]]*)\]/;
+
+export const PIN_RULES = {
+  'unpinned-action': { severity: 'high' as Severity },
+  'unpinned-image': { severity: 'high' as Severity },
+  'unpinnable-ref': { severity: 'medium' as Severity },
+  'version-comment': { severity: 'low' as Severity },
+  'version-mismatch': { severity: 'high' as Severity },
+  'version-unresolved': { severity: 'medium' as Severity },
+  'parse-error': { severity: 'high' as Severity },
+};
+
+/** Classify a file by content: a workflow has `jobs`, an action has `runs`. */
+export function kindOf(doc: Document.Parsed | undefined): FileKind {
+  if (!doc) return 'other';
+  const root = doc.contents;
+  if (!isMap(root)) return 'other';
+  if (mapGet(doc, root, 'jobs')) return 'workflow';
+  if (mapGet(doc, root, 'runs')) return 'action';
+  return 'other';
+}
+
+/** Pull a version out of a comment such as `v4.1.1`, `tag=v4`, `pin@v1.2.3`, `4.2.0`, `release/v2`. */
+export function versionInComment(comment: string): string | undefined {
+  const m = /(?:^|[\s=@/:#(])((?:v\s?)?\d+(?:\.\d+){0,3}(?:[-+][0-9A-Za-z.-]+)?)(?=$|[\s,;)#])/i.exec(comment);
+  if (!m) {
+    const p = /(?:^|\s)pin(v\d+(?:\.\d+){0,3})\b/i.exec(comment);
+    return p ? p[1] : undefined;
+  }
+  return m[1].replace(/\s+/g, '');
+}
+
+export interface ScanOptions {
+  policy: Policy;
+  gate?: string;
+  fingerprinter?: Fingerprinter;
+}
+
+export function scanText(file: string, source: string, opts: ScanOptions): ScanResult {
+  const fp = opts.fingerprinter ?? new Fingerprinter();
+  const gate = opts.gate ?? 'pin-lint';
+  const p = parseYaml(source);
+  const findings: Finding[] = [];
+  const refs: UsesRef[] = [];
+  let checked = 0;
+  if (p.errors.length) {
+    const e = p.errors[0];
+    findings.push({
+      rule: 'parse-error',
+      severity: 'high',
+      isError: true,
+      message: `invalid YAML: ${e.message}`,
+      file,
+      line: e.line,
+      column: e.column,
+      fingerprint: fp.make('parse-error', file, ''),
+    });
+    return { kind: 'other', findings, refs, checked };
+  }
+
+  const lineOf = (offset: number) => p.lineCounter.linePos(offset).line;
+  const lineStr = (line: number) => {
+    const s = p.lineCounter.lineStarts[line - 1] ?? 0;
+    const e = p.lineCounter.lineStarts[line] ?? p.text.length;
+    return p.text.slice(s, e);
+  };
+  const suppressedOn = (offset: number) => {
+    const m = IGNORE.exec(lineStr(lineOf(offset)));
+    return !!m && m[1].split(',').map((s) => s.trim()).some((g) => g === gate || g === '*' || g === 'all');
+  };
+  /** trailing comment after a scalar on its line */
+  const commentAfter = (end: number): string | undefined => {
+    const line = lineOf(end);
+    const lineEnd = p.lineCounter.lineStarts[line] ?? p.text.length;
+    const rest = p.text.slice(end, lineEnd).replace(/\r?\n$/, '');
+    const m = /^\s+#\s?(.*)$/.exec(rest) ?? /^\s*#\s?(.*)$/.exec(rest);
+    return m ? m[1].trim() : undefined;
+  };
+
+  const add = (rule: keyof typeof PIN_RULES, node: YNode, message: string, token: string, context: string, extra?: Partial<Finding>) => {
+    const pos = scalarContentPos(p, node) ?? posOf(p, node);
+    if (!pos) return;
+    const sup = suppressedOn(pos.offset);
+    findings.push({
+      rule,
+      severity: PIN_RULES[rule].severity,
+      message,
+      file,
+      line: pos.line,
+      column: pos.column,
+      endLine: pos.endLine,
+      endColumn: pos.endColumn,
+      fingerprint: fp.make(rule, file, token, context),
+      ...(sup ? { suppressed: { kind: 'inSource', justification: `# chaingate: ignore[${gate}]` } } : {}),
+      ...extra,
+    });
+  };
+
+  let kind: FileKind = 'other';
+  for (const doc of p.docs) {
+    const k = kindOf(doc);
+    if (k === 'other') continue;
+    kind = k;
+    const root = doc.contents;
+
+    const checkUses = (node: YNode | null, context: string, where: 'step' | 'job', matrixOf?: YNode | null) => {
+      if (!node) return;
+      const value = scalarString(doc, node);
+      if (value === undefined) return;
+      const v = value.trim();
+      if (v.startsWith('./') || v.startsWith('.\\') || v === '.') return; // local: always the same commit
+      checked++;
+      if (EXPR.test(v)) {
+        const m = MATRIX_EXPR.exec(v);
+        const values = m ? matrixValues(doc, matrixOf ?? null, m[1]) : undefined;
+        if (values) {
+          for (const mv of values) checkUsesValue(mv.value, mv.node, context, where, true);
+          return;
+        }
+        if (levelFor(opts.policy, '*') === 'any') return;
+        add('unpinnable-ref', node, `\`${v}\` is built from an expression, so it cannot be checked for a pin; write the reference out`, v, context);
+        return;
+      }
+      checkUsesValue(v, node, context, where, false);
+    };
+
+    const checkUsesValue = (v: string, node: YNode, context: string, where: 'step' | 'job', fromMatrix: boolean) => {
+      if (v.startsWith('./')) return;
+      if (v.startsWith('docker://')) {
+        const image = v.slice('docker://'.length);
+        const level = levelFor(opts.policy, imageName(image));
+        if (level === 'any' || DIGEST_PIN.test(image)) return;
+        if (level === 'ref-pin' && /[:@]/.test(image.split('/').pop() ?? '')) return;
+        add('unpinned-image', node, `\`${v}\` is not pinned by digest: use docker://${imageName(image)}@sha256:<64 hex>`, v, context);
+        return;
+      }
+      const at = v.lastIndexOf('@');
+      const name = at >= 0 ? v.slice(0, at) : v;
+      const ref = at >= 0 ? v.slice(at + 1) : '';
+      const parts = name.split('/');
+      const what = where === 'job' ? 'reusable workflow' : 'action';
+      const level = levelFor(opts.policy, name);
+      const raw = scalarContentPos(p, node);
+      if (!fromMatrix && raw && ref) {
+        const src = p.text.slice(raw.offset, raw.endOffset);
+        const at2 = src.lastIndexOf(`@${ref}`);
+        const refStart = raw.offset + (at2 >= 0 ? at2 + 1 : src.length - ref.length);
+        const comment = commentAfter(posOf(p, node)!.endOffset);
+        refs.push({
+          file,
+          line: raw.line,
+          column: raw.column,
+          refStart,
+          refEnd: refStart + ref.length,
+          valueEnd: posOf(p, node)!.endOffset,
+          owner: parts[0],
+          repo: parts[1] ?? '',
+          path: parts.slice(2).join('/'),
+          ref,
+          comment,
+          commentVersion: comment ? versionInComment(comment) : undefined,
+          pinned: FULL_SHA.test(ref),
+          suppressed: suppressedOn(raw.offset),
+        });
+      }
+      if (level === 'any') return;
+      if (!ref || parts.length < 2 || !parts[0] || !parts[1]) {
+        add('unpinned-action', node, `\`${v}\` names no ref: pin the ${what} to a full commit SHA (owner/repo@<40 hex>)`, v, context);
+        return;
+      }
+      if (FULL_SHA.test(ref)) {
+        const comment = raw ? commentAfter(posOf(p, node)!.endOffset) : undefined;
+        if (comment !== undefined && !IGNORE.test(`#${comment}`) && !versionInComment(comment)) {
+          add('version-comment', node, `the comment beside the SHA (\`# ${comment}\`) does not name a version: write the tag the SHA was taken from (e.g. \`# v4.1.1\`)`, v, context);
+        }
+        return;
+      }
+      if (level === 'ref-pin') return;
+      let why: string;
+      if (/^[0-9a-fA-F]{40}$/.test(ref)) why = 'a commit SHA must be written in lowercase hex';
+      else if (/^[0-9a-f]{7,39}$/i.test(ref)) why = `\`${ref}\` is an abbreviated SHA (${ref.length} characters): a short SHA can become ambiguous`;
+      else if (/^[0-9a-f]{41,}$/i.test(ref)) why = `\`${ref}\` is longer than a commit SHA (${ref.length} characters)`;
+      else why = `\`${ref}\` is a tag or branch, which can be moved to other code`;
+      add('unpinned-action', node, `${what} \`${name}\` is not pinned to a full commit SHA: ${why}; pin it to the 40-hex SHA (with a \`# <tag>\` comment)`, v, context);
+    };
+
+    const checkImage = (node: YNode | null, context: string, matrixOf: YNode | null) => {
+      if (!node) return;
+      const value = scalarString(doc, node);
+      if (value === undefined || value.trim() === '') return;
+      const v = value.trim();
+      checked++;
+      if (EXPR.test(v)) {
+        const m = MATRIX_EXPR.exec(v);
+        const values = m ? matrixValues(doc, matrixOf, m[1]) : undefined;
+        if (values) {
+          for (const mv of values) checkImageValue(mv.value, mv.node, context);
+          return;
+        }
+        if (levelFor(opts.policy, '*') === 'any') return;
+        add('unpinnable-ref', node, `image \`${v}\` is built from an expression, so it cannot be checked for a digest pin`, v, context);
+        return;
+      }
+      checkImageValue(v, node, context);
+    };
+    const checkImageValue = (v: string, node: YNode, context: string) => {
+      const image = v.startsWith('docker://') ? v.slice(9) : v;
+      const level = levelFor(opts.policy, imageName(image));
+      if (level === 'any' || DIGEST_PIN.test(image)) return;
+      if (level === 'ref-pin') return;
+      add('unpinned-image', node, `image \`${v}\` is not pinned by digest: a tag can be re-pushed; use ${imageName(image)}@sha256:<64 hex>`, v, context);
+    };
+
+    if (k === 'workflow') {
+      for (const job of mapEntries(doc, mapGet(doc, root, 'jobs'))) {
+        const j = job.value;
+        if (!isMap(j)) continue;
+        const strategy = mapGet(doc, j, 'strategy');
+        const matrix = strategy ? mapGet(doc, strategy, 'matrix') : null;
+        checkUses(mapGet(doc, j, 'uses'), `${job.key}`, 'job', matrix);
+        const container = mapGet(doc, j, 'container');
+        if (container) checkImage(isMap(container) ? mapGet(doc, container, 'image') : container, `${job.key}/container`, matrix);
+        for (const svc of mapEntries(doc, mapGet(doc, j, 'services'))) {
+          checkImage(isMap(svc.value) ? mapGet(doc, svc.value, 'image') : svc.value, `${job.key}/services/${svc.key}`, matrix);
+        }
+        seqItems(doc, mapGet(doc, j, 'steps')).forEach((step, i) => {
+          if (isMap(step)) checkUses(mapGet(doc, step, 'uses'), `${job.key}/${stepName(doc, step, i)}`, 'step', matrix);
+        });
+      }
+    } else {
+      const runs = mapGet(doc, root, 'runs');
+      seqItems(doc, mapGet(doc, runs, 'steps')).forEach((step, i) => {
+        if (isMap(step)) checkUses(mapGet(doc, step, 'uses'), `runs/${stepName(doc, step, i)}`, 'step', null);
+      });
+      const image = mapGet(doc, runs, 'image');
+      const iv = scalarString(doc, image);
+      if (image && iv && iv.startsWith('docker://')) checkImage(image, 'runs/image', null);
+    }
+  }
+  return { kind, findings, refs, checked };
+}
+
+function stepName(doc: Document.Parsed, step: YNode, i: number): string {
+  return scalarString(doc, mapGet(doc, step, 'id')) ?? scalarString(doc, mapGet(doc, step, 'name')) ?? `#${i}`;
+}
+
+/** Image repository without tag or digest: `ghcr.io/o/i:1@sha256:…` → `ghcr.io/o/i`. */
+export function imageName(image: string): string {
+  let s = image.split('@')[0];
+  const slash = s.lastIndexOf('/');
+  const colon = s.lastIndexOf(':');
+  if (colon > slash) s = s.slice(0, colon);
+  return s;
+}
+
+/**
+ * All values a `${{ matrix.KEY }}` can take, when the matrix is written out: the `KEY:` list and every
+ * `include:` entry's KEY. Undefined when any part is an expression (fromJSON, inputs) or KEY is unknown.
+ */
+function matrixValues(doc: Document.Parsed, matrix: YNode | null, key: string): Array<{ value: string; node: YNode }> | undefined {
+  if (!matrix || !isMap(matrix)) return undefined;
+  const out: Array<{ value: string; node: YNode }> = [];
+  const list = mapGet(doc, matrix, key);
+  if (list) {
+    const items = seqItems(doc, list);
+    if (!items.length) return undefined;
+    for (const it of items) {
+      const s = scalarString(doc, it);
+      if (!isScalar(it) || s === undefined || EXPR.test(s)) return undefined;
+      out.push({ value: s.trim(), node: it });
+    }
+  }
+  const include = mapGet(doc, matrix, 'include');
+  if (include) {
+    if (isScalar(include)) return undefined;
+    for (const entry of seqItems(doc, include)) {
+      const n = mapGet(doc, entry, key);
+      if (!n) continue;
+      const s = scalarString(doc, n);
+      if (s === undefined || EXPR.test(s)) return undefined;
+      out.push({ value: s.trim(), node: n });
+    }
+  }
+  return out.length ? out : undefined;
+}
