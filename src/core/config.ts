@@ -61,7 +61,8 @@ export function parseConfigText(text: string, shown: string): LoadedConfig {
   if (problems.length) {
     const lines = problems.slice(0, 10).map((pr) => {
       const parts = pr.path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-      const pos = locate(parts) ?? locate(parts.slice(0, -1)) ?? { line: 1, column: 1 };
+      const keyish = /unknown key|missing required key/.test(pr.message);
+      const pos = (keyish ? locate(parts) : locateIn(p, parts, 'value')) ?? locate(parts.slice(0, -1)) ?? { line: 1, column: 1 };
       const key = parts.length ? parts.join('.') : '(root)';
       return `${shown}:${pos.line}:${pos.column}: ${key}: ${pr.message}`;
     });
@@ -70,7 +71,7 @@ export function parseConfigText(text: string, shown: string): LoadedConfig {
   return { file: shown, config: value as ChaingateConfig, locate };
 }
 
-function locateIn(p: ParsedYaml, path: Array<string | number>): { line: number; column: number } | undefined {
+function locateIn(p: ParsedYaml, path: Array<string | number>, want: 'key' | 'value' = 'key'): { line: number; column: number } | undefined {
   const doc = p.docs[0];
   if (!doc) return undefined;
   let node: YNode | null = doc.contents as YNode | null;
@@ -88,7 +89,7 @@ function locateIn(p: ParsedYaml, path: Array<string | number>): { line: number; 
       keyNode = node;
     } else return undefined;
   }
-  const pos = posOf(p, keyNode ?? node);
+  const pos = posOf(p, want === 'value' ? node ?? keyNode : keyNode ?? node);
   return pos ? { line: pos.line, column: pos.column } : undefined;
 }
 
