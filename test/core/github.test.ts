@@ -47,7 +47,7 @@ describe('GitHubClient against a real HTTP server', () => {
   });
 
   it('treats a non-JSON body as a bad response and a dead server as a network error', async () => {
-    server = await startServer((req, res) => res.end('<html>'));
+    server = await startServer((req, res) => void res.end('<html>'));
     await expect(client(server.url).get('/x')).rejects.toMatchObject({ kind: 'bad-response' });
     const url = server.url;
     await server.close();
@@ -60,7 +60,7 @@ describe('GitHubClient against a real HTTP server', () => {
   it('follows Link pagination on the same origin', async () => {
     server = await startServer((req, res) => {
       const page = Number(new URL(req.url!, 'http://x').searchParams.get('page') ?? '1');
-      const link = page < 3 ? { link: `<${server!.url}/items?page=${page + 1}&per_page=2>; rel="next", <${server!.url}/items?page=3>; rel="last"` } : {};
+      const link: Record<string, string> = page < 3 ? { link: `<${server!.url}/items?page=${page + 1}&per_page=2>; rel="next", <${server!.url}/items?page=3>; rel="last"` } : {};
       json(res, 200, [page], link);
     });
     const pages: number[] = [];
