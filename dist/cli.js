@@ -9,14 +9,14 @@ import {
   exitCodeFor,
   summaryMarkdown,
   textReport
-} from "./chunks/chunk-KJI445YY.js";
+} from "./chunks/chunk-DBQNCKLQ.js";
 import "./chunks/chunk-EANWHSN4.js";
 import "./chunks/chunk-DO6MJX7D.js";
 import "./chunks/chunk-IUU2ATNU.js";
 
 // src/gates/index.ts
 var GATES = [
-  { id: "pin-lint", summary: "every action, reusable workflow and image pinned to an immutable digest", static: !0, load: async () => (await import("./chunks/pin-lint-JNGWCON6.js")).default }
+  { id: "pin-lint", summary: "every action, reusable workflow and image pinned to an immutable digest", static: !0, load: async () => (await import("./chunks/pin-lint-A6723BDF.js")).default }
 ], COMMANDS = [];
 
 // src/cli.ts

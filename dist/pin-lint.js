@@ -9,11 +9,11 @@ import {
   exitCodeFor,
   summaryMarkdown,
   textReport
-} from "./chunks/chunk-KJI445YY.js";
+} from "./chunks/chunk-DBQNCKLQ.js";
 import "./chunks/chunk-EANWHSN4.js";
 import {
   pin_lint_default
-} from "./chunks/chunk-B73NPAQ2.js";
+} from "./chunks/chunk-IP2FB4HE.js";
 import "./chunks/chunk-DO6MJX7D.js";
 import {
   __commonJS,

@@ -108,7 +108,11 @@ export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateConte
         messages.push(`${r.file}:${r.line}: ${r.owner}/${r.repo}@${r.ref} is not a tag (a branch?): left as it is`);
         continue;
       }
-      edits.push({ start: r.refStart, end: r.refEnd, insert: res.sha, at: r.valueEnd, comment: r.comment === undefined ? ` # ${r.ref}` : undefined });
+      // the `# tag` comment goes at the end of the line (a comment inside a flow collection would end it early)
+      let eol = text.indexOf('\n', r.valueEnd);
+      if (eol < 0) eol = text.length;
+      if (eol > 0 && text[eol - 1] === '\r') eol--;
+      edits.push({ start: r.refStart, end: r.refEnd, insert: res.sha, at: eol, comment: r.comment === undefined ? ` # ${r.ref}` : undefined });
     }
     edits.sort((a, b) => b.start - a.start);
     const before = text;

@@ -6407,7 +6407,7 @@ function parseConfigText(text, shown) {
   let problems = validateAgainst(config_schema_default, value);
   if (problems.length) {
     let lines = problems.slice(0, 10).map((pr) => {
-      let parts = pr.path.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")), pos = locate(parts) ?? locate(parts.slice(0, -1)) ?? { line: 1, column: 1 }, key = parts.length ? parts.join(".") : "(root)";
+      let parts = pr.path.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")), pos = (/unknown key|missing required key/.test(pr.message) ? locate(parts) : locateIn(p, parts, "value")) ?? locate(parts.slice(0, -1)) ?? { line: 1, column: 1 }, key = parts.length ? parts.join(".") : "(root)";
       return `${shown}:${pos.line}:${pos.column}: ${key}: ${pr.message}`;
     });
     throw new ConfigError(lines.join(`
@@ -6415,7 +6415,7 @@ function parseConfigText(text, shown) {
   }
   return { file: shown, config: value, locate };
 }
-function locateIn(p, path) {
+function locateIn(p, path, want = "key") {
   let doc = p.docs[0];
   if (!doc) return;
   let node = doc.contents, keyNode = null;
@@ -6428,7 +6428,7 @@ function locateIn(p, path) {
       let i = typeof seg == "number" ? seg : Number(seg);
       node = node.items[i] ?? null, keyNode = node;
     } else return;
-  let pos = posOf(p, keyNode ?? node);
+  let pos = posOf(p, want === "value" ? node ?? keyNode : keyNode ?? node);
   return pos ? { line: pos.line, column: pos.column } : void 0;
 }
 

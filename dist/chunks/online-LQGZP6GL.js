@@ -205,7 +205,9 @@ async function fixRefs(refs, inputs, ctx, resolver) {
         messages.push(`${r.file}:${r.line}: ${r.owner}/${r.repo}@${r.ref} is not a tag (a branch?): left as it is`);
         continue;
       }
-      edits.push({ start: r.refStart, end: r.refEnd, insert: res.sha, at: r.valueEnd, comment: r.comment === void 0 ? ` # ${r.ref}` : void 0 });
+      let eol = text.indexOf(`
+`, r.valueEnd);
+      eol < 0 && (eol = text.length), eol > 0 && text[eol - 1] === "\r" && eol--, edits.push({ start: r.refStart, end: r.refEnd, insert: res.sha, at: eol, comment: r.comment === void 0 ? ` # ${r.ref}` : void 0 });
     }
     edits.sort((a, b) => b.start - a.start);
     let before = text;

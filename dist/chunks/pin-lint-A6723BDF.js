@@ -5,7 +5,7 @@ import {
   RULES,
   pin_lint_default,
   runPinLint
-} from "./chunk-B73NPAQ2.js";
+} from "./chunk-IP2FB4HE.js";
 import "./chunk-DO6MJX7D.js";
 import "./chunk-IUU2ATNU.js";
 export {

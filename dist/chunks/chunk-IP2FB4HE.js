@@ -504,7 +504,7 @@ async function runPinLint(inputs, ctx) {
   }
   let reasons = /* @__PURE__ */ new Set(), metrics = { files: files.length, scanned, skipped, references: checked }, messages = [];
   if (inputs.token) {
-    let { verifyVersionComments, fixRefs } = await import("./online-DTIF5J63.js"), online = await verifyVersionComments(refs, inputs, ctx, fp);
+    let { verifyVersionComments, fixRefs } = await import("./online-LQGZP6GL.js"), online = await verifyVersionComments(refs, inputs, ctx, fp);
     if (findings.push(...online.findings), online.apiErrors.length && (reasons.add("api-error"), messages.push(...online.apiErrors)), metrics.resolved = online.resolved, inputs.fix) {
       let fixed = await fixRefs(refs, inputs, ctx, online.cache);
       if (metrics.fixed = fixed.fixed, messages.push(...fixed.messages), fixed.errors.length && (reasons.add("api-error"), messages.push(...fixed.errors)), fixed.fixed) {

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { scanText, versionInComment, imageName } from '../../../src/gates/pin-lint/scan.js';
+import { buildPolicy, levelFor, patternProblem } from '../../../src/gates/pin-lint/policy.js';
+import { ConfigError } from '../../../src/core/types.js';
+
+const SHA = 'b4ffde65f46336ab88eb53be808477a3936bae11';
+const DIG = `sha256:${'c'.repeat(64)}`;
+const policy = buildPolicy(undefined);
+const scan = (text: string, p = policy) => scanText('w.yml', text, { policy: p });
+const where = (text: string, p = policy) => scan(text, p).findings.map((f) => `${f.rule}@${f.line}:${f.column}${f.suppressed ? ':suppressed' : ''}`);
+
+const wf = (steps: string, extra = '') => `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n${extra}    steps:\n${steps}`;
+
+describe('pin-lint: what must be flagged, exactly where', () => {
+  it('tags, branches, short, long and upper-case SHAs on steps', () => {
+    const text = wf(
+      `      - uses: actions/checkout@v4\n      - uses: actions/cache@main\n      - uses: "actions/setup-node@${SHA.slice(0, 7)}"\n      - uses: 'o/r@${SHA}aa'\n      - uses: o/r/sub/dir@${SHA.toUpperCase()}\n`,
+    );
+    expect(where(text)).toEqual(['unpinned-action@6:15', 'unpinned-action@7:15', 'unpinned-action@8:16', 'unpinned-action@9:16', 'unpinned-action@10:15']);
+    const msgs = scan(text).findings.map((f) => f.message);
+    expect(msgs[0]).toContain('`v4` is a tag or branch');
+    expect(msgs[2]).toContain('abbreviated SHA (7 characters)');
+    expect(msgs[3]).toContain('longer than a commit SHA');
+    expect(msgs[4]).toContain('lowercase');
+  });
+
+  it('reusable workflows, docker:// steps, containers and services', () => {
+    const text = `on: push\njobs:\n  call:\n    uses: org/wf/.github/workflows/release.yml@v1\n  run:\n    runs-on: x\n    container:\n      image: node:22\n    services:\n      db:\n        image: postgres:16\n      cache: redis\n    steps:\n      - uses: docker://alpine:3.20\n  short:\n    runs-on: x\n    container: ubuntu:24.04\n    steps: []\n`;
+    expect(where(text)).toEqual(['unpinned-action@4:11', 'unpinned-image@8:14', 'unpinned-image@11:16', 'unpinned-image@12:14', 'unpinned-image@14:15', 'unpinned-image@17:16']);
+    expect(scan(text).findings[0].message).toContain('reusable workflow');
+  });
+
+  it('a ref without @ and a ref from an expression', () => {
+    const text = wf(`      - uses: actions/checkout\n      - uses: \${{ inputs.action }}\n`);
+    expect(where(text)).toEqual(['unpinned-action@6:15', 'unpinnable-ref@7:15']);
+  });
+
+  it('composite and docker actions in action.yml', () => {
+    const text = `name: x\nruns:\n  using: composite\n  steps:\n    - uses: actions/github-script@v7\n    - run: echo\n      shell: bash\n`;
+    expect(where(text)).toEqual(['unpinned-action@5:13']);
+    const docker = `name: x\nruns:\n  using: docker\n  image: docker://ghcr.io/o/i:1.0\n`;
+    expect(where(docker)).toEqual(['unpinned-image@4:10']);
+    expect(where(`name: x\nruns:\n  using: docker\n  image: Dockerfile\n`)).toEqual([]);
+  });
+
+  it('CRLF line ends, a BOM, flow style and anchors keep exact positions', () => {
+    expect(where(`\uFEFFon: push\r\njobs:\r\n  a:\r\n    runs-on: x\r\n    steps:\r\n      - uses: actions/checkout@v4\r\n`)).toEqual(['unpinned-action@6:15']);
+    expect(where(`on: push\njobs: {a: {runs-on: x, steps: [{uses: actions/checkout@v4}, {run: echo}]}}\n`)).toEqual(['unpinned-action@2:39']);
+    const anchors = `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - &co\n        uses: actions/checkout@v4\n  b:\n    runs-on: x\n    steps:\n      - *co\n`;
+    // the alias is the same text: both jobs use it, both point at the one place it is written
+    expect(where(anchors)).toEqual(['unpinned-action@7:15', 'unpinned-action@7:15']);
+  });
+
+  it('every document of a multi-document file', () => {
+    expect(where(`on: push\njobs:\n  a:\n    runs-on: x\n    steps: []\n---\nname: act\nruns:\n  using: composite\n  steps:\n    - uses: o/r@v1\n`)).toEqual(['unpinned-action@11:13']);
+  });
+});
+
+describe('pin-lint: what must not be flagged', () => {
+  it('full SHAs, local actions, digest-pinned images, empty or missing containers', () => {
+    const text = `on: push\njobs:\n  call:\n    uses: ./.github/workflows/reuse.yml\n  call2:\n    uses: org/wf/.github/workflows/release.yml@${SHA}\n  run:\n    runs-on: x\n    container:\n      image: node:22@${DIG}\n    services:\n      db:\n        image: postgres:16@${DIG}\n    steps:\n      - uses: actions/checkout@${SHA} # v4.1.1\n      - uses: ./my-action\n      - uses: docker://alpine@${DIG}\n      - run: 'echo "uses: actions/checkout@v4"'\n      - name: uses actions/x@v1\n        run: true\n`;
+    expect(where(text)).toEqual([]);
+  });
+
+  it('does not mistake a matrix entry named image for a container', () => {
+    const text = `on: push\njobs:\n  a:\n    strategy:\n      matrix:\n        include:\n          - image: ubuntu-24.04-arm\n    runs-on: \${{ matrix.image }}\n    steps: []\n`;
+    expect(where(text)).toEqual([]);
+  });
+
+  it('resolves ${{ matrix.x }} images from a written-out matrix: flags only the unpinned values, at their own lines', () => {
+    const text = `on: push\njobs:\n  a:\n    strategy:\n      matrix:\n        img: ["node:22@${DIG}", "node:20"]\n        include:\n          - img: python:3.13\n    runs-on: x\n    container: \${{ matrix.img }}\n    steps: []\n`;
+    expect(where(text)).toEqual(['unpinned-image@6:99', 'unpinned-image@8:18']);
+    const allPinned = text.replace('"node:20"', `"node:20@${DIG}"`).replace('python:3.13', `python@${DIG}`);
+    expect(where(allPinned)).toEqual([]);
+    const fromJson = `on: push\njobs:\n  a:\n    strategy:\n      matrix: \${{ fromJSON(inputs.m) }}\n    runs-on: x\n    container: \${{ matrix.img }}\n    steps: []\n`;
+    expect(where(fromJson)).toEqual(['unpinnable-ref@7:16']);
+  });
+
+  it('ignores files that are neither workflows nor actions', () => {
+    const r = scan('version: 2\nupdates:\n  - package-ecosystem: github-actions\n');
+    expect(r.kind).toBe('other');
+    expect(r.findings).toEqual([]);
+  });
+});
+
+describe('inline ignore', () => {
+  it('suppresses only on the offending line, and only for this gate', () => {
+    const text = wf(`      - uses: actions/checkout@v4 # chaingate: ignore[pin-lint]\n      - uses: actions/cache@v4 # chaingate: ignore[prt-guard]\n      # chaingate: ignore[pin-lint]\n      - uses: actions/setup-go@v5\n`);
+    expect(where(text)).toEqual(['unpinned-action@6:15:suppressed', 'unpinned-action@7:15', 'unpinned-action@9:15']);
+  });
+});
+
+describe('version comments (offline)', () => {
+  it.each([
+    ['v4.1.1', 'v4.1.1'],
+    ['tag=v4.1.1', 'v4.1.1'],
+    ['pin@v1.2.3', 'v1.2.3'],
+    ['4.2.0', '4.2.0'],
+    ['v 4.2.0', 'v4.2.0'],
+    ['release/v2', 'v2'],
+    ['v4.1.1 (source v4)', 'v4.1.1'],
+    ['zizmor: ignore[cache-poisoning] v4.2.0', 'v4.2.0'],
+    ['v1.0.0-rc.1', 'v1.0.0-rc.1'],
+  ])('%s names %s', (c, v) => expect(versionInComment(c)).toBe(v));
+
+  it.each(['main', 'master', 'latest', 'ubuntu-24 support', 'pinned for security'])('%s names no version', (c) => expect(versionInComment(c)).toBeUndefined());
+
+  it('flags a comment that names no version (low: a note, not a failure) and accepts none at all', () => {
+    const text = wf(`      - uses: actions/checkout@${SHA} # main\n      - uses: actions/cache@${SHA}\n      - uses: actions/setup-go@${SHA} # v5.0.0\n`);
+    const r = scan(text);
+    expect(r.findings.map((f) => [f.rule, f.severity, f.line, f.column])).toEqual([['version-comment', 'low', 6, 15]]);
+  });
+});
+
+describe('policy', () => {
+  it('most specific pattern wins whatever the order', () => {
+    const p = buildPolicy({ '*': 'any', 'actions/*': 'ref-pin', 'actions/checkout': 'hash-pin', 'o/r/deep/path': 'any', 'o/r': 'hash-pin' });
+    expect(levelFor(p, 'actions/checkout')).toBe('hash-pin');
+    expect(levelFor(p, 'Actions/Cache')).toBe('ref-pin');
+    expect(levelFor(p, 'other/thing')).toBe('any');
+    expect(levelFor(p, 'o/r/deep/path')).toBe('any');
+    expect(levelFor(p, 'o/r/other')).toBe('hash-pin');
+    const reversed = buildPolicy({ 'actions/checkout': 'hash-pin', 'actions/*': 'ref-pin', '*': 'any' });
+    expect(levelFor(reversed, 'actions/checkout')).toBe('hash-pin');
+  });
+
+  it('applies levels: ref-pin accepts tags, any accepts everything, default is hash-pin', () => {
+    const text = wf(`      - uses: actions/checkout@v4\n      - uses: trusted/thing@main\n      - uses: other/x@v1\n`);
+    const p = buildPolicy({ 'actions/*': 'ref-pin', 'trusted/*': 'any' });
+    expect(where(text, p)).toEqual(['unpinned-action@8:15']);
+  });
+
+  it.each(['actions', 'act*/x', '*/x', 'a/*/b', 'a b/c', 'a/b*'])('rejects invalid pattern %j', (pat) => {
+    expect(patternProblem(pat)).toBeDefined();
+    expect(() => buildPolicy({ [pat]: 'any' })).toThrow(ConfigError);
+  });
+
+  it('rejects an unknown level', () => {
+    expect(() => buildPolicy({ '*': 'pinned' })).toThrow(/"pinned" is not one of hash-pin, ref-pin, any/);
+  });
+
+  it('image names without tag or digest', () => {
+    expect(imageName('ghcr.io/o/i:1@sha256:abc')).toBe('ghcr.io/o/i');
+    expect(imageName('localhost:5000/i:2')).toBe('localhost:5000/i');
+    expect(imageName('node')).toBe('node');
+  });
+});
