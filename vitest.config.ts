@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default'],
+    // @actions/workflow-parser imports its JSON schema without an import attribute: let vite transform it
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

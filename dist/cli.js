@@ -2,6 +2,10 @@
 import { createRequire as __cgCreateRequire } from 'node:module';
 const require = __cgCreateRequire(import.meta.url);
 import {
+  COMMANDS,
+  GATES
+} from "./chunks/chunk-6F6WRMRA.js";
+import {
   COMMON_INPUTS,
   SUITE_VERSION,
   annotations,
@@ -9,15 +13,10 @@ import {
   exitCodeFor,
   summaryMarkdown,
   textReport
-} from "./chunks/chunk-DBQNCKLQ.js";
+} from "./chunks/chunk-SPNS5PI7.js";
 import "./chunks/chunk-EANWHSN4.js";
 import "./chunks/chunk-DO6MJX7D.js";
 import "./chunks/chunk-IUU2ATNU.js";
-
-// src/gates/index.ts
-var GATES = [
-  { id: "pin-lint", summary: "every action, reusable workflow and image pinned to an immutable digest", static: !0, load: async () => (await import("./chunks/pin-lint-A6723BDF.js")).default }
-], COMMANDS = [];
 
 // src/cli.ts
 var FORMATS = ["text", "json", "sarif", "github"], UsageError = class extends Error {

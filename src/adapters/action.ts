@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { join } from 'node:path';
 import type { Gate } from '../core/gate.js';
 import { COMMON_INPUTS } from '../core/gate.js';
-import type { RawInputs } from '../core/types.js';
+import type { GateResult, RawInputs } from '../core/types.js';
 import { executeGate, exitCodeFor } from '../core/runner.js';
 import { annotations, summaryMarkdown, textReport } from '../core/format.js';
 import { countFindings } from '../core/record.js';
@@ -20,9 +20,14 @@ export function readActionInputs(gate: Gate<unknown>): RawInputs {
 }
 
 export async function runAction(gate: Gate<unknown>): Promise<void> {
+  const outcome = await runActionGate(gate, readActionInputs(gate), true);
+  process.exitCode = exitCodeFor(outcome);
+}
+
+/** Run one gate inside an action step; writes annotations and summary, and outputs when `setOutputs`. */
+export async function runActionGate(gate: Gate<unknown>, raw: RawInputs, setOutputs: boolean): Promise<GateResult['outcome']> {
   const env = process.env;
   const cwd = env.GITHUB_WORKSPACE || process.cwd();
-  const raw = readActionInputs(gate);
   const logger = {
     info: (m: string) => core.info(m),
     warn: (m: string) => core.warning(m),
@@ -44,7 +49,7 @@ export async function runAction(gate: Gate<unknown>): Promise<void> {
     'sarif-file': out.sarifPath ?? '',
     ...(result.outputs ?? {}),
   };
-  for (const [k, v] of Object.entries(outputs)) core.setOutput(k, redactor.redact(v));
+  if (setOutputs) for (const [k, v] of Object.entries(outputs)) core.setOutput(k, redactor.redact(v));
   if (env.GITHUB_STEP_SUMMARY) {
     try {
       await core.summary.addRaw(redactor.redact(summaryMarkdown(gate.id, gate.title, result))).write();
@@ -55,5 +60,15 @@ export async function runAction(gate: Gate<unknown>): Promise<void> {
   if (result.outcome === 'fail' || result.outcome === 'error') {
     say(`::error title=chaingate ${gate.id}::${gate.id} ${result.outcome}: ${result.reasons.join(', ')}`);
   }
-  process.exitCode = exitCodeFor(result.outcome);
+  return result.outcome;
+}
+
+/** Defaults of the common inputs, for gates run by the root action. */
+export function commonInputs(): RawInputs {
+  const raw: RawInputs = {};
+  for (const spec of COMMON_INPUTS) {
+    const v = core.getInput(spec.name);
+    raw[spec.name] = v === '' ? spec.default : v;
+  }
+  return raw;
 }

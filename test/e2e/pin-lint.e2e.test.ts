@@ -72,3 +72,23 @@ describe('pin-lint as the runner runs it', () => {
     expect(lax.stdout).toContain('::warning::cannot write pipeline_run record');
   });
 });
+
+describe('root action', () => {
+  it('runs the static gates by default, one record each, worst outcome wins', () => {
+    const f = workspaceWith({ '.github/workflows/ci.yml': `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n` });
+    const r = runComposite('.', {}, f);
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs.outcome).toBe('fail');
+    expect(JSON.parse(r.outputs.outcomes)['pin-lint']).toBe('fail');
+    expect(r.records.map((x) => x.gate)).toContain('pin-lint');
+    expect(r.recordProblems).toEqual([]);
+  });
+
+  it('refuses an unknown gate name', () => {
+    const f = workspaceWith({});
+    const r = runComposite('.', { gates: 'pin-lint,no-such-gate' }, f);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stdout).toContain('unknown gate(s) no-such-gate');
+    expect(r.outputs.outcome).toBe('error');
+  });
+});

@@ -182,10 +182,10 @@ export function runComposite(
   f: RunnerFiles,
   opts: { env?: Record<string, string>; github?: Record<string, unknown>; timeoutMs?: number; recordsPath?: string } = {},
 ): CompositeRun {
-  const actionPath = join(ROOT, 'actions', name);
+  const actionPath = name === '.' ? ROOT : join(ROOT, 'actions', name);
   const meta = parseYamlText(readFileSync(join(actionPath, 'action.yml'), 'utf8'));
   const declared = meta.inputs ?? {};
-  for (const k of Object.keys(inputs)) if (!(k in declared)) throw new Error(`input "${k}" is not declared by actions/${name}/action.yml`);
+  for (const k of Object.keys(inputs)) if (!(k in declared)) throw new Error(`input "${k}" is not declared by ${actionPath}/action.yml`);
   const inputCtx: Record<string, string> = {};
   for (const [k, spec] of Object.entries<any>(declared)) inputCtx[k] = inputs[k] ?? (spec.default !== undefined ? String(spec.default) : '');
   const baseEnv = runnerEnv(f, { GITHUB_ACTION_PATH: actionPath, ...(opts.env ?? {}) });

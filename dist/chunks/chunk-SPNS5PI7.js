@@ -6156,6 +6156,11 @@ var require_dist = __commonJS({
   }
 });
 
+// src/core/runner.ts
+import { mkdirSync as mkdirSync2, writeFileSync, mkdtempSync as mkdtempSync2 } from "node:fs";
+import { dirname as dirname2, resolve as resolvePath2, join as join4 } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+
 // src/core/gate.ts
 var COMMON_REASONS = [
   "ok",
@@ -6182,101 +6187,9 @@ var COMMON_REASONS = [
   { name: "sarif-file", description: "Write SARIF 2.1.0 to this path (the action writes one under `$RUNNER_TEMP` by default when the gate has rules)." }
 ];
 
-// src/core/version.ts
-var SUITE_VERSION = "0.1.0";
-
-// src/core/record.ts
-import { closeSync, mkdirSync, openSync, writeSync, fsyncSync, readFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
-import { dirname, join, resolve as resolvePath } from "node:path";
-var RECORD_SCHEMA = "chaingate.pipeline_run/v1";
-function defaultRecordPath(env, cwd) {
-  return env.CHAINGATE_RECORDS ? resolvePath(cwd, env.CHAINGATE_RECORDS) : env.RUNNER_TEMP ? join(env.RUNNER_TEMP, "chaingate", "pipeline_run.ndjson") : join(cwd, ".chaingate", "pipeline_run.ndjson");
-}
-function countFindings(findings) {
-  let c = { total: 0, critical: 0, high: 0, medium: 0, low: 0, info: 0, suppressed: 0, errors: 0 };
-  for (let f of findings) {
-    if (f.isError && c.errors++, f.suppressed) {
-      c.suppressed++;
-      continue;
-    }
-    c.total++, c[f.severity]++;
-  }
-  return c;
-}
-var MAX_KEYS = 32, MAX_STR = 500;
-function bounded(obj) {
-  if (!obj) return;
-  let out = {};
-  for (let [k, v] of Object.entries(obj).slice(0, MAX_KEYS))
-    v !== void 0 && (v === null || typeof v == "number" || typeof v == "boolean" ? out[k] = v : out[k] = String(v).slice(0, MAX_STR));
-  return out;
-}
-function envOrNull(env, name, max) {
-  let v = env[name];
-  return v ? v.slice(0, max) : null;
-}
-function buildRecord(gate, result, started, finished, env, redactor) {
-  let rec = {
-    schema: RECORD_SCHEMA,
-    record_id: randomBytes(16).toString("hex"),
-    gate,
-    outcome: result.outcome,
-    reasons: [...new Set(result.reasons)].slice(0, 32),
-    started_at: started.toISOString(),
-    finished_at: finished.toISOString(),
-    duration_ms: Math.max(0, finished.getTime() - started.getTime()),
-    suite: { name: "chaingate", version: SUITE_VERSION },
-    run: {
-      repository: envOrNull(env, "GITHUB_REPOSITORY", 200),
-      ref: envOrNull(env, "GITHUB_REF", 300),
-      sha: envOrNull(env, "GITHUB_SHA", 64),
-      workflow: envOrNull(env, "GITHUB_WORKFLOW", 300),
-      workflow_ref: envOrNull(env, "GITHUB_WORKFLOW_REF", 500),
-      job: envOrNull(env, "GITHUB_JOB", 200),
-      run_id: envOrNull(env, "GITHUB_RUN_ID", 32),
-      run_attempt: envOrNull(env, "GITHUB_RUN_ATTEMPT", 16),
-      event_name: envOrNull(env, "GITHUB_EVENT_NAME", 64),
-      actor: envOrNull(env, "GITHUB_ACTOR", 100),
-      server_url: envOrNull(env, "GITHUB_SERVER_URL", 200),
-      local: env.GITHUB_ACTIONS !== "true"
-    },
-    findings: countFindings(result.findings)
-  };
-  if (result.subject && (result.subject.digest || result.subject.name)) {
-    let s = {}, d = result.subject.digest ? tryNormalizeDigest(result.subject.digest) : void 0;
-    d && (s.digest = d), result.subject.name && (s.name = result.subject.name.slice(0, 500)), rec.subject = s;
-  }
-  result.tool && (rec.tool = { name: result.tool.name.slice(0, 64), version: result.tool.version.slice(0, 64) });
-  let policy = bounded(result.policy);
-  policy && (rec.policy = policy);
-  let details = bounded(result.details);
-  return details && (rec.details = details), redactor.redactValue(rec);
-}
-function appendRecord(path, record) {
-  mkdirSync(dirname(path), { recursive: !0 });
-  let line = Buffer.from(`${JSON.stringify(record)}
-`, "utf8"), fd = openSync(path, "a", 420);
-  try {
-    let off = 0;
-    for (; off < line.length; ) off += writeSync(fd, line, off, line.length - off);
-    try {
-      fsyncSync(fd);
-    } catch {
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-// src/core/runner.ts
-import { mkdirSync as mkdirSync2, writeFileSync, mkdtempSync as mkdtempSync2 } from "node:fs";
-import { dirname as dirname2, resolve as resolvePath2, join as join4 } from "node:path";
-import { tmpdir as tmpdir2 } from "node:os";
-
 // src/core/config.ts
-import { existsSync, readFileSync as readFileSync2 } from "node:fs";
-import { isAbsolute, join as join2, relative } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
 
 // schemas/config.schema.json
 var config_schema_default = {
@@ -6380,7 +6293,7 @@ function errorMessage(e) {
 // src/core/config.ts
 var DEFAULT_CONFIG_PATH = ".github/chaingate.yml";
 function loadConfig(root, path) {
-  let explicit = !!path, rel = path ?? DEFAULT_CONFIG_PATH, abs = isAbsolute(rel) ? rel : join2(root, rel), shown = isAbsolute(rel) ? relative(root, abs) || abs : rel;
+  let explicit = !!path, rel = path ?? DEFAULT_CONFIG_PATH, abs = isAbsolute(rel) ? rel : join(root, rel), shown = isAbsolute(rel) ? relative(root, abs) || abs : rel;
   if (!existsSync(abs)) {
     if (explicit) throw new ConfigError(`${shown}: configuration file not found`);
     return { file: null, config: {}, locate: () => {
@@ -6388,7 +6301,7 @@ function loadConfig(root, path) {
   }
   let text;
   try {
-    text = readFileSync2(abs, "utf8");
+    text = readFileSync(abs, "utf8");
   } catch (e) {
     throw new ConfigError(`${shown}: cannot read configuration: ${e.message}`);
   }
@@ -6507,6 +6420,95 @@ var SECRET_ENV_NAMES = [
     return value;
   }
 };
+
+// src/core/record.ts
+import { closeSync, mkdirSync, openSync, writeSync, fsyncSync, readFileSync as readFileSync2 } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { dirname, join as join2, resolve as resolvePath } from "node:path";
+
+// src/core/version.ts
+var SUITE_VERSION = "0.1.0";
+
+// src/core/record.ts
+var RECORD_SCHEMA = "chaingate.pipeline_run/v1";
+function defaultRecordPath(env, cwd) {
+  return env.CHAINGATE_RECORDS ? resolvePath(cwd, env.CHAINGATE_RECORDS) : env.RUNNER_TEMP ? join2(env.RUNNER_TEMP, "chaingate", "pipeline_run.ndjson") : join2(cwd, ".chaingate", "pipeline_run.ndjson");
+}
+function countFindings(findings) {
+  let c = { total: 0, critical: 0, high: 0, medium: 0, low: 0, info: 0, suppressed: 0, errors: 0 };
+  for (let f of findings) {
+    if (f.isError && c.errors++, f.suppressed) {
+      c.suppressed++;
+      continue;
+    }
+    c.total++, c[f.severity]++;
+  }
+  return c;
+}
+var MAX_KEYS = 32, MAX_STR = 500;
+function bounded(obj) {
+  if (!obj) return;
+  let out = {};
+  for (let [k, v] of Object.entries(obj).slice(0, MAX_KEYS))
+    v !== void 0 && (v === null || typeof v == "number" || typeof v == "boolean" ? out[k] = v : out[k] = String(v).slice(0, MAX_STR));
+  return out;
+}
+function envOrNull(env, name, max) {
+  let v = env[name];
+  return v ? v.slice(0, max) : null;
+}
+function buildRecord(gate, result, started, finished, env, redactor) {
+  let rec = {
+    schema: RECORD_SCHEMA,
+    record_id: randomBytes(16).toString("hex"),
+    gate,
+    outcome: result.outcome,
+    reasons: [...new Set(result.reasons)].slice(0, 32),
+    started_at: started.toISOString(),
+    finished_at: finished.toISOString(),
+    duration_ms: Math.max(0, finished.getTime() - started.getTime()),
+    suite: { name: "chaingate", version: SUITE_VERSION },
+    run: {
+      repository: envOrNull(env, "GITHUB_REPOSITORY", 200),
+      ref: envOrNull(env, "GITHUB_REF", 300),
+      sha: envOrNull(env, "GITHUB_SHA", 64),
+      workflow: envOrNull(env, "GITHUB_WORKFLOW", 300),
+      workflow_ref: envOrNull(env, "GITHUB_WORKFLOW_REF", 500),
+      job: envOrNull(env, "GITHUB_JOB", 200),
+      run_id: envOrNull(env, "GITHUB_RUN_ID", 32),
+      run_attempt: envOrNull(env, "GITHUB_RUN_ATTEMPT", 16),
+      event_name: envOrNull(env, "GITHUB_EVENT_NAME", 64),
+      actor: envOrNull(env, "GITHUB_ACTOR", 100),
+      server_url: envOrNull(env, "GITHUB_SERVER_URL", 200),
+      local: env.GITHUB_ACTIONS !== "true"
+    },
+    findings: countFindings(result.findings)
+  };
+  if (result.subject && (result.subject.digest || result.subject.name)) {
+    let s = {}, d = result.subject.digest ? tryNormalizeDigest(result.subject.digest) : void 0;
+    d && (s.digest = d), result.subject.name && (s.name = result.subject.name.slice(0, 500)), rec.subject = s;
+  }
+  result.tool && (rec.tool = { name: result.tool.name.slice(0, 64), version: result.tool.version.slice(0, 64) });
+  let policy = bounded(result.policy);
+  policy && (rec.policy = policy);
+  let details = bounded(result.details);
+  return details && (rec.details = details), redactor.redactValue(rec);
+}
+function appendRecord(path, record) {
+  mkdirSync(dirname(path), { recursive: !0 });
+  let line = Buffer.from(`${JSON.stringify(record)}
+`, "utf8"), fd = openSync(path, "a", 420);
+  try {
+    let off = 0;
+    for (; off < line.length; ) off += writeSync(fd, line, off, line.length - off);
+    try {
+      fsyncSync(fd);
+    } catch {
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 // src/core/exec.ts
 import { spawn } from "node:child_process";
