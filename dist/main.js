@@ -10,7 +10,7 @@ import {
   runActionGate,
   setFailed,
   setOutput
-} from "./chunks/chunk-ANGV3VM7.js";
+} from "./chunks/chunk-DB5TSUW2.js";
 import {
   exitCodeFor
 } from "./chunks/chunk-SPNS5PI7.js";

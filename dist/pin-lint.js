@@ -3,7 +3,7 @@ import { createRequire as __cgCreateRequire } from 'node:module';
 const require = __cgCreateRequire(import.meta.url);
 import {
   runAction
-} from "./chunks/chunk-ANGV3VM7.js";
+} from "./chunks/chunk-DB5TSUW2.js";
 import "./chunks/chunk-SPNS5PI7.js";
 import "./chunks/chunk-EANWHSN4.js";
 import {

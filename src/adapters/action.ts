@@ -14,7 +14,6 @@ export function readActionInputs(gate: Gate<unknown>): RawInputs {
     if (spec.cliOnly) continue;
     const v = core.getInput(spec.name);
     raw[spec.name] = v === '' ? spec.default : v;
-    if (spec.secret && v) core.setSecret(v);
   }
   return raw;
 }

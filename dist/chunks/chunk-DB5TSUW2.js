@@ -13595,9 +13595,6 @@ var ExitCode;
 (function(ExitCode2) {
   ExitCode2[ExitCode2.Success = 0] = "Success", ExitCode2[ExitCode2.Failure = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
-function setSecret(secret) {
-  issueCommand("add-mask", {}, secret);
-}
 function getInput(name, options) {
   let val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val)
@@ -13632,7 +13629,7 @@ function readActionInputs(gate) {
   for (let spec of [...COMMON_INPUTS, ...gate.inputs]) {
     if (spec.cliOnly) continue;
     let v = getInput(spec.name);
-    raw[spec.name] = v === "" ? spec.default : v, spec.secret && v && setSecret(v);
+    raw[spec.name] = v === "" ? spec.default : v;
   }
   return raw;
 }
@@ -13683,4 +13680,4 @@ export {
   runActionGate,
   commonInputs
 };
-/*! For license information please see chunk-ANGV3VM7.js.LEGAL.txt */
+/*! For license information please see chunk-DB5TSUW2.js.LEGAL.txt */
