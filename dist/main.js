@@ -1,34 +1,4 @@
 #!/usr/bin/env node
 import { createRequire as __cgCreateRequire } from 'node:module';
 const require = __cgCreateRequire(import.meta.url);
-import {
-  GATES
-} from "./chunks/chunk-6F6WRMRA.js";
-import {
-  commonInputs,
-  getInput,
-  runActionGate,
-  setFailed,
-  setOutput
-} from "./chunks/chunk-DB5TSUW2.js";
-import {
-  exitCodeFor
-} from "./chunks/chunk-SPNS5PI7.js";
-import "./chunks/chunk-EANWHSN4.js";
-import "./chunks/chunk-DO6MJX7D.js";
-import "./chunks/chunk-IUU2ATNU.js";
-
-// src/entry/main.ts
-var wanted = getInput("gates").split(/[\s,]+/).filter(Boolean), ids = wanted.length ? wanted : GATES.filter((g) => g.static).map((g) => g.id), unknown = ids.filter((id) => !GATES.some((g) => g.id === id));
-if (unknown.length)
-  setFailed(`gates: unknown gate(s) ${unknown.join(", ")}; known: ${GATES.map((g) => g.id).join(", ")}`), setOutput("outcome", "error"), process.exitCode = 2;
-else {
-  let outcomes = {}, worst = 0;
-  for (let id of ids) {
-    let gate = await GATES.find((g) => g.id === id).load(), raw = commonInputs();
-    for (let spec of gate.inputs) raw[spec.name] === void 0 && (raw[spec.name] = spec.default);
-    let outcome = await runActionGate(gate, raw, !1);
-    outcomes[id] = outcome, worst = Math.max(worst, exitCodeFor(outcome));
-  }
-  setOutput("outcome", worst === 0 ? "pass" : worst === 1 ? "fail" : "error"), setOutput("outcomes", JSON.stringify(outcomes)), process.exitCode = worst;
-}
+import{a as r}from"./chunks/chunk-CNZZR6HI.js";import{a as f,b as s,c as u,e as l,f as p}from"./chunks/chunk-IBO6MUWH.js";import{e as m}from"./chunks/chunk-6MC24D37.js";import"./chunks/chunk-ZALLRKT3.js";import"./chunks/chunk-B7O5LFPT.js";import"./chunks/chunk-5EHHCX3Z.js";import"./chunks/chunk-2AOHWFSM.js";var d=f("gates").split(/[\s,]+/).filter(Boolean),w=d.length?d:r.filter(o=>o.static).map(o=>o.id),g=w.filter(o=>!r.some(t=>t.id===o));if(g.length)u(`gates: unknown gate(s) ${g.join(", ")}; known: ${r.map(o=>o.id).join(", ")}`),s("outcome","error"),process.exitCode=2;else{let o={},t=0;for(let i of w){let c=await r.find(e=>e.id===i).load(),n=p();for(let e of c.inputs)n[e.name]===void 0&&(n[e.name]=e.default);let a=await l(c,n,!1);o[i]=a,t=Math.max(t,m(a))}s("outcome",t===0?"pass":t===1?"fail":"error"),s("outcomes",JSON.stringify(o)),process.exitCode=t}

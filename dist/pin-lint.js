@@ -1,16 +1,4 @@
 #!/usr/bin/env node
 import { createRequire as __cgCreateRequire } from 'node:module';
 const require = __cgCreateRequire(import.meta.url);
-import {
-  runAction
-} from "./chunks/chunk-DB5TSUW2.js";
-import "./chunks/chunk-SPNS5PI7.js";
-import "./chunks/chunk-EANWHSN4.js";
-import {
-  pin_lint_default
-} from "./chunks/chunk-IP2FB4HE.js";
-import "./chunks/chunk-DO6MJX7D.js";
-import "./chunks/chunk-IUU2ATNU.js";
-
-// src/entry/pin-lint.ts
-await runAction(pin_lint_default);
+import{d as r}from"./chunks/chunk-IBO6MUWH.js";import"./chunks/chunk-6MC24D37.js";import"./chunks/chunk-ZALLRKT3.js";import{b as o}from"./chunks/chunk-HEYGHCVD.js";import"./chunks/chunk-B7O5LFPT.js";import"./chunks/chunk-5EHHCX3Z.js";import"./chunks/chunk-2AOHWFSM.js";await r(o);

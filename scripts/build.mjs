@@ -62,7 +62,7 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
   sourcemap: false,
-  minifySyntax: true,
-  minifyWhitespace: false,
-  minifyIdentifiers: false,
+  // minified: parse time is most of a gate's cold start (docs/decisions/0002-bundling.md)
+  minify: true,
+  keepNames: false,
 });

@@ -1,5 +1,5 @@
-// The Actions-runner adapter: inputs from INPUT_*, outputs/summary/annotations through @actions/core.
-import * as core from '@actions/core';
+// The Actions-runner adapter: inputs from INPUT_*, outputs/summary/annotations via the runner's file commands.
+import * as core from './runner-io.js';
 import { join } from 'node:path';
 import type { Gate } from '../core/gate.js';
 import { COMMON_INPUTS } from '../core/gate.js';
@@ -51,7 +51,7 @@ export async function runActionGate(gate: Gate<unknown>, raw: RawInputs, setOutp
   if (setOutputs) for (const [k, v] of Object.entries(outputs)) core.setOutput(k, redactor.redact(v));
   if (env.GITHUB_STEP_SUMMARY) {
     try {
-      await core.summary.addRaw(redactor.redact(summaryMarkdown(gate.id, gate.title, result))).write();
+      core.appendSummary(redactor.redact(summaryMarkdown(gate.id, gate.title, result)));
     } catch (e) {
       core.warning(`could not write the job summary: ${(e as Error).message}`);
     }

@@ -3,7 +3,6 @@ import { isAbsolute, join, relative } from 'node:path';
 import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
 import { ConfigError } from './types.js';
 import { parseYaml, posOf, resolve, isMap, isSeq, mapGetPair, type ParsedYaml, type YNode } from './yaml.js';
-import { validateAgainst } from './schema.js';
 
 export const DEFAULT_CONFIG_PATH = '.github/chaingate.yml';
 
@@ -26,7 +25,7 @@ export interface LoadedConfig {
  * Load `.github/chaingate.yml` (or `path`). A missing default file is an empty config; a missing file that
  * was asked for by name is an error. Validation errors name file:line:col and the offending key.
  */
-export function loadConfig(root: string, path?: string): LoadedConfig {
+export async function loadConfig(root: string, path?: string): Promise<LoadedConfig> {
   const explicit = !!path;
   const rel = path ?? DEFAULT_CONFIG_PATH;
   const abs = isAbsolute(rel) ? rel : join(root, rel);
@@ -44,7 +43,7 @@ export function loadConfig(root: string, path?: string): LoadedConfig {
   return parseConfigText(text, shown);
 }
 
-export function parseConfigText(text: string, shown: string): LoadedConfig {
+export async function parseConfigText(text: string, shown: string): Promise<LoadedConfig> {
   const p = parseYaml(text);
   if (p.errors.length) {
     const e = p.errors[0];
@@ -57,6 +56,8 @@ export function parseConfigText(text: string, shown: string): LoadedConfig {
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(`${shown}:1:1: the configuration must be a mapping`);
   }
+  // ajv is loaded only when there is a configuration to validate (it costs cold start otherwise)
+  const { validateAgainst } = await import('./schema.js');
   const problems = validateAgainst(configSchema, value);
   if (problems.length) {
     const lines = problems.slice(0, 10).map((pr) => {

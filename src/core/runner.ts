@@ -64,7 +64,7 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
     if (raw['record-mode'] && !['strict', 'best-effort'].includes(raw['record-mode'])) {
       throw new InputError(`record-mode: "${raw['record-mode']}" is not one of strict, best-effort`);
     }
-    const config = loadConfig(deps.cwd, raw.config && raw.config !== '.github/chaingate.yml' ? raw.config : undefined);
+    const config = await loadConfig(deps.cwd, raw.config && raw.config !== '.github/chaingate.yml' ? raw.config : undefined);
     ctx = {
       cwd: deps.cwd,
       env: deps.env,

@@ -1,5 +1,5 @@
 // The root action: runs the gates named in `gates` (default: every static gate) one after the other.
-import * as core from '@actions/core';
+import * as core from '../adapters/runner-io.js';
 import { commonInputs, runActionGate } from '../adapters/action.js';
 import { exitCodeFor } from '../core/runner.js';
 import { GATES } from '../gates/index.js';
@@ -8,7 +8,7 @@ const wanted = core.getInput('gates').split(/[\s,]+/).filter(Boolean);
 const ids = wanted.length ? wanted : GATES.filter((g) => g.static).map((g) => g.id);
 const unknown = ids.filter((id) => !GATES.some((g) => g.id === id));
 if (unknown.length) {
-  core.setFailed(`gates: unknown gate(s) ${unknown.join(', ')}; known: ${GATES.map((g) => g.id).join(', ')}`);
+  core.error(`gates: unknown gate(s) ${unknown.join(', ')}; known: ${GATES.map((g) => g.id).join(', ')}`);
   core.setOutput('outcome', 'error');
   process.exitCode = 2;
 } else {

@@ -6,29 +6,29 @@ import { loadConfig, parseConfigText, parseDuration, parseExpiry } from '../../s
 import { ConfigError } from '../../src/core/types.js';
 
 describe('configuration', () => {
-  it('a missing default file is an empty config; a named missing file is an error', () => {
+  it('a missing default file is an empty config; a named missing file is an error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cg-cfg-'));
-    expect(loadConfig(dir).config).toEqual({});
-    expect(() => loadConfig(dir, 'nope.yml')).toThrow(/nope.yml: configuration file not found/);
+    expect((await loadConfig(dir)).config).toEqual({});
+    await expect(loadConfig(dir, 'nope.yml')).rejects.toThrow(/nope.yml: configuration file not found/);
   });
 
-  it('names file:line:col and the offending key for schema errors', () => {
+  it('names file:line:col and the offending key for schema errors', async () => {
     const text = 'version: 1\npin-lint:\n  polcy:\n    "*": hash-pin\n';
-    expect(() => parseConfigText(text, '.github/chaingate.yml')).toThrow(ConfigError);
-    expect(() => parseConfigText(text, '.github/chaingate.yml')).toThrow('.github/chaingate.yml:3:3: pin-lint.polcy: unknown key "polcy"');
-    expect(() => parseConfigText('pin-lint:\n  policy:\n    "actions/*": pinned\n', 'c.yml')).toThrow(/c.yml:3:18: pin-lint.policy.actions\/\*: must be one of: "hash-pin", "ref-pin", "any"/);
-    expect(() => parseConfigText('unknown-gate: {}\n', 'c.yml')).toThrow(/c.yml:1:1: unknown-gate: unknown key/);
+    await expect(parseConfigText(text, '.github/chaingate.yml')).rejects.toThrow(ConfigError);
+    await expect(parseConfigText(text, '.github/chaingate.yml')).rejects.toThrow('.github/chaingate.yml:3:3: pin-lint.polcy: unknown key "polcy"');
+    await expect(parseConfigText('pin-lint:\n  policy:\n    "actions/*": pinned\n', 'c.yml')).rejects.toThrow(/c.yml:3:18: pin-lint.policy.actions\/\*: must be one of: "hash-pin", "ref-pin", "any"/);
+    await expect(parseConfigText('unknown-gate: {}\n', 'c.yml')).rejects.toThrow(/c.yml:1:1: unknown-gate: unknown key/);
   });
 
-  it('reports invalid YAML with its position', () => {
-    expect(() => parseConfigText('a: [\n', 'c.yml')).toThrow(/^c.yml:\d+:\d+: invalid YAML/);
+  it('reports invalid YAML with its position', async () => {
+    await expect(parseConfigText('a: [\n', 'c.yml')).rejects.toThrow(/^c.yml:\d+:\d+: invalid YAML/);
   });
 
-  it('locates keys for gates that point into the config', () => {
+  it('locates keys for gates that point into the config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cg-cfg-'));
     mkdirSync(join(dir, '.github'));
     writeFileSync(join(dir, '.github/chaingate.yml'), 'version: 1\npin-lint:\n  policy:\n    "actions/*": any\n');
-    const c = loadConfig(dir);
+    const c = await loadConfig(dir);
     expect(c.file).toBe('.github/chaingate.yml');
     expect(c.locate(['pin-lint', 'policy', 'actions/*'])).toEqual({ line: 4, column: 5 });
   });
