@@ -37,7 +37,7 @@ function optionLine(spec: InputSpec): string {
   const flag = spec.positional ? `[${spec.name}…]` : `--${spec.name}${spec.flag ? '' : ' <value>'}`;
   const def = spec.default !== undefined && spec.default !== '' ? ` (default: ${spec.default})` : '';
   const req = spec.required ? ' (required)' : '';
-  return `  ${flag.padEnd(30)}${spec.description.replace(/`/g, '')}${req}${def}`;
+  return `  ${flag.padEnd(34)}${spec.description.replace(/`/g, '')}${req}${def}`;
 }
 
 function gateHelp(gate: Gate<unknown>): string {
@@ -50,8 +50,8 @@ function gateHelp(gate: Gate<unknown>): string {
     '',
     'Options:',
     ...specs.map(optionLine),
-    `  ${'--format <text|json|sarif|github>'.padEnd(30)}output format (default: text)`,
-    `  ${'-h, --help'.padEnd(30)}this help`,
+    `  ${'--format <text|json|sarif|github>'.padEnd(34)}output format (default: text)`,
+    `  ${'-h, --help'.padEnd(34)}this help`,
     '',
     gate.rules.length ? `Rules: ${gate.rules.map((r) => r.id).join(', ')}` : '',
     `Reason codes: ${gate.reasons.join(', ')}`,

@@ -109,7 +109,7 @@ const gate: Gate<PinLintInputs> = {
     if (!SEVERITIES.includes(failOn)) throw new InputError(`fail-on: "${failOn}" is not one of ${SEVERITIES.join(', ')}`);
     const fix = parseBool(raw.fix, 'fix');
     const token = raw.token?.trim() || undefined;
-    if (fix && !token) throw new InputError('fix: rewriting tags to SHAs needs the GitHub API: give a token (--token or GITHUB_TOKEN)');
+    if (fix && !token) throw new InputError('fix: rewriting tags to SHAs needs the GitHub API: give a token (--token "$GITHUB_TOKEN", or the action\'s token input)');
     return {
       paths: (raw.paths ?? '').split('\n').map((s) => s.trim()).filter(Boolean),
       exclude: cfg.exclude ?? [],
