@@ -117,8 +117,7 @@ function scanLine(raw: string, file: string, line: number, opts: RecordScanOptio
   try {
     value = JSON.parse(raw);
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    at(m ? Number(m[1]) + 1 : 1, 'invalid-record', `invalid JSON: ${(e as Error).message.replace(/\s*\(line \d+ column \d+\)$/, '')}`);
+    at(jsonErrorColumn(raw, (e as Error).message), 'invalid-record', `invalid JSON: ${(e as Error).message.replace(/\s*\(line \d+ column \d+\)$/, '')}`);
     return;
   }
   if (!value || typeof value !== 'object' || Array.isArray(value) || (value as { schema?: unknown }).schema !== RECORD_SCHEMA) {
@@ -129,7 +128,8 @@ function scanLine(raw: string, file: string, line: number, opts: RecordScanOptio
   if (problems.length) {
     const p = problems[0];
     const key = p.path.split('/').filter(Boolean)[0];
-    at(key ? keyColumn(raw, key) : 1, 'invalid-record', `record does not match ${RECORD_SCHEMA}: ${p.path || '(root)'} ${p.message}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`);
+    const timeKey = key === 'finished_at' || key === 'started_at';
+    at(key ? keyColumn(raw, key) : 1, timeKey ? 'bad-timestamp' : 'invalid-record', `record does not match ${RECORD_SCHEMA}: ${p.path || '(root)'} ${p.message}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`);
     return;
   }
   const rec = value as PipelineRunRecord;
@@ -156,6 +156,36 @@ function scanLine(raw: string, file: string, line: number, opts: RecordScanOptio
     url: runUrl(rec),
     status: rec.outcome,
   });
+}
+
+/**
+ * 1-based column of the character that makes a line invalid JSON. V8 names a position for some errors only;
+ * otherwise bisect for the shortest prefix that is already wrong (a prefix that is merely incomplete fails
+ * with "end of input" or at its own end).
+ */
+export function jsonErrorColumn(raw: string, message: string): number {
+  const m = /position (\d+)/.exec(message);
+  if (m) return Math.min(Number(m[1]), Math.max(0, raw.length - 1)) + 1;
+  const wrong = (k: number) => {
+    try {
+      JSON.parse(raw.slice(0, k));
+      return false;
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (/end of JSON input/i.test(msg)) return false;
+      const p = /position (\d+)/.exec(msg);
+      return !(p && Number(p[1]) >= k);
+    }
+  };
+  let lo = 1;
+  let hi = raw.length;
+  if (!wrong(hi)) return 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (wrong(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Column (1-based) of `"key"` in the raw line, else 1. */
