@@ -89,10 +89,12 @@ export async function scanGitHub(opts: GitHubSourceOptions): Promise<GitHubScan>
     }
     scan.branch = branch;
     const path = `/repos/${enc(owner)}/${enc(repo)}/actions/workflows/${enc(opts.workflow)}/runs`;
+    const foreign = new Set<number>();
     const ours = (run: WorkflowRun) => {
       const full = run.head_repository?.full_name;
       if (full && full.toLowerCase() !== opts.repository.toLowerCase()) {
-        scan.foreignRuns++;
+        foreign.add(run.id);
+        scan.foreignRuns = foreign.size;
         return false;
       }
       return true;
