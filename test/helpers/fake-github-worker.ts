@@ -1,7 +1,10 @@
 // Hosts the fake GitHub API in a worker thread, so tests that run a step with spawnSync (which blocks the
 // test's own event loop) still get answers. Node 24 loads this TypeScript file directly (type stripping).
 import { parentPort, workerData } from 'node:worker_threads';
-import { startFakeGitHub } from './fake-github.ts';
+import type { FakeGitHub, FakeRepo } from './fake-github.js';
+
+// Node loads the .ts file itself here (no vitest transform in a worker), so name it with its real extension.
+const { startFakeGitHub } = (await import(new URL('./fake-github.ts', import.meta.url).href)) as { startFakeGitHub: (r: FakeRepo[]) => Promise<FakeGitHub> };
 
 const gh = await startFakeGitHub(workerData.repos);
 gh.faults.push(...(workerData.faults ?? []));
