@@ -77,7 +77,7 @@ const gate: Gate<DrFreshnessInputs> = {
     { name: 'warn-age', description: 'Older than this gives a warning annotation. Default: 80 % of max-age.' },
     { name: 'clock-skew', description: 'A drill timestamp further than this in the future is an error.', default: '5m' },
     { name: 'latest-failed', description: '`warn` (the newest drill failed after an older pass: warning, the pass still counts) or `fail`.', default: 'warn' },
-    { name: 'max-requests', description: 'Most GitHub API requests one run may make before giving up with an error.', default: '30' },
+    { name: 'max-requests', description: 'Most GitHub API requests one run may make before giving up with an error.', default: '50' },
   ],
   outputs: [
     { name: 'last-drill-at', description: 'ISO-8601 time of the newest successful drill; empty when there is none.' },
@@ -138,7 +138,7 @@ const gate: Gate<DrFreshnessInputs> = {
     if (!records.length && !workflow) {
       throw new InputError('no evidence source: give `records` (drill record files) and/or `workflow` (the drill workflow, read through the GitHub API)');
     }
-    const maxRequests = Number(raw['max-requests'] ?? '30');
+    const maxRequests = Number(raw['max-requests'] || '50');
     if (!Number.isInteger(maxRequests) || maxRequests < 1 || maxRequests > 1000) throw new InputError(`max-requests: "${raw['max-requests']}" is not a whole number between 1 and 1000`);
     const token = raw.token?.trim() || ctx.env.GITHUB_TOKEN || ctx.env.GH_TOKEN || undefined;
     if (token) ctx.redactor.add(token);
