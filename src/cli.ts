@@ -3,7 +3,7 @@ import { COMMON_INPUTS } from './core/gate.js';
 import type { Gate } from './core/gate.js';
 import type { InputSpec, RawInputs } from './core/types.js';
 import { executeGate, exitCodeFor, type RunOutcome } from './core/runner.js';
-import { annotations, summaryMarkdown, textReport } from './core/format.js';
+import { annotations, extraAnnotations, summaryMarkdown, textReport } from './core/format.js';
 import { SUITE_VERSION } from './core/version.js';
 import { GATES, COMMANDS, type CliIO } from './gates/index.js';
 
@@ -122,6 +122,7 @@ function emit(gate: Gate<unknown>, out: RunOutcome, format: Format, io: CliIO): 
     say(JSON.stringify(out.sarif ?? { version: '2.1.0', runs: [] }, null, 2));
   } else if (format === 'github') {
     for (const l of annotations(gate.id, result.findings)) say(l);
+    for (const l of extraAnnotations(gate.id, result)) say(l);
     say(textReport(gate.id, result));
   } else {
     say(textReport(gate.id, result));

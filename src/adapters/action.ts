@@ -5,7 +5,7 @@ import type { Gate } from '../core/gate.js';
 import { COMMON_INPUTS } from '../core/gate.js';
 import type { GateResult, RawInputs } from '../core/types.js';
 import { executeGate, exitCodeFor } from '../core/runner.js';
-import { annotations, summaryMarkdown, textReport } from '../core/format.js';
+import { annotations, extraAnnotations, summaryMarkdown, textReport } from '../core/format.js';
 import { countFindings } from '../core/record.js';
 
 export function readActionInputs(gate: Gate<unknown>): RawInputs {
@@ -39,6 +39,7 @@ export async function runActionGate(gate: Gate<unknown>, raw: RawInputs, setOutp
 
   say(textReport(gate.id, result));
   for (const line of annotations(gate.id, result.findings)) say(line);
+  for (const line of extraAnnotations(gate.id, result)) say(line);
 
   const outputs: Record<string, string> = {
     outcome: result.outcome,

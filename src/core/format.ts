@@ -53,6 +53,18 @@ export function annotations(gate: string, findings: Finding[]): string[] {
   return out;
 }
 
+/** Workflow commands for a result's extra annotations (not findings), within the per-type limit. */
+export function extraAnnotations(gate: string, result: GateResult): string[] {
+  const used = { error: 0, warning: 0, notice: 0 };
+  const out: string[] = [];
+  for (const a of result.annotations ?? []) {
+    if (used[a.level] >= ANNOTATION_LIMIT) continue;
+    used[a.level]++;
+    out.push(workflowCommand(a.level, a.message, { title: a.title ?? `chaingate ${gate}`, file: a.file, line: a.line, column: a.column }));
+  }
+  return out;
+}
+
 function rank(f: Finding): number {
   return (f.isError ? 10 : 0) + SEVERITIES.length - SEVERITIES.indexOf(f.severity);
 }

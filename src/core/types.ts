@@ -58,6 +58,16 @@ export interface ToolInfo {
 
 export type Metrics = Record<string, number | string | boolean>;
 
+/** An annotation that is not a finding (no rule, maybe no file): e.g. "the last drill is aging". */
+export interface Annotation {
+  level: 'error' | 'warning' | 'notice';
+  message: string;
+  title?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
 export interface GateResult {
   outcome: Outcome;
   reasons: string[];
@@ -76,6 +86,8 @@ export interface GateResult {
   summary?: string[];
   /** human lines printed by the CLI text format and action log */
   messages?: string[];
+  /** extra workflow annotations beside the findings' own (printed by the action adapter and `--format github`) */
+  annotations?: Annotation[];
 }
 
 export class InputError extends Error {

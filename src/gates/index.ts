@@ -10,6 +10,7 @@ export interface GateEntry {
 }
 
 export const GATES: GateEntry[] = [
+  { id: 'dr-freshness', summary: 'the last successful disaster-recovery drill is within its SLA (records and/or GitHub runs)', static: false, load: async () => (await import('./dr-freshness/index.js')).default },
   { id: 'pin-lint', summary: 'every action, reusable workflow and image pinned to an immutable digest', static: true, load: async () => (await import('./pin-lint/index.js')).default },
 ];
 
@@ -27,4 +28,6 @@ export interface CliIO {
   err: (s: string) => void;
 }
 
-export const COMMANDS: CommandEntry[] = [];
+export const COMMANDS: CommandEntry[] = [
+  { id: 'record', summary: 'append a schema-valid pipeline_run record for an external step (e.g. a DR drill)', load: async () => (await import('../commands/record.js')).recordCommand },
+];
