@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { createRequire as __cgCreateRequire } from 'node:module';
 const require = __cgCreateRequire(import.meta.url);
-import{d as r}from"./chunks/chunk-IBO6MUWH.js";import"./chunks/chunk-6MC24D37.js";import"./chunks/chunk-ZALLRKT3.js";import{b as o}from"./chunks/chunk-WNBM3LN4.js";import"./chunks/chunk-B7O5LFPT.js";import"./chunks/chunk-5EHHCX3Z.js";import"./chunks/chunk-2AOHWFSM.js";await r(o);
+import{b as o}from"./chunks/chunk-2VLCX72J.js";import{a as r}from"./chunks/chunk-74USEGOD.js";import"./chunks/chunk-NNWLDNR2.js";import"./chunks/chunk-CWQ57TDJ.js";import"./chunks/chunk-OST6BHOW.js";import"./chunks/chunk-7HOVRFGB.js";import"./chunks/chunk-ZALLRKT3.js";import"./chunks/chunk-6WHZNVJT.js";import"./chunks/chunk-5EHHCX3Z.js";import"./chunks/chunk-J4EXX4EP.js";import"./chunks/chunk-6HGTFECX.js";import"./chunks/chunk-HEOWYPZG.js";import"./chunks/chunk-ZZXKRSRC.js";import"./chunks/chunk-2AOHWFSM.js";await r(o);

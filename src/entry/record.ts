@@ -1,5 +1,5 @@
 // `actions/record`: append one pipeline_run record for an external step (a DR drill). Inputs from INPUT_*.
-import * as core from '@actions/core';
+import * as core from '../adapters/runner-io.js';
 import { writeExternalRecord } from '../commands/record.js';
 import { splitList } from '../core/files.js';
 import { Redactor } from '../core/redact.js';
