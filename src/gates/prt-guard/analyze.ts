@@ -162,7 +162,7 @@ interface Fetch {
 }
 
 const CHECKOUT = /^actions\/checkout$/;
-const PR_REF_LITERAL = /(^|[^\w])(refs\/)?pull\/[^/\s]+\/(head|merge)\b/;
+const PR_REF_LITERAL = /(^|[^\w])(refs\/)?pull\/(?:\$\{\{[^}]*\}\}|[^/\s]+)\/(head|merge)\b/;
 
 function norm(path: string | undefined): string {
   const s = (path ?? '').trim().replace(/^\.\/+/, '').replace(/\/+$/, '');
@@ -181,6 +181,15 @@ function checkoutVersion(m: WorkflowModel, step: Step): { major: number; text: s
   return undefined;
 }
 
+function envLookup(m: WorkflowModel, job: Job, step: Step | undefined, name: string): { value: string } | undefined {
+  const want = name.toLowerCase();
+  for (const map of [step?.env, job.env, m.env]) {
+    if (!map) continue;
+    for (const [k, v] of map) if (k.toLowerCase() === want) return v;
+  }
+  return undefined;
+}
+
 /** Where did a value come from: resolve `env.X`, `steps.X.outputs.Y`, `needs.J.outputs.Y` one level deep. */
 function valueIsPrControlled(m: WorkflowModel, job: Job, step: Step | undefined, value: string, kind: 'ref' | 'repo', depth = 0): string | undefined {
   if (kind === 'ref' && PR_REF_LITERAL.test(value)) return 'a refs/pull/… ref';
@@ -192,7 +201,7 @@ function valueIsPrControlled(m: WorkflowModel, job: Job, step: Step | undefined,
       if (depth > 2) continue;
       const envM = /^env\.([\w-]+)$/.exec(p);
       if (envM) {
-        const def = step?.env.get(envM[1]) ?? job.env.get(envM[1]) ?? m.env.get(envM[1]);
+        const def = envLookup(m, job, step, envM[1]);
         if (def) {
           const r = valueIsPrControlled(m, job, step, def.value, kind, depth + 1);
           if (r) return r;
@@ -345,7 +354,7 @@ function scriptFetches(m: WorkflowModel, job: Job, step: Step, privilegedEvents:
   const exprTainted = (w: string) => !!valueIsPrControlled(m, job, step, w, 'ref');
   const envTainted = (w: string) => {
     for (const v of w.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
-      const def = step.env.get(v[1]) ?? job.env.get(v[1]) ?? m.env.get(v[1]);
+      const def = envLookup(m, job, step, v[1]);
       if (def && valueIsPrControlled(m, job, step, def.value, 'ref')) return true;
       if (/^(GITHUB_HEAD_REF)$/.test(v[1])) return true;
     }
@@ -430,7 +439,7 @@ export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding
             for (const pth of info.flowing) {
               const em = /^env\.([\w-]+)$/.exec(pth);
               if (!em) continue;
-              const def = step.env.get(em[1]) ?? job.env.get(em[1]) ?? m.env.get(em[1]);
+              const def = envLookup(m, job, step, em[1]);
               if (!def) continue;
               for (const e2 of findExpressions(def.value)) {
                 const b2 = actorControlledIn(analyzeExpression(e2.text));
