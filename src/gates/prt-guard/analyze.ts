@@ -210,7 +210,7 @@ function valueIsPrControlled(m: WorkflowModel, job: Job, step: Step | undefined,
       const so = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(p);
       if (so) {
         const src = job.steps.find((s) => s.id === so[1]);
-        if (src && stepProducesPrRef(src)) return `the output of step \`${so[1]}\`, which reads the pull request head`;
+        if (src && stepProducesPrRef(src, so[2])) return `the output of step \`${so[1]}\`, which reads the pull request head`;
       }
       const no = /^needs\.([\w-]+)\.outputs\.([\w-]+)$/.exec(p);
       if (no) {
@@ -228,8 +228,24 @@ function valueIsPrControlled(m: WorkflowModel, job: Job, step: Step | undefined,
 
 const HEAD_HINT = /head\.sha|head\.ref|head_sha|head_ref|headrefoid|headrefname|headrepository|refs\/pull\/|pull\/\$|merge_commit_sha|\.head\.repo|head\.repo\.full_name|head_repository/i;
 
-function stepProducesPrRef(s: Step): boolean {
+function stepProducesPrRef(s: Step, output?: string): boolean {
   const text = `${s.run?.value ?? ''}\n${s.with.get('script')?.value ?? ''}`;
+  if (output) {
+    // look at the line that sets this output, and at the variable it is set from
+    const o = output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const set = new RegExp(`setOutput\\(\\s*['"\`]${o}['"\`]\\s*,\\s*([^)\\n]*)|(?:^|[\\s"'])${o}=([^\\n]*)`, 'i').exec(text);
+    if (set) {
+      const v = (set[1] ?? set[2] ?? '').trim();
+      if (HEAD_HINT.test(v)) return true;
+      const id = /^\$?\{?([A-Za-z_][\w]*)\}?\W*$/.exec(v.replace(/^["']|["']$/g, ''));
+      if (id) {
+        const def = new RegExp(`\\b${id[1]}\\s*=\\s*([^\\n;]*)`).exec(text);
+        return !!def && HEAD_HINT.test(def[1]);
+      }
+      return false;
+    }
+    if (/base|target|default/i.test(output)) return false;
+  }
   if (HEAD_HINT.test(text)) return true;
   const u = splitUses(s.uses ?? '').name;
   // actions that resolve a PR's head for comment-triggered workflows

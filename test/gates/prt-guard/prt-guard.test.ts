@@ -72,6 +72,11 @@ describe('untrusted-checkout', () => {
     expect(f[0].related?.[0]).toMatchObject({ line: 12, column: 15 });
   });
 
+  it('a step output that carries the base (setOutput base) is not flagged; its head sibling is', () => {
+    const fs = scan(`on: issue_comment\npermissions: {}\njobs:\n  b:\n    runs-on: x\n    steps:\n      - id: c\n        uses: actions/github-script@v7\n        with:\n          script: |\n            const r = await github.rest.pulls.get({})\n            core.setOutput('base', r.data.base.sha)\n            core.setOutput('head', r.data.head.sha)\n      - uses: actions/checkout@v4\n        with:\n          ref: \${{ steps.c.outputs.base }}\n      - run: go run ./cmd\n      - uses: actions/checkout@v4\n        with:\n          ref: \${{ steps.c.outputs.head }}\n      - run: go run ./cmd\n`);
+    expect(at(fs, 'untrusted-checkout')).toEqual(['18:15 high']);
+  });
+
   it('points at gh pr checkout inside a run: | block and at the executing command in the same script', () => {
     const fs = scan(`on: issue_comment\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: |\n          echo start\n          gh pr checkout \${{ github.event.issue.number }}\n          yarn install\n`);
     const f = rules(fs, 'untrusted-checkout');
