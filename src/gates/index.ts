@@ -10,6 +10,8 @@ export interface GateEntry {
 }
 
 export const GATES: GateEntry[] = [
+  { id: 'prt-guard', summary: 'privileged-trigger workflows that fetch or inject attacker-controlled input', static: true, load: async () => (await import('./prt-guard/index.js')).default },
+  { id: 'gate-integrity', summary: 'security scanners and verifiers wired so they can never block', static: true, load: async () => (await import('./gate-integrity/index.js')).default },
   { id: 'dr-freshness', summary: 'the last successful disaster-recovery drill is within its SLA (records and/or GitHub runs)', static: false, load: async () => (await import('./dr-freshness/index.js')).default },
   { id: 'pin-lint', summary: 'every action, reusable workflow and image pinned to an immutable digest', static: true, load: async () => (await import('./pin-lint/index.js')).default },
 ];

@@ -1,0 +1,101 @@
+import type { Gate } from '../../core/gate.js';
+import type { Finding, RuleInfo, Severity } from '../../core/types.js';
+import { InputError, SEVERITIES, severityRank } from '../../core/types.js';
+import { Fingerprinter } from '../../core/fingerprint.js';
+import { loadModels } from '../prt-guard/load.js';
+import { approvalMatches, parseApprovals, type Approval } from '../prt-guard/approvals.js';
+import { analyzeIntegrity } from './analyze.js';
+
+export interface GateIntegrityInputs {
+  paths: string[];
+  exclude: string[];
+  failOn: Severity;
+  allow: Approval[];
+}
+
+export const RULES: RuleInfo[] = [
+  { id: 'continue-on-error', name: 'ContinueOnError', description: 'A security scanner/verifier step or job with continue-on-error: true', help: 'The step fails, the job passes: the check exists but never blocks. Remove continue-on-error; baseline or allowlist specific findings instead.', defaultSeverity: 'high' },
+  { id: 'exit-suppressed', name: 'ExitSuppressed', description: 'The scanner\'s exit status is discarded (--exit-zero, --soft-fail, --exit-code 0, || true, || exit 0, ; exit 0, a pipe without pipefail, a "never fail" action input)', help: 'Let the scanner\'s non-zero exit fail the step.', defaultSeverity: 'high' },
+  { id: 'errexit-disabled', name: 'ErrexitDisabled', description: 'set +e before a scanner with no later check of its exit status', help: 'Keep errexit on, or capture `rc=$?` and `exit "$rc"` after reporting.', defaultSeverity: 'high' },
+  { id: 'disabled-gate', name: 'DisabledGate', description: 'A security step or job disabled with if: false', help: 'A disabled check is no check: remove the condition or the step.', defaultSeverity: 'high' },
+  { id: 'verifier-no-timeout', name: 'VerifierNoTimeout', description: 'cosign verify* / slsa-verifier run with no timeout', help: 'Wrap it in `timeout 300 …` or set `timeout-minutes:` on the step or job so a hang fails fast.', defaultSeverity: 'medium' },
+  { id: 'bandit-json-stdout', name: 'BanditJsonStdout', description: 'bandit -f json written to stdout instead of -o FILE', help: 'Bandit\'s progress output can corrupt JSON on stdout; use `-f json -o bandit.json`.', defaultSeverity: 'medium' },
+  { id: 'parse-error', name: 'ParseError', description: 'File could not be read or parsed', defaultSeverity: 'high' },
+];
+
+const REASONS = ['non-blocking-gate', 'verifier-no-timeout', 'bandit-json-stdout', 'approval-expired'] as const;
+
+interface GiConfig {
+  exclude?: string[];
+  'fail-on'?: Severity;
+}
+
+const gate: Gate<GateIntegrityInputs> = {
+  id: 'gate-integrity',
+  title: 'gate-integrity',
+  description: 'security scanners and verifiers wired so that they can never block (continue-on-error, --exit-zero, || true, set +e, if: false, no timeout)',
+  static: true,
+  inputs: [
+    { name: 'paths', description: 'Files or directories to scan, one per line. Default: `.github/workflows/*.yml` and every `action.yml` in the workspace.', positional: true },
+    { name: 'fail-on', description: 'Lowest severity that fails the gate: critical, high, medium, low or info.', default: 'medium' },
+  ],
+  outputs: [],
+  rules: RULES,
+  reasons: REASONS,
+
+  parseInputs(raw, ctx) {
+    const cfg = (ctx.config.config['gate-integrity'] ?? {}) as GiConfig;
+    const failOn = (raw['fail-on'] || cfg['fail-on'] || 'medium').trim() as Severity;
+    if (!SEVERITIES.includes(failOn)) throw new InputError(`fail-on: "${failOn}" is not one of ${SEVERITIES.join(', ')}`);
+    return {
+      paths: (raw.paths ?? '').split('\n').map((s) => s.trim()).filter(Boolean),
+      exclude: cfg.exclude ?? [],
+      failOn,
+      allow: parseApprovals(ctx.config, 'gate-integrity', 'allow', ctx.now()),
+    };
+  },
+
+  async run(inputs, ctx) {
+    const fp = new Fingerprinter();
+    const loaded = loadModels(ctx.cwd, inputs.paths, inputs.exclude, 'parse-error', fp);
+    const findings: Finding[] = [...loaded.errors];
+    const reasons = new Set<string>();
+    const messages: string[] = [];
+    for (const m of loaded.models) {
+      const fs = analyzeIntegrity(m, fp);
+      for (const f of fs) {
+        const entries = inputs.allow.filter(
+          (a) => approvalMatches(a, m.file, m.name) && (!a.rule || a.rule === f.rule) && (!a.job || a.job === f.properties?.job) && (!a.step || String(f.properties?.step ?? '').endsWith(`/${a.step}`) || a.step === f.properties?.step),
+        );
+        const ok = entries.find((a) => !a.expired);
+        if (ok) f.suppressed = { kind: 'external', justification: ok.justification, expires: ok.expires };
+      }
+      findings.push(...fs);
+    }
+    for (const a of inputs.allow) {
+      if (a.expired) {
+        reasons.add('approval-expired');
+        messages.push(`allowlist entry for ${a.workflow}${a.rule ? ` (${a.rule})` : ''} expired on ${a.expires} (${a.justification}): renew or remove it`);
+      }
+    }
+    const policy = { 'fail-on': inputs.failOn, allowlist: inputs.allow.length };
+    if (loaded.files === 0) return { outcome: inputs.paths.length ? 'error' : 'skip', reasons: ['no-files'], findings, messages: ['no workflow or action files found'], policy };
+    const open = findings.filter((f) => !f.suppressed);
+    const errors = open.filter((f) => f.isError);
+    const failing = open.filter((f) => !f.isError && severityRank(f.severity) >= severityRank(inputs.failOn));
+    for (const f of failing) {
+      if (f.rule === 'verifier-no-timeout') reasons.add('verifier-no-timeout');
+      else if (f.rule === 'bandit-json-stdout') reasons.add('bandit-json-stdout');
+      else reasons.add('non-blocking-gate');
+    }
+    if (errors.length) reasons.add('parse-error');
+    if (findings.some((f) => f.suppressed)) reasons.add('findings-suppressed');
+    const outcome = errors.length ? 'error' : failing.length || reasons.has('approval-expired') ? 'fail' : 'pass';
+    if (outcome === 'pass') reasons.add('ok');
+    const metrics: Record<string, number> = { files: loaded.files, scanned: loaded.models.length, skipped: loaded.skipped };
+    for (const f of findings) if (!f.isError) metrics[`rule.${f.rule}`] = (metrics[`rule.${f.rule}`] ?? 0) + 1;
+    return { outcome, reasons: [...reasons], findings, messages, metrics, policy };
+  },
+};
+
+export default gate;

@@ -1,0 +1,652 @@
+// prt-guard's analysis: privileged triggers, untrusted checkouts and what executes them, template injection,
+// the checkout v7 opt-out, and token permissions. Pure: models in, findings out.
+import type { Finding, RelatedLocation, Severity } from '../../core/types.js';
+import { Fingerprinter } from '../../core/fingerprint.js';
+import { isMap, isScalar, mapEntries, scalarString, type YNode } from '../../core/yaml.js';
+import { analyzeExpression, actorControlledIn, findExpressions, isPrRefPath, isPrRepoPath } from './expr.js';
+import { commentAfter, nodeLoc, spanLoc, splitUses, type Job, type Loc, type Step, type WorkflowModel } from './model.js';
+import { commandWords, tokenizeShell, type Command } from './shell.js';
+import type { ScalarText } from './scalar.js';
+
+export const PRIVILEGED_EVENTS = ['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'pull_request_review', 'pull_request_review_comment'];
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
+/** events under which actions/checkout v7 refuses fork code without the opt-out */
+const V7_GUARDED = new Set(['pull_request_target', 'workflow_run']);
+
+export type UpstreamLookup = (from: WorkflowModel, name: string) => WorkflowModel | undefined;
+
+export interface AnalyzeOptions {
+  fingerprinter: Fingerprinter;
+  lookup: UpstreamLookup;
+}
+
+export interface WorkflowPrivilege {
+  privileged: string[];
+  /** workflow_run upstreams that could not be found */
+  unknownUpstreams: string[];
+}
+
+/** Which of the workflow's triggers run with the base repository's token and secrets on attacker input. */
+export function privilegeOf(m: WorkflowModel, lookup: UpstreamLookup, seen = new Set<string>()): WorkflowPrivilege {
+  const privileged: string[] = [];
+  const unknownUpstreams: string[] = [];
+  for (const t of m.triggers) {
+    if (!PRIVILEGED_EVENTS.includes(t)) continue;
+    if (t === 'workflow_run') {
+      seen.add(m.file);
+      const ups = m.workflowRunUpstreams;
+      let pr = ups.length === 0;
+      if (!ups.length) unknownUpstreams.push('(none listed)');
+      for (const u of ups) {
+        const up = lookup(m, u);
+        if (!up) {
+          unknownUpstreams.push(u);
+          pr = true;
+          continue;
+        }
+        if ([...up.triggers].some((x) => PR_EVENTS.has(x))) pr = true;
+        else if (up.triggers.has('workflow_run') && !seen.has(up.file) && privilegeOf(up, lookup, seen).privileged.includes('workflow_run')) pr = true;
+      }
+      if (pr) privileged.push(t);
+    } else privileged.push(t);
+  }
+  return { privileged, unknownUpstreams };
+}
+
+// ---------------------------------------------------------------------------------------------
+// `if:` narrowing: which events can a job/step run under, and is it limited to same-repository PRs
+
+function stripExpr(s: string | undefined): string {
+  return (s ?? '').trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
+}
+
+function narrowEvents(events: string[], cond: string | undefined): string[] {
+  const c = stripExpr(cond);
+  if (!c || c.includes('||')) return events;
+  const eq = [...c.matchAll(/github\.event_name\s*==\s*'([^']+)'|'([^']+)'\s*==\s*github\.event_name/gi)].map((m) => (m[1] ?? m[2]).toLowerCase());
+  const ne = [...c.matchAll(/github\.event_name\s*!=\s*'([^']+)'|'([^']+)'\s*!=\s*github\.event_name/gi)].map((m) => (m[1] ?? m[2]).toLowerCase());
+  let out = events;
+  if (eq.length && !/!\s*\(/.test(c)) out = out.filter((e) => eq.includes(e));
+  if (ne.length) out = out.filter((e) => !ne.includes(e));
+  return out;
+}
+
+/** A condition that only lets same-repository pull requests through (forks never run the job). */
+export function sameRepoOnly(cond: string | undefined): boolean {
+  const c = stripExpr(cond);
+  if (!c || c.includes('||')) return false;
+  return (
+    /github\.event\.(pull_request|workflow_run)\.head\.repo(sitory)?\.full_name\s*==\s*github\.repository\b/i.test(c) ||
+    /github\.repository\s*==\s*github\.event\.(pull_request|workflow_run)\.head\.repo(sitory)?\.full_name/i.test(c) ||
+    /github\.event\.workflow_run\.head_repository\.full_name\s*==\s*github\.repository\b/i.test(c) ||
+    /github\.repository\s*==\s*github\.event\.workflow_run\.head_repository\.full_name/i.test(c) ||
+    /!\s*github\.event\.pull_request\.head\.repo\.fork\b/i.test(c) ||
+    /github\.event\.pull_request\.head\.repo\.fork\s*==\s*false/i.test(c) ||
+    /github\.event\.workflow_run\.head_repository\.fork\s*==\s*false/i.test(c) ||
+    /!\s*github\.event\.workflow_run\.head_repository\.fork\b/i.test(c)
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Permissions
+
+export type PermState = { kind: 'default' } | { kind: 'write-all'; node: YNode } | { kind: 'read-all' } | { kind: 'map'; scopes: Map<string, { value: string; node: YNode; keyNode: YNode }>; node: YNode };
+
+function permState(m: WorkflowModel, node: YNode | null | undefined): PermState {
+  if (node === undefined) return { kind: 'default' };
+  if (node === null) return { kind: 'map', scopes: new Map(), node: null as unknown as YNode };
+  if (isScalar(node)) {
+    const v = (scalarString(m.doc!, node) ?? '').trim();
+    if (v === 'write-all') return { kind: 'write-all', node };
+    if (v === 'read-all') return { kind: 'read-all' };
+    return { kind: 'map', scopes: new Map(), node };
+  }
+  const scopes = new Map<string, { value: string; node: YNode; keyNode: YNode }>();
+  if (isMap(node)) for (const e of mapEntries(m.doc!, node)) if (e.value) scopes.set(e.key, { value: (scalarString(m.doc!, e.value) ?? '').trim(), node: e.value, keyNode: e.keyNode });
+  return { kind: 'map', scopes, node };
+}
+
+export function effectivePerms(m: WorkflowModel, job: Job): PermState {
+  if (job.permissionsPair) return permState(m, job.permissions ?? null);
+  if (m.hasPermissions) return permState(m, m.permissions ?? null);
+  return { kind: 'default' };
+}
+
+function hasWrite(ps: PermState): boolean {
+  if (ps.kind === 'default' || ps.kind === 'write-all') return true;
+  if (ps.kind === 'read-all') return false;
+  return [...ps.scopes.values()].some((s) => s.value === 'write');
+}
+
+function reachesSecrets(m: WorkflowModel, job: Job): boolean {
+  if (job.secretsInherit) return true;
+  if (/\bsecrets\s*(\.|\[)/i.test(job.text)) return true;
+  for (const v of m.env.values()) if (/\bsecrets\s*(\.|\[)/i.test(v.value)) return true;
+  return false;
+}
+
+// Evidence that a job uses a write scope. Lower-cased job text is searched.
+const SCOPE_EVIDENCE: Record<string, RegExp> = {
+  contents: /git\s+push|gh\s+release|git-auto-commit|create-pull-request|action-gh-release|release-action|create-release|createrelease|createorupdatefilecontents|createref|updateref|git\s+tag|gh-pages|github-pages-deploy|push-to|auto-commit|merge|gh\s+api|github-script|changesets\/action|semantic-release|release-please|goreleaser|upload-release|commit/,
+  'pull-requests': /gh\s+pr|pulls\.|\/pulls|pull-request|pull_request_comment|sticky|comment|label|review|dependabot\/fetch-metadata|github-script|gh\s+api|automerge|auto-merge|merge|assign|close/,
+  issues: /gh\s+issue|issues\.|\/issues|comment|label|stale|lock|assign|triage|first-interaction|github-script|gh\s+api|close|milestone/,
+  checks: /checks\.|check-run|check_run|\/check-runs|test-reporter|publish-unit-test-result|junit-report|test-results|github-script|gh\s+api|checks/,
+  statuses: /statuses|commit-status|createcommitstatus|\/statuses|github-script|gh\s+api|status/,
+  actions: /gh\s+workflow|gh\s+run|createworkflowdispatch|workflow_dispatch|actions\/cache|cache|artifact|github-script|gh\s+api|rerun|cancel/,
+  packages: /docker\s+push|ghcr\.io|npm\s+publish|push:\s*true|docker\/build-push-action|packages|publish|container/,
+  'id-token': /configure-aws-credentials|google-github-actions\/auth|azure\/login|sigstore|cosign|attest|gh-action-pypi-publish|provenance|oidc|id_token|id-token|vault-action|workload_identity|trusted.publish|npm\s+publish/,
+  deployments: /deploy|environment/,
+  'security-events': /upload-sarif|codeql|sarif|scorecard|security/,
+  pages: /deploy-pages|pages/,
+  attestations: /attest/,
+  discussions: /discussion|github-script|gh\s+api|graphql/,
+  'repository-projects': /project/,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Untrusted fetches and what executes them
+
+interface Fetch {
+  kind: 'checkout' | 'gh-pr-checkout' | 'git-fetch' | 'git-checkout' | 'artifact';
+  /** workspace-relative directory the code lands in ('.' = workspace root) */
+  path: string;
+  loc: Loc;
+  token: string;
+  step: Step;
+  /** for git fetch: has the fetched code been checked out into the working tree? */
+  inWorkTree: boolean;
+  checkoutVersion?: { major: number; text: string };
+  optOut?: boolean;
+  why: string;
+  exec?: { loc: Loc; what: string; label: string };
+}
+
+const CHECKOUT = /^actions\/checkout$/;
+const PR_REF_LITERAL = /(^|[^\w])(refs\/)?pull\/(?:\$\{\{[^}]*\}\}|[^/\s]+)\/(head|merge)\b/;
+
+function norm(path: string | undefined): string {
+  const s = (path ?? '').trim().replace(/^\.\/+/, '').replace(/\/+$/, '');
+  return s === '' || s === '.' ? '.' : s;
+}
+
+function checkoutVersion(m: WorkflowModel, step: Step): { major: number; text: string } | undefined {
+  const { ref } = splitUses(step.uses ?? '');
+  const tag = /^v?(\d+)(?:\.\d+)*$/.exec(ref);
+  if (tag) return { major: Number(tag[1]), text: ref };
+  if (/^[0-9a-f]{40}$/.test(ref) && step.usesNode) {
+    const c = commentAfter(m.p, step.usesNode);
+    const v = c ? /v?(\d+)(?:\.\d+)*/.exec(c) : null;
+    if (v) return { major: Number(v[1]), text: v[0] };
+  }
+  return undefined;
+}
+
+function envLookup(m: WorkflowModel, job: Job, step: Step | undefined, name: string): { value: string } | undefined {
+  const want = name.toLowerCase();
+  for (const map of [step?.env, job.env, m.env]) {
+    if (!map) continue;
+    for (const [k, v] of map) if (k.toLowerCase() === want) return v;
+  }
+  return undefined;
+}
+
+/** Where did a value come from: resolve `env.X`, `steps.X.outputs.Y`, `needs.J.outputs.Y` one level deep. */
+function valueIsPrControlled(m: WorkflowModel, job: Job, step: Step | undefined, value: string, kind: 'ref' | 'repo', depth = 0): string | undefined {
+  if (kind === 'ref' && PR_REF_LITERAL.test(value)) return 'a refs/pull/… ref';
+  for (const e of findExpressions(value)) {
+    const info = analyzeExpression(e.text);
+    for (const p of info.flowing) {
+      if (kind === 'ref' && isPrRefPath(p)) return `\`${p}\``;
+      if (isPrRepoPath(p)) return `\`${p}\``;
+      if (depth > 2) continue;
+      const envM = /^env\.([\w-]+)$/.exec(p);
+      if (envM) {
+        const def = envLookup(m, job, step, envM[1]);
+        if (def) {
+          const r = valueIsPrControlled(m, job, step, def.value, kind, depth + 1);
+          if (r) return r;
+        }
+      }
+      const so = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(p);
+      if (so) {
+        const src = job.steps.find((s) => s.id === so[1]);
+        if (src && stepProducesPrRef(src, so[2])) return `the output of step \`${so[1]}\`, which reads the pull request head`;
+      }
+      const no = /^needs\.([\w-]+)\.outputs\.([\w-]+)$/.exec(p);
+      if (no) {
+        const up = m.jobs.find((j) => j.key.toLowerCase() === no[1]);
+        const out = up?.outputs.get(no[2]) ?? [...(up?.outputs.entries() ?? [])].find(([k]) => k.toLowerCase() === no[2])?.[1];
+        if (up && out) {
+          const r = valueIsPrControlled(m, up, undefined, out, kind, depth + 1);
+          if (r) return r;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+const HEAD_HINT = /head\.sha|head\.ref|head_sha|head_ref|headrefoid|headrefname|headrepository|refs\/pull\/|pull\/\$|merge_commit_sha|\.head\.repo|head\.repo\.full_name|head_repository/i;
+
+function stepProducesPrRef(s: Step, output?: string): boolean {
+  const text = `${s.run?.value ?? ''}\n${s.with.get('script')?.value ?? ''}`;
+  if (output) {
+    // look at the line that sets this output, and at the variable it is set from
+    const o = output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const set = new RegExp(`setOutput\\(\\s*['"\`]${o}['"\`]\\s*,\\s*([^)\\n]*)|(?:^|[\\s"'])${o}=([^\\n]*)`, 'i').exec(text);
+    if (set) {
+      const v = (set[1] ?? set[2] ?? '').trim();
+      if (HEAD_HINT.test(v)) return true;
+      const id = /^\$?\{?([A-Za-z_][\w]*)\}?\W*$/.exec(v.replace(/^["']|["']$/g, ''));
+      if (id) {
+        const def = new RegExp(`\\b${id[1]}\\s*=\\s*([^\\n;]*)`).exec(text);
+        return !!def && HEAD_HINT.test(def[1]);
+      }
+      return false;
+    }
+    if (/base|target|default/i.test(output)) return false;
+  }
+  if (HEAD_HINT.test(text)) return true;
+  const u = splitUses(s.uses ?? '').name;
+  // actions that resolve a PR's head for comment-triggered workflows
+  return /^(xt0rted\/pull-request-comment-branch|eficode\/resolve-pr-refs|alessbell\/pull-request-comment-branch|gotson\/pull-request-comment-branch)$/.test(u);
+}
+
+// commands that run code from the working tree
+const EXEC_RULES: Array<{ re: RegExp; what: string }> = [
+  { re: /^(npm|pnpm|yarn|bun)\s+(i|install|ci|run|run-script|test|t|build|start|exec|rebuild|pack|publish|add|dlx|x)?\b/, what: 'a package-manager install/run (lifecycle scripts and package.json scripts run)' },
+  { re: /^(npm|pnpm|yarn|bun)$/, what: 'a package-manager install (lifecycle scripts run)' },
+  { re: /^npx\s/, what: 'npx (runs package binaries, resolving the checkout\'s package.json)' },
+  { re: /^(pip|pip3|python[\d.]*\s+-m\s+pip)\s+install\b(?!.*(--only-binary|--no-deps\s+[a-z]))/, what: 'pip install (setup.py / build backends run)' },
+  { re: /^(poetry|pipenv|pdm|hatch|uv|uvx|tox|nox|rye)\s+(install|sync|run|build|shell|lock|add|pip\s+install)?/, what: 'a Python project tool (runs the project\'s build/config)' },
+  { re: /^(python[\d.]*|python3?)\s+(?!-m\s+json\.tool)(-m\s+)?\S/, what: 'python running code from the checkout' },
+  { re: /^(pytest|py\.test)\b/, what: 'pytest (imports the checkout\'s code and conftest.py)' },
+  { re: /^(make|gmake|cmake|ninja|meson|bazel|bazelisk|just|task|rake|scons)\b/, what: 'a build tool (runs the checkout\'s build files)' },
+  { re: /^(mvn|\.\/mvnw|mvnw|gradle|\.\/gradlew|gradlew|sbt|ant|lein)\b/, what: 'a JVM build (runs the checkout\'s build scripts and wrapper)' },
+  { re: /^cargo\s+(build|test|run|check|clippy|bench|doc|install|publish|nextest|xtask|make|hack)\b/, what: 'cargo (build.rs and proc macros run)' },
+  { re: /^go\s+(build|test|run|generate|install|vet)\b/, what: 'go build/test/generate (runs the checkout\'s code)' },
+  { re: /^(bundle|bundler)\s+(install|exec)\b|^gem\s+build\b/, what: 'bundler (Gemfile is Ruby code)' },
+  { re: /^composer\s+(install|update|run|run-script)\b/, what: 'composer (runs scripts)' },
+  { re: /^docker\s+(build|buildx\s+build|compose|run)\b|^docker-compose\b|^podman\s+build\b/, what: 'docker build/compose (Dockerfile RUN steps from the checkout)' },
+  { re: /^pre-commit\s+(run|install)\b/, what: 'pre-commit (hooks defined by the checkout run)' },
+  { re: /^(dotnet|msbuild|nuget)\s+(build|test|run|restore|pack|publish)\b/, what: 'a .NET build (MSBuild targets run)' },
+  { re: /^(node|deno|bun|ts-node|tsx|ruby|perl|php|Rscript|julia|lua|swift)\s+\S/, what: 'an interpreter running a script' },
+  { re: /^(sh|bash|zsh|dash|ksh|pwsh|powershell)\s+(?!-c\b)\S/, what: 'a shell script from the checkout' },
+  { re: /^source\s|^\.\s+\S/, what: 'sourcing a script from the checkout' },
+  { re: /^(tsc|vite|webpack|rollup|esbuild|jest|vitest|mocha|eslint|playwright|lerna|nx|turbo|grunt|gulp|hardhat|truffle)\b/, what: 'a JavaScript tool that loads the checkout\'s config (config files are code)' },
+  { re: /^(mkdocs|sphinx-build|hugo|jekyll)\s/, what: 'a docs build (loads the checkout\'s config and plugins)' },
+  { re: /^(terraform|tofu)\s+(init|plan|apply)\b/, what: 'terraform (providers/modules named by the checkout)' },
+];
+
+const EXEC_ACTIONS: Array<{ re: RegExp; what: string }> = [
+  { re: /^pre-commit\/action$/, what: 'pre-commit/action (runs hooks from the checkout)' },
+  { re: /^docker\/build-push-action$/, what: 'docker/build-push-action (Dockerfile from the checkout)' },
+  { re: /^github\/codeql-action\/autobuild$/, what: 'CodeQL autobuild (runs the checkout\'s build)' },
+  { re: /^gradle\/(gradle-build-action|actions\/setup-gradle)$/, what: 'Gradle (runs the checkout\'s wrapper/build)' },
+  { re: /^(cypress-io\/github-action|borales\/actions-yarn|bahmutov\/npm-install|pnpm\/action-setup)$/, what: 'an action that installs/runs the checkout\'s package.json' },
+  { re: /^(actions-rs\/cargo|dtolnay\/rust-toolchain)$/, what: 'cargo through an action' },
+  { re: /^(golangci\/golangci-lint-action)$/, what: 'golangci-lint (loads the checkout\'s code and config)' },
+  { re: /^(changesets\/action)$/, what: 'changesets/action (runs package.json scripts)' },
+];
+
+function cwdTouches(taintPath: string, cwd: string, words: string[]): boolean {
+  if (taintPath === '.') return true;
+  if (cwd === taintPath || cwd.startsWith(`${taintPath}/`)) return true;
+  const re = new RegExp(`(^|[\\s/='"])(\\./)?${taintPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|$|\\s)`);
+  return words.some((w) => re.test(w));
+}
+
+interface Exec {
+  loc: Loc;
+  what: string;
+  label: string;
+  cwd: string;
+  words: string[];
+  offsetInStep: number;
+}
+
+function classifyCommand(words: string[]): string | undefined {
+  const first = words[0];
+  if (/^(python[\d.]*|node|deno|bun|ruby|perl|php)$/.test(first) && /^(-c|-e|--eval|-p|--print|--version|-V)$/.test(words[1] ?? '')) return undefined;
+  if (/^(sh|bash|zsh|dash|pwsh)$/.test(first) && /^-c$/.test(words[1] ?? '')) return undefined;
+  if (!first.startsWith('/') && !first.startsWith('$') && !first.startsWith('~') && (first.startsWith('./') || first.startsWith('../') || /^[\w.-]+\/[\w./-]+$/.test(first))) return 'a script from the checkout';
+  const line = words.join(' ');
+  for (const r of EXEC_RULES) if (r.re.test(line)) return r.what;
+  return undefined;
+}
+
+// Shell commands that only read: never count as executing.
+const READ_ONLY = /^(echo|printf|cat|ls|grep|egrep|rg|find|head|tail|wc|diff|git\s+(diff|log|show|status|rev-parse|ls-files|config|remote|branch|describe|merge-base|cat-file|fetch)|jq|yq|sed|awk|cut|sort|uniq|tr|test|\[|\[\[|mkdir|cp|mv|rm|touch|chmod|cd|pushd|popd|export|set|exit|true|false|tee|gh\s+(pr\s+(comment|view|diff|edit|review|list)|api|issue|label)|curl|wget|tar|unzip|zip|base64|sha256sum|shasum|md5sum|stat|file|basename|dirname|xargs|date|sleep|env|which|whoami|id|read|shift|local|declare|if|then|else|fi|for|do|done|while|case|esac|return)$/;
+
+function execsOfStep(step: Step, job: Job): Exec[] {
+  const out: Exec[] = [];
+  const stepCwd = norm(step.workingDirectory);
+  if (step.uses && step.usesNode) {
+    const u = step.uses;
+    if (u.startsWith('./') || u === '.') {
+      out.push({ loc: nodeLoc(jobModelP(job), step.usesNode), what: `the local action \`${u}\` (action.yml and its code come from the checkout)`, label: step.label, cwd: '.', words: [u.replace(/^\.\//, '')], offsetInStep: 0 });
+    } else {
+      const { name } = splitUses(u);
+      for (const a of EXEC_ACTIONS) if (a.re.test(name)) out.push({ loc: nodeLoc(jobModelP(job), step.usesNode), what: a.what, label: step.label, cwd: norm(step.with.get('context')?.value ?? step.with.get('working-directory')?.value ?? step.with.get('build-root-directory')?.value), words: [...step.with.values()].map((v) => v.value), offsetInStep: 0 });
+      if (/^actions\/github-script$/.test(name)) {
+        const s = step.with.get('script')?.value ?? '';
+        const m = /require\(\s*['"`](\.{1,2}\/[^'"`]+|\$\{[^}]*\}\/[^'"`]+)['"`]\s*\)|import\(\s*['"`](\.{1,2}\/[^'"`]+)/.exec(s);
+        if (m) out.push({ loc: nodeLoc(jobModelP(job), step.usesNode), what: 'actions/github-script loading a module from the checkout', label: step.label, cwd: '.', words: [m[1] ?? m[2]], offsetInStep: 0 });
+      }
+    }
+  }
+  if (step.run) {
+    let cwd = stepCwd;
+    for (const c of tokenizeShell(step.run.value)) {
+      const { words } = commandWords(c);
+      if (!words.length) continue;
+      const texts = words.map((w) => w.text);
+      if (texts[0] === 'cd' || texts[0] === 'pushd') {
+        const to = texts[1] ?? '.';
+        if (!to.startsWith('/') && !to.startsWith('$') && !to.startsWith('~')) cwd = norm(cwd === '.' ? to : `${cwd}/${to}`);
+        else cwd = '/';
+        continue;
+      }
+      const head = texts.slice(0, 2).join(' ');
+      if (READ_ONLY.test(texts[0]) || READ_ONLY.test(head)) continue;
+      const what = classifyCommand(texts);
+      if (what) out.push({ loc: spanLoc(step.run, words[0].start, words[0].end), what: `\`${texts.slice(0, 3).join(' ')}\`: ${what}`, label: step.label, cwd, words: texts, offsetInStep: words[0].start });
+    }
+  }
+  return out;
+}
+
+// the ParsedYaml of a job: attached when analysing
+const jobP = new WeakMap<Job, WorkflowModel['p']>();
+function jobModelP(job: Job): WorkflowModel['p'] {
+  return jobP.get(job)!;
+}
+
+/** Fetches of PR code done inside a run script. */
+function scriptFetches(m: WorkflowModel, job: Job, step: Step, privilegedEvents: string[]): Array<Fetch & { offset: number }> {
+  const out: Array<Fetch & { offset: number }> = [];
+  const st = step.run as ScalarText;
+  const cmds = tokenizeShell(st.value);
+  const exprTainted = (w: string) => !!valueIsPrControlled(m, job, step, w, 'ref');
+  const envTainted = (w: string) => {
+    for (const v of w.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
+      const def = envLookup(m, job, step, v[1]);
+      if (def && valueIsPrControlled(m, job, step, def.value, 'ref')) return true;
+      if (/^(GITHUB_HEAD_REF)$/.test(v[1])) return true;
+    }
+    return false;
+  };
+  const prRefWord = (w: { text: string; raw: string }) => PR_REF_LITERAL.test(w.text) || /\bpull\/\$/.test(w.text) || exprTainted(w.raw) || envTainted(w.raw) || /^(FETCH_HEAD)$/.test(w.text) === false && false;
+  for (const c of cmds) {
+    const { words } = commandWords(c);
+    const t = words.map((w) => w.text);
+    if (!t.length) continue;
+    if ((t[0] === 'gh' || t[0] === 'hub') && t[1] === 'pr' && t[2] === 'checkout') {
+      out.push({ kind: 'gh-pr-checkout', path: norm(step.workingDirectory), loc: spanLoc(st, words[0].start, words[2].end), token: t.slice(0, 3).join(' '), step, inWorkTree: true, why: '`gh pr checkout` puts the pull request head in the working tree', offset: words[0].start });
+      continue;
+    }
+    if (t[0] === 'git' && (t[1] === 'fetch' || t[1] === 'pull')) {
+      const args = words.slice(2);
+      if (args.some((w) => prRefWord(w))) {
+        out.push({ kind: 'git-fetch', path: norm(step.workingDirectory), loc: spanLoc(st, words[0].start, words[1].end), token: `git ${t[1]}`, step, inWorkTree: t[1] === 'pull', why: `\`git ${t[1]}\` of a pull-request ref`, offset: words[0].start });
+      }
+      continue;
+    }
+    if (t[0] === 'git' && (t[1] === 'checkout' || t[1] === 'switch' || t[1] === 'reset' || t[1] === 'merge' || t[1] === 'rebase' || t[1] === 'cherry-pick' || (t[1] === 'worktree' && t[2] === 'add'))) {
+      const args = words.slice(2).filter((w) => !w.text.startsWith('-'));
+      const prior = out.find((f) => f.kind === 'git-fetch' && !f.inWorkTree);
+      if (prior && (args.some((w) => /FETCH_HEAD|pr|pull|head/i.test(w.text) || prRefWord(w)) || args.length > 0)) {
+        prior.inWorkTree = true;
+        if (t[1] === 'worktree') prior.path = norm(args[1]?.text);
+        continue;
+      }
+      if (args.some((w) => prRefWord(w))) {
+        out.push({ kind: 'git-checkout', path: norm(t[1] === 'worktree' ? args[1]?.text : step.workingDirectory), loc: spanLoc(st, words[0].start, words[1].end), token: `git ${t[1]}`, step, inWorkTree: true, why: `\`git ${t[1]}\` of a pull-request ref`, offset: words[0].start });
+      }
+      continue;
+    }
+    if (t[0] === 'gh' && t[1] === 'run' && t[2] === 'download' && privilegedEvents.includes('workflow_run')) {
+      const dir = words.findIndex((w) => w.text === '-D' || w.text === '--dir');
+      out.push({ kind: 'artifact', path: norm(dir >= 0 ? words[dir + 1]?.text : step.workingDirectory), loc: spanLoc(st, words[0].start, words[2].end), token: 'gh run download', step, inWorkTree: true, why: '`gh run download` fetches artifacts that a pull-request run produced', offset: words[0].start });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface RuleFinding extends Omit<Finding, 'fingerprint'> {
+  token: string;
+  context: string;
+}
+
+export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding[] {
+  const raw: RuleFinding[] = [];
+  const priv = m.kind === 'workflow' ? privilegeOf(m, opts.lookup) : { privileged: [], unknownUpstreams: [] };
+  const triggers = [...m.triggers];
+
+  for (const job of m.jobs) {
+    jobP.set(job, m.p);
+    const jobEvents = narrowEvents(triggers, job.ifText);
+    const jobPriv = priv.privileged.filter((e) => jobEvents.includes(e));
+    const jobSameRepo = sameRepoOnly(job.ifText);
+    const perms = m.kind === 'workflow' ? effectivePerms(m, job) : ({ kind: 'read-all' } as PermState);
+    const secretsOrWrite = m.kind === 'workflow' && (hasWrite(perms) || reachesSecrets(m, job));
+    const upstreamNote = priv.unknownUpstreams.length && jobPriv.includes('workflow_run') ? ` (upstream workflow ${priv.unknownUpstreams.map((u) => `"${u}"`).join(', ')} not found in the repository, so it is assumed to run on pull requests)` : '';
+
+    // --- template injection (every workflow and composite action)
+    for (const step of job.steps) {
+      const stepPriv = narrowEvents(jobPriv, step.ifText);
+      const targets: Array<{ st: ScalarText; where: string }> = [];
+      if (step.run) targets.push({ st: step.run, where: '`run:`' });
+      if (step.uses && /^actions\/github-script$/.test(splitUses(step.uses).name)) {
+        const sNode = step.with.get('script')?.node;
+        if (sNode) {
+          const st = (sNode && isScalar(sNode) ? scalarTextOf(m, sNode) : undefined);
+          if (st) targets.push({ st, where: 'the github-script `script:`' });
+        }
+      }
+      for (const { st, where } of targets) {
+        for (const e of findExpressions(st.value)) {
+          const info = analyzeExpression(e.text);
+          let bad = actorControlledIn(info);
+          if (!bad.length) {
+            // `${{ env.X }}` where X is set from attacker text is the same injection
+            for (const pth of info.flowing) {
+              const em = /^env\.([\w-]+)$/.exec(pth);
+              if (!em) continue;
+              const def = envLookup(m, job, step, em[1]);
+              if (!def) continue;
+              for (const e2 of findExpressions(def.value)) {
+                const b2 = actorControlledIn(analyzeExpression(e2.text));
+                if (b2.length) bad = [`${pth} (= ${b2[0]})`];
+              }
+            }
+          }
+          if (!bad.length) continue;
+          const critical = stepPriv.length > 0;
+          raw.push({
+            rule: 'template-injection',
+            severity: critical ? 'critical' : 'high',
+            message: `\`${bad[0]}\` is attacker-controlled text expanded into ${where} before it runs, so a crafted value becomes code${critical ? ` with the base repository's token and secrets (${stepPriv.join(', ')})` : ''}: pass it through \`env:\` and read it as a quoted shell variable.`,
+            file: m.file,
+            ...spanLoc(st, e.start, e.end),
+            token: `\${{${e.text}}}`,
+            context: step.label,
+          });
+        }
+      }
+    }
+
+    if (!jobPriv.length || m.kind !== 'workflow') continue;
+
+    // --- untrusted fetches
+    const fetches: Fetch[] = [];
+    const execs: Array<{ exec: Exec; stepIndex: number }> = [];
+    /** live taints: path → fetch */
+    for (const step of job.steps) {
+      const stepPriv = narrowEvents(jobPriv, step.ifText);
+      const guardedStep = jobSameRepo || sameRepoOnly(step.ifText);
+      const stepExecs = execsOfStep(step, job);
+      for (const ex of stepExecs) execs.push({ exec: ex, stepIndex: step.index });
+      if (!stepPriv.length || guardedStep) continue;
+      const { name } = splitUses(step.uses ?? '');
+      if (step.uses && CHECKOUT.test(name)) {
+        const ref = step.with.get('ref')?.value ?? '';
+        const repo = step.with.get('repository')?.value ?? '';
+        const whyRef = ref ? valueIsPrControlled(m, job, step, ref, 'ref') : undefined;
+        const whyRepo = repo ? valueIsPrControlled(m, job, step, repo, 'repo') : undefined;
+        const optOutV = step.with.get('allow-unsafe-pr-checkout');
+        const optOut = !!optOutV && /^(true|\$\{\{\s*true\s*\}\})$/i.test(optOutV.value.trim());
+        if (whyRef || whyRepo) {
+          fetches.push({
+            kind: 'checkout',
+            path: norm(step.with.get('path')?.value),
+            loc: nodeLoc(m.p, step.usesNode!),
+            token: step.uses,
+            step,
+            inWorkTree: true,
+            checkoutVersion: checkoutVersion(m, step),
+            optOut,
+            why: whyRef ? `actions/checkout of ${whyRef}` : `actions/checkout of the pull request's repository (${whyRepo})`,
+          });
+        }
+        if (optOut && optOutV) {
+          raw.push({
+            rule: 'checkout-unsafe-opt-out',
+            severity: whyRef || whyRepo ? 'high' : 'medium',
+            message: `\`allow-unsafe-pr-checkout: true\` switches off actions/checkout's refusal to fetch fork pull-request code under ${stepPriv.join(', ')}, where the job holds the base repository's token and secrets${whyRef || whyRepo ? '' : ' (this checkout does not even fetch PR code: remove it)'}.`,
+            file: m.file,
+            ...nodeLoc(m.p, optOutV.node),
+            token: 'allow-unsafe-pr-checkout',
+            context: step.label,
+          });
+        }
+      } else if (step.uses && /^(actions\/download-artifact|dawidd6\/action-download-artifact)$/.test(name) && stepPriv.includes('workflow_run')) {
+        const runId = step.with.get('run-id')?.value ?? step.with.get('run_id')?.value ?? '';
+        const fromTrigger = /workflow_run\.id/.test(runId) || (name.startsWith('dawidd6') && (!runId || /workflow_run/.test(runId) || !!step.with.get('workflow')));
+        if (fromTrigger) {
+          fetches.push({ kind: 'artifact', path: norm(step.with.get('path')?.value), loc: nodeLoc(m.p, step.usesNode!), token: step.uses, step, inWorkTree: true, why: `${name} of artifacts produced by the triggering (pull-request) run` });
+        }
+      }
+      if (step.run) for (const f of scriptFetches(m, job, step, stepPriv)) fetches.push(f);
+    }
+
+    for (const f of fetches) {
+      // later git checkout of a fetched ref in a later step
+      if (f.kind === 'git-fetch' && !f.inWorkTree) {
+        const later = job.steps.filter((s) => s.index > f.step.index && s.run);
+        if (later.some((s) => tokenizeShell(s.run!.value).some((c) => { const w = commandWords(c).words.map((x) => x.text); return w[0] === 'git' && /^(checkout|switch|reset|merge|rebase|cherry-pick|worktree)$/.test(w[1] ?? ''); }))) f.inWorkTree = true;
+      }
+      // find the first executing step/command after the fetch that runs in the fetched tree
+      const fOffset = (f as Fetch & { offset?: number }).offset ?? -1;
+      let exec: Exec | undefined;
+      if (f.inWorkTree) {
+        // a later safe checkout into the same path replaces the code
+        const resetAt = job.steps.find((s) => s.index > f.step.index && s.uses && CHECKOUT.test(splitUses(s.uses).name) && norm(s.with.get('path')?.value) === f.path && !fetches.some((g) => g.step === s));
+        for (const { exec: ex, stepIndex } of execs) {
+          if (stepIndex < f.step.index || (stepIndex === f.step.index && (f.kind === 'checkout' || f.kind === 'artifact' || ex.offsetInStep <= fOffset))) continue;
+          if (resetAt && stepIndex > resetAt.index) continue;
+          if (cwdTouches(f.path, ex.cwd, ex.words)) {
+            exec = ex;
+            break;
+          }
+        }
+      }
+      let severity: Severity = exec ? (secretsOrWrite ? 'critical' : 'high') : 'low';
+      let note = '';
+      const v = f.checkoutVersion;
+      const v7Guard = f.kind === 'checkout' && v && v.major >= 7 && !f.optOut && narrowEvents(jobPriv, f.step.ifText).every((e) => V7_GUARDED.has(e));
+      if (v7Guard) {
+        severity = 'low';
+        note = ` actions/checkout ${v.text} refuses fork pull-request code here unless \`allow-unsafe-pr-checkout: true\` is set, so only same-repository branches are fetched.`;
+      } else if (f.kind === 'checkout' && v && v.major < 7) note = ` actions/checkout ${v.text} predates v7, whose guard against fork code under pull_request_target/workflow_run does not protect this step.`;
+      const related: RelatedLocation[] = exec ? [{ file: m.file, ...exec.loc, message: `executes the fetched code: ${exec.what}` }] : [];
+      const trig = narrowEvents(jobPriv, f.step.ifText).join(', ');
+      const what = exec
+        ? `then executed by ${exec.what} in step \`${exec.label}\`${secretsOrWrite ? ', in a job that holds secrets or a write token' : ' (the job has no secrets or write token it is seen to use)'}`
+        : 'and only read as data (nothing is seen to execute it)';
+      raw.push({
+        rule: 'untrusted-checkout',
+        severity,
+        message: `${f.why} under ${trig} fetches code the pull-request author controls, ${what}.${note}${upstreamNote}`,
+        file: m.file,
+        ...f.loc,
+        related,
+        token: f.token,
+        context: f.step.label,
+        properties: { executed: !!exec, fetch: f.kind },
+      });
+    }
+  }
+
+  // --- privileged-permissions
+  if (m.kind === 'workflow' && priv.privileged.length) {
+    const wfInheritors: Job[] = [];
+    for (const job of m.jobs) {
+      const jobPriv = priv.privileged.filter((e) => narrowEvents(triggers, job.ifText).includes(e));
+      if (!jobPriv.length) continue;
+      if (!job.permissionsPair && !m.hasPermissions) {
+        raw.push({
+          rule: 'privileged-permissions',
+          severity: 'medium',
+          message: `job \`${job.key}\` runs on ${jobPriv.join(', ')} with no \`permissions:\` at the workflow or job level, so its GITHUB_TOKEN may default to write access that any injected or fetched code can use: declare the least permissions it needs.`,
+          file: m.file,
+          ...nodeLoc(m.p, job.keyNode),
+          token: `job:${job.key}`,
+          context: job.key,
+        });
+        continue;
+      }
+      if (!job.permissionsPair) {
+        wfInheritors.push(job);
+        continue;
+      }
+      checkPerms(m, permState(m, job.permissions ?? null), [job], jobPriv, raw, job.key);
+    }
+    if (wfInheritors.length) checkPerms(m, permState(m, m.permissions ?? null), wfInheritors, priv.privileged, raw, '(workflow)');
+  }
+
+  return raw.map((r) => {
+    const { token, context, ...rest } = r;
+    return { ...rest, fingerprint: opts.fingerprinter.make(r.rule, m.file, token, context) };
+  });
+}
+
+import { scalarText } from './scalar.js';
+function scalarTextOf(m: WorkflowModel, node: YNode): ScalarText | undefined {
+  return scalarText(m.p, node);
+}
+
+function checkPerms(m: WorkflowModel, ps: PermState, jobs: Job[], events: string[], raw: RuleFinding[], context: string): void {
+  if (ps.kind === 'write-all') {
+    raw.push({
+      rule: 'privileged-permissions',
+      severity: 'high',
+      message: `\`permissions: write-all\` under ${events.join(', ')} gives every step a token that can push code, rewrite releases and approve its own changes: grant only the scopes the job uses.`,
+      file: m.file,
+      ...nodeLoc(m.p, ps.node),
+      token: 'write-all',
+      context,
+    });
+    return;
+  }
+  if (ps.kind !== 'map') return;
+  const text = jobs.map((j) => j.text).join('\n').toLowerCase();
+  for (const [scope, s] of ps.scopes) {
+    if (s.value !== 'write') continue;
+    const ev = SCOPE_EVIDENCE[scope];
+    if (ev && ev.test(text)) continue;
+    raw.push({
+      rule: 'privileged-permissions',
+      severity: 'medium',
+      message: `\`${scope}: write\` under ${events.join(', ')} is not evidently used by ${jobs.length > 1 ? 'the jobs that inherit it' : `job \`${jobs[0].key}\``}, yet anything that runs there can use it: drop it or scope it to the job that needs it.`,
+      file: m.file,
+      ...nodeLoc(m.p, s.keyNode),
+      token: `${scope}:write`,
+      context,
+    });
+  }
+}
+
+export type { Command };

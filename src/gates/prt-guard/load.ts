@@ -1,0 +1,98 @@
+// Discovery and parsing shared by prt-guard and gate-integrity, plus the repository index used to look up
+// `workflow_run` upstream workflows by name.
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Finding } from '../../core/types.js';
+import type { Fingerprinter } from '../../core/fingerprint.js';
+import { discoverWorkflowFiles, readTextFile } from '../../core/files.js';
+import { buildModel, type WorkflowModel } from './model.js';
+
+export interface Loaded {
+  models: Array<WorkflowModel & { abs: string }>;
+  errors: Finding[];
+  files: number;
+  skipped: number;
+  lookup: (from: WorkflowModel, name: string) => WorkflowModel | undefined;
+}
+
+export function loadModels(cwd: string, paths: string[], exclude: string[], rule: string, fp: Fingerprinter): Loaded {
+  const files = discoverWorkflowFiles(cwd, paths, exclude);
+  const models: Array<WorkflowModel & { abs: string }> = [];
+  const errors: Finding[] = [];
+  let skipped = 0;
+  for (const f of files) {
+    const read = readTextFile(f.abs);
+    if (!read.ok) {
+      if (!f.expected && read.reason !== 'unreadable-file') {
+        skipped++;
+        continue;
+      }
+      errors.push({ rule, severity: 'high', isError: true, message: read.message, file: f.rel, line: 1, column: 1, fingerprint: fp.make(rule, f.rel, read.reason) });
+      continue;
+    }
+    const m = buildModel(f.rel, read.text);
+    if (m.errors.length) {
+      if (!f.expected && !/^(jobs|runs):/m.test(read.text)) {
+        skipped++;
+        continue;
+      }
+      const e = m.errors[0];
+      errors.push({ rule, severity: 'high', isError: true, message: `invalid YAML: ${e.message}`, file: f.rel, line: e.line, column: e.column, fingerprint: fp.make(rule, f.rel, '') });
+      continue;
+    }
+    if (m.kind === 'other') {
+      if (f.expected && /\.github\/workflows\//.test(f.rel)) {
+        errors.push({ rule, severity: 'high', isError: true, message: 'not a workflow: no `jobs:` mapping', file: f.rel, line: 1, column: 1, fingerprint: fp.make(rule, f.rel, 'no-jobs') });
+      } else skipped++;
+      continue;
+    }
+    models.push(Object.assign(m, { abs: f.abs }));
+  }
+  return { models, errors, files: files.length, skipped, lookup: makeLookup(models) };
+}
+
+/** Name GitHub shows for a workflow: its `name:`, else its path. */
+function namesOf(m: WorkflowModel): string[] {
+  const out: string[] = [];
+  if (m.name) out.push(m.name.trim());
+  const b = basename(m.file);
+  out.push(m.file, b, b.replace(/^.*__/, ''), `.github/workflows/${b.replace(/^.*__/, '')}`);
+  return out;
+}
+
+export function makeLookup(models: Array<WorkflowModel & { abs?: string }>): (from: WorkflowModel, name: string) => WorkflowModel | undefined {
+  const byDir = new Map<string, Array<WorkflowModel & { abs?: string }>>();
+  const dirOf = (m: WorkflowModel & { abs?: string }) => dirname(m.abs ?? m.file);
+  for (const m of models) {
+    const d = dirOf(m);
+    if (!byDir.has(d)) byDir.set(d, []);
+    byDir.get(d)!.push(m);
+  }
+  const loadedDirs = new Set<string>();
+  return (from, name) => {
+    const d = dirOf(from as WorkflowModel & { abs?: string });
+    const want = name.trim();
+    const find = () => byDir.get(d)?.find((m) => m !== from && m.kind === 'workflow' && namesOf(m).includes(want));
+    let hit = find();
+    if (!hit && !loadedDirs.has(d) && (from as { abs?: string }).abs) {
+      loadedDirs.add(d);
+      // the upstream may not be among the files given: read the other workflows beside this one
+      try {
+        const known = new Set((byDir.get(d) ?? []).map((m) => basename(m.abs ?? m.file)));
+        for (const e of readdirSync(d)) {
+          if (!/\.ya?ml$/i.test(e) || known.has(e)) continue;
+          const r = readTextFile(join(d, e));
+          if (!r.ok) continue;
+          const m = buildModel(join(dirname(from.file), e), r.text);
+          if (m.kind !== 'workflow') continue;
+          if (!byDir.has(d)) byDir.set(d, []);
+          byDir.get(d)!.push(Object.assign(m, { abs: join(d, e) }));
+        }
+      } catch {
+        /* unknown upstream counts as privileged */
+      }
+      hit = find();
+    }
+    return hit;
+  };
+}

@@ -1,0 +1,215 @@
+// A small POSIX-shell tokenizer: enough to find commands, their words and the operators between them, with
+// offsets into the script so findings can point at the exact token. Not a full parser: subshells and
+// command substitutions stay inside one word; heredoc bodies are skipped (they are data, not commands).
+
+export interface Word {
+  /** the word with quotes removed (escapes kept simple) */
+  text: string;
+  /** raw source of the word */
+  raw: string;
+  start: number;
+  end: number;
+}
+
+export type Sep = ';' | '&&' | '||' | '|' | '&' | '\n' | '';
+
+export interface Command {
+  words: Word[];
+  start: number;
+  /** operator after this command */
+  sep: Sep;
+  /** operator before this command */
+  prev: Sep;
+  /** index of the command in the script */
+  index: number;
+}
+
+export function tokenizeShell(script: string): Command[] {
+  const cmds: Command[] = [];
+  let words: Word[] = [];
+  let prev: Sep = '';
+  const heredocs: string[] = [];
+  let i = 0;
+  const n = script.length;
+  const finish = (sep: Sep) => {
+    if (words.length) {
+      cmds.push({ words, start: words[0].start, sep, prev, index: cmds.length });
+      prev = sep;
+    } else if (sep === '\n' || sep === ';') {
+      // empty command: keep the previous separator semantics simple
+      if (prev !== '&&' && prev !== '||' && prev !== '|') prev = sep;
+    }
+    words = [];
+  };
+  while (i < n) {
+    const c = script[i];
+    if (c === '\\' && script[i + 1] === '\n') {
+      i += 2;
+      continue;
+    }
+    if (c === '\\' && script[i + 1] === '\r' && script[i + 2] === '\n') {
+      i += 3;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '\n') {
+      finish('\n');
+      i++;
+      // skip heredoc bodies
+      while (heredocs.length) {
+        const tag = heredocs.shift()!;
+        while (i < n) {
+          const e = script.indexOf('\n', i);
+          const line = script.slice(i, e < 0 ? n : e).replace(/\r$/, '');
+          i = e < 0 ? n : e + 1;
+          if (line.trim() === tag) break;
+        }
+      }
+      continue;
+    }
+    if (c === '#' ) {
+      const e = script.indexOf('\n', i);
+      i = e < 0 ? n : e;
+      continue;
+    }
+    if (c === ';') {
+      finish(';');
+      i++;
+      if (script[i] === ';') i++;
+      continue;
+    }
+    if (c === '&' && script[i + 1] === '&') {
+      finish('&&');
+      i += 2;
+      continue;
+    }
+    if (c === '|' && script[i + 1] === '|') {
+      finish('||');
+      i += 2;
+      continue;
+    }
+    if (c === '|') {
+      finish('|');
+      i++;
+      if (script[i] === '&') i++;
+      continue;
+    }
+    if (c === '&' && script[i + 1] !== '>') {
+      finish('&');
+      i++;
+      continue;
+    }
+    if ((c === '(' || c === ')' || c === '{' || c === '}') && words.length === 0) {
+      // grouping: treat as separators so the inner commands are seen
+      i++;
+      continue;
+    }
+    if (c === ')' ) {
+      finish(';');
+      i++;
+      continue;
+    }
+    // a word
+    const start = i;
+    let text = '';
+    while (i < n) {
+      const d = script[i];
+      if (d === ' ' || d === '\t' || d === '\n' || d === '\r' || d === ';' || d === '|' || (d === '&' && script[i + 1] !== '>' && script[i - 1] !== '>') || (d === ')' )) break;
+      if (d === '\\' && i + 1 < n) {
+        if (script[i + 1] === '\n') {
+          i += 2;
+          continue;
+        }
+        text += script[i + 1];
+        i += 2;
+        continue;
+      }
+      if (d === "'") {
+        const e = script.indexOf("'", i + 1);
+        const stop = e < 0 ? n : e;
+        text += script.slice(i + 1, stop);
+        i = stop + 1;
+        continue;
+      }
+      if (d === '"') {
+        let k = i + 1;
+        while (k < n && script[k] !== '"') {
+          if (script[k] === '\\') k++;
+          k++;
+        }
+        text += script.slice(i + 1, Math.min(k, n)).replace(/\\(["\\$`])/g, '$1');
+        i = k + 1;
+        continue;
+      }
+      if (d === '$' && script[i + 1] === '(') {
+        // command substitution: keep as one word (balanced parens)
+        let depth = 0;
+        let k = i + 1;
+        for (; k < n; k++) {
+          if (script[k] === '(') depth++;
+          else if (script[k] === ')' && --depth === 0) break;
+        }
+        text += script.slice(i, Math.min(k + 1, n));
+        i = k + 1;
+        continue;
+      }
+      if (d === '$' && script[i + 1] === '{') {
+        const e = script.indexOf('}', i);
+        const stop = e < 0 ? n : e + 1;
+        text += script.slice(i, stop);
+        i = stop;
+        continue;
+      }
+      text += d;
+      i++;
+    }
+    const raw = script.slice(start, Math.min(i, n));
+    const hd = /^<<-?(['"]?)([A-Za-z_][\w-]*)\1$/.exec(raw) ?? /^<<-?\s*$/.exec(raw);
+    if (hd && hd[2]) heredocs.push(hd[2]);
+    else if (raw === '<<' || raw === '<<-') {
+      // `<< EOF`: the next word is the tag
+      const m = /^\s*(['"]?)([A-Za-z_][\w-]*)\1/.exec(script.slice(i));
+      if (m) heredocs.push(m[2]);
+    }
+    words.push({ text, raw, start, end: Math.min(i, n) });
+  }
+  finish('');
+  return cmds;
+}
+
+/** Words of a command without leading env assignments and wrappers (sudo, env, time, timeout N, nohup, exec, xvfb-run). */
+export function commandWords(cmd: Command): { words: Word[]; timeoutWrapped: boolean } {
+  let w = cmd.words;
+  let timeoutWrapped = false;
+  let k = 0;
+  for (;;) {
+    while (k < w.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[k].text)) k++;
+    const t = w[k]?.text;
+    if (t === 'sudo' || t === 'time' || t === 'nohup' || t === 'exec' || t === 'command' || t === 'xvfb-run' || t === 'stdbuf') {
+      k++;
+      while (k < w.length && w[k].text.startsWith('-')) k++;
+      continue;
+    }
+    if (t === 'env') {
+      k++;
+      while (k < w.length && (w[k].text.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[k].text))) k++;
+      continue;
+    }
+    if (t === 'timeout' || t === 'gtimeout') {
+      timeoutWrapped = true;
+      k++;
+      while (k < w.length && w[k].text.startsWith('-')) {
+        if (/^(-s|--signal|-k|--kill-after)$/.test(w[k].text)) k++;
+        k++;
+      }
+      k++; // the duration
+      continue;
+    }
+    break;
+  }
+  w = w.slice(k);
+  return { words: w, timeoutWrapped };
+}
