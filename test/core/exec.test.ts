@@ -28,12 +28,15 @@ describe('execWithTimeout', () => {
       const pid = Number(readFileSync(join(dir, who), 'utf8'));
       let alive = true;
       for (let i = 0; i < 50 && alive; i++) {
+        // gone, or a zombie (killed, waiting for a container's PID 1 to reap it)
+        let state = '';
         try {
-          process.kill(pid, 0);
-          await new Promise((res) => setTimeout(res, 20));
+          state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
         } catch {
-          alive = false;
+          state = 'gone';
         }
+        if (state === 'gone' || state === 'Z' || state === 'X') alive = false;
+        else await new Promise((res) => setTimeout(res, 100));
       }
       expect(alive, `${who} ${pid} survived`).toBe(false);
     }
