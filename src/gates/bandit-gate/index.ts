@@ -1,5 +1,5 @@
 // bandit-gate: a Bandit findings budget (HIGH: 0 by default) that fails closed.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Gate, GateContext } from '../../core/gate.js';
@@ -315,15 +315,23 @@ async function runBandit(inputs: BanditGateInputs, targets: string[], ctx: GateC
   const remaining = Math.max(1000, inputs.timeoutMs - (Date.now() - started));
   const r = await ctx.exec(inputs.banditPath, args, { cwd: ctx.cwd, env, timeoutMs: remaining, maxOutputBytes: 256 * 1024 });
   const tool = { name: 'bandit', version };
+  if (r.status !== 'exited' || (r.exitCode !== 0 && r.exitCode !== 1)) rmSync(out, { force: true });
   if (r.status === 'spawn-failed') return fail('bandit-missing', `cannot start Bandit (${inputs.banditPath}): ${r.error ?? 'spawn failed'}`, { tool });
   if (r.status === 'timed-out') return fail('bandit-timeout', `Bandit did not finish within the timeout (${Math.round(inputs.timeoutMs / 1000)} s): its process group was killed`, { tool });
   if (r.status === 'killed') return fail('bandit-failed', `Bandit was killed by ${r.signal}`, { tool });
   if (r.exitCode !== 0 && r.exitCode !== 1) {
     return fail('bandit-failed', `Bandit exited ${r.exitCode} (usage, configuration or internal error): ${tail(r.stderr || r.stdout) || 'no output'}`, { tool });
   }
-  if (!existsSync(out)) return fail('report-invalid', `Bandit exited ${r.exitCode} but wrote no report to ${out}`, { tool });
+  if (!existsSync(out)) return fail('report-invalid', `Bandit exited ${r.exitCode} but wrote no report (-o ${out})`, { tool });
+  let text: string;
   try {
-    const report = parseBanditReport(readFileSync(out, 'utf8'), 'Bandit report');
+    text = readFileSync(out, 'utf8');
+  } finally {
+    // the raw report quotes source lines (and whatever secrets they hold): it does not outlive the run
+    rmSync(out, { force: true });
+  }
+  try {
+    const report = parseBanditReport(text, 'Bandit report');
     if (r.exitCode === 1 && report.results.length === 0) {
       return fail('report-invalid', 'Bandit exited 1 (findings) but its report lists none: the report cannot be trusted', { tool });
     }

@@ -207,7 +207,7 @@ describe('config suppressions', () => {
   });
 
   it('bad budget inputs are input errors', async () => {
-    for (const raw of [{ 'max-high': '-1' }, { 'max-high': 'none' }, { 'max-medium': '1.5' }, { 'min-confidence': 'certain' }, { timeout: 'soon' }]) {
+    for (const raw of <Array<Record<string, string>>>[{ 'max-high': '-1' }, { 'max-high': 'none' }, { 'max-medium': '1.5' }, { 'min-confidence': 'certain' }, { timeout: 'soon' }]) {
       const r = await runGate(wsWithReports(), { report: 'reports/bandit-1.8.json', ...raw });
       expect(r.result.reasons, JSON.stringify(raw)).toEqual(['invalid-input']);
     }
