@@ -59,12 +59,25 @@ function normLine(s: string | undefined): string {
 interface Item {
   r: BanditResult;
   file: string;
+  /** normalised text of the flagged source line ('' when the report has no code excerpt) */
+  text: string;
 }
 
+/** Order by file, then line, column, test id. Grouping by file first keeps string comparisons few. */
 function sortItems(items: Item[]): Item[] {
-  return items.sort((a, b) =>
-    a.file < b.file ? -1 : a.file > b.file ? 1 : a.r.line_number - b.r.line_number || (a.r.col_offset ?? 0) - (b.r.col_offset ?? 0) || (a.r.test_id < b.r.test_id ? -1 : a.r.test_id > b.r.test_id ? 1 : 0),
-  );
+  const byFile = new Map<string, Item[]>();
+  for (const it of items) {
+    const g = byFile.get(it.file);
+    if (g) g.push(it);
+    else byFile.set(it.file, [it]);
+  }
+  const out: Item[] = [];
+  for (const file of [...byFile.keys()].sort()) {
+    const g = byFile.get(file)!;
+    g.sort((a, b) => a.r.line_number - b.r.line_number || (a.r.col_offset ?? 0) - (b.r.col_offset ?? 0) || (a.r.test_id < b.r.test_id ? -1 : a.r.test_id > b.r.test_id ? 1 : 0));
+    for (const it of g) out.push(it);
+  }
+  return out;
 }
 
 export interface EvaluateOptions {
@@ -100,8 +113,19 @@ export function evaluate(opts: EvaluateOptions): Evaluation {
     }
   }
 
-  const items = sortItems(opts.reports.flatMap((rep) => rep.results.map((r) => ({ r, file: normalizePath(r.filename, cwd) }))));
-  const fps = items.map(({ r, file }) => fp.make(r.test_id, file, flaggedLine(r) ?? r.issue_text));
+  const paths = new Map<string, string>();
+  const norm = (f: string) => {
+    let n = paths.get(f);
+    if (n === undefined) paths.set(f, (n = normalizePath(f, cwd)));
+    return n;
+  };
+  const all: Item[] = [];
+  for (const rep of opts.reports) for (const r of rep.results) {
+    const line = flaggedLine(r);
+    all.push({ r, file: norm(r.filename), text: line === undefined ? '' : normLine(line) });
+  }
+  const items = sortItems(all);
+  const fps = items.map(({ r, file, text }) => fp.make(r.test_id, file, text || r.issue_text));
 
   // Pass 1: confidence and suppressions; pass 2: baseline (exact line text first, then loose).
   const status: Array<Status | undefined> = new Array(items.length);
@@ -130,7 +154,7 @@ export function evaluate(opts: EvaluateOptions): Evaluation {
     const keys = items.map(({ r, file }) => baselineKey(r, file));
     for (let i = 0; i < items.length; i++) {
       if (status[i]) continue;
-      const e = `${keys[i]}\u0000${normLine(flaggedLine(items[i].r))}`;
+      const e = `${keys[i]}\u0000${items[i].text}`;
       const n = exact.get(e) ?? 0;
       if (n > 0) {
         exact.set(e, n - 1);
@@ -163,7 +187,7 @@ export function evaluate(opts: EvaluateOptions): Evaluation {
     if (st === 'new' && expiredHit[i]) expiredUsed.add(expiredHit[i]!);
     const line = Math.max(1, r.line_number);
     const column = r.col_offset !== undefined ? r.col_offset + 1 : 1;
-    const lastLine = r.line_range?.length ? Math.max(...r.line_range) : line;
+    const lastLine = r.line_range?.length ? r.line_range[r.line_range.length - 1] : line;
     const f: Finding = {
       rule: r.test_id,
       severity: SEVERITY[r.issue_severity],
@@ -178,7 +202,6 @@ export function evaluate(opts: EvaluateOptions): Evaluation {
         bandit_severity: r.issue_severity,
         baseline: st === 'baselined' ? 'unchanged' : 'new',
         ...(r.cwe ? { cwe: `CWE-${r.cwe}` } : {}),
-        ...(r.more_info ? { more_info: r.more_info } : {}),
       },
     };
     if (lastLine > line) f.endLine = lastLine;
