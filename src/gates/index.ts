@@ -14,6 +14,7 @@ export const GATES: GateEntry[] = [
   { id: 'gate-integrity', summary: 'security scanners and verifiers wired so they can never block', static: true, load: async () => (await import('./gate-integrity/index.js')).default },
   { id: 'dr-freshness', summary: 'the last successful disaster-recovery drill is within its SLA (records and/or GitHub runs)', static: false, load: async () => (await import('./dr-freshness/index.js')).default },
   { id: 'pin-lint', summary: 'every action, reusable workflow and image pinned to an immutable digest', static: true, load: async () => (await import('./pin-lint/index.js')).default },
+  { id: 'bandit-gate', summary: 'Bandit findings within budget (no HIGH by default), failing closed on unscanned code and bad reports', static: false, load: async () => (await import('./bandit-gate/index.js')).default },
 ];
 
 /** Extra CLI commands that are not gates (e.g. `record`). Each returns the process exit code. */

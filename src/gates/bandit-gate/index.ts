@@ -1,0 +1,384 @@
+// bandit-gate: a Bandit findings budget (HIGH: 0 by default) that fails closed.
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Gate, GateContext } from '../../core/gate.js';
+import type { GateResult } from '../../core/types.js';
+import { InputError } from '../../core/types.js';
+import { parseDuration } from '../../core/config.js';
+import { parseBool, splitList } from '../../core/files.js';
+import { expandGlob } from '../../core/glob.js';
+import { parseBanditReport, ReportError, type BanditReport } from './report.js';
+import { evaluate, summaryTable, type Budget, type Confidence } from './evaluate.js';
+import { parseSuppressions, sectionOf, type ScanErrorEntry, type SuppressionEntry } from './suppressions.js';
+import { BANDIT_RULES } from './rules.js';
+
+export interface BanditGateInputs {
+  targets: string[];
+  reports: string[];
+  baseline?: string;
+  banditConfig?: string;
+  skips: string[];
+  excludes: string[];
+  ignoreNosec: boolean;
+  budget: Budget;
+  timeoutMs: number;
+  banditPath: string;
+  suppressions: SuppressionEntry[];
+  scanErrorEntries: ScanErrorEntry[];
+  maxSuppressionDays: number;
+}
+
+export const REASONS = [
+  'budget-exceeded',
+  'bandit-missing',
+  'bandit-timeout',
+  'bandit-failed',
+  'report-invalid',
+  'baseline-invalid',
+  'scan-errors',
+  'nothing-scanned',
+  'suppression-expired',
+  'baselined',
+] as const;
+
+const DEFAULT_TIMEOUT = '10m';
+const VERSION_TIMEOUT_MS = 60_000;
+/** Environment handed to Bandit: what Python needs, nothing else (no tokens). */
+const ENV_ALLOW = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TEMP', 'TMP', 'PYTHONPATH', 'PYTHONHOME', 'VIRTUAL_ENV', 'SYSTEMROOT', 'PYTHONIOENCODING'];
+
+function budgetNumber(raw: string | undefined, fromConfig: number | undefined, name: string): number | null {
+  const v = raw?.trim();
+  if (v === undefined || v === '') return fromConfig ?? null;
+  if (/^(none|unlimited|-)$/i.test(v)) return null;
+  if (!/^\d+$/.test(v)) throw new InputError(`${name}: "${v}" is not a whole number ≥ 0 (or "none" for no limit)`);
+  return Number(v);
+}
+
+const gate: Gate<BanditGateInputs> = {
+  id: 'bandit-gate',
+  title: 'bandit-gate',
+  description: 'Bandit findings within budget (no HIGH by default); unscanned code, crashes and bad reports fail closed',
+  static: false,
+  inputs: [
+    { name: 'targets', description: 'Files or directories Bandit scans (`bandit -r`), one per line. Default `.` (ignored for the run when `report` is given).', positional: true },
+    { name: 'report', description: 'Existing Bandit JSON report file(s) or globs, one per line. When given, Bandit is not run.' },
+    { name: 'baseline', description: 'A previous Bandit JSON report: identical findings (line numbers ignored) are reported as baselined, at most as many copies as the baseline holds.' },
+    { name: 'bandit-config', description: "Bandit's own configuration file, passed as `-c`." },
+    { name: 'skips', description: 'Bandit test ids to skip (`-s`), comma- or newline-separated.' },
+    { name: 'excludes', description: 'Paths Bandit excludes (`-x`), comma- or newline-separated.' },
+    { name: 'ignore-nosec', description: 'Pass `--ignore-nosec`: `# nosec` comments do not hide findings.', flag: true, default: 'false' },
+    { name: 'max-high', description: 'HIGH-severity findings allowed after baseline and suppressions. Default 0 (or `max-high` in the config).' },
+    { name: 'max-medium', description: 'MEDIUM-severity findings allowed. Default: no limit.' },
+    { name: 'max-low', description: 'LOW-severity findings allowed. Default: no limit.' },
+    { name: 'min-confidence', description: 'Findings below this confidence (low, medium, high) do not count. Default low.' },
+    { name: 'timeout', description: 'Hard timeout for the Bandit run (e.g. 10m, 600s, PT10M); the process group is killed when it expires.', default: DEFAULT_TIMEOUT },
+    { name: 'bandit-path', description: 'The Bandit executable. Default `bandit` on PATH.', default: 'bandit' },
+  ],
+  outputs: [
+    { name: 'high', description: 'New HIGH-severity findings that count against the budget.' },
+    { name: 'medium', description: 'New MEDIUM-severity findings that count against the budget.' },
+    { name: 'low', description: 'New LOW-severity findings that count against the budget.' },
+    { name: 'baselined', description: 'Findings absorbed by the baseline.' },
+    { name: 'suppressed', description: 'Findings suppressed by config entries.' },
+    { name: 'lines-scanned', description: 'Lines of code Bandit reports it scanned.' },
+  ],
+  rules: BANDIT_RULES,
+  reasons: REASONS,
+
+  parseInputs(raw, ctx) {
+    const cfg = sectionOf(ctx.config);
+    const minConfidence = (raw['min-confidence']?.trim().toLowerCase() || cfg['min-confidence'] || 'low') as Confidence;
+    if (!['low', 'medium', 'high'].includes(minConfidence)) throw new InputError(`min-confidence: "${raw['min-confidence']}" is not one of low, medium, high`);
+    const maxHigh = budgetNumber(raw['max-high'], cfg['max-high'], 'max-high');
+    if (maxHigh === null && raw['max-high']?.trim()) throw new InputError('max-high: a HIGH budget is required (a number, default 0)');
+    const budget: Budget = {
+      maxHigh: maxHigh ?? 0,
+      maxMedium: budgetNumber(raw['max-medium'], cfg['max-medium'], 'max-medium'),
+      maxLow: budgetNumber(raw['max-low'], cfg['max-low'], 'max-low'),
+      minConfidence,
+    };
+    let timeoutMs: number;
+    try {
+      timeoutMs = parseDuration(raw.timeout?.trim() || DEFAULT_TIMEOUT, 'timeout');
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+    const { suppressions, scanErrors, maxDays } = parseSuppressions(ctx.config, ctx.now(), ctx.cwd);
+    const list = (v: string | undefined) => (v ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
+    return {
+      targets: list(raw.targets),
+      reports: list(raw.report),
+      baseline: raw.baseline?.trim() || undefined,
+      banditConfig: raw['bandit-config']?.trim() || undefined,
+      skips: splitList(raw.skips),
+      excludes: splitList(raw.excludes),
+      ignoreNosec: parseBool(raw['ignore-nosec'], 'ignore-nosec'),
+      budget,
+      timeoutMs,
+      banditPath: raw['bandit-path']?.trim() || 'bandit',
+      suppressions,
+      scanErrorEntries: scanErrors,
+      maxSuppressionDays: maxDays,
+    };
+  },
+
+  run(inputs, ctx) {
+    return runBanditGate(inputs, ctx);
+  },
+};
+
+export default gate;
+
+type Step<T> = { ok: true; value: T } | { ok: false; result: GateResult };
+
+function fail(reason: string, message: string, extra: Partial<GateResult> = {}): { ok: false; result: GateResult } {
+  return { ok: false, result: { outcome: 'error', reasons: [reason], findings: [], messages: [message], ...extra } };
+}
+
+function policyOf(inputs: BanditGateInputs): Record<string, string | number | boolean | null> {
+  return {
+    'max-high': inputs.budget.maxHigh,
+    'max-medium': inputs.budget.maxMedium,
+    'max-low': inputs.budget.maxLow,
+    'min-confidence': inputs.budget.minConfidence,
+    baseline: inputs.baseline ?? null,
+    suppressions: inputs.suppressions.length,
+    'accepted-scan-errors': inputs.scanErrorEntries.length,
+    'max-suppression-days': inputs.maxSuppressionDays,
+    'ignore-nosec': inputs.ignoreNosec,
+    mode: inputs.reports.length ? 'report' : 'run',
+  };
+}
+
+export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext): Promise<GateResult> {
+  const policy = policyOf(inputs);
+  let tool: GateResult['tool'];
+  let reports: BanditReport[];
+
+  if (inputs.reports.length) {
+    const r = readReports(inputs.reports, ctx);
+    if (!r.ok) return { ...r.result, policy };
+    reports = r.value;
+  } else {
+    const targets = inputs.targets.length ? inputs.targets : ['.'];
+    for (const t of targets) {
+      if (!existsSync(resolvePath(ctx.cwd, t))) throw new InputError(`targets: ${t}: no such file or directory`);
+    }
+    if (!targets.some((t) => holdsPythonCode(resolvePath(ctx.cwd, t)))) {
+      return { outcome: 'error', reasons: ['no-files'], findings: [], policy, messages: [`no Python code under ${targets.join(', ')}: nothing for Bandit to check (an empty target proves nothing)`] };
+    }
+    const r = await runBandit(inputs, targets, ctx);
+    if (!r.ok) return { ...r.result, policy };
+    reports = [r.value.report];
+    tool = { name: 'bandit', version: r.value.version };
+  }
+
+  let baseline: BanditReport | undefined;
+  if (inputs.baseline) {
+    const abs = resolvePath(ctx.cwd, inputs.baseline);
+    try {
+      baseline = parseBanditReport(readFileSync(abs, 'utf8'), `baseline ${inputs.baseline}`);
+    } catch (e) {
+      const msg = e instanceof ReportError ? e.message : `baseline ${inputs.baseline}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      return { outcome: 'error', reasons: ['baseline-invalid'], findings: [], messages: [msg], policy, tool };
+    }
+  }
+
+  const ev = evaluate({ cwd: ctx.cwd, reports, baseline, suppressions: inputs.suppressions, scanErrorEntries: inputs.scanErrorEntries, budget: inputs.budget });
+  const loc = reports.reduce((n, r) => n + r.loc, 0);
+  const nosec = reports.reduce((n, r) => n + r.nosec, 0);
+  const reasons = new Set<string>();
+  const messages: string[] = [];
+  for (const w of ev.warnings) ctx.logger.warn(w);
+  messages.push(...ev.warnings);
+
+  const errorsFatal = ev.scanErrors > 0;
+  const nothing = loc === 0;
+  if (errorsFatal) {
+    reasons.add('scan-errors');
+    messages.push(`Bandit could not scan ${ev.scanErrors} file(s) (its errors[]; Bandit still exits 0 for these): unscanned code is not evidence. Fix them, exclude them, or accept them under bandit-gate.scan-errors.`);
+  }
+  if (nothing) {
+    reasons.add('nothing-scanned');
+    messages.push(
+      inputs.reports.length
+        ? 'the report says Bandit scanned 0 lines of code: an empty report is not evidence'
+        : 'Bandit scanned 0 lines of code although the targets hold Python files (all excluded? wrong working directory?)',
+    );
+  }
+  for (const o of ev.over) messages.push(`${o.count} new ${o.severity} finding(s), budget max ${o.max}`);
+  if (ev.over.length) reasons.add('budget-exceeded');
+  if (ev.expiredUsed.length || ev.warnings.some((w) => w.startsWith('scan-errors entry'))) reasons.add('suppression-expired');
+  if (ev.suppressed || ev.scanErrorsAccepted) reasons.add('findings-suppressed');
+  if (ev.baselined) reasons.add('baselined');
+
+  const outcome = errorsFatal || nothing ? 'error' : ev.over.length ? 'fail' : 'pass';
+  if (outcome === 'pass') reasons.add('ok');
+
+  const unused = inputs.suppressions.filter((s) => s.used === 0 && !s.expired);
+  const summary = [
+    ...summaryTable(ev, inputs.budget),
+    `Lines scanned: ${loc}; \`# nosec\` lines skipped by Bandit: ${nosec}; below min-confidence (${inputs.budget.minConfidence}): ${ev.belowConfidence}; files Bandit could not scan: ${ev.scanErrors}${ev.scanErrorsAccepted ? ` (+${ev.scanErrorsAccepted} accepted)` : ''}.`,
+    ...(inputs.baseline ? [`Baseline: \`${inputs.baseline}\` (${baseline?.results.length ?? 0} entries, ${ev.baselined} finding(s) absorbed).`] : []),
+    ...(unused.length ? [`Suppressions that matched nothing (remove them): ${unused.map((s) => `${s.key} (${s.where})`).join(', ')}.`] : []),
+    '',
+  ];
+  return {
+    outcome,
+    reasons: [...reasons],
+    findings: ev.findings,
+    tool,
+    policy,
+    metrics: { loc, nosec, results: ev.findings.length },
+    details: {
+      new_high: ev.counted.HIGH,
+      new_medium: ev.counted.MEDIUM,
+      new_low: ev.counted.LOW,
+      new_undefined: ev.counted.UNDEFINED,
+      baselined: ev.baselined,
+      suppressed: ev.suppressed,
+      below_confidence: ev.belowConfidence,
+      scan_errors: ev.scanErrors,
+      scan_errors_accepted: ev.scanErrorsAccepted,
+      expired_suppressions: ev.expiredUsed.length,
+      lines_scanned: loc,
+      nosec,
+      reports: reports.length,
+    },
+    outputs: {
+      high: String(ev.counted.HIGH),
+      medium: String(ev.counted.MEDIUM),
+      low: String(ev.counted.LOW),
+      baselined: String(ev.baselined),
+      suppressed: String(ev.suppressed),
+      'lines-scanned': String(loc),
+    },
+    summary,
+    messages,
+  };
+}
+
+function readReports(patterns: string[], ctx: GateContext): Step<BanditReport[]> {
+  const files: string[] = [];
+  for (const p of patterns) {
+    if (/[*?{]/.test(p)) {
+      const hits = expandGlob(p, ctx.cwd);
+      if (!hits.length) return fail('report-invalid', `report: no file matches ${p}`);
+      files.push(...hits.map((h) => (isAbsolute(h) ? h : join(ctx.cwd, h))));
+    } else files.push(resolvePath(ctx.cwd, p));
+  }
+  const out: BanditReport[] = [];
+  for (const f of [...new Set(files)]) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (e) {
+      return fail('report-invalid', `report ${f}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    try {
+      out.push(parseBanditReport(text, `report ${f}`));
+    } catch (e) {
+      return fail('report-invalid', (e as Error).message);
+    }
+  }
+  return { ok: true, value: out };
+}
+
+function tail(s: string, n = 600): string {
+  const t = s.trim();
+  return t.length > n ? `…${t.slice(-n)}` : t;
+}
+
+async function runBandit(inputs: BanditGateInputs, targets: string[], ctx: GateContext): Promise<Step<{ report: BanditReport; version: string }>> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of ENV_ALLOW) if (ctx.env[k] !== undefined) env[k] = ctx.env[k];
+  const started = Date.now();
+  const ver = await ctx.exec(inputs.banditPath, ['--version'], { cwd: ctx.cwd, env, timeoutMs: Math.min(VERSION_TIMEOUT_MS, inputs.timeoutMs), maxOutputBytes: 64 * 1024 });
+  if (ver.status === 'spawn-failed') {
+    return fail('bandit-missing', `Bandit is not installed or not executable (${inputs.banditPath}: ${ver.error ?? 'spawn failed'}); install it (the composite action does, hash-checked) or give a report`);
+  }
+  if (ver.status === 'timed-out') return fail('bandit-timeout', `\`${inputs.banditPath} --version\` did not finish in time: killed`);
+  if (ver.status !== 'exited' || ver.exitCode !== 0) {
+    return fail('bandit-failed', `\`${inputs.banditPath} --version\` failed (${ver.status}${ver.exitCode !== null ? `, exit ${ver.exitCode}` : ''}${ver.signal ? `, ${ver.signal}` : ''}): ${tail(ver.stderr || ver.stdout)}`);
+  }
+  const m = /bandit\s+v?(\d+\.\d+\.\d+\S*)/i.exec(ver.stdout + ver.stderr);
+  const version = m ? m[1] : 'unknown';
+
+  const out = join(ctx.tempDir, `bandit-${randomBytes(6).toString('hex')}.json`);
+  const args = ['-r', '-f', 'json', '-o', out];
+  if (inputs.banditConfig) args.push('-c', inputs.banditConfig);
+  if (inputs.skips.length) args.push('-s', inputs.skips.join(','));
+  if (inputs.excludes.length) args.push('-x', inputs.excludes.join(','));
+  if (inputs.ignoreNosec) args.push('--ignore-nosec');
+  args.push(...targets.map((t) => (t.startsWith('-') ? `./${t}` : t)));
+  const remaining = Math.max(1000, inputs.timeoutMs - (Date.now() - started));
+  const r = await ctx.exec(inputs.banditPath, args, { cwd: ctx.cwd, env, timeoutMs: remaining, maxOutputBytes: 256 * 1024 });
+  const tool = { name: 'bandit', version };
+  if (r.status !== 'exited' || (r.exitCode !== 0 && r.exitCode !== 1)) rmSync(out, { force: true });
+  if (r.status === 'spawn-failed') return fail('bandit-missing', `cannot start Bandit (${inputs.banditPath}): ${r.error ?? 'spawn failed'}`, { tool });
+  if (r.status === 'timed-out') return fail('bandit-timeout', `Bandit did not finish within the timeout (${Math.round(inputs.timeoutMs / 1000)} s): its process group was killed`, { tool });
+  if (r.status === 'killed') return fail('bandit-failed', `Bandit was killed by ${r.signal}`, { tool });
+  if (r.exitCode !== 0 && r.exitCode !== 1) {
+    return fail('bandit-failed', `Bandit exited ${r.exitCode} (usage, configuration or internal error): ${tail(r.stderr || r.stdout) || 'no output'}`, { tool });
+  }
+  if (!existsSync(out)) return fail('report-invalid', `Bandit exited ${r.exitCode} but wrote no report (-o ${out})`, { tool });
+  let text: string;
+  try {
+    text = readFileSync(out, 'utf8');
+  } finally {
+    // the raw report quotes source lines (and whatever secrets they hold): it does not outlive the run
+    rmSync(out, { force: true });
+  }
+  try {
+    const report = parseBanditReport(text, 'Bandit report');
+    if (r.exitCode === 1 && report.results.length === 0) {
+      return fail('report-invalid', 'Bandit exited 1 (findings) but its report lists none: the report cannot be trusted', { tool });
+    }
+    return { ok: true, value: { report, version } };
+  } catch (e) {
+    return fail('report-invalid', (e as Error).message, { tool });
+  }
+}
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', '.tox', '.venv', 'venv', '__pycache__', '.mypy_cache']);
+
+/** Does this file or directory hold a .py/.pyw file with at least one line of code? (stops at the first) */
+export function holdsPythonCode(abs: string): boolean {
+  let st;
+  try {
+    st = statSync(abs);
+  } catch {
+    return false;
+  }
+  if (st.isFile()) return hasCode(abs, true);
+  const stack = [abs];
+  while (stack.length) {
+    const d = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) stack.push(p);
+      } else if (e.isFile() && /\.pyw?$/i.test(e.name) && hasCode(p, false)) return true;
+    }
+  }
+  return false;
+}
+
+function hasCode(p: string, named: boolean): boolean {
+  if (!named && !/\.pyw?$/i.test(p)) return false;
+  try {
+    const st = statSync(p);
+    if (st.size === 0) return false;
+    if (st.size > 1_000_000) return true;
+    return readFileSync(p, 'utf8').split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+  } catch {
+    return false;
+  }
+}
