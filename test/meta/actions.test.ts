@@ -52,7 +52,8 @@ describe.each(files)('%s', (file) => {
       const mapped = Object.entries<string>(step.env ?? {})
         .filter(([k]) => k.startsWith('INPUT_'))
         .map(([k, v]) => {
-          const name = /^\$\{\{\s*inputs\.([\w-]+)\s*\}\}$/.exec(String(v))?.[1];
+          // from the input of the same name, or from an earlier step that resolved it (e.g. an install step)
+          const name = /^\$\{\{\s*(?:inputs|steps\.[\w-]+\.outputs)\.([\w-]+)\s*\}\}$/.exec(String(v))?.[1];
           expect(k, `env ${k} maps inputs.${name}`).toBe(`INPUT_${String(name).toUpperCase()}`);
           return name as string;
         })
