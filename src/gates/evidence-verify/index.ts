@@ -27,7 +27,8 @@ import {
 } from '../evidence/format.js';
 import { parseRecordLines } from '../evidence/collect.js';
 import { DEFAULT_LIMITS, TreeError, cleanEntryPath, readEvidenceTree, type EvidenceTree } from '../evidence/tree.js';
-import { DEFAULT_ISSUER, verifyEvidenceSignature, type IdentityPolicyInput } from '../evidence/signature.js';
+import { DEFAULT_ISSUER, TrustRootError, evidenceIdentityPolicy, loadTrust, verifyEvidenceSignature, type IdentityInputs } from '../evidence/signature.js';
+import type { IdentityPolicy } from '../../core/sigstore/index.js';
 
 export interface EvidenceVerifyInputs {
   bundle: string;
@@ -38,7 +39,8 @@ export interface EvidenceVerifyInputs {
   maxSpreadMs: number;
   maxSpreadText: string;
   requireSubject: boolean;
-  identity: IdentityPolicyInput;
+  identity: IdentityInputs;
+  policy: IdentityPolicy;
   trustedRoot?: string;
   maxFiles: number;
   maxBytes: number;
@@ -68,6 +70,7 @@ export const CHECKS: Check[] = [
   { id: 'special-file', kind: 'error', name: 'SpecialFile', description: 'The bundle holds a device, FIFO or socket: evidence is regular files only.' },
   { id: 'limits-exceeded', kind: 'error', name: 'LimitsExceeded', description: 'The bundle exceeds the file-count or size cap: an oversized archive can exhaust the promotion runner.' },
   { id: 'archive-error', kind: 'error', name: 'ArchiveError', description: 'The archive is corrupt, ambiguous (duplicate names) or uses an unsupported feature: its contents cannot be trusted to be what was signed.' },
+  { id: 'trust-root-error', kind: 'error', name: 'TrustRootError', description: 'The trusted root could not be loaded: without it no signature can be checked.' },
   { id: 'signature-missing', kind: 'fail', name: 'SignatureMissing', description: 'The bundle is not signed: anyone could have written it.' },
   { id: 'signature-invalid', kind: 'fail', name: 'SignatureInvalid', description: 'The sigstore bundle does not verify against the trusted root: the Statement may have been altered or forged.' },
   { id: 'identity-mismatch', kind: 'fail', name: 'IdentityMismatch', description: 'The Statement was signed by an identity other than the release workflow the policy names.' },
@@ -110,7 +113,7 @@ const gate: Gate<EvidenceVerifyInputs> = {
     { name: 'subject-digest', description: 'Digest being promoted (sha256:<64 hex>); the Statement subject must equal it. Strongly recommended.' },
     { name: 'required-gates', description: 'Gates that must be present and `pass` (comma or newline separated). Default: config `evidence.required-gates`, else every gate recorded in the bundle.' },
     { name: 'certificate-identity', description: 'Exact signer identity (certificate SAN), e.g. https://github.com/acme/widget/.github/workflows/release.yml@refs/heads/main. Default: config.' },
-    { name: 'certificate-identity-regexp', description: 'Signer identity as a regular expression (anchored ^…$ by chaingate). Default: config.' },
+    { name: 'certificate-identity-regexp', description: 'Signer identity as a regular expression; it must be anchored ^…$ (an unanchored pattern also matches look-alike repositories). Default: config.' },
     { name: 'certificate-oidc-issuer', description: `OIDC issuer of the signer (exact). Default: config, else ${DEFAULT_ISSUER}.` },
     { name: 'trusted-root', description: 'sigstore trusted_root.json to verify against. Default: the public-good root embedded in chaingate (offline).' },
     { name: 'max-spread', description: 'Longest time between the earliest record start and the latest record finish (e.g. 6h, P1D). Default: config `evidence.max-spread`, else 24h.' },
@@ -157,7 +160,7 @@ const gate: Gate<EvidenceVerifyInputs> = {
     if (!exact && !regexp) {
       throw new InputError('a signer identity is required: set certificate-identity (or certificate-identity-regexp), e.g. https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/heads/main');
     }
-    if (exact && regexp) throw new InputError('give certificate-identity or certificate-identity-regexp, not both');
+    const identity: IdentityInputs = { certificateIdentity: exact, certificateIdentityRegexp: regexp, certificateOidcIssuer: raw['certificate-oidc-issuer']?.trim() || cfg['certificate-oidc-issuer'] || DEFAULT_ISSUER };
     return {
       bundle: abs,
       bundleShown: !rel.startsWith('..') && !isAbsolute(rel) ? rel || '.' : bundle[0],
@@ -167,7 +170,8 @@ const gate: Gate<EvidenceVerifyInputs> = {
       maxSpreadMs,
       maxSpreadText,
       requireSubject: raw['require-subject']?.trim() ? parseBool(raw['require-subject'], 'require-subject') : (cfg['require-subject'] ?? false),
-      identity: { identity: exact, identityRegexp: regexp, issuer: raw['certificate-oidc-issuer']?.trim() || cfg['certificate-oidc-issuer'] || DEFAULT_ISSUER },
+      identity,
+      policy: evidenceIdentityPolicy(identity),
       trustedRoot: raw['trusted-root']?.trim() ? resolvePath(ctx.cwd, raw['trusted-root'].trim()) : undefined,
       maxFiles: positiveInt(raw['max-files'], 'max-files', DEFAULT_LIMITS.maxFiles),
       maxBytes: positiveInt(raw['max-bytes'], 'max-bytes', DEFAULT_LIMITS.maxBytes),
@@ -209,9 +213,9 @@ export async function runEvidenceVerify(inputs: EvidenceVerifyInputs, ctx: GateC
         'required-from': inputs.requiredFrom,
         'max-spread': inputs.maxSpreadText,
         'require-subject': inputs.requireSubject,
-        'certificate-identity': inputs.identity.identity ?? null,
-        'certificate-identity-regexp': inputs.identity.identityRegexp ?? null,
-        'certificate-oidc-issuer': inputs.identity.issuer,
+        'certificate-identity': inputs.identity.certificateIdentity ?? null,
+        'certificate-identity-regexp': inputs.identity.certificateIdentityRegexp ?? null,
+        'certificate-oidc-issuer': inputs.identity.certificateOidcIssuer,
         'trusted-root': inputs.trustedRoot ? 'custom' : 'public-good',
       },
       ...extra,
@@ -242,7 +246,15 @@ export async function runEvidenceVerify(inputs: EvidenceVerifyInputs, ctx: GateC
     const parsed = parseJson(sig);
     if (!parsed.ok) add('signature-invalid', SIGSTORE_FILE, `sigstore bundle is ${parsed.message}`);
     else {
-      const v = await verifyEvidenceSignature(parsed.value, inputs.identity, { trustedRootPath: inputs.trustedRoot, now: ctx.now() });
+      let trust;
+      try {
+        trust = loadTrust(inputs.trustedRoot);
+      } catch (e) {
+        if (!(e instanceof TrustRootError)) throw e;
+        findings.push({ rule: 'trust-root-error', severity: 'high', message: `${e.reason}: ${e.message}`, file: inputs.trustedRoot ? 'trusted-root' : '@sigstore/tuf', line: 1, column: 1, fingerprint: fp.make('trust-root-error', 'trusted-root', e.reason), isError: true });
+        return finish({ details: { bundle_kind: tree.kind } });
+      }
+      const v = verifyEvidenceSignature(parsed.value, inputs.policy, trust, ctx.now());
       if (v.ok) {
         signer = v.identity;
         if (v.payloadType !== INTOTO_PAYLOAD_TYPE) add('statement-invalid', SIGSTORE_FILE, `DSSE payload type is "${v.payloadType}", not ${INTOTO_PAYLOAD_TYPE}`);

@@ -1,64 +1,63 @@
-// Verify the evidence Statement's sigstore bundle and its signer identity.
-// TEMPORARY: a thin @sigstore/verify call until the shared core (src/core/sigstore, branch verify-cosign)
-// is merged; then this file only maps the core's result to evidence-verify's reason codes.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { bundleFromJSON } from '@sigstore/bundle';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
+// Verify the evidence Statement's sigstore bundle and its signer identity with the shared sigstore core
+// (src/core/sigstore: the same identity policy as verify-cosign), and map its bounded failure reasons to
+// evidence-verify's.
+import {
+  buildIdentityPolicy,
+  publicGoodTrust,
+  trustFromFile,
+  verifyBundle,
+  TrustRootError,
+  type IdentityPolicy,
+  type LoadedTrust,
+  type SigstoreFailureReason,
+} from '../../core/sigstore/index.js';
+import { INTOTO_PAYLOAD_TYPE, PREDICATE_TYPE } from './format.js';
 
 export const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
 
-export interface IdentityPolicyInput {
-  identity?: string;
-  identityRegexp?: string;
-  issuer: string;
+export interface IdentityInputs {
+  certificateIdentity?: string;
+  certificateIdentityRegexp?: string;
+  certificateOidcIssuer: string;
 }
+
+/** Throws SigstoreUsageError (an InputError) for an ambiguous or unanchored policy. */
+export function evidenceIdentityPolicy(i: IdentityInputs): IdentityPolicy {
+  return buildIdentityPolicy({ certificateIdentity: i.certificateIdentity, certificateIdentityRegexp: i.certificateIdentityRegexp, certificateOidcIssuer: i.certificateOidcIssuer });
+}
+
+export type SignatureReason = 'signature-invalid' | 'identity-mismatch' | 'statement-invalid';
 
 export type SignatureResult =
   | { ok: true; identity: string; issuer: string; payload: Buffer; payloadType: string }
-  | { ok: false; reason: 'signature-invalid' | 'identity-mismatch'; message: string };
+  | { ok: false; reason: SignatureReason; message: string };
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const IDENTITY: SigstoreFailureReason[] = ['identity-mismatch', 'issuer-mismatch', 'extension-mismatch'];
+const STATEMENT: SigstoreFailureReason[] = ['payload-type-mismatch', 'statement-malformed', 'predicate-type-mismatch'];
+
+/** Load the trust root: the given trusted_root.json, else the public-good root embedded in @sigstore/tuf. */
+export function loadTrust(path?: string): LoadedTrust {
+  return path ? trustFromFile(path) : publicGoodTrust();
 }
 
-function loadRoot(path?: string): unknown {
-  if (path) return JSON.parse(readFileSync(path, 'utf8'));
-  const req = createRequire(import.meta.url);
-  const seeds = req('@sigstore/tuf/seeds.json') as Record<string, { 'targets/trusted_root.json'?: string; targets?: Record<string, string> }>;
-  const seed = seeds['https://tuf-repo-cdn.sigstore.dev'] as any;
-  return JSON.parse(Buffer.from(seed.targets['trusted_root.json'], 'base64').toString('utf8'));
-}
+export { TrustRootError };
 
-export async function verifyEvidenceSignature(bundleJson: unknown, policy: IdentityPolicyInput, opts: { trustedRootPath?: string; now: Date }): Promise<SignatureResult> {
-  void opts.now;
-  let bundle;
-  try {
-    bundle = bundleFromJSON(bundleJson);
-  } catch (e) {
-    return { ok: false, reason: 'signature-invalid', message: `not a valid sigstore bundle: ${(e as Error).message}` };
+export function verifyEvidenceSignature(bundleJson: unknown, policy: IdentityPolicy, trust: LoadedTrust, now: Date): SignatureResult {
+  const r = verifyBundle({
+    bundle: bundleJson,
+    artifact: { kind: 'none' }, // the subject is checked by evidence-verify itself (its own reason code)
+    policy,
+    trust,
+    expect: { content: 'dsse', payloadType: INTOTO_PAYLOAD_TYPE, predicateType: PREDICATE_TYPE },
+    now,
+  });
+  if (!r.ok) {
+    const reason: SignatureReason = IDENTITY.includes(r.reason) ? 'identity-mismatch' : STATEMENT.includes(r.reason) ? 'statement-invalid' : 'signature-invalid';
+    const who = r.signer?.identity ? ` (signed by ${r.signer.identity}, issuer ${r.signer.issuer ?? '?'})` : '';
+    return { ok: false, reason, message: `${r.reason}: ${r.message}${reason === 'identity-mismatch' ? who : ''}` };
   }
-  if (bundle.content.$case !== 'dsseEnvelope') return { ok: false, reason: 'signature-invalid', message: 'the sigstore bundle does not hold a DSSE envelope' };
-  let verifier;
-  try {
-    verifier = new Verifier(toTrustMaterial(TrustedRoot.fromJSON(loadRoot(opts.trustedRootPath))), { tlogThreshold: 1, ctlogThreshold: 1 });
-  } catch (e) {
-    return { ok: false, reason: 'signature-invalid', message: `cannot load the trusted root: ${(e as Error).message}` };
-  }
-  const entity = toSignedEntity(bundle);
-  let signer;
-  try {
-    signer = verifier.verify(entity);
-  } catch (e) {
-    return { ok: false, reason: 'signature-invalid', message: `signature does not verify: ${(e as Error).message}` };
-  }
-  const san = signer.identity?.subjectAlternativeName;
-  const issuer = signer.identity?.extensions?.issuer;
-  const re = policy.identity ? new RegExp(`^${escapeRegExp(policy.identity)}$`) : new RegExp(`^(?:${(policy.identityRegexp ?? '').replace(/^\^/, '').replace(/\$$/, '')})$`);
-  if (!san || !re.test(san) || issuer !== policy.issuer) {
-    return { ok: false, reason: 'identity-mismatch', message: `signed by ${san ?? '(no identity)'} (issuer ${issuer ?? '?'}), the policy wants ${policy.identity ?? policy.identityRegexp} (issuer ${policy.issuer})` };
-  }
-  const env = bundle.content.dsseEnvelope;
-  return { ok: true, identity: san, issuer, payload: Buffer.from(env.payload), payloadType: env.payloadType };
+  // Verified: the DSSE payload in the bundle is the signed Statement.
+  const env = (bundleJson as { dsseEnvelope?: { payload?: string; payloadType?: string } }).dsseEnvelope;
+  if (!env?.payload) return { ok: false, reason: 'signature-invalid', message: 'the verified bundle has no DSSE payload' };
+  return { ok: true, identity: r.signer.identity ?? '', issuer: r.signer.issuer ?? '', payload: Buffer.from(env.payload, 'base64'), payloadType: r.payloadType ?? env.payloadType ?? '' };
 }
