@@ -59,6 +59,7 @@ export const REASONS = [
   'record-subject-mismatch',
   'limits-exceeded',
   'output-not-empty',
+  'output-unwritable',
 ] as const;
 
 function httpUrl(v: string, name: string): string {
@@ -158,7 +159,7 @@ function shownPath(abs: string, ctx: GateContext): string {
   return basename(abs);
 }
 
-function expand(patterns: string[], ctx: GateContext, what: string): { files: string[]; missing: string[] } {
+function expand(patterns: string[], ctx: GateContext): { files: string[]; missing: string[] } {
   const seen = new Set<string>();
   const files: string[] = [];
   const missing: string[] = [];
@@ -177,7 +178,6 @@ function expand(patterns: string[], ctx: GateContext, what: string): { files: st
       files.push(abs);
     }
   }
-  void what;
   return { files, missing };
 }
 
@@ -204,7 +204,7 @@ export async function runEvidenceBundle(inputs: EvidenceBundleInputs, ctx: GateC
   });
 
   // 1. records
-  const rec = expand(inputs.records, ctx, 'records');
+  const rec = expand(inputs.records, ctx);
   if (!rec.files.length) {
     return fail('error', 'no-files', [`no record file found (${inputs.records.map((p) => shownPath(resolvePath(ctx.cwd, p), ctx)).join(', ')}): the gates of this run left no evidence to bundle`]);
   }
@@ -250,7 +250,7 @@ export async function runEvidenceBundle(inputs: EvidenceBundleInputs, ctx: GateC
   if (!records.length) return fail('error', 'no-files', ['the record files hold no records: the gates of this run left no evidence to bundle']);
 
   // 2. reports
-  const rep = expand(inputs.reports, ctx, 'reports');
+  const rep = expand(inputs.reports, ctx);
   const outReal = existsSync(inputs.outputDir) ? realpathSync(inputs.outputDir) : inputs.outputDir;
   for (const abs of rep.files) {
     if (realpathSync(abs).startsWith(`${outReal}/`)) continue; // never bundle a previous bundle into itself
@@ -267,15 +267,22 @@ export async function runEvidenceBundle(inputs: EvidenceBundleInputs, ctx: GateC
   }
 
   // 3. write the directory
+  if (existsSync(inputs.outputDir) && !statSync(inputs.outputDir).isDirectory()) {
+    return fail('error', 'output-unwritable', [`${shownPath(inputs.outputDir, ctx)}: output path exists and is not a directory`]);
+  }
   if (existsSync(inputs.outputDir) && readdirSync(inputs.outputDir).length) {
     return fail('error', 'output-not-empty', [`${shownPath(inputs.outputDir, ctx)}: output directory is not empty (a bundle must hold only this run's evidence)`]);
   }
-  mkdirSync(join(inputs.outputDir, 'records'), { recursive: true });
-  if (entries.some((e) => e.path.startsWith('reports/'))) mkdirSync(join(inputs.outputDir, 'reports'), { recursive: true });
   const files: ManifestFile[] = [];
-  for (const e of entries) {
-    writeFileSync(join(inputs.outputDir, e.path), e.data);
-    files.push({ path: e.path, sha256: sha256Hex(e.data), size: e.data.length, kind: e.path.startsWith('records/') ? 'records' : classify(e.path, e.data) });
+  try {
+    mkdirSync(join(inputs.outputDir, 'records'), { recursive: true });
+    if (entries.some((e) => e.path.startsWith('reports/'))) mkdirSync(join(inputs.outputDir, 'reports'), { recursive: true });
+    for (const e of entries) {
+      writeFileSync(join(inputs.outputDir, e.path), e.data);
+      files.push({ path: e.path, sha256: sha256Hex(e.data), size: e.data.length, kind: e.path.startsWith('records/') ? 'records' : classify(e.path, e.data) });
+    }
+  } catch (e) {
+    return fail('error', 'output-unwritable', [`${shownPath(inputs.outputDir, ctx)}: cannot write the bundle: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const gates = records.map(gateSummary).sort((a, b) => (a.gate < b.gate ? -1 : a.gate > b.gate ? 1 : a.started_at < b.started_at ? -1 : 1));
@@ -291,7 +298,11 @@ export async function runEvidenceBundle(inputs: EvidenceBundleInputs, ctx: GateC
     gates,
   };
   const manifestBytes = serialise(manifest);
-  writeFileSync(join(inputs.outputDir, MANIFEST_FILE), manifestBytes);
+  try {
+    writeFileSync(join(inputs.outputDir, MANIFEST_FILE), manifestBytes);
+  } catch (e) {
+    return fail('error', 'output-unwritable', [`${shownPath(inputs.outputDir, ctx)}: cannot write the bundle: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+  }
   const manifestHex = sha256Hex(manifestBytes);
   const statement = buildStatement(manifest.subject, {
     suite: manifest.suite,
@@ -303,7 +314,11 @@ export async function runEvidenceBundle(inputs: EvidenceBundleInputs, ctx: GateC
     counts: { records: records.length, reports: files.filter((f) => f.kind !== 'records').length, files: files.length },
   });
   const statementBytes = serialise(statement);
-  writeFileSync(join(inputs.outputDir, STATEMENT_FILE), statementBytes);
+  try {
+    writeFileSync(join(inputs.outputDir, STATEMENT_FILE), statementBytes);
+  } catch (e) {
+    return fail('error', 'output-unwritable', [`${shownPath(inputs.outputDir, ctx)}: cannot write the bundle: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+  }
 
   const base = {
     subject: { digest: inputs.subjectDigest, name: inputs.subjectName },
