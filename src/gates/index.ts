@@ -11,6 +11,7 @@ export interface GateEntry {
 
 export const GATES: GateEntry[] = [
   { id: 'pin-lint', summary: 'every action, reusable workflow and image pinned to an immutable digest', static: true, load: async () => (await import('./pin-lint/index.js')).default },
+  { id: 'verify-cosign', summary: 'artifact or image signed (or attested) by the expected Sigstore identity', static: false, load: async () => (await import('./verify-cosign/index.js')).default },
 ];
 
 /** Extra CLI commands that are not gates (e.g. `record`). Each returns the process exit code. */
