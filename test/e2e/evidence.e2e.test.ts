@@ -134,5 +134,10 @@ describe('action.yml and the gate agree', () => {
     for (const o of gate.outputs) expect(outs).toContain(o.name);
     for (const s of meta.runs.steps) if (s.uses) expect(s.uses).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
     void outputsOnlyInAction;
+    // the docs list every input and output exactly as action.yml declares them, and every reason code
+    const doc = readFileSync(join(ROOT, 'docs', `${name}.md`), 'utf8');
+    for (const [k, v] of Object.entries<any>(meta.inputs)) expect(doc).toContain(`| \`${k}\` | ${v.required ? '**required**' : v.default === '' ? '' : `\`${v.default}\``} | ${String(v.description).replace(/\|/g, '\\|')} |`);
+    for (const [k, v] of Object.entries<any>(meta.outputs)) expect(doc).toContain(`| \`${k}\` | ${String(v.description).replace(/\|/g, '\\|')} |`);
+    for (const r of gate.reasons) expect(doc).toContain(`| \`${r}\` |`);
   });
 });
