@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { readdirSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 
 const root = new URL('..', import.meta.url).pathname;
 const filter = process.argv[2];
@@ -22,6 +23,9 @@ for (const f of files) {
     platform: 'node',
     target: 'node20',
     packages: 'external',
+    // keep JSON imported from packages (e.g. @sigstore/tuf/seeds.json) inside the bundle: an external JSON import
+    // needs an import attribute that the node20 target drops
+    plugins: [{ name: 'bundle-package-json', setup: (b) => b.onResolve({ filter: /^[@\w][^:]*\.json$/ }, (a) => ({ path: createRequire(join(root, 'package.json')).resolve(a.path) })) }],
     logLevel: 'warning',
   });
   console.log(`\n## ${f}  (node ${process.version})`);

@@ -1,4 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __cgCreateRequire } from 'node:module';
-const require = __cgCreateRequire(import.meta.url);
-import{a,b,c,d}from"./chunk-FDMBCGAG.js";import"./chunk-NSO3XZ7A.js";import"./chunk-HCQS6LTA.js";import"./chunk-5EHHCX3Z.js";import"./chunk-J4EXX4EP.js";import"./chunk-6HGTFECX.js";import"./chunk-ZZXKRSRC.js";import"./chunk-2AOHWFSM.js";export{a as REASONS,b as default,d as holdsPythonCode,c as runBanditGate};

@@ -1,0 +1,511 @@
+// verify-cosign: verify a Sigstore signature or attestation against an expected signer, in-process
+// (bundle + artifact, offline, @sigstore/verify) or with cosign (OCI images by digest), and fail closed.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import type { Gate, GateContext } from '../../core/gate.js';
+import type { GateResult } from '../../core/types.js';
+import { InputError } from '../../core/types.js';
+import { parseBool } from '../../core/files.js';
+import { parseDuration } from '../../core/config.js';
+import { normalizeDigest, sha256File } from '../../core/digest.js';
+import {
+  buildIdentityPolicy,
+  publicGoodTrust,
+  refreshPublicGoodTrust,
+  trustFromFile,
+  verifyBundle,
+  SIGSTORE_FAILURE_REASONS,
+  TrustRootError,
+  type ArtifactInput,
+  type IdentityPolicy,
+  type LoadedTrust,
+  type SigstoreFailureReason,
+  type FulcioExtensions,
+} from '../../core/sigstore/index.js';
+import { COSIGN_REASONS, checkAttestationOutput, checkVerifyOutput, cosignVersion, runCosign } from './cosign.js';
+import { InstallError, PINNED_RELEASE, installCosign, type CosignRelease } from './install.js';
+
+export type Mode = 'in-process' | 'cosign' | 'auto';
+
+export interface VerifyCosignInputs {
+  mode: 'in-process' | 'cosign';
+  artifact?: string;
+  artifactDigest?: string;
+  image?: { ref: string; digest: string };
+  bundle?: string;
+  attestationType?: string;
+  /** raw identity inputs (kept for cosign flags and the record) */
+  identity: {
+    certificateIdentity?: string;
+    certificateIdentityRegexp?: string;
+    certificateOidcIssuer?: string;
+    certificateOidcIssuerRegexp?: string;
+    extensions: FulcioExtensions;
+    keyPath?: string;
+  };
+  policy: IdentityPolicy;
+  trustedRoot?: string;
+  trustInstance: 'public-good' | 'github';
+  tufRefresh: boolean;
+  timeoutMs: number;
+  retries: number;
+  cosignSource: 'install' | 'path';
+  cosignRelease: CosignRelease;
+}
+
+/** cosign's `--type` shorthands and the predicate types they stand for. */
+export const PREDICATE_SHORTHANDS: Record<string, string> = {
+  slsaprovenance: 'https://slsa.dev/provenance/v0.2',
+  slsaprovenance02: 'https://slsa.dev/provenance/v0.2',
+  slsaprovenance1: 'https://slsa.dev/provenance/v1',
+  spdx: 'https://spdx.dev/Document',
+  spdxjson: 'https://spdx.dev/Document',
+  cyclonedx: 'https://cyclonedx.org/bom',
+  vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+  openvex: 'https://openvex.dev/ns',
+  custom: 'https://cosign.sigstore.dev/attestation/v1',
+};
+
+const FAIL_REASONS = new Set<string>([
+  'artifact-digest-mismatch',
+  'signature-invalid',
+  'certificate-untrusted',
+  'certificate-expired',
+  'certificate-sct-invalid',
+  'tlog-invalid',
+  'timestamp-invalid',
+  'timestamp-missing',
+  'public-key-invalid',
+  'identity-mismatch',
+  'issuer-mismatch',
+  'extension-mismatch',
+  'payload-type-mismatch',
+  'predicate-type-mismatch',
+  'subject-digest-mismatch',
+  'content-mismatch',
+  'verification-material-mismatch',
+]);
+
+const GATE_REASONS = [
+  ...SIGSTORE_FAILURE_REASONS,
+  ...COSIGN_REASONS,
+  'trust-root-invalid',
+  'trust-root-unreadable',
+  'trust-root-refresh-failed',
+  'bundle-unreadable',
+  'artifact-unreadable',
+  'key-unreadable',
+  'cosign-checksum-unknown',
+  'cosign-checksum-mismatch',
+  'cosign-download-failed',
+  'cosign-unsupported-platform',
+] as const;
+
+const IMAGE_BY_DIGEST = /^([^\s@]+)@(sha256:[0-9a-fA-F]{64})$/;
+const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
+const MAX_IN_MEMORY_ARTIFACT = 256 * 1024 * 1024;
+
+const opt = (s: string | undefined): string | undefined => (s === undefined || s.trim() === '' ? undefined : s.trim());
+
+function sigstoreVerifyVersion(): string {
+  try {
+    const req = createRequire(import.meta.url);
+    return (req('@sigstore/verify/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const gate: Gate<VerifyCosignInputs> = {
+  id: 'verify-cosign',
+  title: 'verify-cosign',
+  description: 'the artifact or image carries a valid Sigstore signature or attestation from the expected signer',
+  static: false,
+  inputs: [
+    { name: 'mode', description: '`in-process` (bundle file + artifact, offline, no cosign), `cosign` (run cosign; needed for OCI images), or `auto` (cosign when `image` is set, else in-process).', default: 'auto' },
+    { name: 'artifact', description: 'Path of the artifact (blob) the bundle signs or attests.' },
+    { name: 'artifact-digest', description: 'The artifact\'s digest (`sha256:<hex>`) when the bytes are not at hand; in-process only. Message signatures are verified against the digest.' },
+    { name: 'image', description: 'OCI image reference pinned by digest (`registry/repo@sha256:<hex>`); tags are refused. Verified with cosign.' },
+    { name: 'bundle', description: 'Path of the Sigstore bundle (`*.sigstore.json`, v0.1–v0.3) for the artifact.' },
+    { name: 'attestation-type', description: 'Verify an in-toto attestation with this predicate type (URI, or a cosign shorthand such as `slsaprovenance1`) instead of a plain signature.' },
+    { name: 'certificate-identity', description: 'Exact certificate identity (SAN) of the signer, e.g. `https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.2.3`.' },
+    { name: 'certificate-identity-regexp', description: 'Regular expression for the identity; must be anchored `^…$`.' },
+    { name: 'certificate-oidc-issuer', description: 'Exact OIDC issuer, e.g. `https://token.actions.githubusercontent.com`.' },
+    { name: 'certificate-oidc-issuer-regexp', description: 'Regular expression for the issuer; must be anchored `^…$`.' },
+    { name: 'source-repository', description: 'Expected source repository (Fulcio extension 1.12), `https://github.com/org/repo` or `org/repo`.' },
+    { name: 'source-ref', description: 'Expected source ref (Fulcio extension 1.14), e.g. `refs/tags/v1.2.3`.' },
+    { name: 'workflow', description: 'Expected build config URI (Fulcio extension 1.18): the workflow file at its ref, e.g. `https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.2.3`. In-process only.' },
+    { name: 'key', description: 'Path of a PEM public key: verify a key-pair signature (cosign `--key`) instead of a keyless identity.' },
+    { name: 'trusted-root', description: 'Path of a `trusted_root.json` to trust instead of the Sigstore public-good root embedded in chaingate.' },
+    { name: 'trust-instance', description: '`public-good` or `github` (GitHub\'s own Sigstore instance for private-repo attestations: needs `trusted-root`; no Rekor, one signed timestamp).', default: 'public-good' },
+    { name: 'tuf-refresh', description: 'Refresh the public-good trusted root online through TUF before verifying (fails closed when the refresh fails).', flag: true, default: 'false' },
+    { name: 'timeout', description: 'Hard time limit for each cosign run, download or TUF refresh (e.g. `120s`, `2m`).', default: '120s' },
+    { name: 'retries', description: 'Retries after a transient failure (timeout, network error); never after a verification failure.', default: '2' },
+    { name: 'cosign', description: '`install` (download the pinned cosign, checked against its SHA-256) or `path` (use the cosign on PATH).', default: 'install' },
+    { name: 'cosign-download-url', description: 'Base URL the pinned cosign release assets are downloaded from (a mirror); the pinned SHA-256 values still apply.' },
+  ],
+  outputs: [
+    { name: 'verified-digest', description: 'The `sha256:<hex>` digest that was verified (empty unless the outcome is pass).' },
+    { name: 'signer-identity', description: 'Certificate identity (SAN) of the verified signer, or the key fingerprint in key-pair mode (empty unless pass).' },
+    { name: 'signer-issuer', description: 'OIDC issuer of the verified signer (empty unless pass or unknown).' },
+    { name: 'method', description: '`in-process` or `cosign`.' },
+  ],
+  rules: [],
+  reasons: GATE_REASONS,
+
+  parseInputs(raw, ctx) {
+    const image = opt(raw.image);
+    const artifact = opt(raw.artifact);
+    const artifactDigest = opt(raw['artifact-digest']);
+    const bundle = opt(raw.bundle);
+    const modeIn = (opt(raw.mode) ?? 'auto') as Mode;
+    if (!['in-process', 'cosign', 'auto'].includes(modeIn)) throw new InputError(`mode: "${modeIn}" is not one of in-process, cosign, auto`);
+    const mode: 'in-process' | 'cosign' = modeIn === 'auto' ? (image ? 'cosign' : 'in-process') : modeIn;
+
+    let img: VerifyCosignInputs['image'];
+    if (image) {
+      const m = IMAGE_BY_DIGEST.exec(image);
+      if (!m) {
+        throw new InputError(`image: "${image}" is not pinned by digest. Use registry/repo@sha256:<64 hex> (a tag can be moved to another image after it was verified).`);
+      }
+      img = { ref: `${m[1]}@${normalizeDigest(m[2])}`, digest: normalizeDigest(m[2]) };
+      if (mode === 'in-process') throw new InputError('image: OCI images are verified with cosign; set mode to cosign or auto');
+      if (artifact || artifactDigest || bundle) throw new InputError('give either image, or artifact (+ bundle), not both');
+    } else {
+      if (!artifact && !artifactDigest) throw new InputError('nothing to verify: give image (cosign), or artifact / artifact-digest with bundle');
+      if (artifact && artifactDigest) throw new InputError('give either artifact or artifact-digest, not both');
+      if (!bundle) throw new InputError('bundle: the Sigstore bundle of the artifact is required (cosign sign-blob --bundle, actions/attest)');
+      if (mode === 'cosign' && artifactDigest) throw new InputError('artifact-digest: cosign verify-blob needs the artifact file; use mode in-process for a digest');
+    }
+    let digestNorm: string | undefined;
+    if (artifactDigest) digestNorm = normalizeDigest(artifactDigest, 'artifact-digest');
+
+    let attestationType = opt(raw['attestation-type']);
+    if (attestationType && mode === 'in-process') {
+      attestationType = PREDICATE_SHORTHANDS[attestationType] ?? attestationType;
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(attestationType)) {
+        throw new InputError(`attestation-type: "${attestationType}" is neither a predicate type URI nor one of ${Object.keys(PREDICATE_SHORTHANDS).join(', ')}`);
+      }
+    }
+
+    let sourceRepository = opt(raw['source-repository']);
+    if (sourceRepository && /^[\w.-]+\/[\w.-]+$/.test(sourceRepository)) sourceRepository = `https://github.com/${sourceRepository}`;
+    const extensions: FulcioExtensions = {};
+    if (sourceRepository) extensions.sourceRepositoryURI = sourceRepository;
+    if (opt(raw['source-ref'])) extensions.sourceRepositoryRef = opt(raw['source-ref']);
+    if (opt(raw.workflow)) {
+      if (mode === 'cosign') throw new InputError('workflow: cosign has no check for the build config URI; use mode in-process (bundle + artifact)');
+      extensions.buildConfigURI = opt(raw.workflow);
+    }
+    const keyPath = opt(raw.key);
+    let publicKeyPem: string | undefined;
+    if (keyPath) {
+      try {
+        publicKeyPem = readFileSync(resolve(ctx.cwd, keyPath), 'utf8');
+      } catch (e) {
+        throw new InputError(`key: cannot read ${keyPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      if (publicKeyPem.trim() === '') throw new InputError(`key: ${keyPath} is empty`);
+    }
+    const identity = {
+      certificateIdentity: opt(raw['certificate-identity']),
+      certificateIdentityRegexp: opt(raw['certificate-identity-regexp']),
+      certificateOidcIssuer: opt(raw['certificate-oidc-issuer']),
+      certificateOidcIssuerRegexp: opt(raw['certificate-oidc-issuer-regexp']),
+      extensions,
+      keyPath,
+    };
+    const policy = buildIdentityPolicy({ ...identity, publicKeyPem }); // SigstoreUsageError is an InputError
+
+    const trustInstance = (opt(raw['trust-instance']) ?? 'public-good') as 'public-good' | 'github';
+    if (!['public-good', 'github'].includes(trustInstance)) throw new InputError(`trust-instance: "${trustInstance}" is not one of public-good, github`);
+    const trustedRoot = opt(raw['trusted-root']);
+    if (trustInstance === 'github' && !trustedRoot) {
+      throw new InputError("trust-instance github: give trusted-root (GitHub's trusted_root.json, e.g. one line of `gh attestation trusted-root`)");
+    }
+    if (trustInstance === 'github' && mode === 'cosign') throw new InputError('trust-instance github is supported in-process only (bundle + artifact)');
+    const tufRefresh = parseBool(raw['tuf-refresh'], 'tuf-refresh');
+    if (tufRefresh && trustedRoot) throw new InputError('tuf-refresh refreshes the public-good root; it cannot be combined with trusted-root');
+
+    const t = opt(raw.timeout) ?? '120s';
+    let timeoutMs: number;
+    try {
+      timeoutMs = /^\d+$/.test(t) ? Number(t) * 1000 : parseDuration(t, 'timeout');
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+    if (!(timeoutMs > 0) || timeoutMs > 3_600_000) throw new InputError(`timeout: "${t}" must be between 1s and 1h`);
+    const r = opt(raw.retries) ?? '2';
+    if (!/^\d+$/.test(r) || Number(r) > 10) throw new InputError(`retries: "${r}" must be a whole number from 0 to 10`);
+    const cosignSource = (opt(raw.cosign) ?? 'install') as 'install' | 'path';
+    if (!['install', 'path'].includes(cosignSource)) throw new InputError(`cosign: "${cosignSource}" is not one of install, path`);
+    const base = opt(raw['cosign-download-url']);
+    if (base && !/^https?:\/\//.test(base)) throw new InputError('cosign-download-url must be an http(s) URL');
+
+    return {
+      mode,
+      artifact,
+      artifactDigest: digestNorm,
+      image: img,
+      bundle,
+      attestationType,
+      identity,
+      policy,
+      trustedRoot,
+      trustInstance,
+      tufRefresh,
+      timeoutMs,
+      retries: Number(r),
+      cosignSource,
+      cosignRelease: base ? { ...PINNED_RELEASE, baseUrl: base } : PINNED_RELEASE,
+    };
+  },
+
+  async run(inputs, ctx) {
+    return inputs.mode === 'in-process' ? runInProcess(inputs, ctx) : runWithCosign(inputs, ctx);
+  },
+};
+
+export default gate;
+
+function policyRecord(i: VerifyCosignInputs): Record<string, string | number | boolean | null> {
+  return {
+    mode: i.mode,
+    certificate_identity: i.identity.certificateIdentity ?? null,
+    certificate_identity_regexp: i.identity.certificateIdentityRegexp ?? null,
+    certificate_oidc_issuer: i.identity.certificateOidcIssuer ?? null,
+    certificate_oidc_issuer_regexp: i.identity.certificateOidcIssuerRegexp ?? null,
+    source_repository: i.identity.extensions.sourceRepositoryURI ?? null,
+    source_ref: i.identity.extensions.sourceRepositoryRef ?? null,
+    workflow: i.identity.extensions.buildConfigURI ?? null,
+    key: i.policy.kind === 'key' ? i.policy.fingerprint : null,
+    attestation_type: i.attestationType ?? null,
+    trust_instance: i.trustInstance,
+    timeout_ms: i.timeoutMs,
+    retries: i.retries,
+  };
+}
+
+function errorOut(i: VerifyCosignInputs, reason: string, message: string, extra: Partial<GateResult> = {}): GateResult {
+  return { outcome: 'error', reasons: [reason], findings: [], messages: [message], policy: policyRecord(i), outputs: emptyOutputs(i), ...extra };
+}
+
+function emptyOutputs(i: VerifyCosignInputs): Record<string, string> {
+  return { 'verified-digest': '', 'signer-identity': '', 'signer-issuer': '', method: i.mode };
+}
+
+async function loadTrust(i: VerifyCosignInputs, ctx: GateContext): Promise<LoadedTrust> {
+  if (i.tufRefresh) return refreshPublicGoodTrust({ timeoutMs: i.timeoutMs, cachePath: join(ctx.tempDir, 'tuf-cache') });
+  if (i.trustedRoot) return trustFromFile(resolve(ctx.cwd, i.trustedRoot), i.trustInstance === 'github' ? 'github' : 'file');
+  return publicGoodTrust();
+}
+
+async function runInProcess(i: VerifyCosignInputs, ctx: GateContext): Promise<GateResult> {
+  const tool = { name: '@sigstore/verify', version: sigstoreVerifyVersion() };
+  let trust: LoadedTrust;
+  try {
+    trust = await loadTrust(i, ctx);
+  } catch (e) {
+    if (e instanceof TrustRootError) return errorOut(i, e.reason, e.message, { tool });
+    throw e;
+  }
+  const details: Record<string, string | number | boolean | null> = {
+    method: 'in-process',
+    trust_source: trust.info.source,
+    trust_version: trust.info.version,
+    trust_sha256: trust.info.sha256,
+  };
+  let bundleBytes: Buffer;
+  const bundlePath = resolve(ctx.cwd, i.bundle as string);
+  try {
+    const st = statSync(bundlePath);
+    if (!st.isFile()) throw new Error('not a file');
+    if (st.size > MAX_BUNDLE_BYTES) throw new Error(`larger than ${MAX_BUNDLE_BYTES} bytes`);
+    bundleBytes = readFileSync(bundlePath);
+  } catch (e) {
+    return errorOut(i, 'bundle-unreadable', `cannot read the bundle ${i.bundle}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { tool, details });
+  }
+  let artifact: ArtifactInput;
+  let subjectName: string | undefined;
+  if (i.artifact) {
+    const p = resolve(ctx.cwd, i.artifact);
+    subjectName = i.artifact;
+    try {
+      const st = statSync(p);
+      if (!st.isFile()) throw new Error('not a file');
+      artifact = st.size <= MAX_IN_MEMORY_ARTIFACT ? { kind: 'bytes', bytes: readFileSync(p) } : { kind: 'digest', digest: await sha256File(p) };
+    } catch (e) {
+      return errorOut(i, 'artifact-unreadable', `cannot read the artifact ${i.artifact}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { tool, details });
+    }
+  } else {
+    artifact = { kind: 'digest', digest: i.artifactDigest as string };
+  }
+  const r = verifyBundle({
+    bundle: bundleBytes,
+    artifact,
+    policy: i.policy,
+    trust,
+    expect: i.attestationType ? { predicateType: i.attestationType } : undefined,
+    now: ctx.now(),
+  });
+  const subject = { digest: artifact.kind === 'bytes' ? `sha256:${await sha256Of(artifact.bytes)}` : normalizeDigest((artifact as { digest: string }).digest), name: subjectName };
+  if (!r.ok) {
+    const outcome = FAIL_REASONS.has(r.reason) ? 'fail' : 'error';
+    return {
+      outcome,
+      reasons: [r.reason as SigstoreFailureReason],
+      findings: [],
+      messages: [`verification ${outcome === 'fail' ? 'failed' : 'could not be completed'}: ${r.message}`],
+      subject,
+      tool,
+      policy: policyRecord(i),
+      details: { ...details, bundle_media_type: r.mediaType ?? null, got_identity: r.signer?.identity ?? null, got_issuer: r.signer?.issuer ?? null },
+      outputs: emptyOutputs(i),
+    };
+  }
+  const who = r.signer.identity ?? r.signer.keyFingerprint ?? '';
+  return {
+    outcome: 'pass',
+    reasons: ['ok'],
+    findings: [],
+    messages: [
+      `verified ${r.content === 'dsse' ? `attestation${r.statement ? ` (${r.statement.predicateType})` : ''}` : 'signature'} over ${r.verifiedDigest} signed by ${who}${r.signer.issuer ? ` (issuer ${r.signer.issuer})` : ''}`,
+    ],
+    subject: { digest: r.verifiedDigest ?? subject.digest, name: subjectName },
+    tool,
+    policy: policyRecord(i),
+    details: {
+      ...details,
+      bundle_version: r.bundleVersion,
+      content: r.content,
+      predicate_type: r.statement?.predicateType ?? null,
+      signer_identity: r.signer.identity ?? null,
+      signer_issuer: r.signer.issuer ?? null,
+      signer_key: r.signer.keyFingerprint ?? null,
+      source_repository: r.signer.extensions.sourceRepositoryURI ?? null,
+      source_ref: r.signer.extensions.sourceRepositoryRef ?? null,
+      workflow: r.signer.extensions.buildConfigURI ?? null,
+      timestamps_tsa: r.timestamps.tsa,
+      timestamps_tlog: r.timestamps.tlog,
+      verification_time_fallback: r.timestamps.verificationTime,
+      tlog_entries: r.tlogEntries,
+    },
+    outputs: { 'verified-digest': r.verifiedDigest ?? '', 'signer-identity': who, 'signer-issuer': r.signer.issuer ?? '', method: 'in-process' },
+  };
+}
+
+async function sha256Of(b: Buffer): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  return createHash('sha256').update(b).digest('hex');
+}
+
+function findOnPath(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const exts = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    for (const ext of exts) {
+      const p = join(dir, name + ext);
+      try {
+        if (existsSync(p) && statSync(p).isFile()) return p;
+      } catch {
+        /* next */
+      }
+    }
+  }
+  return undefined;
+}
+
+function cosignArgs(i: VerifyCosignInputs, ctx: GateContext): string[] {
+  const a: string[] = [];
+  if (i.image) {
+    if (i.attestationType) a.push('verify-attestation', '--type', i.attestationType);
+    else a.push('verify', '--output', 'json');
+  } else {
+    if (i.attestationType) a.push('verify-blob-attestation', '--type', i.attestationType);
+    else a.push('verify-blob');
+    a.push('--bundle', resolve(ctx.cwd, i.bundle as string));
+  }
+  const id = i.identity;
+  if (i.policy.kind === 'key') a.push('--key', resolve(ctx.cwd, id.keyPath as string));
+  else {
+    if (id.certificateIdentity) a.push('--certificate-identity', id.certificateIdentity);
+    if (id.certificateIdentityRegexp) a.push('--certificate-identity-regexp', id.certificateIdentityRegexp);
+    if (id.certificateOidcIssuer) a.push('--certificate-oidc-issuer', id.certificateOidcIssuer);
+    if (id.certificateOidcIssuerRegexp) a.push('--certificate-oidc-issuer-regexp', id.certificateOidcIssuerRegexp);
+    const repo = id.extensions.sourceRepositoryURI?.replace(/^https:\/\/github\.com\//, '');
+    if (repo) a.push('--certificate-github-workflow-repository', repo);
+    if (id.extensions.sourceRepositoryRef) a.push('--certificate-github-workflow-ref', id.extensions.sourceRepositoryRef);
+  }
+  if (i.trustedRoot) a.push('--trusted-root', resolve(ctx.cwd, i.trustedRoot));
+  a.push(i.image ? i.image.ref : resolve(ctx.cwd, i.artifact as string));
+  return a;
+}
+
+async function runWithCosign(i: VerifyCosignInputs, ctx: GateContext): Promise<GateResult> {
+  let cosign: string;
+  let version: string;
+  const details: Record<string, string | number | boolean | null> = { method: 'cosign', cosign_source: i.cosignSource };
+  if (i.cosignSource === 'path') {
+    const found = findOnPath(ctx.env, 'cosign');
+    if (!found) return errorOut(i, 'cosign-not-found', 'cosign: path was asked for but no cosign is on PATH');
+    cosign = found;
+    version = await cosignVersion(ctx, cosign);
+  } else {
+    try {
+      const inst = await installCosign(ctx, { release: i.cosignRelease, timeoutMs: i.timeoutMs, retries: i.retries });
+      cosign = inst.path;
+      version = `v${inst.version}`;
+      details.cosign_sha256 = `sha256:${inst.sha256}`;
+      details.cosign_from_cache = inst.fromCache;
+    } catch (e) {
+      if (e instanceof InstallError) return errorOut(i, e.reason, e.message, { tool: { name: 'cosign', version: `v${i.cosignRelease.version}` }, details });
+      throw e;
+    }
+  }
+  const tool = { name: 'cosign', version };
+  let subject: GateResult['subject'];
+  if (i.image) subject = { digest: i.image.digest, name: i.image.ref.slice(0, 500) };
+  else {
+    try {
+      subject = { digest: await sha256File(resolve(ctx.cwd, i.artifact as string)), name: i.artifact };
+    } catch (e) {
+      return errorOut(i, 'artifact-unreadable', `cannot read the artifact ${i.artifact}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { tool, details });
+    }
+    if (!existsSync(resolve(ctx.cwd, i.bundle as string))) {
+      return errorOut(i, 'bundle-unreadable', `cannot read the bundle ${i.bundle}: ENOENT`, { tool, details, subject });
+    }
+  }
+  const { attempt, attempts } = await runCosign(ctx, { cosign, args: cosignArgs(i, ctx), timeoutMs: i.timeoutMs, retries: i.retries });
+  details.attempts = attempts;
+  const base = { findings: [], tool, policy: policyRecord(i), subject, details };
+  if (attempt.kind !== 'ok') {
+    return { ...base, outcome: attempt.kind === 'fail' ? 'fail' : 'error', reasons: [attempt.reason], messages: [`${attempt.message}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`], outputs: emptyOutputs(i) };
+  }
+  if (attempt.exec.truncated) {
+    return { ...base, outcome: 'error', reasons: ['cosign-output-too-large'], messages: [`cosign printed more than the output cap (${attempt.exec.stdoutBytes} bytes on stdout): its result cannot be read`], outputs: emptyOutputs(i) };
+  }
+  let identity = i.policy.kind === 'key' ? i.policy.fingerprint : (i.identity.certificateIdentity ?? '');
+  let issuer = i.identity.certificateOidcIssuer ?? '';
+  if (i.image) {
+    const chk = i.attestationType ? checkAttestationOutput(attempt.exec.stdout, i.image.digest, i.attestationType.includes(':') ? i.attestationType : PREDICATE_SHORTHANDS[i.attestationType]) : checkVerifyOutput(attempt.exec.stdout, i.image.digest);
+    if (!chk.ok) {
+      const outcome = chk.reason === 'verified-digest-mismatch' ? 'fail' : 'error';
+      return { ...base, outcome, reasons: [chk.reason as string], messages: [chk.message as string], outputs: emptyOutputs(i) };
+    }
+    identity = chk.identity ?? identity;
+    issuer = chk.issuer ?? issuer;
+    details.signatures = chk.count ?? null;
+  } else if (!/Verified OK/.test(`${attempt.exec.stderr}\n${attempt.exec.stdout}`)) {
+    return { ...base, outcome: 'error', reasons: ['cosign-output-unparseable'], messages: ['cosign exited 0 without reporting "Verified OK"'], outputs: emptyOutputs(i) };
+  }
+  details.signer_identity = identity || null;
+  details.signer_issuer = issuer || null;
+  return {
+    ...base,
+    outcome: 'pass',
+    reasons: ['ok'],
+    messages: [`cosign ${version} verified ${subject?.digest} signed by ${identity || '(identity pattern)'}${attempts > 1 ? ` after ${attempts} attempts` : ''}`],
+    outputs: { 'verified-digest': subject?.digest ?? '', 'signer-identity': identity, 'signer-issuer': issuer, method: 'cosign' },
+  };
+}
