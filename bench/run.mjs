@@ -20,7 +20,8 @@ for (const f of files) {
     bundle: true,
     format: 'esm',
     platform: 'node',
-    target: 'node20',
+    // node22+: esbuild keeps `with { type: 'json' }` on external JSON imports only for targets that support it
+    target: 'node22',
     packages: 'external',
     logLevel: 'warning',
   });
