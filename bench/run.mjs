@@ -21,7 +21,8 @@ for (const f of files) {
     bundle: true,
     format: 'esm',
     platform: 'node',
-    target: 'node20',
+    // node22+: esbuild keeps `with { type: 'json' }` on external JSON imports only for targets that support it
+    target: 'node22',
     packages: 'external',
     // keep JSON imported from packages (e.g. @sigstore/tuf/seeds.json) inside the bundle: an external JSON import
     // needs an import attribute that the node20 target drops

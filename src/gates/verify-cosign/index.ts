@@ -95,7 +95,6 @@ const GATE_REASONS = [
   'trust-root-refresh-failed',
   'bundle-unreadable',
   'artifact-unreadable',
-  'key-unreadable',
   'cosign-checksum-unknown',
   'cosign-checksum-mismatch',
   'cosign-download-failed',
