@@ -11,6 +11,7 @@ export interface GateEntry {
 
 export const GATES: GateEntry[] = [
   { id: 'pin-lint', summary: 'every action, reusable workflow and image pinned to an immutable digest', static: true, load: async () => (await import('./pin-lint/index.js')).default },
+  { id: 'verify-slsa', summary: 'SLSA provenance proves the artifact was built from the expected repository, ref and builder', static: false, load: async () => (await import('./verify-slsa/index.js')).default },
 ];
 
 /** Extra CLI commands that are not gates (e.g. `record`). Each returns the process exit code. */
