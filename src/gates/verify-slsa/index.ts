@@ -108,7 +108,7 @@ const gate: Gate<VerifySlsaInputs> = {
     { name: 'timeout', description: 'Hard timeout of one slsa-verifier run (e.g. `5m`).', default: '5m' },
   ],
   outputs: [
-    { name: 'subject-digests', description: 'The verified artifact digests (`sha256:<hex>`), comma-separated; empty unless the gate passed.' },
+    { name: 'subject-digests', description: 'The verified artifact digests (`sha256:<hex>`), comma-separated; empty when the provenance did not verify.' },
     { name: 'builder-id', description: 'Builder identity of the verified provenance (workflow URI at its ref).' },
     { name: 'source-uri', description: 'Source repository of the verified provenance (`git+https://…`).' },
     { name: 'source-ref', description: 'Source ref of the verified provenance (`refs/tags/…` or `refs/heads/…`).' },

@@ -238,7 +238,7 @@ export interface RunOptions {
 export async function runSlsaVerifier(args: string[], targets: string[], o: RunOptions): Promise<RunVerdict> {
   const { value, attempts } = await retry(() => o.exec(o.binary, args, { cwd: o.cwd, env: o.env, timeoutMs: o.timeoutMs }), {
     retries: o.retries,
-    baseDelayMs: 2000,
+    baseDelayMs: 1000,
     sleep: o.sleep,
     isTransientResult: isTransientFailure,
     onRetry: (n, d) => o.log?.(`slsa-verifier could not reach the network: attempt ${n + 1} in ${d} ms`),
