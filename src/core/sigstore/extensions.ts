@@ -1,0 +1,81 @@
+// Fulcio certificate extensions (https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md).
+// 1.1–1.6 are deprecated and hold raw bytes; 1.8 onwards are DER-encoded UTF8String values.
+import { DerError, decodeDerUtf8String, decodeRawUtf8 } from './der.js';
+
+const BASE = '1.3.6.1.4.1.57264.1.';
+
+export const FULCIO_EXTENSIONS = {
+  issuerV1: { oid: `${BASE}1`, legacy: true },
+  githubWorkflowTrigger: { oid: `${BASE}2`, legacy: true },
+  githubWorkflowSha: { oid: `${BASE}3`, legacy: true },
+  githubWorkflowName: { oid: `${BASE}4`, legacy: true },
+  githubWorkflowRepository: { oid: `${BASE}5`, legacy: true },
+  githubWorkflowRef: { oid: `${BASE}6`, legacy: true },
+  issuer: { oid: `${BASE}8`, legacy: false },
+  buildSignerURI: { oid: `${BASE}9`, legacy: false },
+  buildSignerDigest: { oid: `${BASE}10`, legacy: false },
+  runnerEnvironment: { oid: `${BASE}11`, legacy: false },
+  sourceRepositoryURI: { oid: `${BASE}12`, legacy: false },
+  sourceRepositoryDigest: { oid: `${BASE}13`, legacy: false },
+  sourceRepositoryRef: { oid: `${BASE}14`, legacy: false },
+  sourceRepositoryIdentifier: { oid: `${BASE}15`, legacy: false },
+  sourceRepositoryOwnerURI: { oid: `${BASE}16`, legacy: false },
+  sourceRepositoryOwnerIdentifier: { oid: `${BASE}17`, legacy: false },
+  buildConfigURI: { oid: `${BASE}18`, legacy: false },
+  buildConfigDigest: { oid: `${BASE}19`, legacy: false },
+  buildTrigger: { oid: `${BASE}20`, legacy: false },
+  runInvocationURI: { oid: `${BASE}21`, legacy: false },
+  sourceRepositoryVisibilityAtSigning: { oid: `${BASE}22`, legacy: false },
+} as const;
+
+export type FulcioExtensionName = keyof typeof FULCIO_EXTENSIONS;
+export const FULCIO_EXTENSION_NAMES = Object.keys(FULCIO_EXTENSIONS) as FulcioExtensionName[];
+export type FulcioExtensions = Partial<Record<FulcioExtensionName, string>>;
+
+const BY_OID = new Map<string, FulcioExtensionName>(FULCIO_EXTENSION_NAMES.map((n) => [FULCIO_EXTENSIONS[n].oid, n]));
+
+/** One certificate extension as @sigstore/verify reports it: OID arcs and the extnValue bytes. */
+export interface RawExtension {
+  oid?: { id: number[] };
+  value: Uint8Array;
+}
+
+export interface DecodedExtensions {
+  values: FulcioExtensions;
+  /** extensions present but not decodable (bad DER, bad UTF-8, duplicated): never trusted */
+  malformed: FulcioExtensionName[];
+}
+
+/** Decode the Fulcio extensions of a certificate. Malformed or duplicated values are reported, never guessed. */
+export function decodeFulcioExtensions(exts: readonly RawExtension[]): DecodedExtensions {
+  const values: FulcioExtensions = {};
+  const malformed = new Set<FulcioExtensionName>();
+  const seen = new Set<FulcioExtensionName>();
+  for (const e of exts) {
+    const oid = e.oid?.id.join('.');
+    const name = oid ? BY_OID.get(oid) : undefined;
+    if (!name) continue;
+    if (seen.has(name)) {
+      malformed.add(name);
+      delete values[name];
+      continue;
+    }
+    seen.add(name);
+    try {
+      const bytes = e.value instanceof Uint8Array ? e.value : new Uint8Array(e.value);
+      values[name] = FULCIO_EXTENSIONS[name].legacy ? decodeRawUtf8(bytes) : decodeDerUtf8String(bytes);
+    } catch (err) {
+      if (!(err instanceof DerError)) throw err;
+      malformed.add(name);
+    }
+  }
+  for (const m of malformed) delete values[m];
+  return { values, malformed: [...malformed] };
+}
+
+/** The OIDC issuer: the DER v2 extension (1.8) when present, else the deprecated raw v1 extension (1.1). */
+export function issuerOf(d: DecodedExtensions): string | undefined {
+  if (d.values.issuer !== undefined) return d.values.issuer;
+  if (d.malformed.includes('issuer')) return undefined; // a broken v2 value is not replaced by v1
+  return d.values.issuerV1;
+}

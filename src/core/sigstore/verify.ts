@@ -1,0 +1,490 @@
+// In-process, offline verification of Sigstore bundles (v0.1–v0.3) with @sigstore/verify, plus the checks
+// the library leaves to its caller: exact identity / issuer / Fulcio extensions, bundle version, the
+// artifact digest, and for in-toto attestations the payloadType, predicateType and subject digest.
+// verifyBundle never throws for anything about the bundle: every failure is a result with a bounded reason.
+import { createHash, constants as cryptoConstants, publicDecrypt, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import { HashAlgorithm } from '@sigstore/protobuf-specs';
+import { Verifier, toSignedEntity, type SignedEntity, type TrustMaterial } from '@sigstore/verify';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { normalizeDigest, tryNormalizeDigest } from '../digest.js';
+import { decodeFulcioExtensions, issuerOf, type FulcioExtensions, type RawExtension } from './extensions.js';
+import { describeMatcher, exactRegExp, matches, type IdentityPolicy } from './policy.js';
+import { KEY_THRESHOLDS, type LoadedTrust, type Thresholds } from './trust.js';
+
+export const BUNDLE_MEDIA_TYPES = {
+  'application/vnd.dev.sigstore.bundle+json;version=0.1': '0.1',
+  'application/vnd.dev.sigstore.bundle+json;version=0.2': '0.2',
+  'application/vnd.dev.sigstore.bundle+json;version=0.3': '0.3',
+  'application/vnd.dev.sigstore.bundle.v0.3+json': '0.3',
+} as const;
+
+export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+export const IN_TOTO_STATEMENT_TYPES = ['https://in-toto.io/Statement/v1', 'https://in-toto.io/Statement/v0.1'];
+
+/** Every reason a verification can fail with (bounded; gates declare these). */
+export const SIGSTORE_FAILURE_REASONS = [
+  'bundle-malformed',
+  'bundle-unsupported-version',
+  'content-mismatch',
+  'verification-material-mismatch',
+  'artifact-required',
+  'artifact-digest-mismatch',
+  'unsupported-key',
+  'signature-invalid',
+  'certificate-untrusted',
+  'certificate-expired',
+  'certificate-sct-invalid',
+  'tlog-invalid',
+  'timestamp-invalid',
+  'timestamp-missing',
+  'public-key-invalid',
+  'identity-mismatch',
+  'issuer-mismatch',
+  'extension-mismatch',
+  'payload-type-mismatch',
+  'statement-malformed',
+  'predicate-type-mismatch',
+  'subject-digest-mismatch',
+  'verification-error',
+] as const;
+export type SigstoreFailureReason = (typeof SIGSTORE_FAILURE_REASONS)[number];
+
+/** What the signature must cover. */
+export type ArtifactInput =
+  | { kind: 'bytes'; bytes: Buffer }
+  /** `sha256:<hex>` (or bare hex): message signatures are verified against this digest (no bytes needed) */
+  | { kind: 'digest'; digest: string }
+  /** only for DSSE bundles whose statement the caller checks itself; message signatures then fail `artifact-required` */
+  | { kind: 'none' };
+
+export interface VerifyExpectations {
+  /** required content kind (default: either) */
+  content?: 'message-signature' | 'dsse';
+  /** in-toto predicateType the DSSE statement must carry (exact). Setting it requires a DSSE in-toto bundle. */
+  predicateType?: string;
+  /** DSSE payloadType (default application/vnd.in-toto+json) */
+  payloadType?: string;
+}
+
+export interface VerifyBundleOptions {
+  /** the bundle: parsed JSON, or JSON text / bytes */
+  bundle: unknown;
+  artifact: ArtifactInput;
+  policy: IdentityPolicy;
+  trust: LoadedTrust;
+  /** override the trust's thresholds (tlog / ctlog / timestamp) */
+  thresholds?: Partial<Thresholds>;
+  expect?: VerifyExpectations;
+  /** verification time, used only when the bundle carries no timestamp and the timestamp threshold is 0 */
+  now?: Date;
+}
+
+export interface SignerInfo {
+  kind: 'certificate' | 'public-key';
+  /** certificate SAN (keyless) */
+  identity?: string;
+  /** OIDC issuer from the Fulcio extension (keyless) */
+  issuer?: string;
+  /** decoded Fulcio extensions (keyless) */
+  extensions: FulcioExtensions;
+  /** sha256 of the public key (key-pair mode) */
+  keyFingerprint?: string;
+}
+
+export interface InTotoStatement {
+  _type: string;
+  subject: { name?: string; digest: Record<string, string> }[];
+  predicateType: string;
+  predicate?: unknown;
+}
+
+export interface VerifySuccess {
+  ok: true;
+  reason: 'ok';
+  content: 'message-signature' | 'dsse';
+  mediaType: string;
+  bundleVersion: '0.1' | '0.2' | '0.3';
+  signer: SignerInfo;
+  /** `sha256:<hex>` the verification bound to the signature (artifact digest, or matched subject digest) */
+  verifiedDigest?: string;
+  /** DSSE payloadType */
+  payloadType?: string;
+  /** the decoded in-toto statement (DSSE in-toto bundles) */
+  statement?: InTotoStatement;
+  /** timestamps counted: RFC 3161, tlog integrated times, or the verification time fallback */
+  timestamps: { tsa: number; tlog: number; verificationTime: boolean };
+  tlogEntries: number;
+}
+
+export interface VerifyFailure {
+  ok: false;
+  reason: SigstoreFailureReason;
+  /** one line, bounded length; no secrets (bundles hold none) */
+  message: string;
+  mediaType?: string;
+  /** known when the signature verified but a policy check failed */
+  signer?: SignerInfo;
+  statement?: InTotoStatement;
+}
+
+export type VerifyResult = VerifySuccess | VerifyFailure;
+
+const MAX_MESSAGE = 400;
+
+function fail(reason: SigstoreFailureReason, message: string, extra: Partial<VerifyFailure> = {}): VerifyFailure {
+  const m = message.replace(/\s+/g, ' ').trim();
+  return { ok: false, reason, message: m.length > MAX_MESSAGE ? `${m.slice(0, MAX_MESSAGE)}…` : m, ...extra };
+}
+
+/** Parse bundle JSON (object, text or bytes) → the raw object. */
+function parseJson(bundle: unknown): unknown {
+  if (Buffer.isBuffer(bundle) || bundle instanceof Uint8Array) return JSON.parse(Buffer.from(bundle).toString('utf8'));
+  if (typeof bundle === 'string') return JSON.parse(bundle);
+  return bundle;
+}
+
+function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = (e as { cause?: unknown }).cause;
+  return cause instanceof Error && cause.message && cause.message !== e.message ? `${e.message} (${cause.message})` : e.message;
+}
+
+/** Map anything @sigstore/verify throws to a bounded reason. */
+export function classifyVerifyError(e: unknown): VerifyFailure {
+  const code = (e as { code?: unknown })?.code;
+  const name = (e as { name?: unknown })?.name;
+  const text = errorText(e);
+  if (typeof code === 'string') {
+    if (code.startsWith('TLOG_')) return fail('tlog-invalid', `${code}: ${text}`);
+    switch (code) {
+      case 'CERTIFICATE_ERROR':
+        if (/not valid or expired/i.test(text)) return fail('certificate-expired', `${code}: ${text}`);
+        if (/\bSCTs?\b/.test(text)) return fail('certificate-sct-invalid', `${code}: ${text}`);
+        return fail('certificate-untrusted', `${code}: ${text}`);
+      case 'SIGNATURE_ERROR':
+        return fail('signature-invalid', `${code}: ${text}`);
+      case 'TIMESTAMP_ERROR':
+        return /expected \d+ timestamps/.test(text) ? fail('timestamp-missing', `${code}: ${text}`) : fail('timestamp-invalid', `${code}: ${text}`);
+      case 'PUBLIC_KEY_ERROR':
+        return fail('public-key-invalid', `${code}: ${text}`);
+      case 'UNTRUSTED_SIGNER_ERROR':
+        return fail('identity-mismatch', `${code}: ${text}`);
+      default:
+        break;
+    }
+  }
+  return fail('verification-error', `${typeof name === 'string' ? name : 'Error'}: ${text}`);
+}
+
+/** Signature content for a message signature when only the artifact's sha256 digest is known. */
+class DigestSignatureContent {
+  constructor(
+    readonly signature: Buffer,
+    private readonly digest: Buffer,
+  ) {}
+  compareSignature(signature: Buffer): boolean {
+    return safeEqual(signature, this.signature);
+  }
+  compareDigest(digest: Buffer): boolean {
+    return safeEqual(digest, this.digest);
+  }
+  compareSignedDigest(digest: Buffer): boolean {
+    return safeEqual(digest, this.digest);
+  }
+  verifySignature(key: KeyObject): boolean {
+    return verifyPrehashed(key, this.digest, this.signature);
+  }
+}
+
+function safeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export class UnsupportedKeyError extends Error {
+  override name = 'UnsupportedKeyError';
+}
+
+const SHA256_DIGEST_INFO_PREFIX = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+
+/**
+ * Verify a signature over a SHA-256 digest (no message bytes): ECDSA P-256/P-384/P-521 through
+ * @noble/curves with prehash off, RSA PKCS#1 v1.5 by recovering the DigestInfo. Other key types cannot
+ * sign a bare digest (Ed25519 signs the message itself): UnsupportedKeyError.
+ */
+export function verifyPrehashed(key: KeyObject, digest: Buffer, signature: Buffer): boolean {
+  if (key.asymmetricKeyType === 'ec') {
+    const jwk = key.export({ format: 'jwk' });
+    const curve = jwk.crv === 'P-256' ? p256 : jwk.crv === 'P-384' ? p384 : jwk.crv === 'P-521' ? p521 : undefined;
+    if (!curve || !jwk.x || !jwk.y) throw new UnsupportedKeyError(`EC curve ${jwk.crv ?? '?'} is not supported`);
+    const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+    try {
+      return curve.verify(signature, digest, point, { prehash: false, lowS: false, format: 'der' });
+    } catch {
+      return false;
+    }
+  }
+  if (key.asymmetricKeyType === 'rsa') {
+    try {
+      const recovered = publicDecrypt({ key, padding: cryptoConstants.RSA_PKCS1_PADDING }, signature);
+      return safeEqual(recovered, Buffer.concat([SHA256_DIGEST_INFO_PREFIX, digest]));
+    } catch {
+      return false;
+    }
+  }
+  throw new UnsupportedKeyError(`a ${key.asymmetricKeyType ?? 'unknown'} key cannot be verified against a bare digest; give the artifact file`);
+}
+
+function keyFingerprint(key: KeyObject): string {
+  return `sha256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+}
+
+function parseStatement(payload: Buffer): InTotoStatement | string {
+  let j: unknown;
+  try {
+    j = JSON.parse(payload.toString('utf8'));
+  } catch (e) {
+    return `the DSSE payload is not JSON: ${(e as Error).message}`;
+  }
+  const o = j as Record<string, unknown>;
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return 'the in-toto statement is not a JSON object';
+  if (typeof o._type !== 'string' || !IN_TOTO_STATEMENT_TYPES.includes(o._type)) return `unknown in-toto statement _type ${JSON.stringify(o._type)}`;
+  if (typeof o.predicateType !== 'string' || o.predicateType === '') return 'the in-toto statement has no predicateType';
+  if (!Array.isArray(o.subject) || o.subject.length === 0) return 'the in-toto statement has no subject';
+  for (const s of o.subject) {
+    if (!s || typeof s !== 'object' || !(s as { digest?: unknown }).digest || typeof (s as { digest?: unknown }).digest !== 'object') {
+      return 'an in-toto subject has no digest';
+    }
+  }
+  return o as unknown as InTotoStatement;
+}
+
+/**
+ * Verify one Sigstore bundle. Returns `{ ok: true, … }` only when: the bundle is a supported version,
+ * its signature, certificate chain, SCTs, tlog entries and timestamps verify against `trust` with the
+ * thresholds in force, the signer matches `policy` exactly, and the content binds to `artifact`
+ * (message digest, or an in-toto subject digest; plus payloadType / predicateType for attestations).
+ */
+export function verifyBundle(opts: VerifyBundleOptions): VerifyResult {
+  try {
+    return verifyBundleInner(opts);
+  } catch (e) {
+    // belt and braces: nothing about a bundle may escape as an exception
+    return classifyVerifyError(e);
+  }
+}
+
+function verifyBundleInner(opts: VerifyBundleOptions): VerifyResult {
+  // 1. parse and check the format version
+  let raw: unknown;
+  try {
+    raw = parseJson(opts.bundle);
+  } catch (e) {
+    return fail('bundle-malformed', `the bundle is not JSON: ${(e as Error).message}`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return fail('bundle-malformed', 'the bundle is not a JSON object');
+  const mediaType = (raw as { mediaType?: unknown }).mediaType;
+  if (typeof mediaType !== 'string') return fail('bundle-malformed', 'the bundle has no mediaType');
+  const bundleVersion = (BUNDLE_MEDIA_TYPES as Record<string, '0.1' | '0.2' | '0.3'>)[mediaType];
+  if (!bundleVersion) {
+    return fail('bundle-unsupported-version', `unsupported bundle mediaType ${JSON.stringify(mediaType.slice(0, 100))} (supported: v0.1, v0.2, v0.3)`, {
+      mediaType: mediaType.slice(0, 100),
+    });
+  }
+  let bundle: Bundle;
+  try {
+    bundle = bundleFromJSON(raw);
+  } catch (e) {
+    return fail('bundle-malformed', `invalid bundle: ${errorText(e)}`, { mediaType });
+  }
+  const content: 'dsse' | 'message-signature' = bundle.content.$case === 'dsseEnvelope' ? 'dsse' : 'message-signature';
+  const expect = opts.expect ?? {};
+  if (expect.predicateType !== undefined && content !== 'dsse') {
+    return fail('content-mismatch', 'an attestation (DSSE in-toto statement) was expected, the bundle holds a message signature', { mediaType });
+  }
+  if (expect.content && expect.content !== content) {
+    return fail('content-mismatch', `a ${expect.content} bundle was expected, this one holds a ${content}`, { mediaType });
+  }
+  const vmCase = bundle.verificationMaterial.content.$case;
+  const isKeyBundle = vmCase === 'publicKey';
+  if (opts.policy.kind === 'key' && !isKeyBundle) {
+    return fail('verification-material-mismatch', 'a public key was given but the bundle is signed with a certificate (keyless): give certificate-identity and issuer', { mediaType });
+  }
+  if (opts.policy.kind === 'keyless' && isKeyBundle) {
+    return fail('verification-material-mismatch', 'the bundle is signed with a key pair (no certificate): give the public key', { mediaType });
+  }
+
+  // 2. bind the content to the artifact
+  let artifactDigest: string | undefined;
+  let entity: SignedEntity;
+  try {
+    if (opts.artifact.kind === 'bytes') artifactDigest = `sha256:${createHash('sha256').update(opts.artifact.bytes).digest('hex')}`;
+    if (opts.artifact.kind === 'digest') artifactDigest = normalizeDigest(opts.artifact.digest, 'artifact digest');
+  } catch (e) {
+    return fail('artifact-digest-mismatch', (e as Error).message, { mediaType });
+  }
+  try {
+    if (bundle.content.$case === 'messageSignature') {
+      const ms = bundle.content.messageSignature;
+      if (opts.artifact.kind === 'none') return fail('artifact-required', 'a message signature can only be verified against the artifact or its digest', { mediaType });
+      const algo = ms.messageDigest?.algorithm;
+      const sha256 = algo === HashAlgorithm.SHA2_256 || algo === HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED || algo === undefined;
+      const signedHex = ms.messageDigest?.digest ? Buffer.from(ms.messageDigest.digest).toString('hex') : undefined;
+      if (opts.artifact.kind === 'digest') {
+        if (!sha256 || !signedHex) return fail('artifact-digest-mismatch', 'the bundle does not record a sha256 message digest: give the artifact file', { mediaType });
+        if (`sha256:${signedHex}` !== artifactDigest) {
+          return fail('artifact-digest-mismatch', `the bundle signs sha256:${signedHex}, not ${artifactDigest}`, { mediaType });
+        }
+        entity = toSignedEntity(bundle);
+        entity = { ...entity, signature: new DigestSignatureContent(Buffer.from(ms.signature), Buffer.from(signedHex, 'hex')) };
+      } else {
+        if (sha256 && signedHex && `sha256:${signedHex}` !== artifactDigest) {
+          return fail('artifact-digest-mismatch', `the bundle signs sha256:${signedHex}, the artifact is ${artifactDigest}`, { mediaType });
+        }
+        entity = toSignedEntity(bundle, opts.artifact.bytes);
+      }
+    } else {
+      entity = toSignedEntity(bundle);
+    }
+  } catch (e) {
+    return fail('bundle-malformed', `cannot read the bundle's verification material: ${errorText(e)}`, { mediaType });
+  }
+
+  // 3. cryptographic verification with the thresholds in force
+  const thresholds: Thresholds = {
+    ...(opts.policy.kind === 'key' ? KEY_THRESHOLDS : opts.trust.thresholds),
+    ...stripUndefined(opts.thresholds ?? {}),
+  };
+  let material: TrustMaterial = opts.trust.material;
+  if (opts.policy.kind === 'key') {
+    const key = opts.policy.publicKey;
+    material = { ...material, publicKey: () => ({ publicKey: key, validFor: () => true }) };
+  }
+  let verificationTime = false;
+  if (entity.timestamps.length === 0 && thresholds.timestamp === 0 && entity.key.$case === 'certificate') {
+    // No signed time at all: the certificate must be valid at the verification time (as cosign does).
+    verificationTime = true;
+    const t = Math.floor((opts.now ?? new Date()).getTime() / 1000);
+    entity = {
+      ...entity,
+      timestamps: [
+        {
+          $case: 'transparency-log',
+          tlogEntry: {
+            logIndex: '0',
+            logId: { keyId: Buffer.from('chaingate:verification-time') },
+            kindVersion: undefined,
+            integratedTime: String(t),
+            inclusionPromise: { signedEntryTimestamp: Buffer.alloc(0) },
+            inclusionProof: undefined,
+            canonicalizedBody: Buffer.alloc(0),
+          },
+        },
+      ],
+    } as SignedEntity;
+  }
+  const verifier = new Verifier(material, {
+    tlogThreshold: thresholds.tlog,
+    ctlogThreshold: thresholds.ctlog,
+    timestampThreshold: thresholds.timestamp,
+  });
+  let signerKey: KeyObject;
+  let rawExtensions: RawExtension[] = [];
+  let san: string | undefined;
+  try {
+    const policy = opts.policy.kind === 'keyless' && opts.policy.identity.kind === 'exact' ? { subjectAlternativeName: exactRegExp(opts.policy.identity.value) } : undefined;
+    const signer = verifier.verify(entity, policy);
+    signerKey = signer.key;
+    san = signer.identity?.subjectAlternativeName;
+    rawExtensions = (signer.identity?.oids ?? []) as RawExtension[];
+  } catch (e) {
+    if (e instanceof UnsupportedKeyError) return fail('unsupported-key', e.message, { mediaType });
+    const f = classifyVerifyError(e);
+    return { ...f, mediaType };
+  }
+
+  // 4. identity policy (our own exact checks; the library's regex check above is only a first filter)
+  let signerInfo: SignerInfo;
+  if (opts.policy.kind === 'key') {
+    signerInfo = { kind: 'public-key', extensions: {}, keyFingerprint: keyFingerprint(signerKey) };
+  } else {
+    const decoded = decodeFulcioExtensions(rawExtensions);
+    const issuer = issuerOf(decoded);
+    signerInfo = { kind: 'certificate', identity: san, issuer, extensions: decoded.values };
+    const p = opts.policy;
+    if (!matches(p.identity, san)) {
+      return fail('identity-mismatch', `certificate identity ${JSON.stringify(san ?? null)} does not match ${describeMatcher(p.identity)}`, { mediaType, signer: signerInfo });
+    }
+    if (!matches(p.issuer, issuer)) {
+      return fail(
+        'issuer-mismatch',
+        `certificate OIDC issuer ${JSON.stringify(issuer ?? null)}${decoded.malformed.includes('issuer') ? ' (malformed extension)' : ''} does not match ${describeMatcher(p.issuer)}`,
+        { mediaType, signer: signerInfo },
+      );
+    }
+    for (const [name, want] of Object.entries(p.extensions)) {
+      const got = decoded.values[name as keyof FulcioExtensions];
+      if (got !== want) {
+        const why = decoded.malformed.includes(name as keyof FulcioExtensions) ? ' (malformed extension)' : '';
+        return fail('extension-mismatch', `certificate extension ${name} is ${JSON.stringify(got ?? null)}${why}, expected ${JSON.stringify(want)}`, {
+          mediaType,
+          signer: signerInfo,
+        });
+      }
+    }
+  }
+
+  // 5. what was signed: DSSE payloadType / in-toto statement / subject digest
+  const timestamps = {
+    tsa: entity.timestamps.filter((t) => t.$case === 'timestamp-authority').length,
+    tlog: verificationTime ? 0 : entity.timestamps.filter((t) => t.$case === 'transparency-log').length,
+    verificationTime,
+  };
+  const base = { ok: true as const, reason: 'ok' as const, content, mediaType, bundleVersion, signer: signerInfo, timestamps, tlogEntries: entity.tlogEntries.length };
+  if (bundle.content.$case === 'messageSignature') {
+    return { ...base, verifiedDigest: artifactDigest };
+  }
+  const env = bundle.content.dsseEnvelope;
+  const wantType = expect.payloadType ?? IN_TOTO_PAYLOAD_TYPE;
+  if (env.payloadType !== wantType) {
+    return fail('payload-type-mismatch', `DSSE payloadType is ${JSON.stringify(env.payloadType.slice(0, 100))}, expected ${wantType}`, { mediaType, signer: signerInfo });
+  }
+  if (wantType !== IN_TOTO_PAYLOAD_TYPE) {
+    // a non-in-toto DSSE payload: the payload itself is what was signed
+    const payloadDigest = `sha256:${createHash('sha256').update(env.payload).digest('hex')}`;
+    if (artifactDigest !== undefined && artifactDigest !== payloadDigest) {
+      return fail('subject-digest-mismatch', `the DSSE payload is ${payloadDigest}, the artifact is ${artifactDigest}`, { mediaType, signer: signerInfo });
+    }
+    return { ...base, payloadType: env.payloadType, verifiedDigest: artifactDigest ?? payloadDigest };
+  }
+  const st = parseStatement(Buffer.from(env.payload));
+  if (typeof st === 'string') return fail('statement-malformed', st, { mediaType, signer: signerInfo });
+  if (expect.predicateType !== undefined && st.predicateType !== expect.predicateType) {
+    return fail('predicate-type-mismatch', `predicateType is ${JSON.stringify(st.predicateType.slice(0, 200))}, expected ${expect.predicateType}`, {
+      mediaType,
+      signer: signerInfo,
+      statement: st,
+    });
+  }
+  let verifiedDigest: string | undefined;
+  if (artifactDigest !== undefined) {
+    const hit = st.subject.some((s) => tryNormalizeDigest(s.digest?.sha256) === artifactDigest);
+    if (!hit) {
+      const listed = st.subject
+        .map((s) => tryNormalizeDigest(s.digest?.sha256))
+        .filter((d): d is string => d !== undefined)
+        .slice(0, 3);
+      return fail('subject-digest-mismatch', `no subject of the statement has digest ${artifactDigest} (subjects: ${listed.join(', ') || 'no sha256 digests'})`, {
+        mediaType,
+        signer: signerInfo,
+        statement: st,
+      });
+    }
+    verifiedDigest = artifactDigest;
+  }
+  return { ...base, payloadType: env.payloadType, statement: st, verifiedDigest };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
