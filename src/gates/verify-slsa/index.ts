@@ -275,7 +275,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
   if (verifiedBy === 'in-process') {
     let verifier;
     try {
-      verifier = await createSignatureVerifier(inputs.trustedRoot ? abs(ctx.cwd, inputs.trustedRoot) : undefined, ctx.cwd);
+      verifier = await createSignatureVerifier(inputs.trustedRoot ? abs(ctx.cwd, inputs.trustedRoot) : undefined);
     } catch (e) {
       return errorOut(inputs, 'trusted-root-invalid', `trusted root: ${(e as Error).message}`);
     }
@@ -406,9 +406,9 @@ function conclude(
     }
     for (const e of judged) for (const c of e.claims) if (!c.ok && c.reason) reasons.add(c.reason);
     if (!cands.length) reasons.add('subject-mismatch');
-    const first = judged.flatMap((e) => e.claims.filter((c) => !c.ok))[0];
-    messages.push(`${a.name}: ${first?.message ?? `no document of the provenance has a subject with digest ${a.digest}`}`);
-    if (!cands.length && first?.reason !== 'subject-mismatch') messages.push(`${a.name}: no document of the provenance has a subject with digest ${a.digest}`);
+    const failed = judged.flatMap((e) => e.claims.filter((c) => !c.ok));
+    for (const c of failed.slice(0, 20)) messages.push(`${a.name}: ${c.message ?? c.label}`);
+    if (!cands.length && !failed.some((c) => c.reason === 'subject-mismatch')) messages.push(`${a.name}: no document of the provenance has a subject with digest ${a.digest}`);
   }
 
   for (const e of [...shownEvals].slice(0, 10)) {
@@ -485,6 +485,9 @@ function conclude(
   }
 
   const pass = verified && !reasons.size;
+  const uniq = [...new Set(messages)];
+  messages.length = 0;
+  messages.push(...uniq);
   const digests = artifacts.map((a) => a.digest);
   if (pass) messages.unshift(`verified ${artifacts.length} artifact(s) against ${accepted.size === 1 ? 'the provenance' : 'the provenance documents'}: built by ${builderId} from ${first?.facts?.configSourceUri ?? ''} at ${sourceRef} (${verifiedBy})`);
   return {

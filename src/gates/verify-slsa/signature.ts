@@ -1,18 +1,59 @@
-// Signature and signer of one provenance document, through chaingate's sigstore verification core.
+// Signature and signer of one provenance document, through chaingate's sigstore verification core
+// (src/core/sigstore). The core verifies the bundle (certificate chain, SCTs, log entries, timestamps)
+// against the trust material and returns the signer; the SLSA claims on that signer (issuer, builder,
+// caller repository) are checked by claims.ts so each one shows in the summary with its own reason.
+import { buildIdentityPolicy, publicGoodTrust, trustFromFile, verifyBundle, type LoadedTrust } from '../../core/sigstore/index.js';
 import type { ProvenanceDoc } from './provenance.js';
 import type { SignerIdentity } from './claims.js';
 
 export type SignatureVerdict =
   | { ok: true; identity: SignerIdentity; detail: string }
   | { ok: false; reason: 'signature-invalid'; message: string }
-  /** could not judge (trust material unusable, a log entry to look up online): never a pass */
-  | { ok: false; reason: 'trusted-root-invalid' | 'rekor-required'; message: string; error: true };
+  /** could not judge (a log entry to look up online): never a pass */
+  | { ok: false; reason: 'rekor-required'; message: string; error: true };
 
 export interface SignatureVerifier {
+  trust: string;
   verify(doc: ProvenanceDoc): Promise<SignatureVerdict>;
 }
 
-/** Build the in-process verifier for a trusted root (path) or, when absent, the embedded public-good root. */
-export async function createSignatureVerifier(_trustedRootPath: string | undefined, _cwd: string): Promise<SignatureVerifier> {
-  throw new Error('sigstore core not available yet (branch verify-cosign not merged)');
+/** Content checks the core also makes; verify-slsa makes them itself (per claim), so they do not void the signature. */
+const CONTENT_REASONS = new Set(['payload-type-mismatch', 'statement-malformed', 'predicate-type-mismatch', 'subject-digest-mismatch']);
+
+/**
+ * Any GitHub-or-other keyless signer passes the core's policy filter; the claims decide who is trusted.
+ * (Both patterns are anchored, as the core requires.)
+ */
+const ANY_SIGNER = buildIdentityPolicy({ certificateIdentityRegexp: '^.+$', certificateOidcIssuerRegexp: '^.+$' });
+
+/** Build the in-process verifier for a trusted root file or, when absent, the public-good root embedded in chaingate. */
+export async function createSignatureVerifier(trustedRootPath: string | undefined): Promise<SignatureVerifier> {
+  const trust: LoadedTrust = trustedRootPath ? trustFromFile(trustedRootPath) : publicGoodTrust();
+  return {
+    trust: trustedRootPath ? 'file' : 'public-good',
+    async verify(doc) {
+      if (doc.format !== 'sigstore-bundle' || !doc.bundle) {
+        return {
+          ok: false,
+          reason: 'rekor-required',
+          error: true,
+          message: 'a DSSE envelope without a sigstore bundle carries no log entry or timestamp: its signing time can only be proved by a Rekor lookup (use mode slsa-verifier or auto)',
+        };
+      }
+      const r = verifyBundle({ bundle: doc.bundle, artifact: { kind: 'none' }, policy: ANY_SIGNER, trust, expect: { content: 'dsse' } });
+      const signer = r.ok ? r.signer : CONTENT_REASONS.has(r.reason) ? r.signer : undefined;
+      if (!signer || signer.kind !== 'certificate' || !signer.identity) {
+        const why = r.ok ? 'the bundle is not signed with a Fulcio certificate' : `${r.reason}: ${r.message}`;
+        return { ok: false, reason: 'signature-invalid', message: why };
+      }
+      const identity: SignerIdentity = {
+        san: signer.identity,
+        issuer: signer.issuer,
+        sourceRepositoryUri: signer.extensions.sourceRepositoryURI,
+        sourceRepositoryRef: signer.extensions.sourceRepositoryRef,
+      };
+      const detail = r.ok ? `verified (bundle v${r.bundleVersion}, ${r.tlogEntries} tlog entr${r.tlogEntries === 1 ? 'y' : 'ies'}, ${r.timestamps.tsa} RFC 3161 timestamp(s))` : 'verified';
+      return { ok: true, identity, detail };
+    },
+  };
 }
