@@ -15,7 +15,7 @@ export interface ShapeOptions {
   workflowPath?: string;
   /** builder.id; default: generator at v2.1.0 (v0.2) or the repo's own workflow (v1) */
   builderId?: string;
-  subjects?: Array<{ name: string; sha256: string }>;
+  subjects?: ReadonlyArray<{ name: string; sha256: string }>;
   /** v1: resolvedDependencies[0].uri override */
   materialUri?: string;
   predicateType?: string;
