@@ -93,3 +93,50 @@ describe('actions/verify-slsa in the runner harness', () => {
     expect(r.records[0]).toMatchObject({ outcome: 'pass', tool: { name: 'slsa-verifier', version: 'custom' }, details: { 'slsa-verifier': 'PASSED' } });
   });
 });
+
+describe('slsa-verifier downloaded by tool-cache from a local mirror (127.0.0.1)', () => {
+  it('downloads, checks the SHA-256, caches, reuses the cache; a wrong SHA-256 is never executed', async () => {
+    const { createServer } = await import('node:http');
+    const { readFileSync, mkdtempSync } = await import('node:fs');
+    const { createHash } = await import('node:crypto');
+    const { execWithTimeout } = await import('../../src/core/exec.js');
+    const { parseOutputFile, readRecordsFile, runnerEnv } = await import('../helpers/runner.js');
+    const { SLSA_VERIFIER_VERSION, assetName } = await import('../../src/gates/verify-slsa/slsa-verifier.js');
+    const { STANDIN } = await import('../gates/verify-slsa/workspace.js');
+    const body = readFileSync(STANDIN);
+    const hash = createHash('sha256').update(body).digest('hex');
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      if (req.url === `/${SLSA_VERIFIER_VERSION}/${assetName()}`) res.writeHead(200).end(body);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const addr = server.address();
+    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    const toolCache = mkdtempSync(join((await import('node:os')).tmpdir(), 'cg-toolcache-'));
+    try {
+      const runOnce = async (sha: string) => {
+        const w = legacyWorkspace();
+        const inputs = { artifact: w.artifact, provenance: w.provenance, 'source-uri': `github.com/${REPO}`, 'source-tag': 'v1.2.3', mode: 'slsa-verifier', 'slsa-verifier-download-url': url, 'slsa-verifier-sha256': sha };
+        const env: Record<string, string> = { ...runnerEnv(w.f), RUNNER_TOOL_CACHE: toolCache };
+        for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+        const r = await execWithTimeout(NODE, [join(ROOT, 'dist/verify-slsa.js')], { cwd: w.f.workspace, env, timeoutMs: 60_000 });
+        return { r, outputs: parseOutputFile(readFileSync(w.f.output, 'utf8')), records: readRecordsFile(w.f.records) };
+      };
+      const first = await runOnce(hash);
+      expect(first.r.exitCode, first.r.stdout).toBe(0);
+      expect(first.records.records[0]).toMatchObject({ outcome: 'pass', tool: { name: 'slsa-verifier', version: SLSA_VERIFIER_VERSION }, details: { 'slsa-verifier-source': 'download' } });
+      const second = await runOnce(hash);
+      expect(second.records.records[0].details['slsa-verifier-source']).toBe('cache');
+      expect(hits).toHaveLength(1);
+      const bad = await runOnce('0'.repeat(64));
+      expect(bad.r.exitCode).toBe(2);
+      expect(bad.outputs.reasons).toBe('tool-checksum-mismatch');
+    } finally {
+      server.close();
+      const { rmSync } = await import('node:fs');
+      rmSync(toolCache, { recursive: true, force: true });
+    }
+  });
+});

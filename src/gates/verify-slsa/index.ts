@@ -50,7 +50,9 @@ export interface VerifySlsaInputs {
   records?: string;
   mode: Mode;
   trustedRoot?: string;
+  trustInstance: 'public-good' | 'github';
   slsaVerifierPath?: string;
+  slsaVerifierDownloadUrl?: string;
   slsaVerifierSha256?: string;
   timeoutMs: number;
   trustedBuilders: readonly string[];
@@ -103,7 +105,9 @@ const gate: Gate<VerifySlsaInputs> = {
     { name: 'records', description: 'A pipeline_run NDJSON file: fail when any record of this run names another subject digest than the verified artifacts.' },
     { name: 'mode', description: '`in-process` (chaingate verifies offline with the trusted root), `slsa-verifier` (run the pinned slsa-verifier), or `auto` (in-process for sigstore bundles, slsa-verifier for envelopes that need Rekor).', default: 'auto' },
     { name: 'trusted-root', description: 'Sigstore `trusted_root.json` for in-process verification. Default: the public-good root embedded in chaingate.' },
+    { name: 'trust-instance', description: '`public-good` or `github` (GitHub\'s own Sigstore instance for private-repository attestations: needs `trusted-root`; no Rekor, one signed timestamp).', default: 'public-good' },
     { name: 'slsa-verifier-path', description: 'Use this slsa-verifier executable instead of downloading the pinned release.' },
+    { name: 'slsa-verifier-download-url', description: 'Base URL the pinned slsa-verifier release assets are downloaded from (a mirror: `<url>/<version>/<asset>`); the SHA-256 check still applies.' },
     { name: 'slsa-verifier-sha256', description: 'SHA-256 of the slsa-verifier release asset, required while chaingate holds no recorded value for it (see docs/verify-slsa.md).' },
     { name: 'timeout', description: 'Hard timeout of one slsa-verifier run (e.g. `5m`).', default: '5m' },
   ],
@@ -145,6 +149,9 @@ const gate: Gate<VerifySlsaInputs> = {
     } catch (e) {
       throw new InputError((e as Error).message);
     }
+    const trustInstance = (opt(raw['trust-instance']) ?? 'public-good') as 'public-good' | 'github';
+    if (!['public-good', 'github'].includes(trustInstance)) throw new InputError(`trust-instance: "${trustInstance}" is not one of public-good, github`);
+    if (trustInstance === 'github' && !opt(raw['trusted-root'])) throw new InputError("trust-instance github: give GitHub's trusted_root.json as trusted-root");
     const builderIdInput = opt(raw['builder-id']);
     return {
       artifacts,
@@ -161,7 +168,9 @@ const gate: Gate<VerifySlsaInputs> = {
       records: opt(raw.records),
       mode,
       trustedRoot: opt(raw['trusted-root']),
+      trustInstance,
       slsaVerifierPath: opt(raw['slsa-verifier-path']),
+      slsaVerifierDownloadUrl: opt(raw['slsa-verifier-download-url']),
       slsaVerifierSha256: opt(raw['slsa-verifier-sha256']),
       timeoutMs,
       trustedBuilders: cfg['trusted-builders'] ?? DEFAULT_TRUSTED_BUILDERS,
@@ -199,7 +208,7 @@ function policyOf(i: VerifySlsaInputs): Record<string, string | number | boolean
     'trusted-builders': i.builderIdInput ? null : i.trustedBuilders.length,
     workflow: i.workflow ?? null,
     mode: i.mode,
-    'trusted-root': i.trustedRoot ? 'file' : 'public-good',
+    'trusted-root': i.trustedRoot ? (i.trustInstance === 'github' ? 'github' : 'file') : 'public-good',
     records: !!i.records,
   };
 }
@@ -272,10 +281,11 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
   // 4. signatures (in-process) and claims
   let tool: RunVerdict | undefined;
   let toolInfo: { name: string; version: string } | undefined;
+  let toolSource: string | undefined;
   if (verifiedBy === 'in-process') {
     let verifier;
     try {
-      verifier = await createSignatureVerifier(inputs.trustedRoot ? abs(ctx.cwd, inputs.trustedRoot) : undefined);
+      verifier = await createSignatureVerifier(inputs.trustedRoot ? abs(ctx.cwd, inputs.trustedRoot) : undefined, inputs.trustInstance);
     } catch (e) {
       return errorOut(inputs, 'trusted-root-invalid', `trusted root: ${(e as Error).message}`);
     }
@@ -302,17 +312,19 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
     // claim it can read from the provenance (defence in depth: both must agree).
     for (const ev of evals) if (ev.facts) ev.claims.push(...checkDocument(ev.facts, undefined, exp));
     let binary = inputs.slsaVerifierPath;
+    toolSource = binary ? 'path' : undefined;
     toolInfo = { name: 'slsa-verifier', version: binary ? 'custom' : SLSA_VERIFIER_VERSION };
     if (!binary) {
       try {
         const inst = await installSlsaVerifier({
           sha256: inputs.slsaVerifierSha256,
-          baseUrl: ctx.env.CHAINGATE_SLSA_VERIFIER_MIRROR || undefined,
+          baseUrl: inputs.slsaVerifierDownloadUrl,
           tempDir: join(ctx.tempDir, 'slsa-verifier'),
           useToolCache: !!ctx.env.RUNNER_TOOL_CACHE && !!process.env.RUNNER_TOOL_CACHE,
           log: (m) => ctx.logger.info(m),
         });
         binary = inst.path;
+        toolSource = inst.fromCache ? 'cache' : 'download';
       } catch (e) {
         if (e instanceof ToolInstallError) return errorOut(inputs, e.reason, e.message, { tool: toolInfo });
         return errorOut(inputs, 'tool-download-failed', `slsa-verifier: ${(e as Error).message}`, { tool: toolInfo });
@@ -324,7 +336,9 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
     tool = await runTool(binary, inputs, artifacts, provPath, ctx);
   }
 
-  return conclude(inputs, ctx, artifacts, evals, verifiedBy, tool, toolInfo, docs.length);
+  const result = conclude(inputs, ctx, artifacts, evals, verifiedBy, tool, toolInfo, docs.length);
+  if (toolSource) result.details = { ...(result.details ?? {}), 'slsa-verifier-source': toolSource };
+  return result;
 }
 
 /** Minimal environment for the child: no tokens or other secrets of the step. */

@@ -27,10 +27,10 @@ const CONTENT_REASONS = new Set(['payload-type-mismatch', 'statement-malformed',
 const ANY_SIGNER = buildIdentityPolicy({ certificateIdentityRegexp: '^.+$', certificateOidcIssuerRegexp: '^.+$' });
 
 /** Build the in-process verifier for a trusted root file or, when absent, the public-good root embedded in chaingate. */
-export async function createSignatureVerifier(trustedRootPath: string | undefined): Promise<SignatureVerifier> {
-  const trust: LoadedTrust = trustedRootPath ? trustFromFile(trustedRootPath) : publicGoodTrust();
+export async function createSignatureVerifier(trustedRootPath: string | undefined, instance: 'public-good' | 'github' = 'public-good'): Promise<SignatureVerifier> {
+  const trust: LoadedTrust = trustedRootPath ? trustFromFile(trustedRootPath, instance === 'github' ? 'github' : 'file') : publicGoodTrust();
   return {
-    trust: trustedRootPath ? 'file' : 'public-good',
+    trust: trust.info.source,
     async verify(doc) {
       if (doc.format !== 'sigstore-bundle' || !doc.bundle) {
         return {
