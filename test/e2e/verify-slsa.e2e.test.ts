@@ -43,6 +43,7 @@ describe('npx chaingate verify-slsa', () => {
     const f = await workspace(generatorV02Statement({ subjects, builderId: GEN_SAN }));
     const r = cli(f.workspace, DONE);
     expect(r.out).toContain('verify-slsa: PASS (ok)');
+    expect(r.out).toContain(`verified 1 artifact(s) against the provenance: built by ${GEN_SAN} from git+https://github.com/${REPO} at refs/tags/v1.2.3 (in-process)`);
     expect(r.code).toBe(0);
   });
   it.each([
@@ -54,7 +55,8 @@ describe('npx chaingate verify-slsa', () => {
     const f = await workspace(generatorV02Statement({ subjects, builderId: GEN_SAN, ...shape }));
     const r = cli(f.workspace, [...DONE, ...extra]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain(reason);
+    expect(r.out).toContain(`verify-slsa: FAIL (${reason})`);
+    if (reason === 'ref-mismatch') expect(r.out).toContain('widget: source ref is "refs/heads/main", expected "refs/tags/v1.2.3"');
   });
   it('usage errors exit 2', async () => {
     const f = await workspace(generatorV02Statement({ subjects, builderId: GEN_SAN }));

@@ -84,6 +84,22 @@ describe('verify-slsa in-process, signed provenance', () => {
     expect(r.details?.documents).toBe(2);
   });
 
+  it('verifies an image digest against the subjects (normalised), and fails a digest that is not one', async () => {
+    const b = await signGenerator();
+    const ok = await run(b, { artifact: '', image: `ghcr.io/acme/widget@SHA256:${sha256(BYTES).toUpperCase()}` });
+    expect(ok.outcome, ok.messages?.join('\n')).toBe('pass');
+    expect(ok.outputs?.['subject-digests']).toBe(DIGEST);
+    const bad = await run(b, { artifact: '', image: `ghcr.io/acme/widget@sha256:${'e'.repeat(64)}` });
+    expect(bad.outcome).toBe('fail');
+    expect(bad.reasons).toEqual(['subject-mismatch']);
+  });
+  it('every artifact must be a subject: one missing among two fails', async () => {
+    writeFileSync(join(dir, 'extra.bin'), 'not in the provenance');
+    const r = await run(await signGenerator(), { artifact: 'widget.tgz\nextra.bin' });
+    expect(r.outcome).toBe('fail');
+    expect(r.messages?.join('\n')).toContain('extra.bin');
+  });
+
   const negatives: Array<[string, () => Promise<unknown>, Record<string, string>, string, RegExp]> = [
     ['wrong repository', () => signGenerator({ repo: 'evil/widget' }, { repo: 'evil/widget' }), {}, 'source-mismatch', /expected source "git\+https:\/\/github.com\/acme\/widget"/],
     ['caller repository differs from the provenance (reusable workflow)', () => signGenerator({}, { repo: 'evil/widget' }), {}, 'caller-mismatch', /called from "https:\/\/github.com\/evil\/widget"/],
