@@ -23,7 +23,10 @@ afterAll(async () => ss?.close());
 async function workspace(statement: Record<string, unknown>, san = GEN_SAN) {
   const f = runnerFiles();
   writeFileSync(join(f.workspace, 'widget'), BYTES);
-  const bundle = await ss.signStatement(statement, { identity: san, github: { ...githubClaims(REPO), job_workflow_ref: san.replace('https://github.com/', '') } });
+  // the certificate is issued for the run the provenance describes (source ref → Fulcio extension 1.14)
+  const pred = statement.predicate as any;
+  const ref = pred.buildDefinition?.externalParameters?.workflow?.ref ?? String(pred.invocation?.configSource?.uri).split('@')[1];
+  const bundle = await ss.signStatement(statement, { identity: san, github: { ...githubClaims(REPO, ref), job_workflow_ref: san.replace('https://github.com/', '') } });
   writeFileSync(join(f.workspace, 'widget.sigstore.json'), JSON.stringify(bundle));
   ss.writeFiles(f.workspace, { root: true });
   return f;

@@ -32,6 +32,8 @@ export interface SignerIdentity {
   sourceRepositoryUri?: string;
   /** Source Repository Ref (extension 1.3.6.1.4.1.57264.1.14) */
   sourceRepositoryRef?: string;
+  /** Build Config URI (extension 1.3.6.1.4.1.57264.1.18): the top-level workflow file at its ref */
+  buildConfigUri?: string;
 }
 
 export interface BuilderIdSpec {
@@ -215,6 +217,19 @@ export function checkCaller(identity: SignerIdentity, exp: Expectations): Claim 
   return bad('caller-repository', label, exp.sourceUri, got, 'caller-mismatch', `the workflow was called from "${got}", not "${exp.sourceUri.slice(4)}"`);
 }
 
+/**
+ * The provenance's source ref must be the ref the certificate was issued for (Fulcio ext .14). This matters
+ * most for a repository's own workflow: its steps could sign any predicate, but not another certificate.
+ */
+export function checkCertificateRef(facts: ProvenanceFacts, identity: SignerIdentity): Claim | undefined {
+  const cert = identity.sourceRepositoryRef;
+  if (!cert) return undefined;
+  const label = 'source ref = certificate ref (1.3.6.1.4.1.57264.1.14)';
+  const ref = sourceRefOf(facts);
+  if (ref === cert) return ok('certificate-ref', label, cert, ref);
+  return bad('certificate-ref', label, cert, ref ?? '(none)', 'source-mismatch', `the provenance says the source ref is "${ref ?? '(none)'}", the certificate was issued for "${cert}"`);
+}
+
 export function checkSubjects(facts: ProvenanceFacts, exp: Expectations): Claim {
   const have = new Set(facts.subjects.map((s) => s.digest).filter((d): d is string => !!d));
   const missing = exp.artifacts.filter((a) => !have.has(a.digest));
@@ -269,11 +284,18 @@ export function checkSourceRef(facts: ProvenanceFacts, exp: Expectations): Claim
   return undefined;
 }
 
-export function checkWorkflow(facts: ProvenanceFacts, exp: Expectations): Claim | undefined {
+export function checkWorkflow(facts: ProvenanceFacts, exp: Expectations, identity?: SignerIdentity): Claim | undefined {
   if (exp.workflow === undefined) return undefined;
   const want = exp.workflow.replace(/^\.\//, '');
   const got = facts.workflowPath?.replace(/^\.\//, '');
-  return got === want ? ok('workflow', 'workflow', want, got) : bad('workflow', 'workflow', want, got ?? '(none)', 'workflow-mismatch', `the build ran workflow "${got ?? '(none)'}", expected "${want}"`);
+  if (got !== want) return bad('workflow', 'workflow', want, got ?? '(none)', 'workflow-mismatch', `the build ran workflow "${got ?? '(none)'}", expected "${want}"`);
+  // the certificate's Build Config URI names the top-level workflow too: it must agree
+  const cfg = identity?.buildConfigUri;
+  if (cfg) {
+    const path = parseWorkflowIdentity(cfg).name.replace(/^https:\/\/[^/]+\/[^/]+\/[^/]+\//, '');
+    if (path !== want) return bad('workflow', 'workflow', want, `${got} (certificate: ${path})`, 'workflow-mismatch', `the certificate was issued for workflow "${path}", expected "${want}"`);
+  }
+  return ok('workflow', 'workflow', want, got);
 }
 
 /**
@@ -293,7 +315,11 @@ export function checkDocument(facts: ProvenanceFacts, identity: SignerIdentity |
   claims.push(checkSource(facts, exp));
   const r = checkSourceRef(facts, exp);
   if (r) claims.push(r);
-  const w = checkWorkflow(facts, exp);
+  if (identity) {
+    const c = checkCertificateRef(facts, identity);
+    if (c) claims.push(c);
+  }
+  const w = checkWorkflow(facts, exp, identity);
   if (w) claims.push(w);
   return claims;
 }

@@ -51,6 +51,7 @@ export async function createSignatureVerifier(trustedRootPath: string | undefine
         issuer: signer.issuer,
         sourceRepositoryUri: signer.extensions.sourceRepositoryURI,
         sourceRepositoryRef: signer.extensions.sourceRepositoryRef,
+        buildConfigUri: signer.extensions.buildConfigURI,
       };
       const detail = r.ok ? `verified (bundle v${r.bundleVersion}, ${r.tlogEntries} tlog entr${r.tlogEntries === 1 ? 'y' : 'ies'}, ${r.timestamps.tsa} RFC 3161 timestamp(s))` : 'verified';
       return { ok: true, identity, detail };
