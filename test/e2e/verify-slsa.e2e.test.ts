@@ -78,7 +78,8 @@ describe('actions/verify-slsa in the runner harness', () => {
     for (const label of ['| signature', '| certificate issuer', '| builder ref', '| subject digests', '| source tag', '| workflow']) expect(r.summary).toContain(label);
     expect(r.records).toHaveLength(1);
     expect(r.recordProblems).toEqual([]);
-    expect(r.records[0]).toMatchObject({ gate: 'verify-slsa', outcome: 'pass', subject: { digest: `sha256:${sha256(BYTES)}`, name: 'widget' }, details: { 'builder-id': san, 'source-ref': 'refs/tags/v1.2.3', 'verified-by': 'in-process' } });
+    expect(r.records[0]).toMatchObject({ gate: 'verify-slsa', outcome: 'pass', subject: { digest: `sha256:${sha256(BYTES)}`, name: 'widget' }, details: { 'builder-id': san, 'source-ref': 'refs/tags/v1.2.3', 'verified-by': 'in-process', 'trusted-root-version': 'file' } });
+    expect(r.records[0].details['trusted-root-sha256']).toMatch(/^sha256:[0-9a-f]{64}$|^[0-9a-f]{64}$/);
   });
   it('fails on a tag/branch mismatch with the reason in outputs, summary and record', async () => {
     const f = await workspace(generatorV02Statement({ subjects, builderId: GEN_SAN, ref: 'refs/heads/main' }));

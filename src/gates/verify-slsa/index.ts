@@ -282,6 +282,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
   let tool: RunVerdict | undefined;
   let toolInfo: { name: string; version: string } | undefined;
   let toolSource: string | undefined;
+  let trustDetails: Record<string, string> | undefined;
   if (verifiedBy === 'in-process') {
     let verifier;
     try {
@@ -289,6 +290,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
     } catch (e) {
       return errorOut(inputs, 'trusted-root-invalid', `trusted root: ${(e as Error).message}`);
     }
+    trustDetails = { 'trusted-root-sha256': verifier.trustSha256, 'trusted-root-version': verifier.trustVersion };
     for (const ev of evals) {
       let v: SignatureVerdict;
       try {
@@ -338,6 +340,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
 
   const result = conclude(inputs, ctx, artifacts, evals, verifiedBy, tool, toolInfo, docs.length);
   if (toolSource) result.details = { ...(result.details ?? {}), 'slsa-verifier-source': toolSource };
+  if (trustDetails) result.details = { ...(result.details ?? {}), ...trustDetails };
   return result;
 }
 

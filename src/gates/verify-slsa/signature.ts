@@ -14,6 +14,9 @@ export type SignatureVerdict =
 
 export interface SignatureVerifier {
   trust: string;
+  /** sha256 of the trusted_root.json in use, and its version, for the record */
+  trustSha256: string;
+  trustVersion: string;
   verify(doc: ProvenanceDoc): Promise<SignatureVerdict>;
 }
 
@@ -31,6 +34,8 @@ export async function createSignatureVerifier(trustedRootPath: string | undefine
   const trust: LoadedTrust = trustedRootPath ? trustFromFile(trustedRootPath, instance === 'github' ? 'github' : 'file') : publicGoodTrust();
   return {
     trust: trust.info.source,
+    trustSha256: trust.info.sha256,
+    trustVersion: trust.info.version,
     async verify(doc) {
       if (doc.format !== 'sigstore-bundle' || !doc.bundle) {
         return {
