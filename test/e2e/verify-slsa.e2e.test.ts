@@ -34,17 +34,20 @@ async function workspace(statement: Record<string, unknown>, san = GEN_SAN) {
 
 const subjects = [{ name: 'widget', sha256: sha256(BYTES) }];
 
-function cli(cwd: string, args: string[]) {
-  const r = spawnSync(NODE, [join(ROOT, 'dist/cli.js'), 'verify-slsa', ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, CHAINGATE_RECORDS: join(cwd, 'records.ndjson') }, timeout: 60_000 });
+/** Node 24 (the devDependency) and the machine's own Node (20 here), as users may run `npx chaingate`. */
+const NODES = [NODE, ...['/usr/bin/node', '/usr/local/bin/node'].filter((p) => existsSync(p) && p !== NODE)].filter((v, i, a) => a.indexOf(v) === i);
+
+function cli(cwd: string, args: string[], node = NODE) {
+  const r = spawnSync(node, [join(ROOT, 'dist/cli.js'), 'verify-slsa', ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, CHAINGATE_RECORDS: join(cwd, 'records.ndjson') }, timeout: 60_000 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
 const DONE = ['--artifact', 'widget', '--provenance', 'widget.sigstore.json', '--source-uri', `github.com/${REPO}`, '--source-tag', 'v1.2.3', '--trusted-root', 'trusted_root.json'];
 
 describe('npx chaingate verify-slsa', () => {
-  it('passes on a test-made provenance (the issue\'s command line)', async () => {
+  it.each(NODES)('passes on a test-made provenance (the issue\'s command line) with %s', async (node) => {
     const f = await workspace(generatorV02Statement({ subjects, builderId: GEN_SAN }));
-    const r = cli(f.workspace, DONE);
+    const r = cli(f.workspace, DONE, node);
     expect(r.out).toContain('verify-slsa: PASS (ok)');
     expect(r.out).toContain(`verified 1 artifact(s) against the provenance: built by ${GEN_SAN} from git+https://github.com/${REPO} at refs/tags/v1.2.3 (in-process)`);
     expect(r.code).toBe(0);
