@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { SerializedBundle } from '@sigstore/bundle';
 import gate from '../../../src/gates/verify-slsa/index.js';
 import { executeGate } from '../../../src/core/runner.js';
-import { GOOGLE_ISSUER, MockSigstore, cloneBundle, githubClaims } from '../../helpers/sigstore.js';
+import { GOOGLE_ISSUER, MockSigstore, cloneBundle, githubClaims, keyPairWithPem } from '../../helpers/sigstore.js';
 import { GENERATOR_BUILDER, generatorV02Statement, githubV1Statement, sha256, type ShapeOptions } from './shapes.js';
 
 const REPO = 'acme/widget';
@@ -77,6 +77,11 @@ describe('verify-slsa in-process, signed provenance', () => {
     const b = await signGenerator();
     expect((await run(b, { 'builder-id': `${GENERATOR_BUILDER}@v2.1.0`, 'source-versioned-tag': 'v1.2' })).outcome).toBe('pass');
   });
+  it.each(['0.1', '0.2'] as const)('passes on an older bundle format (v%s, x509CertificateChain)', async (version) => {
+    const b = await ss.signStatement(generatorV02Statement({ subjects, builderId: GEN_SAN }), { identity: GEN_SAN, github: genClaims(), version });
+    const r = await run(b, { 'source-tag': 'v1.2.3' });
+    expect(r.outcome, r.messages?.join('\n')).toBe('pass');
+  });
   it('finds the SLSA bundle among other attestations (JSONL)', async () => {
     const sbom = await ss.signStatement({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'widget.tgz', digest: { sha256: sha256(BYTES) } }], predicateType: 'https://spdx.dev/Document', predicate: {} }, { identity: OWN_SAN, github: githubClaims(REPO) });
     const r = await run(`${JSON.stringify(sbom)}\n${JSON.stringify(await signOwn())}\n`, { 'source-tag': 'v1.2.3' });
@@ -118,6 +123,7 @@ describe('verify-slsa in-process, signed provenance', () => {
     ['wrong payload type', () => ss.signDsse(Buffer.from(JSON.stringify(githubV1Statement({ subjects }))), 'application/json', { identity: OWN_SAN, github: githubClaims(REPO) }), {}, 'payload-type-invalid', /payloadType is "application\/json"/],
     ['unsigned envelope (signature removed)', async () => { const b = cloneBundle(await signOwn()) as any; b.dsseEnvelope.signatures = []; return b; }, {}, 'signature-invalid', /./],
     ['payload swapped after signing', async () => { const b = cloneBundle(await signOwn()) as any; b.dsseEnvelope.payload = Buffer.from(JSON.stringify(githubV1Statement({ subjects, repo: REPO, ref: 'refs/tags/v9.9.9' }))).toString('base64'); return b; }, {}, 'signature-invalid', /./],
+    ['re-signed with a key pair instead of a Fulcio certificate', () => ss.signStatement(generatorV02Statement({ subjects, builderId: GEN_SAN }), { keyPair: keyPairWithPem().keyPair }), {}, 'signature-invalid', /verification-material-mismatch/],
     ['re-signed by an untrusted Sigstore', () => signGenerator({}, { signer: other }), {}, 'signature-invalid', /./],
   ];
   it.each(negatives)('fails: %s', async (_name, make, inputs, reason, message) => {
