@@ -18,6 +18,7 @@ export const GATES: GateEntry[] = [
   { id: 'verify-cosign', summary: 'artifact or image signed (or attested) by the expected Sigstore identity', static: false, load: async () => (await import('./verify-cosign/index.js')).default },
   { id: 'evidence-bundle', summary: 'collect records and reports into a signed in-toto evidence bundle on the release digest', static: false, load: async () => (await import('./evidence-bundle/index.js')).default },
   { id: 'evidence-verify', summary: 'verify a signed evidence bundle before promotion (signer, digests, records, required gates)', static: false, load: async () => (await import('./evidence-verify/index.js')).default },
+  { id: 'verify-slsa', summary: 'SLSA provenance proves the artifact was built from the expected repository, ref and builder', static: false, load: async () => (await import('./verify-slsa/index.js')).default },
 ];
 
 /** Extra CLI commands that are not gates (e.g. `record`). Each returns the process exit code. */

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { createRequire as __cgCreateRequire } from 'node:module';
+const require = __cgCreateRequire(import.meta.url);
+import{b as r}from"./chunks/chunk-OEUL6EBH.js";import"./chunks/chunk-SRRALGOS.js";import"./chunks/chunk-XCJXEEMF.js";import"./chunks/chunk-TFITWMUQ.js";import"./chunks/chunk-73X4BRXC.js";import"./chunks/chunk-6HGTFECX.js";import{a as o}from"./chunks/chunk-U2GMH3CT.js";import"./chunks/chunk-4VKVBRY5.js";import"./chunks/chunk-LGFTYB6C.js";import"./chunks/chunk-ZALLRKT3.js";import"./chunks/chunk-SFMI24TW.js";import"./chunks/chunk-7HOVRFGB.js";import"./chunks/chunk-IS25MWUF.js";import"./chunks/chunk-AZTLRKAD.js";import"./chunks/chunk-6XXXWHCZ.js";import"./chunks/chunk-QYQN5VQM.js";import"./chunks/chunk-NMSASDSN.js";await o(r);
