@@ -33,25 +33,29 @@ function mainHelp(): string {
   ].join('\n');
 }
 
-function optionLine(spec: InputSpec): string {
-  const flag = spec.positional ? `[${spec.name}…]` : `--${spec.name}${spec.flag ? '' : ' <value>'}`;
+function flagText(spec: InputSpec): string {
+  return spec.positional ? `[${spec.name}…]` : `--${spec.name}${spec.flag ? '' : ' <value>'}`;
+}
+
+function optionLine(spec: InputSpec, width: number): string {
   const def = spec.default !== undefined && spec.default !== '' ? ` (default: ${spec.default})` : '';
   const req = spec.required ? ' (required)' : '';
-  return `  ${flag.padEnd(34)}${spec.description.replace(/`/g, '')}${req}${def}`;
+  return `  ${flagText(spec).padEnd(width)}${spec.description.replace(/`/g, '')}${req}${def}`;
 }
 
 function gateHelp(gate: Gate<unknown>): string {
   const specs = [...gate.inputs, ...COMMON_INPUTS].filter((s) => !s.actionOnly);
   const pos = specs.find((s) => s.positional);
+  const width = Math.max(34, ...specs.map((s) => flagText(s).length + 2));
   return [
     `chaingate ${gate.id} — ${gate.description}`,
     '',
     `Usage: chaingate ${gate.id} [options]${pos ? ` [${pos.name}…]` : ''}`,
     '',
     'Options:',
-    ...specs.map(optionLine),
-    `  ${'--format <text|json|sarif|github>'.padEnd(34)}output format (default: text)`,
-    `  ${'-h, --help'.padEnd(34)}this help`,
+    ...specs.map((s) => optionLine(s, width)),
+    `  ${'--format <text|json|sarif|github>'.padEnd(width)}output format (default: text)`,
+    `  ${'-h, --help'.padEnd(width)}this help`,
     '',
     gate.rules.length ? `Rules: ${gate.rules.map((r) => r.id).join(', ')}` : '',
     `Reason codes: ${gate.reasons.join(', ')}`,
