@@ -25,6 +25,28 @@ export function readTextFile(abs: string): ReadText {
   }
 }
 
+/**
+ * Read one discovered file for a workflow gate. A file found by walking a directory that turns out binary
+ * or not UTF-8 is not ours to judge (`skip`); a file the user named, or one where workflows and actions
+ * live, that cannot be read is an error the gate must report (fail closed).
+ */
+export function readDiscovered(f: FoundFile): { ok: true; text: string } | { ok: false; skip: true } | { ok: false; skip: false; reason: string; message: string } {
+  const read = readTextFile(f.abs);
+  if (read.ok) return read;
+  if (!f.expected && read.reason !== 'unreadable-file') return { ok: false, skip: true };
+  return { ok: false, skip: false, reason: read.reason, message: read.message };
+}
+
+/** Whether YAML text that failed to parse still looks like a workflow (`jobs:`) or an action (`runs:`). */
+export function looksLikeWorkflowOrAction(text: string): boolean {
+  return /^(jobs|runs):/m.test(text);
+}
+
+/** A file under .github/workflows that has no `jobs:` is a broken workflow, not some other YAML. */
+export function mustBeWorkflow(f: FoundFile): boolean {
+  return f.expected && /(^|\/)\.github\/workflows\//.test(f.rel);
+}
+
 export interface FoundFile {
   abs: string;
   /** path shown in findings: relative to the workspace, forward slashes */

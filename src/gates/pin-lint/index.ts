@@ -1,7 +1,7 @@
 import type { Gate, GateContext } from '../../core/gate.js';
 import type { Finding, GateResult, RuleInfo, Severity } from '../../core/types.js';
 import { InputError, SEVERITIES, severityRank } from '../../core/types.js';
-import { discoverWorkflowFiles, parseBool, readTextFile } from '../../core/files.js';
+import { discoverWorkflowFiles, looksLikeWorkflowOrAction, mustBeWorkflow, parseBool, readDiscovered } from '../../core/files.js';
 import { Fingerprinter } from '../../core/fingerprint.js';
 import { buildPolicy, type Policy } from './policy.js';
 import { scanText, type UsesRef } from './scan.js';
@@ -137,9 +137,9 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
   let checked = 0;
   let skipped = 0;
   for (const f of files) {
-    const read = readTextFile(f.abs);
+    const read = readDiscovered(f);
     if (!read.ok) {
-      if (!f.expected && read.reason !== 'unreadable-file') {
+      if (read.skip) {
         skipped++;
         continue;
       }
@@ -148,10 +148,12 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
     }
     const res = scanText(f.rel, read.text, { policy: inputs.policy, fingerprinter: fp });
     if (res.kind === 'other' && !res.findings.length) {
-      skipped++;
+      if (mustBeWorkflow(f)) {
+        findings.push({ rule: 'parse-error', severity: 'high', isError: true, message: 'not a workflow: no `jobs:` mapping', file: f.rel, line: 1, column: 1, fingerprint: fp.make('parse-error', f.rel, 'no-jobs') });
+      } else skipped++;
       continue;
     }
-    if (res.kind === 'other' && !f.expected && !/^(jobs|runs):/m.test(read.text)) {
+    if (res.kind === 'other' && !f.expected && !looksLikeWorkflowOrAction(read.text)) {
       // an unparseable YAML file that does not look like a workflow or action, found by walking a directory
       skipped++;
       continue;

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../../core/types.js';
 import type { Fingerprinter } from '../../core/fingerprint.js';
-import { discoverWorkflowFiles, readTextFile } from '../../core/files.js';
+import { discoverWorkflowFiles, looksLikeWorkflowOrAction, mustBeWorkflow, readDiscovered, readTextFile } from '../../core/files.js';
 import { buildModel, type WorkflowModel } from './model.js';
 
 export interface Loaded {
@@ -21,9 +21,9 @@ export function loadModels(cwd: string, paths: string[], exclude: string[], rule
   const errors: Finding[] = [];
   let skipped = 0;
   for (const f of files) {
-    const read = readTextFile(f.abs);
+    const read = readDiscovered(f);
     if (!read.ok) {
-      if (!f.expected && read.reason !== 'unreadable-file') {
+      if (read.skip) {
         skipped++;
         continue;
       }
@@ -32,7 +32,7 @@ export function loadModels(cwd: string, paths: string[], exclude: string[], rule
     }
     const m = buildModel(f.rel, read.text);
     if (m.errors.length) {
-      if (!f.expected && !/^(jobs|runs):/m.test(read.text)) {
+      if (!f.expected && !looksLikeWorkflowOrAction(read.text)) {
         skipped++;
         continue;
       }
@@ -41,7 +41,7 @@ export function loadModels(cwd: string, paths: string[], exclude: string[], rule
       continue;
     }
     if (m.kind === 'other') {
-      if (f.expected && /\.github\/workflows\//.test(f.rel)) {
+      if (mustBeWorkflow(f)) {
         errors.push({ rule, severity: 'high', isError: true, message: 'not a workflow: no `jobs:` mapping', file: f.rel, line: 1, column: 1, fingerprint: fp.make(rule, f.rel, 'no-jobs') });
       } else skipped++;
       continue;

@@ -145,3 +145,19 @@ describe('policy', () => {
     expect(imageName('node')).toBe('node');
   });
 });
+
+describe('pin-lint on files that are not what their place says', () => {
+  it('a YAML file in .github/workflows without jobs is an error, not a silent skip', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { executeGate } = await import('../../../src/core/runner.js');
+    const gate = (await import('../../../src/gates/pin-lint/index.js')).default;
+    const dir = mkdtempSync(join(tmpdir(), 'cg-pl-'));
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, '.github/workflows/ci.yml'), 'on: push\njbos:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n');
+    const out = await executeGate(gate, { 'record-file': join(dir, 'r.ndjson') }, { cwd: dir, env: {}, logger: { info() {}, warn() {}, debug() {} } });
+    expect(out.result.outcome).toBe('error');
+    expect(out.result.findings[0]).toMatchObject({ rule: 'parse-error', file: '.github/workflows/ci.yml', message: 'not a workflow: no `jobs:` mapping' });
+  });
+});
