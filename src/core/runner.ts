@@ -8,7 +8,7 @@ import { ConfigError, InputError } from './types.js';
 import { loadConfig, type LoadedConfig } from './config.js';
 import { Redactor } from './redact.js';
 import { appendRecord, buildRecord, defaultRecordPath, type PipelineRunRecord, type RecordMode } from './record.js';
-import { execWithTimeout, type ExecFn } from './exec.js';
+import type { ExecFn } from './exec.js';
 import { toSarif } from './sarif.js';
 import { realSleep } from './retry.js';
 
@@ -69,7 +69,8 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
       cwd: deps.cwd,
       env: deps.env,
       now,
-      exec: deps.exec ?? execWithTimeout,
+      // loaded on first use: child_process (and what it pulls in) costs cold start for gates that run no tool
+      exec: deps.exec ?? (async (cmd, args, opts) => (await import('./exec.js')).execWithTimeout(cmd, args, opts)),
       fetch: deps.fetch ?? globalThis.fetch,
       logger: deps.logger,
       redactor,
