@@ -188,7 +188,11 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
         // re-lint what is on disk now
         const again = await runPinLint({ ...inputs, token: undefined, fix: false }, ctx);
         const keep = findings.filter((f) => f.rule.startsWith('version-'));
-        return { ...again, findings: [...again.findings, ...keep.filter((k) => again.findings.every((a) => a.fingerprint !== k.fingerprint))], reasons: [...new Set([...again.reasons, ...reasons])], metrics: { ...again.metrics, fixed: fixed.fixed }, messages: [...messages, ...(again.messages ?? [])] };
+        // The verdict below must see the online findings and API errors too: the offline re-lint knows neither.
+        findings.length = 0;
+        findings.push(...again.findings, ...keep.filter((k) => again.findings.every((a) => a.fingerprint !== k.fingerprint)));
+        Object.assign(metrics, again.metrics, { fixed: fixed.fixed });
+        messages.push(...(again.messages ?? []));
       }
     }
   }
