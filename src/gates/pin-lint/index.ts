@@ -197,8 +197,10 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
     }
   }
 
-  if (files.length === 0) {
-    messages = [...messages, inputs.paths.length ? 'no YAML files found under the given paths' : 'no workflow or action files found (looked for .github/workflows/*.yml and action.yml)'];
+  // no workflow or action judged (none found, or only other YAML): nothing is evidence of compliance
+  if (files.length === 0 || (scanned === 0 && !findings.some((f) => f.isError))) {
+    const what = files.length ? `${files.length} YAML file(s) found, none of them a workflow or action` : inputs.paths.length ? 'no YAML files found under the given paths' : 'no workflow or action files found (looked for .github/workflows/*.yml and action.yml)';
+    messages = [...messages, what];
     return { outcome: inputs.paths.length ? 'error' : 'skip', reasons: ['no-files'], findings, metrics, messages, policy: policyRecord(inputs) };
   }
 
