@@ -71,7 +71,12 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
       now,
       exec: deps.exec ?? execWithTimeout,
       fetch: deps.fetch ?? globalThis.fetch,
-      logger: deps.logger,
+      // the log is an output too: redacted like the result (a gate may log a URL, an error, a retry cause)
+      logger: {
+        info: (m: string) => deps.logger.info(redactor.redact(m)),
+        warn: (m: string) => deps.logger.warn(redactor.redact(m)),
+        debug: (m: string) => deps.logger.debug(redactor.redact(m)),
+      },
       redactor,
       config,
       sleep: deps.sleep ?? realSleep,
@@ -142,7 +147,7 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
       };
       record = buildRecord(gate.id, result, started, finished, deps.env, redactor);
     } else {
-      deps.logger.warn(recordError);
+      deps.logger.warn(redactor.redact(recordError));
     }
   }
   return { result, record, recordPath: recordError ? undefined : recordPath, recordError, sarifPath, sarifError, sarif, redactor };
