@@ -72,7 +72,12 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
       // loaded on first use: child_process (and what it pulls in) costs cold start for gates that run no tool
       exec: deps.exec ?? (async (cmd, args, opts) => (await import('./exec.js')).execWithTimeout(cmd, args, opts)),
       fetch: deps.fetch ?? globalThis.fetch,
-      logger: deps.logger,
+      // the log is an output too: redacted like the result (a gate may log a URL, an error, a retry cause)
+      logger: {
+        info: (m: string) => deps.logger.info(redactor.redact(m)),
+        warn: (m: string) => deps.logger.warn(redactor.redact(m)),
+        debug: (m: string) => deps.logger.debug(redactor.redact(m)),
+      },
       redactor,
       config,
       sleep: deps.sleep ?? realSleep,
@@ -143,7 +148,7 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
       };
       record = buildRecord(gate.id, result, started, finished, deps.env, redactor);
     } else {
-      deps.logger.warn(recordError);
+      deps.logger.warn(redactor.redact(recordError));
     }
   }
   return { result, record, recordPath: recordError ? undefined : recordPath, recordError, sarifPath, sarifError, sarif, redactor };

@@ -194,7 +194,9 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
   messages.push(...ev.warnings);
 
   const errorsFatal = ev.scanErrors > 0;
-  const nothing = loc === 0;
+  // every report must have scanned code: an empty one beside a full one is still unscanned code
+  const emptyReports = reports.filter((r) => r.loc === 0);
+  const nothing = loc === 0 || emptyReports.length > 0;
   if (errorsFatal) {
     reasons.add('scan-errors');
     messages.push(`Bandit could not scan ${ev.scanErrors} file(s) (its errors[]; Bandit still exits 0 for these): unscanned code is not evidence. Fix them, exclude them, or accept them under bandit-gate.scan-errors.`);
@@ -203,7 +205,7 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     reasons.add('nothing-scanned');
     messages.push(
       inputs.reports.length
-        ? 'the report says Bandit scanned 0 lines of code: an empty report is not evidence'
+        ? `${emptyReports.length === reports.length ? 'the report says' : `${emptyReports.map((r) => r.source).join(', ')} says`} Bandit scanned 0 lines of code: an empty report is not evidence`
         : 'Bandit scanned 0 lines of code although the targets hold Python files (all excluded? wrong working directory?)',
     );
   }

@@ -122,8 +122,8 @@ const gate: Gate<EvidenceVerifyInputs> = {
     { name: 'max-bytes', description: 'Most bytes (uncompressed) the bundle may hold.', default: String(DEFAULT_LIMITS.maxBytes) },
   ],
   outputs: [
-    { name: 'subject-digest', description: 'The verified subject digest of the Statement.' },
-    { name: 'signer-identity', description: 'The verified signer identity (certificate SAN).' },
+    { name: 'subject-digest', description: 'The verified subject digest of the Statement (empty unless the outcome is pass).' },
+    { name: 'signer-identity', description: 'The verified signer identity (certificate SAN; empty unless the outcome is pass).' },
     { name: 'gates', description: 'Comma-separated `gate=outcome` pairs from the verified records.' },
     { name: 'files', description: 'Number of files verified against the manifest.' },
   ],
@@ -203,6 +203,8 @@ export async function runEvidenceVerify(inputs: EvidenceVerifyInputs, ctx: GateC
   const finish = (extra: Partial<GateResult> = {}): GateResult => {
     const reasons = [...new Set(findings.map((f) => f.rule))];
     const outcome = findings.some((f) => f.isError) ? 'error' : findings.length ? 'fail' : 'pass';
+    // "verified" outputs only for a bundle that verified: a later step must not promote what failed here
+    if (outcome !== 'pass' && extra.outputs) extra = { ...extra, outputs: { ...extra.outputs, 'subject-digest': '', 'signer-identity': '' } };
     return {
       outcome,
       reasons: reasons.length ? reasons : ['ok'],

@@ -79,7 +79,10 @@ const gate: Gate<GateIntegrityInputs> = {
       }
     }
     const policy = { 'fail-on': inputs.failOn, allowlist: inputs.allow.length };
-    if (loaded.files === 0) return { outcome: inputs.paths.length ? 'error' : 'skip', reasons: ['no-files'], findings, messages: ['no workflow or action files found'], policy };
+    // no workflow or action judged (none found, or only other YAML): nothing is evidence of compliance
+    if (loaded.files === 0 || (loaded.models.length === 0 && !loaded.errors.length)) {
+      return { outcome: inputs.paths.length ? 'error' : 'skip', reasons: ['no-files'], findings, messages: [loaded.files ? `${loaded.files} YAML file(s) found, none of them a workflow or action` : 'no workflow or action files found'], policy };
+    }
     const open = findings.filter((f) => !f.suppressed);
     const errors = open.filter((f) => f.isError);
     const failing = open.filter((f) => !f.isError && severityRank(f.severity) >= severityRank(inputs.failOn));

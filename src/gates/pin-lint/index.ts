@@ -190,13 +190,19 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
         // re-lint what is on disk now
         const again = await runPinLint({ ...inputs, token: undefined, fix: false }, ctx);
         const keep = findings.filter((f) => f.rule.startsWith('version-'));
-        return { ...again, findings: [...again.findings, ...keep.filter((k) => again.findings.every((a) => a.fingerprint !== k.fingerprint))], reasons: [...new Set([...again.reasons, ...reasons])], metrics: { ...again.metrics, fixed: fixed.fixed }, messages: [...messages, ...(again.messages ?? [])] };
+        // The verdict below must see the online findings and API errors too: the offline re-lint knows neither.
+        findings.length = 0;
+        findings.push(...again.findings, ...keep.filter((k) => again.findings.every((a) => a.fingerprint !== k.fingerprint)));
+        Object.assign(metrics, again.metrics, { fixed: fixed.fixed });
+        messages.push(...(again.messages ?? []));
       }
     }
   }
 
-  if (files.length === 0) {
-    messages = [...messages, inputs.paths.length ? 'no YAML files found under the given paths' : 'no workflow or action files found (looked for .github/workflows/*.yml and action.yml)'];
+  // no workflow or action judged (none found, or only other YAML): nothing is evidence of compliance
+  if (files.length === 0 || (scanned === 0 && !findings.some((f) => f.isError))) {
+    const what = files.length ? `${files.length} YAML file(s) found, none of them a workflow or action` : inputs.paths.length ? 'no YAML files found under the given paths' : 'no workflow or action files found (looked for .github/workflows/*.yml and action.yml)';
+    messages = [...messages, what];
     return { outcome: inputs.paths.length ? 'error' : 'skip', reasons: ['no-files'], findings, metrics, messages, policy: policyRecord(inputs) };
   }
 

@@ -127,12 +127,12 @@ function reachesSecrets(m: WorkflowModel, job: Job): boolean {
 
 // Evidence that a job uses a write scope. Lower-cased job text is searched.
 const SCOPE_EVIDENCE: Record<string, RegExp> = {
-  contents: /git\s+push|gh\s+release|git-auto-commit|create-pull-request|action-gh-release|release-action|create-release|createrelease|createorupdatefilecontents|createref|updateref|git\s+tag|gh-pages|github-pages-deploy|push-to|auto-commit|merge|gh\s+api|github-script|changesets\/action|semantic-release|release-please|goreleaser|upload-release|commit/,
+  contents: /git\s+push|gh\s+release|git-auto-commit|create-pull-request|action-gh-release|release-action|create-release|createrelease|createorupdatefilecontents|createref|updateref|git\s+tag|gh-pages|github-pages-deploy|push-to|auto-commit|merge|gh\s+api|github-script|changesets\/action|semantic-release|release-please|goreleaser|upload-release|commit|delete-branch/,
   'pull-requests': /gh\s+pr|pulls\.|\/pulls|pull-request|pull_request_comment|sticky|comment|label|review|dependabot\/fetch-metadata|github-script|gh\s+api|automerge|auto-merge|merge|assign|close/,
   issues: /gh\s+issue|issues\.|\/issues|comment|label|stale|lock|assign|triage|first-interaction|github-script|gh\s+api|close|milestone/,
   checks: /checks\.|check-run|check_run|\/check-runs|test-reporter|publish-unit-test-result|junit-report|test-results|github-script|gh\s+api|checks/,
   statuses: /statuses|commit-status|createcommitstatus|\/statuses|github-script|gh\s+api|status/,
-  actions: /gh\s+workflow|gh\s+run|createworkflowdispatch|workflow_dispatch|actions\/cache|cache|artifact|github-script|gh\s+api|rerun|cancel/,
+  actions: /actions\/stale@|gh\s+workflow|gh\s+run|createworkflowdispatch|workflow_dispatch|actions\/cache|cache|artifact|github-script|gh\s+api|rerun|cancel/,
   packages: /docker\s+push|ghcr\.io|npm\s+publish|push:\s*true|docker\/build-push-action|packages|publish|container/,
   'id-token': /configure-aws-credentials|google-github-actions\/auth|azure\/login|sigstore|cosign|attest|gh-action-pypi-publish|provenance|oidc|id_token|id-token|vault-action|workload_identity|trusted.publish|npm\s+publish/,
   deployments: /deploy|environment/,

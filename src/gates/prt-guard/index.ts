@@ -149,8 +149,9 @@ async function runStatic(inputs: PrtGuardInputs, ctx: GateContext): Promise<Gate
       messages.push(`approval for ${a.workflow} expired on ${a.expires} (${a.justification}): its findings are reported again; renew or remove it`);
     }
   }
-  if (loaded.files === 0) {
-    return { outcome: inputs.paths.length ? 'error' : 'skip', reasons: ['no-files'], findings, messages: ['no workflow or action files found'], policy: { 'fail-on': inputs.failOn, mode: 'static' } };
+  // no workflow or action judged (none found, or only other YAML): nothing is evidence of compliance
+  if (loaded.files === 0 || (loaded.models.length === 0 && !loaded.errors.length)) {
+    return { outcome: inputs.paths.length ? 'error' : 'skip', reasons: ['no-files'], findings, messages: [loaded.files ? `${loaded.files} YAML file(s) found, none of them a workflow or action` : 'no workflow or action files found'], policy: { 'fail-on': inputs.failOn, mode: 'static' } };
   }
   const d = decide(findings, inputs.failOn, extra);
   return {

@@ -324,6 +324,9 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
           tempDir: join(ctx.tempDir, 'slsa-verifier'),
           useToolCache: !!ctx.env.RUNNER_TOOL_CACHE && !!process.env.RUNNER_TOOL_CACHE,
           log: (m) => ctx.logger.info(m),
+          timeoutMs: inputs.timeoutMs,
+          fetch: ctx.fetch,
+          sleep: (ms) => ctx.sleep(ms),
         });
         binary = inst.path;
         toolSource = inst.fromCache ? 'cache' : 'download';

@@ -1,6 +1,6 @@
 // The slsa-verifier path: install the pinned release (SHA-256 from the table below), run it with the core's
 // hard timeout, classify the result, and parse its PASSED/FAILED lines for the record.
-import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecFn, ExecResult } from '../../core/exec.js';
 import { sha256File } from '../../core/digest.js';
@@ -57,6 +57,10 @@ export interface InstallOptions {
   /** RUNNER_TOOL_CACHE is set: cache the checked binary */
   useToolCache: boolean;
   log?: (m: string) => void;
+  /** hard time limit of each download attempt (default 5 min): a host that never answers must not hang the gate */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Installed {
@@ -105,9 +109,10 @@ export async function installSlsaVerifier(opts: InstallOptions): Promise<Install
   const dest = join(opts.tempDir, `${asset}.download-${process.pid}-${Date.now()}`);
   let file: string;
   try {
-    file = await tc.downloadTool(url, dest);
+    file = await downloadWithTimeout(url, dest, opts);
   } catch (e) {
-    throw new ToolInstallError('tool-download-failed', `cannot download ${url}: ${(e as Error).message}`);
+    const err = e as Error;
+    throw new ToolInstallError('tool-download-failed', `cannot download ${url}: ${err.name === 'TimeoutError' ? `no answer within ${opts.timeoutMs ?? DOWNLOAD_TIMEOUT_MS} ms` : err.message}`);
   }
   const got = await sha256File(file);
   if (got !== `sha256:${expected}`) {
@@ -122,6 +127,45 @@ export async function installSlsaVerifier(opts: InstallOptions): Promise<Install
   copyFileSync(file, final);
   chmodSync(final, 0o755);
   return { path: final, version, sha256: expected, fromCache: false };
+}
+
+const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
+const MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024;
+
+/** GET `url` into `dest` with a hard timeout per attempt (tool-cache's downloadTool has none); 5xx/network errors retried twice. */
+async function downloadWithTimeout(url: string, dest: string, opts: InstallOptions): Promise<string> {
+  const f = opts.fetch ?? globalThis.fetch;
+  const timeoutMs = opts.timeoutMs ?? DOWNLOAD_TIMEOUT_MS;
+  const { value } = await retry(
+    async () => {
+      const res = await f(url, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+      if (res.status !== 200 || !res.body) {
+        await res.body?.cancel().catch(() => undefined);
+        const err = new Error(`HTTP ${res.status}`) as Error & { status?: number };
+        err.status = res.status;
+        throw err;
+      }
+      const len = Number(res.headers.get('content-length') ?? 0);
+      if (len > MAX_DOWNLOAD_BYTES) {
+        await res.body.cancel().catch(() => undefined);
+        throw Object.assign(new Error(`larger than ${MAX_DOWNLOAD_BYTES} bytes`), { status: 0 });
+      }
+      const buf = Buffer.from(await res.arrayBuffer());
+      if (buf.length > MAX_DOWNLOAD_BYTES) throw Object.assign(new Error(`larger than ${MAX_DOWNLOAD_BYTES} bytes`), { status: 0 });
+      writeFileSync(dest, buf, { mode: 0o600 });
+      return dest;
+    },
+    {
+      retries: 2,
+      baseDelayMs: 1000,
+      sleep: opts.sleep,
+      isTransientError: (e) => {
+        const status = (e as { status?: number }).status;
+        return status === undefined || status >= 500 || status === 429 || status === 408;
+      },
+    },
+  );
+  return value;
 }
 
 function binName(asset: string): string {

@@ -77,6 +77,16 @@ describe('Bandit 1.8 reports', () => {
     expect(z.result.reasons).toEqual(['nothing-scanned']);
   });
 
+  it('several reports: one that scanned 0 lines is an error even when another scanned code', async () => {
+    const both = await runGate(wsWithReports(), { report: 'reports/bandit-1.8.json\nreports/empty-scan.json' });
+    expect(both.result.outcome).toBe('error');
+    expect(both.result.reasons).toContain('nothing-scanned');
+    expect(both.result.messages!.join('\n')).toContain('empty-scan.json');
+    // true negative: the non-empty report alone is judged on its findings
+    const one = await runGate(wsWithReports(), { report: 'reports/bandit-1.8.json' });
+    expect(one.result.reasons).not.toContain('nothing-scanned');
+  });
+
   it.each([
     ['a result without test_id', (d: any) => delete d.results[0].test_id, /results\[0\]\.test_id: expected a string/],
     ['a string line number', (d: any) => (d.results[0].line_number = '6'), /line_number: expected a non-negative integer/],

@@ -254,6 +254,18 @@ describe('tampering: each fails with its own reason', () => {
     expect(v.result.reasons).toEqual(['signature-missing']);
   });
 
+  it('a bundle that does not verify leaves the "verified" outputs empty (an unsigned Statement names no verified subject)', async () => {
+    const { dir } = await makeBundle(STANDARD, { sign: 'false' });
+    const v = await verify(dir, { ...REQUIRED, 'subject-digest': '' });
+    expect(v.result.outcome).toBe('fail');
+    expect(v.result.outputs).toMatchObject({ 'subject-digest': '', 'signer-identity': '' });
+    // signed by the right identity, but a required gate failed: still nothing verified to promote
+    const failed = await makeBundle([{ gate: 'pin-lint' }, { gate: 'bandit-gate', outcome: 'fail' }]);
+    const w = await verify(failed.dir);
+    expect(w.result.outcome).toBe('fail');
+    expect(w.result.outputs).toMatchObject({ 'subject-digest': '', 'signer-identity': '' });
+  });
+
   it('promoting another digest than the Statement names → subject-mismatch', async () => {
     const { dir } = await makeBundle(STANDARD);
     const v = await verify(dir, { ...REQUIRED, 'subject-digest': OTHER_DIGEST.toUpperCase().replace('SHA256', 'sha256') });

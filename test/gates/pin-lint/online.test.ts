@@ -106,6 +106,26 @@ describe('pin-lint --fix', () => {
     expect(out.result.findings.filter((f) => f.rule === 'unpinned-action').map((f) => f.line)).toEqual([10]);
   });
 
+  it('a version-mismatch found before the fix still fails the gate after the fix re-lints', async () => {
+    // OTHER is pinned with a comment naming v4.1.1, which is CHECKOUT_V411: a mismatch; the cache tag gets fixed
+    const cwd = repo({ '.github/workflows/ci.yml': wf(`      - uses: actions/checkout@${OTHER} # v4.1.1\n      - uses: actions/cache@v4\n`) });
+    const out = await run(cwd, { fix: 'true' });
+    expect(out.result.metrics?.fixed).toBe(1);
+    expect(out.result.findings.map((f) => f.rule)).toContain('version-mismatch');
+    expect(out.result.outcome).toBe('fail');
+    expect(out.result.reasons).toContain('version-mismatch');
+    expect(out.result.reasons).not.toContain('ok');
+  });
+
+  it('an API error before the fix still makes the gate error after the fix re-lints', async () => {
+    const cwd = repo({ '.github/workflows/ci.yml': wf(`      - uses: broken/api@${OTHER} # v1\n      - uses: actions/cache@v4\n`) });
+    const out = await run(cwd, { fix: 'true' });
+    expect(out.result.metrics?.fixed).toBe(1);
+    expect(out.result.outcome).toBe('error');
+    expect(out.result.reasons).toContain('api-error');
+    expect(out.result.reasons).not.toContain('ok');
+  });
+
   it('needs a token', async () => {
     const cwd = repo({ '.github/workflows/ci.yml': wf('      - uses: actions/checkout@v4\n') });
     const out = await executeGate(gate, { fix: 'true', 'record-file': join(cwd, 'r.ndjson') }, { cwd, env: {}, logger: { info() {}, warn() {}, debug() {} } });

@@ -188,6 +188,13 @@ describe('privileged-permissions', () => {
     const scopes = scan(`on: pull_request_target\njobs:\n  a:\n    runs-on: x\n    permissions:\n      pull-requests: write\n      contents: write\n    steps:\n      - uses: actions/labeler@v5\n`);
     expect(at(scopes, 'privileged-permissions')).toEqual(['7:7 medium']);
   });
+  it('actions/stale: actions: write (its state cache) and contents: write with delete-branch are used (corpus: Homebrew stale-issues-and-prs.yml)', () => {
+    const job = (withs: string) =>
+      `on:\n  issue_comment:\njobs:\n  stale:\n    runs-on: x\n    permissions:\n      actions: write\n      contents: write\n      issues: write\n      pull-requests: write\n    steps:\n      - uses: actions/stale@4391f3da665fdf50b6810c1a66712fb9ba21aa93 # v11.0.0\n        with:\n          days-before-stale: 21\n${withs}`;
+    expect(at(scan(job('          delete-branch: true\n')), 'privileged-permissions')).toEqual([]);
+    // true positive kept: without delete-branch, contents: write is not used by actions/stale
+    expect(at(scan(job('')), 'privileged-permissions')).toEqual(['8:7 medium']);
+  });
   it('does not fire on non-privileged workflows', () => {
     expect(scan(`on: push\npermissions: write-all\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo hi\n`)).toEqual([]);
   });

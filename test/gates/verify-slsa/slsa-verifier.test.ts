@@ -151,6 +151,22 @@ describe('installing the pinned slsa-verifier (tool-cache, local HTTP server)', 
   it('a missing asset is a download failure', async () => {
     await expect(installSlsaVerifier({ baseUrl: `${base}/nothing`, table: { [asset]: good }, tempDir: tmp(), useToolCache: false })).rejects.toMatchObject({ reason: 'tool-download-failed' });
   });
+  it('a download host that accepts and never answers is a download failure within the timeout, not a hang', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const hung = createServer(() => undefined); // never responds
+    hung.on('connection', (s) => sockets.push(s));
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', () => r()));
+    const a = hung.address();
+    const url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+    try {
+      const t0 = Date.now();
+      await expect(installSlsaVerifier({ baseUrl: url, table: { [asset]: good }, tempDir: tmp(), useToolCache: false, timeoutMs: 300, sleep: async () => undefined })).rejects.toMatchObject({ reason: 'tool-download-failed' });
+      expect(Date.now() - t0).toBeLessThan(4000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => hung.close(() => r()));
+    }
+  }, 8000);
   it('unsupported platforms are refused', async () => {
     await expect(installSlsaVerifier({ platform: 'aix', table: {}, tempDir: tmp(), useToolCache: false })).rejects.toMatchObject({ reason: 'tool-unsupported-platform' });
   });
