@@ -405,6 +405,10 @@ export async function runEvidenceVerify(inputs: EvidenceVerifyInputs, ctx: GateC
   for (const { record } of records) byGate.set(record.gate, [...(byGate.get(record.gate) ?? []), record]);
   const required = inputs.requiredGates.length ? inputs.requiredGates : [...byGate.keys()].sort();
   if (!required.length && records.length === 0 && statement) add('required-gate-missing', 'records', 'the bundle holds no records at all');
+  // with no list of required gates, `skip` records are tolerated — but a bundle where nothing passed proves nothing
+  if (inputs.requiredFrom === 'all-recorded' && records.length && !records.some(({ record }) => record.outcome === 'pass')) {
+    add('required-gate-missing', 'records', 'no gate in the bundle passed (every record is skip or worse): name the gates the promotion requires (required-gates)');
+  }
   for (const g of required) {
     const rs = byGate.get(g);
     if (!rs?.length) add('required-gate-missing', 'records', `required gate ${g} has no record in the bundle`, 1, g);

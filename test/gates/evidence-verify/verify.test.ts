@@ -128,6 +128,14 @@ describe('evidence round trip with a mock Sigstore', () => {
     expect(v.record?.policy).toMatchObject({ 'required-from': 'all-recorded' });
   });
 
+  it('without required gates, a bundle whose records are all skip does not pass', async () => {
+    const { dir } = await makeBundle([{ gate: 'pin-lint', outcome: 'skip' }, { gate: 'bandit-gate', outcome: 'skip' }]);
+    const v = await verify(dir);
+    expect(v.result.outcome).toBe('fail');
+    expect(v.result.reasons).toEqual(['required-gate-missing']);
+    expect(v.result.findings.map((f) => f.message).join('\n')).toContain('no gate in the bundle passed');
+  });
+
   it('required gates can come from the config file', async () => {
     const { dir } = await makeBundle([{ gate: 'pin-lint' }]);
     const cwd = mkdtempSync(join(tmpdir(), 'cg-verify-'));
