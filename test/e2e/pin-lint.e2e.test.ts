@@ -1,18 +1,10 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runComposite, runDist, runnerFiles, ROOT } from '../helpers/runner.js';
+import { runComposite, runDist, runnerFiles, ROOT, workspaceWith } from '../helpers/runner.js';
 
 const SHA = 'b4ffde65f46336ab88eb53be808477a3936bae11';
 
-function workspaceWith(files: Record<string, string>) {
-  const f = runnerFiles();
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(join(f.workspace, p, '..'), { recursive: true });
-    writeFileSync(join(f.workspace, p), text);
-  }
-  return f;
-}
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist/pin-lint.js'))) throw new Error('dist/pin-lint.js missing: run npm run build');

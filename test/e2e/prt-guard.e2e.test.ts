@@ -1,19 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runComposite, runnerFiles, ROOT } from '../helpers/runner.js';
+import { runComposite, runnerFiles, ROOT, workspaceWith } from '../helpers/runner.js';
 
 const PRT_WF = `name: labeler\non: pull_request_target\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - run: npm ci\n`;
 const GI_WF = `on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - run: bandit -r src --exit-zero\n`;
 
-function workspaceWith(files: Record<string, string>) {
-  const f = runnerFiles();
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(join(f.workspace, p, '..'), { recursive: true });
-    writeFileSync(join(f.workspace, p), text);
-  }
-  return f;
-}
 
 beforeAll(() => {
   for (const g of ['prt-guard', 'gate-integrity']) if (!existsSync(join(ROOT, `dist/${g}.js`))) throw new Error(`dist/${g}.js missing: run npm run build`);

@@ -35,6 +35,16 @@ export function runnerFiles(workspace?: string): RunnerFiles {
   return { dir, output, summary, records: join(runnerTemp, 'chaingate', 'pipeline_run.ndjson'), runnerTemp, workspace: ws };
 }
 
+/** Runner files whose workspace holds the given files (path → content). */
+export function workspaceWith(files: Record<string, string | Buffer>): RunnerFiles {
+  const f = runnerFiles();
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(join(f.workspace, p, '..'), { recursive: true });
+    writeFileSync(join(f.workspace, p), text);
+  }
+  return f;
+}
+
 /** A minimal, realistic runner environment (no secrets of the developer's shell leak in). */
 export function runnerEnv(f: RunnerFiles, extra: Record<string, string> = {}): Record<string, string> {
   return {

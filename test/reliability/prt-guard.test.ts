@@ -2,17 +2,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runDist, runnerFiles, ROOT } from '../helpers/runner.js';
+import { runDist, runnerFiles, ROOT, workspaceWith } from '../helpers/runner.js';
 import { canaryEnv, CANARY, collectText, leakedCanaries } from '../helpers/canary.js';
 
-function ws(files: Record<string, string | Buffer>) {
-  const f = runnerFiles();
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(join(f.workspace, p, '..'), { recursive: true });
-    writeFileSync(join(f.workspace, p), text);
-  }
-  return f;
-}
+const ws = workspaceWith;
 const WF = '.github/workflows/w.yml';
 const OK_WF = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo hi\n';
 
