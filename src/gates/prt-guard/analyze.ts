@@ -7,6 +7,7 @@ import { analyzeExpression, actorControlledIn, findExpressions, isPrRefPath, isP
 import { commentAfter, nodeLoc, spanLoc, splitUses, type Job, type Loc, type Step, type WorkflowModel } from './model.js';
 import { commandWords, tokenizeShell, type Command } from './shell.js';
 import type { ScalarText } from './scalar.js';
+import { insideJsString, jsPayloadSinks } from './js.js';
 
 export const PRIVILEGED_EVENTS = ['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'pull_request_review', 'pull_request_review_comment'];
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
@@ -68,6 +69,9 @@ function narrowEvents(events: string[], cond: string | undefined): string[] {
   let out = events;
   if (eq.length && !/!\s*\(/.test(c)) out = out.filter((e) => eq.includes(e));
   if (ne.length) out = out.filter((e) => !ne.includes(e));
+  // `github.event.workflow_run.event == 'push'`: the upstream ran on a push (or schedule …), never on a fork's PR
+  const wre = [...c.matchAll(/github\.event\.workflow_run\.event\s*==\s*'([^']+)'|'([^']+)'\s*==\s*github\.event\.workflow_run\.event\b/gi)].map((m) => (m[1] ?? m[2]).toLowerCase());
+  if (wre.length && !/!\s*\(/.test(c) && wre.every((e) => !PR_EVENTS.has(e) && e !== 'workflow_run')) out = out.filter((e) => e !== 'workflow_run');
   return out;
 }
 
@@ -276,6 +280,9 @@ const EXEC_RULES: Array<{ re: RegExp; what: string }> = [
   { re: /^(tsc|vite|webpack|rollup|esbuild|jest|vitest|mocha|eslint|playwright|lerna|nx|turbo|grunt|gulp|hardhat|truffle)\b/, what: 'a JavaScript tool that loads the checkout\'s config (config files are code)' },
   { re: /^(mkdocs|sphinx-build|hugo|jekyll)\s/, what: 'a docs build (loads the checkout\'s config and plugins)' },
   { re: /^(terraform|tofu)\s+(init|plan|apply)\b/, what: 'terraform (providers/modules named by the checkout)' },
+  { re: /^corepack\s+(npm|pnpm|yarn)\b/, what: 'a package manager through corepack (lifecycle scripts and package.json scripts run)' },
+  { re: /^coverage\s+run\b/, what: 'coverage run (runs the checkout\'s Python code)' },
+  { re: /^(bats|earthly|xcodebuild|mix|flutter|dart|zig|stack|cabal|dune|opam|gleam|rebar3|sam|serverless|sls|cdk|pulumi|ansible-playbook|molecule|packer|vagrant|tflint)\b/, what: 'a build/test tool that runs the checkout\'s code or config' },
 ];
 
 const EXEC_ACTIONS: Array<{ re: RegExp; what: string }> = [
@@ -311,6 +318,8 @@ function classifyCommand(words: string[]): string | undefined {
   if (/^(sh|bash|zsh|dash|pwsh)$/.test(first) && /^-c$/.test(words[1] ?? '')) return undefined;
   if (!first.startsWith('/') && !first.startsWith('$') && !first.startsWith('~') && (first.startsWith('./') || first.startsWith('../') || /^[\w.-]+\/[\w./-]+$/.test(first))) return 'a script from the checkout';
   const line = words.join(' ');
+  // an install that runs no lifecycle scripts does not execute the checkout (npm ci --ignore-scripts)
+  if (/^(npm|pnpm|yarn|bun)\s+(i|install|ci|add)\b/.test(line) && words.includes('--ignore-scripts')) return undefined;
   for (const r of EXEC_RULES) if (r.re.test(line)) return r.what;
   return undefined;
 }
@@ -437,18 +446,20 @@ export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding
     // --- template injection (every workflow and composite action)
     for (const step of job.steps) {
       const stepPriv = narrowEvents(jobPriv, step.ifText);
-      const targets: Array<{ st: ScalarText; where: string }> = [];
+      const targets: Array<{ st: ScalarText; where: string; js?: boolean }> = [];
       if (step.run) targets.push({ st: step.run, where: '`run:`' });
       if (step.uses && /^actions\/github-script$/.test(splitUses(step.uses).name)) {
         const sNode = step.with.get('script')?.node;
         if (sNode) {
           const st = (sNode && isScalar(sNode) ? scalarTextOf(m, sNode) : undefined);
-          if (st) targets.push({ st, where: 'the github-script `script:`' });
+          if (st) targets.push({ st, where: 'the github-script `script:`', js: true });
         }
       }
-      for (const { st, where } of targets) {
+      for (const { st, where, js } of targets) {
         for (const e of findExpressions(st.value)) {
           const info = analyzeExpression(e.text);
+          // `const body = ${{ toJSON(github.event.comment.body) }}` in a script is a JSON literal: JavaScript data, not code
+          if (js && /^\s*tojson\s*\([\s\S]*\)\s*$/i.test(e.text) && !insideJsString(st.value, e.start)) continue;
           let bad = actorControlledIn(info);
           if (!bad.length) {
             // `${{ env.X }}` where X is set from attacker text is the same injection
@@ -472,6 +483,20 @@ export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding
             file: m.file,
             ...spanLoc(st, e.start, e.end),
             token: `\${{${e.text}}}`,
+            context: step.label,
+          });
+        }
+        if (!js) continue;
+        // context.payload text (PR title, head ref, comment body …) spliced into a command line in JavaScript
+        for (const s of jsPayloadSinks(st.value)) {
+          const critical = stepPriv.length > 0;
+          raw.push({
+            rule: 'template-injection',
+            severity: critical ? 'critical' : 'high',
+            message: `\`${s.what}\` is attacker-controlled text spliced into the command line of \`${s.sink}(…)\` in ${where}, so a crafted value becomes shell code or command options${critical ? ` with the base repository's token and secrets (${stepPriv.join(', ')})` : ''}: pass it as a separate argument (\`exec.exec('git', ['checkout', ref])\`) or through an environment variable.`,
+            file: m.file,
+            ...spanLoc(st, s.start, s.end),
+            token: `js:${s.sink}:${s.what}`,
             context: step.label,
           });
         }

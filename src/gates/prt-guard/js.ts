@@ -1,0 +1,99 @@
+// A small look at actions/github-script scripts: is an offset inside a JavaScript string literal, and which
+// attacker-controlled `context.payload` values reach a command line (exec.exec, execSync, child_process, eval).
+
+/** True when `offset` lies inside a '…', "…" or `…` literal or a comment of `script` (a template's `${…}` counts as inside). */
+export function insideJsString(script: string, offset: number): boolean {
+  let q: string | undefined;
+  for (let i = 0; i < offset && i < script.length; i++) {
+    const c = script[i];
+    if (q === '//') {
+      if (c === '\n') q = undefined;
+      continue;
+    }
+    if (q === '/*') {
+      if (c === '*' && script[i + 1] === '/') {
+        q = undefined;
+        i++;
+      }
+      continue;
+    }
+    if (q) {
+      if (c === '\\') i++;
+      else if (c === q) q = undefined;
+      continue;
+    }
+    if (c === "'" || c === '"' || c === '`') q = c;
+    else if (c === '/' && script[i + 1] === '/') q = '//';
+    else if (c === '/' && script[i + 1] === '*') q = '/*';
+  }
+  return q !== undefined;
+}
+
+const PAYLOAD =
+  /\b(?:github\.)?context\.payload\.(?:pull_request\.(?:title|body|head\.ref|head\.label)|issue\.(?:title|body)|comment\.body|review\.body|review_comment\.body|discussion\.(?:title|body)|head_commit\.message|workflow_run\.(?:head_branch|display_title|head_commit\.message))\b(?![\w$])|\bprocess\.env\.GITHUB_HEAD_REF\b/g;
+const SINK = /(?:\bexec\.(?:exec|getExecOutput)|\b(?:child_process|childProcess|cp)\.(?:exec|execSync)|\brequire\(\s*['"](?:node:)?child_process['"]\s*\)\.(?:exec|execSync)|(?<![.\w$])(?:execSync|execaCommand|execaCommandSync|eval))\s*\(/g;
+
+export interface JsSink {
+  /** offset of the attacker-controlled reference inside the script */
+  start: number;
+  end: number;
+  /** what is referenced (the payload path, or `alias (= path)`) */
+  what: string;
+  sink: string;
+}
+
+/** End offset (exclusive) of the first argument of a call whose `(` is at `open`. */
+function firstArgEnd(s: string, open: number): number {
+  let depth = 0;
+  let q: string | undefined;
+  for (let i = open + 1; i < s.length; i++) {
+    const c = s[i];
+    if (q) {
+      if (c === '\\') i++;
+      else if (c === q) q = undefined;
+      else if (q === '`' && c === '$' && s[i + 1] === '{') {
+        // a template substitution: skip to its closing brace
+        let d = 0;
+        for (i += 1; i < s.length; i++) {
+          if (s[i] === '{') d++;
+          else if (s[i] === '}' && --d === 0) break;
+        }
+      }
+      continue;
+    }
+    if (c === "'" || c === '"' || c === '`') q = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return i;
+      depth--;
+    } else if (c === ',' && depth === 0) return i;
+  }
+  return s.length;
+}
+
+/** Attacker-controlled payload text (directly or through a `const x = …` alias) in the command argument of a shell/exec sink. */
+export function jsPayloadSinks(script: string): JsSink[] {
+  const aliases = new Map<string, string>();
+  for (const m of script.matchAll(/\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*/g)) {
+    const rest = script.slice(m.index! + m[0].length);
+    const p = /^(?:github\.)?context\.payload\.[\w.]+|^process\.env\.GITHUB_HEAD_REF\b/.exec(rest);
+    if (!p) continue;
+    const pm = new RegExp(PAYLOAD.source).exec(p[0]);
+    if (pm && pm.index === 0 && pm[0].length === p[0].length) aliases.set(m[1], p[0]);
+  }
+  const out: JsSink[] = [];
+  for (const sm of script.matchAll(SINK)) {
+    const open = sm.index! + sm[0].length - 1;
+    const end = firstArgEnd(script, open);
+    const arg = script.slice(open + 1, end);
+    const base = open + 1;
+    const sink = sm[0].replace(/\s*\($/, '');
+    const code = (i: number) => /\$\{\s*$/.test(arg.slice(0, i)) || !insideJsString(arg, i);
+    for (const pm of arg.matchAll(PAYLOAD)) if (code(pm.index!)) out.push({ start: base + pm.index!, end: base + pm.index! + pm[0].length, what: pm[0], sink });
+    for (const [name, path] of aliases) {
+      const re = new RegExp(`(?<![\\w$.'"])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+      for (const am of arg.matchAll(re)) if (code(am.index!)) out.push({ start: base + am.index!, end: base + am.index! + name.length, what: `${name} (= ${path})`, sink });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
