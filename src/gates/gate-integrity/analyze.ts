@@ -4,6 +4,7 @@ import type { Fingerprinter } from '../../core/fingerprint.js';
 import { nodeLoc, spanLoc, splitUses, type Job, type Loc, type Step, type WorkflowModel } from '../prt-guard/model.js';
 import { commandWords, tokenizeShell, type Command, type Word } from '../prt-guard/shell.js';
 import type { ScalarText } from '../prt-guard/scalar.js';
+import { mapGet } from '../../core/yaml.js';
 
 const CLI_TOOLS = new Set(['bandit', 'semgrep', 'trivy', 'grype', 'checkov', 'gitleaks', 'trufflehog', 'zizmor', 'pip-audit', 'osv-scanner', 'slsa-verifier', 'cosign', 'chaingate']);
 const MODULE_TOOLS: Record<string, string> = { bandit: 'bandit', pip_audit: 'pip-audit', semgrep: 'semgrep', checkov: 'checkov', zizmor: 'zizmor' };
@@ -67,7 +68,7 @@ function isVerifier(tool: string): boolean {
 }
 
 const LITERAL_TRUE = /^(true|\$\{\{\s*true\s*\}\})$/i;
-const LITERAL_FALSE = /^(false|0|''|\$\{\{\s*(false|0|'')\s*\}\})$/i;
+const LITERAL_FALSE = /^(false|0|''|\$\{\{\s*(false|0|'')\s*\}\}|(\$\{\{\s*)?false\s*&&[\s\S]*)$/i;
 
 export interface RawFinding {
   rule: string;
@@ -94,11 +95,23 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
   const shell = (step.shell ?? job.defaultShell ?? '').trim();
   const windows = /windows/i.test(job.runsOn) && !shell;
   const pipefailDefault = /^bash$/.test(shell) || /pipefail/.test(shell) || /^(pwsh|powershell|python|cmd)/.test(shell) || windows;
+  if (/^python/.test(shell)) return uses;
+  // shells where a failing command does not stop the script: a custom `bash {0}` / `sh {0}` without -e, and
+  // pwsh / powershell / cmd (the default on Windows), whose step status is the last command's
+  const noErrexitShell = windows || /^(pwsh|powershell|cmd)\b/.test(shell) || (/\{0\}/.test(shell) && /^(bash|sh|dash|zsh|ksh)\b/.test(shell) && !/(^|\s)-[a-zA-Z]*e|-o\s+errexit/.test(shell));
   let errexitOff: Command | undefined;
   let pipefail = pipefailDefault;
   for (let i = 0; i < cmds.length; i++) {
     const c = cmds[i];
-    const { words, timeoutWrapped } = commandWords(c);
+    const cw = commandWords(c);
+    const timeoutWrapped = cw.timeoutWrapped;
+    let words = cw.words;
+    // control words: `if ! scanner; then …`, `elif scanner`, `then scanner`
+    let cond: Word | undefined;
+    while (words.length && /^(if|elif|while|until|then|do|else|!)$/.test(words[0].text)) {
+      if (/^(if|elif|while|until)$/.test(words[0].text)) cond = words[0];
+      words = words.slice(1);
+    }
     const t = words.map((w) => w.text);
     if (t[0] === 'set') {
       const flags = t.slice(1).join(' ');
@@ -126,11 +139,55 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       else if ((w === '--severity-level' || w === '--audit-level') && /^none$/.test(next ?? '')) flag = `${w} none`;
       if (flag) add('exit-suppressed', 'high', `\`${flag}\` makes ${tag} exit 0 whatever it finds, so the scan can never block: remove it and baseline or allowlist specific findings instead.`, spanLoc(st, words[k].start, words[k].end), flag);
     }
-    // `tool … || true` / `|| exit 0` / `|| echo …`
     let j = i;
     while (cmds[j] && cmds[j].sep === '|') j++;
     const last = cmds[j];
-    if (last && last.sep === '||') {
+    const blockingText = (x: string) => /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error|\bthrow\b|\bError\b/.test(x);
+    const cmdText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
+    // `if scanner; then …; fi` / `if ! scanner; then echo …; fi`: the condition's status never stops the script
+    if (cond) {
+      // the matching `fi`/`done` (nested ifs/loops counted)
+      let depth = 0;
+      let fi = -1;
+      for (let k = j + 1; k < cmds.length && fi < 0; k++) {
+        for (const w of cmds[k].words.map((x) => x.text)) {
+          if (w === 'if' || w === 'while' || w === 'until' || w === 'for' || w === 'case') depth++;
+          else if (w === 'fi' || w === 'done' || w === 'esac') {
+            if (depth === 0) {
+              fi = k;
+              break;
+            }
+            depth--;
+          } else if (!/^(then|else|elif|do|!)$/.test(w)) break;
+        }
+      }
+      const body = cmds.slice(j + 1, fi < 0 ? cmds.length : fi).map(cmdText).join('\n');
+      if (!blockingText(body)) {
+        add('exit-suppressed', 'high', `${tag} is the condition of \`${cond.text}\` and no branch fails the step (\`exit 1\`), so its failure is only reported and the scan can never block.`, spanLoc(st, cond.start, cond.end), `${cond.text}-condition`);
+      }
+    }
+    // `scanner &` in the background: nobody waits for its status
+    if (!cond && last && last.sep === '&') {
+      const later = cmds.slice(j + 1).map(cmdText).join('\n');
+      if (!/\bwait\s+(\$|%|-n|\d)/.test(later)) {
+        const op = opBefore(script, cmds[j + 1], '&', c.start);
+        add('exit-suppressed', 'high', `${tag} runs in the background (\`&\`) and nothing waits for its exit status (\`wait $!\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
+      }
+    }
+    // `scanner && echo ok` followed by more commands: bash -e does not stop on a failure inside an && list
+    if (!cond && last && last.sep === '&&' && !errexitOff && !noErrexitShell) {
+      let k = j;
+      while (cmds[k] && (cmds[k].sep === '&&' || cmds[k].sep === '||' || cmds[k].sep === '|')) k++;
+      const restOfList = cmds.slice(j + 1, k + 1).map(cmdText).join('\n');
+      const after = cmds.slice(k + 1);
+      const checked = /\$\?|PIPESTATUS|\bexit\s+\$|\bexit\s+[1-9]/.test(after.map(cmdText).join('\n'));
+      if (after.length && !checked && !blockingText(restOfList)) {
+        const op = opBefore(script, cmds[j + 1], '&&', c.start);
+        add('exit-suppressed', 'high', `${tag} is followed by \`&&\` and more commands: \`bash -e\` does not stop on a failure inside an && list, so the script carries on and the step succeeds when the scanner fails.`, spanLoc(st, op, op + 2), '&& not-last');
+      }
+    }
+    // `tool … || true` / `|| exit 0` / `|| echo …`
+    if (!cond && last && last.sep === '||') {
       const nx = cmds[j + 1];
       const rest = cmds.slice(j + 1).filter((x, idx, arr) => idx === 0 || arr[idx - 1].sep === '||' || arr[idx - 1].sep === '&&' || arr[idx - 1].sep === '|' || arr[idx - 1].sep === ';' && x.start - arr[idx - 1].start < 200);
       const restText = rest.map((x) => x.words.map((w) => w.text).join(' ')).join(' ; ');
@@ -143,7 +200,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       }
     }
     // `tool ; exit 0`
-    if (last && last.sep === ';') {
+    if (!cond && last && last.sep === ';') {
       const nx = cmds[j + 1];
       const w = nx?.words.map((x) => x.text) ?? [];
       if (w[0] === 'exit' && w[1] === '0') {
@@ -152,13 +209,15 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       }
     }
     // a pipe without pipefail hides the scanner's exit status
-    if (c.sep === '|' && !pipefail) {
+    if (!cond && c.sep === '|' && !pipefail) {
       const nx = cmds[i + 1];
       const op = opBefore(script, nx, '|', c.start);
       add('exit-suppressed', 'high', `${tag} is piped into \`${nx?.words[0]?.text ?? '…'}\` in a shell without pipefail (the default \`bash -e\`), so the step's status is the last command's and the scanner's failure is lost: set \`shell: bash\` or \`set -o pipefail\`.`, spanLoc(st, op, op + 1), '| no-pipefail');
     }
     // set +e with no later check
-    if (errexitOff) {
+    if (cond) {
+      // handled above
+    } else if (errexitOff) {
       const later = cmds.slice(j + 1);
       const laterText = later.map((x) => script.slice(x.start, x.words[x.words.length - 1].end)).join('\n');
       const checked = /\$\?|PIPESTATUS|\bset\s+-[a-zA-Z]*e|errexit|\bexit\s+\$|\bexit\s+[1-9]/.test(laterText) || (last && (last.sep === '&&' || last.sep === '||'));
@@ -166,6 +225,16 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       if (!checked && !isLast) {
         const ew = errexitOff.words[0];
         add('errexit-disabled', 'high', `\`set +e\` before ${tag} with no later check of its exit status (\`$?\`): the script carries on and the step succeeds even when the scanner fails.`, spanLoc(st, ew.start, errexitOff.words[errexitOff.words.length - 1].end), 'set +e');
+      }
+    } else if (noErrexitShell && (!last || (last.sep !== '||' && last.sep !== '&'))) {
+      const later = cmds.slice(j + 1);
+      const laterText = later.map(cmdText).join('\n');
+      const checked = /\$\?|PIPESTATUS|LASTEXITCODE|ERRORLEVEL|PSNativeCommandUseErrorActionPreference|\bset\s+-[a-zA-Z]*e|errexit|\bexit\s+\$|\bexit\s+[1-9]|\bthrow\b/i.test(laterText) || (last && last.sep === '&&' && blockingText(laterText));
+      if (!checked && later.length) {
+        const shellNode = mapGet(m.doc!, step.node, 'shell');
+        const where = shellNode ? nodeLoc(m.p, shellNode) : toolLoc;
+        const sh = shell || 'pwsh (the Windows default)';
+        add('errexit-disabled', 'high', `\`${sh}\` does not stop at a failing command and the step's status is the last command's, so ${tag}, followed by other commands with no check of its status (\`$?\`, \`$LASTEXITCODE\`), can never fail the step.`, where, `shell ${sh}`);
       }
     }
     if (isVerifier(hit.tool) && !timeoutWrapped && !step.timeoutMinutes && !job.timeoutMinutes) {
