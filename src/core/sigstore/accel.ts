@@ -144,11 +144,26 @@ let installed = false;
 /** Install the accelerations (idempotent). */
 export function installSigstoreAcceleration(): void {
   if (installed) return;
-  installFastAsn1();
-  cryptoModule.createPublicKey = cachedCreatePublicKey;
-  certProto.verify = memoVerify;
-  certProto.equals = fastEquals;
   installed = true;
+  // Each patch is optional: should a future @sigstore/core make these read-only, verification keeps working
+  // with the library's own functions (slower, never different). accelerationState() tells which are active.
+  installFastAsn1();
+  const patch = (apply: () => void) => {
+    try {
+      apply();
+    } catch {
+      /* keep the library's function */
+    }
+  };
+  patch(() => {
+    cryptoModule.createPublicKey = cachedCreatePublicKey;
+  });
+  patch(() => {
+    certProto.verify = memoVerify;
+  });
+  patch(() => {
+    certProto.equals = fastEquals;
+  });
 }
 
 /** What is active (tests, bench). */

@@ -160,7 +160,7 @@ export function installFastAsn1(): 'original' | 'fast' | 'refused' {
     state = 'refused';
     return state;
   }
-  proto.toDER = function fastToDER(this: unknown): Buffer {
+  const fastToDER = function fastToDER(this: unknown): Buffer {
     const node = this as Node;
     if (sealed.has(node)) {
       let der = sealedDER.get(node);
@@ -172,6 +172,12 @@ export function installFastAsn1(): 'original' | 'fast' | 'refused' {
     }
     return encodeAsn1(node);
   };
+  try {
+    proto.toDER = fastToDER;
+  } catch {
+    state = 'refused'; // read-only prototype: the library's encoder stays
+    return state;
+  }
   state = 'fast';
   return state;
 }

@@ -275,14 +275,22 @@ export function verifyBundle(opts: VerifyBundleOptions): VerifyResult {
   // Nothing here reports stacks (failures carry a reason and a message), and verification is synchronous,
   // so no other code runs while the limit is lowered; it is restored before returning.
   const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  try {
+    Error.stackTraceLimit = 0;
+  } catch {
+    /* frozen intrinsics: keep it */
+  }
   try {
     return verifyBundleInner(opts);
   } catch (e) {
     // belt and braces: nothing about a bundle may escape as an exception
     return classifyVerifyError(e);
   } finally {
-    Error.stackTraceLimit = stackTraceLimit;
+    try {
+      Error.stackTraceLimit = stackTraceLimit;
+    } catch {
+      /* unchanged */
+    }
   }
 }
 

@@ -14,7 +14,7 @@ import {
   type LoadedTrust,
   type VerifyResult,
 } from '../../../src/core/sigstore/index.js';
-import { accelerationState, isTrustAnchor, keyCacheSize } from '../../../src/core/sigstore/accel.js';
+import { accelerationState, installSigstoreAcceleration, isTrustAnchor, keyCacheSize, uninstallSigstoreAcceleration } from '../../../src/core/sigstore/accel.js';
 import { encodeAsn1, fastAsn1State, isSealedAsn1, originalToDER } from '../../../src/core/sigstore/asn1-fast.js';
 import { GITHUB_ISSUER, MockSigstore, cloneBundle, githubClaims, githubIdentity, sha256Hex, statement } from '../../helpers/sigstore.js';
 
@@ -329,5 +329,40 @@ describe('every per-bundle signature is verified on every call', () => {
     verify('{not json', trustA);
     verify(blobB, trustA);
     expect(Error.stackTraceLimit).toBe(before);
+  });
+});
+
+describe('same verdicts with and without the accelerations', () => {
+  it('bundles × trusted roots (good, other root, broken CA, tampered bundles): identical results', () => {
+    const brokenCa = a.trustedRootJSON() as unknown as RootJSON;
+    const caCert = brokenCa.certificateAuthorities[0].certChain.certificates[0];
+    caCert.rawBytes = flipLastByte(caCert.rawBytes);
+    const tamperedSig = cloneBundle(blobA) as unknown as { messageSignature: { signature: string } };
+    tamperedSig.messageSignature.signature = flipLastByte(tamperedSig.messageSignature.signature);
+    const tamperedLeaf = cloneBundle(tlogOnlyA) as unknown as { verificationMaterial: { certificate: { rawBytes: string } } };
+    tamperedLeaf.verificationMaterial.certificate.rawBytes = flipLastByte(tamperedLeaf.verificationMaterial.certificate.rawBytes);
+    const bundles: unknown[] = [blobA, blobB, attA, tlogOnlyA, tlogOnlyB, tamperedSig, tamperedLeaf];
+    const roots = [a.trustedRootJSON(), b.trustedRootJSON(), brokenCa];
+    const run = () =>
+      roots.map((r) => {
+        const t = load(r);
+        return bundles.map((x) => {
+          const v = verify(x, t);
+          return v.ok ? `ok:${v.signer.identity}` : `${v.reason}:${v.message}`;
+        });
+      });
+    const fast = run();
+    uninstallSigstoreAcceleration();
+    let slow: string[][];
+    try {
+      expect(accelerationState()).toEqual({ asn1: 'original', keyCache: false, anchorMemo: false });
+      slow = run();
+    } finally {
+      installSigstoreAcceleration();
+    }
+    expect(accelerationState()).toEqual({ asn1: 'fast', keyCache: true, anchorMemo: true });
+    expect(fast).toEqual(slow);
+    // only A's three good bundles on A's root and B's two on B's pass
+    expect(fast.flat().filter((v) => v.startsWith('ok:')).length).toBe(5);
   });
 });
