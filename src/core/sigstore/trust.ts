@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
+import { sealTrustMaterial } from './accel.js';
 import seeds from '@sigstore/tuf/seeds.json' with { type: 'json' };
 import tufPkg from '@sigstore/tuf/package.json' with { type: 'json' };
 
@@ -91,6 +92,9 @@ export function trustFromBytes(bytes: Buffer | string, source: TrustSource, vers
   if (material.certificateAuthorities.length === 0 && material.tlogs.length === 0 && material.timestampAuthorities.length === 0) {
     throw new TrustRootError('trust-root-invalid', 'the trusted root names no certificate authority, log or timestamp authority');
   }
+  // freeze the trust material's certificates: their parse and trust-anchor signature checks are then done
+  // once per loaded trust (accel.ts)
+  sealTrustMaterial(material);
   const thresholds = { ...(source === 'github' ? GITHUB_THRESHOLDS : DEFAULT_THRESHOLDS) };
   return { info: { source, version, sha256, path }, root, material, thresholds };
 }

@@ -11,6 +11,10 @@ import { normalizeDigest, tryNormalizeDigest } from '../digest.js';
 import { decodeFulcioExtensions, issuerOf, type FulcioExtensions, type RawExtension } from './extensions.js';
 import { describeMatcher, exactRegExp, matches, type IdentityPolicy } from './policy.js';
 import { KEY_THRESHOLDS, type LoadedTrust, type Thresholds } from './trust.js';
+import { installSigstoreAcceleration, sealTrustMaterial } from './accel.js';
+
+// exact accelerations of @sigstore/core / @sigstore/verify (see accel.ts): no check is removed
+installSigstoreAcceleration();
 
 export const BUNDLE_MEDIA_TYPES = {
   'application/vnd.dev.sigstore.bundle+json;version=0.1': '0.1',
@@ -266,11 +270,27 @@ function parseStatement(payload: Buffer): InTotoStatement | string {
  * (message digest, or an in-toto subject digest; plus payloadType / predicateType for attestations).
  */
 export function verifyBundle(opts: VerifyBundleOptions): VerifyResult {
+  // @sigstore/core's DER parser tries to parse every OCTET STRING as nested DER and throws (and catches) an
+  // error when it is not: several per certificate. Capturing a stack trace for each was ~15% of the time.
+  // Nothing here reports stacks (failures carry a reason and a message), and verification is synchronous,
+  // so no other code runs while the limit is lowered; it is restored before returning.
+  const stackTraceLimit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 0;
+  } catch {
+    /* frozen intrinsics: keep it */
+  }
   try {
     return verifyBundleInner(opts);
   } catch (e) {
     // belt and braces: nothing about a bundle may escape as an exception
     return classifyVerifyError(e);
+  } finally {
+    try {
+      Error.stackTraceLimit = stackTraceLimit;
+    } catch {
+      /* unchanged */
+    }
   }
 }
 
@@ -355,6 +375,7 @@ function verifyBundleInner(opts: VerifyBundleOptions): VerifyResult {
     ...(opts.policy.kind === 'key' ? KEY_THRESHOLDS : opts.trust.thresholds),
     ...stripUndefined(opts.thresholds ?? {}),
   };
+  sealTrustMaterial(opts.trust.material);
   let material: TrustMaterial = opts.trust.material;
   if (opts.policy.kind === 'key') {
     const key = opts.policy.publicKey;

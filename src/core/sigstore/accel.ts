@@ -1,0 +1,182 @@
+// Making @sigstore/verify fast enough for batch verification WITHOUT removing any per-bundle check
+// (docs/verify-cosign.md "Performance", docs/decisions/0700-sigstore-verification-performance.md).
+//
+// Measured per keyless bundle (TSA timestamp + Rekor entry) before this: 41 DER re-encodings of whole
+// certificates (~2,300 node encodings, several MB of zero-filled allocation), 9 KeyObject constructions from
+// DER (~100 µs each with OpenSSL 3 on the bench machine, as much as an ECDSA verification), and 12 ECDSA
+// verifications: 7 checks of the bundle (the leaf certificate under the Fulcio CA — twice, once per
+// timestamp —, the SCT, the Rekor SET, the Rekor checkpoint, the RFC 3161 token, the artifact / DSSE
+// signature) and 5 that involve only certificates of the trusted root (the Fulcio root's self-signature,
+// twice; the TSA root's self-signature; the TSA signing certificate under the TSA root, twice).
+//
+// Three accelerations, each exact (same result for every input):
+//   1. asn1-fast.ts: byte-identical DER encoder; the encoding of a sealed (frozen) trust-material
+//      certificate is computed once and copied out.
+//   2. KeyObject cache keyed by the exact key bytes (SPKI DER, or the PEM/base64 string): identical bytes
+//      give an identical, immutable key; different bytes are a different entry, so a different key can
+//      never be returned.
+//   3. Trust-anchor signature memo: when a certificate AND its issuer both belong to loaded trust material
+//      (sealed: frozen, so the object stands for its content), the result of that signature check is kept
+//      for the life of the objects. It is a fact about the trusted root, not about any bundle — the same
+//      category as parsing the trusted root once. A certificate that comes from a bundle is never sealed and
+//      never memoised: the leaf's signature is verified with a fresh ECDSA operation on every call, as are
+//      the SCT, SET, checkpoint, RFC 3161 token and artifact signatures. test/core/sigstore/accel.test.ts
+//      counts them.
+// Plus X509Certificate.equals(x): true at once for x === this, false at once when the signature values
+// differ (see surelyDifferent: exact), otherwise the library's full DER comparison.
+import type { KeyObject } from 'node:crypto';
+import { X509Certificate, crypto as sigCrypto } from '@sigstore/core';
+import type { TrustMaterial } from '@sigstore/verify';
+import { fastAsn1State, installFastAsn1, sealAsn1, uninstallFastAsn1 } from './asn1-fast.js';
+
+// ---------------------------------------------------------------------------------------------------------
+// 2. KeyObject cache
+
+const KEY_CACHE_MAX = 256;
+const keyCache = new Map<string, KeyObject>();
+type CreatePublicKey = (key: string | Buffer | Uint8Array, type?: 'spki' | 'pkcs1') => KeyObject;
+const cryptoModule = sigCrypto as unknown as { createPublicKey: CreatePublicKey };
+const originalCreatePublicKey: CreatePublicKey = cryptoModule.createPublicKey;
+
+function cachedCreatePublicKey(key: string | Buffer | Uint8Array, type: 'spki' | 'pkcs1' = 'spki'): KeyObject {
+  let id: string;
+  if (typeof key === 'string') id = `s:${type}:${key}`;
+  else if (key instanceof Uint8Array) id = `b:${type}:${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('base64')}`;
+  else return originalCreatePublicKey(key, type);
+  const hit = keyCache.get(id);
+  if (hit) return hit;
+  const k = originalCreatePublicKey(key, type);
+  if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value as string);
+  keyCache.set(id, k);
+  return k;
+}
+
+/** Number of cached keys (tests). */
+export function keyCacheSize(): number {
+  return keyCache.size;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 3. trust-anchor signature memo
+
+type CertLike = X509Certificate & { root: Parameters<typeof sealAsn1>[0] };
+type VerifyFn = (this: CertLike, issuer?: CertLike) => boolean;
+type EqualsFn = (this: CertLike, other: CertLike) => boolean;
+
+const certProto = X509Certificate.prototype as unknown as { verify: VerifyFn; equals: EqualsFn };
+const originalVerify: VerifyFn = certProto.verify;
+const originalEquals: EqualsFn = certProto.equals;
+
+/** certificates of loaded trusted roots (sealed) */
+const anchors = new WeakSet<object>();
+const sealedMaterials = new WeakSet<object>();
+/** results for (anchor certificate, anchor issuer) pairs */
+const anchorResults = new WeakMap<object, WeakMap<object, boolean>>();
+
+/**
+ * Seal the certificates of trust material (CA and TSA chains) and register them as trust anchors
+ * (idempotent, cheap when repeated). verifyBundle calls it for the trust it is given.
+ */
+export function sealTrustMaterial(material: TrustMaterial): void {
+  if (sealedMaterials.has(material)) return;
+  for (const ca of [...material.certificateAuthorities, ...material.timestampAuthorities]) {
+    for (const cert of ca.certChain as CertLike[]) {
+      sealAsn1(cert.root);
+      Object.freeze(cert);
+      anchors.add(cert);
+    }
+  }
+  sealedMaterials.add(material);
+}
+
+/** Whether a certificate object is a registered trust anchor (tests). */
+export function isTrustAnchor(cert: object): boolean {
+  return anchors.has(cert);
+}
+
+function memoVerify(this: CertLike, issuer?: CertLike): boolean {
+  const signer = issuer ?? this;
+  if (!anchors.has(this) || !anchors.has(signer)) return originalVerify.call(this, issuer);
+  let row = anchorResults.get(this);
+  const hit = row?.get(signer);
+  if (hit !== undefined) return hit;
+  const ok = originalVerify.call(this, issuer); // an exception is not memoised: it propagates as before
+  if (!row) {
+    row = new WeakMap();
+    anchorResults.set(this, row);
+  }
+  row.set(signer, ok);
+  return ok;
+}
+
+interface NodeLike {
+  tag: { toDER(): number };
+  value: Uint8Array;
+  subs: NodeLike[];
+}
+
+/**
+ * Exact early "not equal": the library compares the DER encodings of both roots. A root with children is
+ * encoded as tag, length, then its children's encodings one after another; each child encoding is a
+ * self-delimiting TLV, so equal encodings mean equal children, one by one. The third child is the
+ * signature BIT STRING, a primitive node (no children) encoded as tag, length, value: if those differ the
+ * certificates' encodings differ. Anything else falls back to the full comparison.
+ */
+function surelyDifferent(a: NodeLike, b: NodeLike): boolean {
+  if (a.subs.length < 3 || b.subs.length < 3) return false;
+  const sa = a.subs[2];
+  const sb = b.subs[2];
+  if (sa.subs.length !== 0 || sb.subs.length !== 0) return false;
+  if ((sa.tag.toDER() & 0xff) !== (sb.tag.toDER() & 0xff)) return true;
+  return !Buffer.from(sa.value.buffer, sa.value.byteOffset, sa.value.byteLength).equals(sb.value);
+}
+
+function fastEquals(this: CertLike, other: CertLike): boolean {
+  if (other === this) return true;
+  if (other && surelyDifferent(this.root as unknown as NodeLike, other.root as unknown as NodeLike)) return false;
+  return originalEquals.call(this, other);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+let installed = false;
+
+/** Install the accelerations (idempotent). */
+export function installSigstoreAcceleration(): void {
+  if (installed) return;
+  installed = true;
+  // Each patch is optional: should a future @sigstore/core make these read-only, verification keeps working
+  // with the library's own functions (slower, never different). accelerationState() tells which are active.
+  installFastAsn1();
+  const patch = (apply: () => void) => {
+    try {
+      apply();
+    } catch {
+      /* keep the library's function */
+    }
+  };
+  patch(() => {
+    cryptoModule.createPublicKey = cachedCreatePublicKey;
+  });
+  patch(() => {
+    certProto.verify = memoVerify;
+  });
+  patch(() => {
+    certProto.equals = fastEquals;
+  });
+}
+
+/** What is active (tests, bench). */
+export function accelerationState(): { asn1: ReturnType<typeof fastAsn1State>; keyCache: boolean; anchorMemo: boolean } {
+  return { asn1: fastAsn1State(), keyCache: cryptoModule.createPublicKey === cachedCreatePublicKey, anchorMemo: certProto.verify === memoVerify };
+}
+
+/** Restore the library's own functions (tests and the bench's baseline only). */
+export function uninstallSigstoreAcceleration(): void {
+  cryptoModule.createPublicKey = originalCreatePublicKey;
+  certProto.verify = originalVerify;
+  certProto.equals = originalEquals;
+  uninstallFastAsn1();
+  keyCache.clear();
+  installed = false;
+}
