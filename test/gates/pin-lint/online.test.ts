@@ -12,22 +12,100 @@ const CACHE_V4 = '2'.repeat(40);
 const OTHER = '3'.repeat(40);
 const TOKEN = 'ghs_pinlintTESTtokenPINLINTtesttoken01';
 
+/**
+ * A small model of GitHub's view of some repositories: branches and tags with their heads, which commits each
+ * head reaches, and commits that exist only in the fork network (GitHub serves those at o/r@sha too, and its
+ * compare API answers `diverged` for them). The routes follow the REST API's documented shapes.
+ */
+interface RepoModel {
+  defaultBranch: string;
+  branches: Record<string, string>;
+  /** lightweight tags: name → commit; annotated: name → {object, commit} */
+  tags: Record<string, string | { object: string; commit: string }>;
+  /** head commit → the commits it reaches (itself excluded) */
+  reach: Record<string, string[]>;
+  /** commits in the fork network only */
+  network?: string[];
+  tagPages?: number; // list tags over this many pages (all with a next link when > listPages)
+  brokenCompare?: boolean;
+}
+
+const sha = (c: string) => c.repeat(40).slice(0, 40);
+// acme/tool: main = M1 → M2; releases/v1 = R1 → R2 (not on main); feature-x = F1;
+// tag v1.0.0 = T1 whose parent T0 is on no branch; v2.0.0 annotated (object TO2) at M2; IMP only in a fork
+const M1 = sha('a1'), M2 = sha('a2'), R1 = sha('b1'), R2 = sha('b2'), F1 = sha('c1'), T0 = sha('d0'), T1 = sha('d1'), TO2 = sha('e2'), IMP = sha('99'), NOWHERE = sha('98');
+
+const REPOS: Record<string, RepoModel> = {
+  'actions/checkout': { defaultBranch: 'main', branches: { main: CHECKOUT_V411 }, tags: { 'v4.1.1': { object: TAG_OBJECT, commit: CHECKOUT_V411 } }, reach: { [CHECKOUT_V411]: [OTHER] } },
+  'actions/cache': { defaultBranch: 'main', branches: { main: CACHE_V4 }, tags: { v4: CACHE_V4, 'v4.2.0': CACHE_V4 }, reach: {} },
+  'acme/tool': {
+    defaultBranch: 'main',
+    branches: { 'feature-x': F1, main: M2, 'releases/v1': R2 },
+    tags: { 'v2.0.0': { object: TO2, commit: M2 }, 'v1.0.0': T1 },
+    reach: { [M2]: [M1], [R2]: [R1, M1], [F1]: [M1], [T1]: [T0, M1] },
+    network: [IMP],
+  },
+  // 12 branches besides main: more heads than the 10 compares a SHA may cost
+  'acme/big': {
+    defaultBranch: 'trunk',
+    branches: Object.fromEntries([['trunk', M2], ...Array.from({ length: 12 }, (_, i) => [`topic-${String(i).padStart(2, '0')}`, sha(`f${i.toString(16)}`)])]),
+    tags: {},
+    reach: { [M2]: [M1] },
+    network: [IMP],
+  },
+  // 350 tags: more than the 3 pages of 100 read
+  'acme/paged': { defaultBranch: 'main', branches: { main: M2 }, tags: Object.fromEntries(Array.from({ length: 350 }, (_, i) => [`v0.0.${i}`, M2])), reach: { [M2]: [M1] }, network: [IMP] },
+  'acme/flaky': { defaultBranch: 'main', branches: { main: M2 }, tags: {}, reach: {}, brokenCompare: true },
+};
+
+function route(path: string, query: URLSearchParams): [number, unknown, Record<string, string>?] {
+  if (path === '/repos/broken/api/git/ref/tags/v1') return [500, {}];
+  const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+  const model = m && REPOS[`${m[1]}/${m[2]}`];
+  if (!m || !model) return [404, { message: 'Not Found' }];
+  const rest = decodeURIComponent(m[3] ?? '');
+  const tagCommit = (t: RepoModel['tags'][string]) => (typeof t === 'string' ? t : t.commit);
+  const objects = new Map(Object.entries(model.tags).flatMap(([name, t]) => (typeof t === 'string' ? [] : [[t.object, { name, commit: t.commit }] as const])));
+  if (rest === '') return [200, { full_name: `${m[1]}/${m[2]}`, default_branch: model.defaultBranch }];
+  let r = /^\/git\/ref\/tags\/(.+)$/.exec(rest);
+  if (r) {
+    const t = model.tags[r[1]];
+    if (t === undefined) return [404, { message: 'Not Found' }];
+    return [200, { ref: `refs/tags/${r[1]}`, object: typeof t === 'string' ? { type: 'commit', sha: t } : { type: 'tag', sha: t.object } }];
+  }
+  r = /^\/git\/tags\/([0-9a-f]{40})$/.exec(rest);
+  if (r) {
+    const o = objects.get(r[1]);
+    return o ? [200, { sha: r[1], tag: o.name, object: { type: 'commit', sha: o.commit } }] : [404, { message: 'Not Found' }];
+  }
+  if (rest === '/tags' || rest === '/branches') {
+    const all = rest === '/tags' ? Object.entries(model.tags).map(([name, t]) => ({ name, commit: { sha: tagCommit(t) } })) : Object.entries(model.branches).map(([name, h]) => ({ name, commit: { sha: h } }));
+    const per = Number(query.get('per_page') ?? 30);
+    const page = Number(query.get('page') ?? 1);
+    const items = all.slice((page - 1) * per, page * per);
+    const more = page * per < all.length;
+    return [200, items, more ? { link: `<${server.url}${path}?per_page=${per}&page=${page + 1}>; rel="next"` } : {}];
+  }
+  r = /^\/compare\/(.+)\.\.\.([0-9a-f]{40})$/.exec(rest);
+  if (r) {
+    if (model.brokenCompare) return [502, { message: 'Server Error' }];
+    const base = r[1].replace(/^refs\/(heads|tags)\//, '');
+    const head = model.branches[base] ?? (model.tags[base] !== undefined ? tagCommit(model.tags[base]) : undefined);
+    if (!head) return [404, { message: 'Not Found' }];
+    if (r[2] === head) return [200, { status: 'identical' }];
+    if (model.reach[head]?.includes(r[2])) return [200, { status: 'behind' }];
+    const known = Object.values(model.reach).flat().concat(Object.values(model.branches), Object.values(model.tags).map(tagCommit), model.network ?? []);
+    return known.includes(r[2]) ? [200, { status: 'diverged' }] : [404, { message: `No common ancestor between ${base} and ${r[2]}.` }];
+  }
+  return [404, { message: 'Not Found' }];
+}
+
 let server: LocalServer;
 beforeAll(async () => {
   server = await startServer((req, res) => {
     const u = new URL(req.url!, 'http://x');
-    const routes: Record<string, unknown> = {
-      // annotated tag: ref → tag object → commit
-      '/repos/actions/checkout/git/ref/tags/v4.1.1': { object: { type: 'tag', sha: TAG_OBJECT } },
-      [`/repos/actions/checkout/git/tags/${TAG_OBJECT}`]: { object: { type: 'commit', sha: CHECKOUT_V411 } },
-      // lightweight tag
-      '/repos/actions/cache/git/ref/tags/v4': { object: { type: 'commit', sha: CACHE_V4 } },
-      '/repos/actions/cache/git/ref/tags/v4.2.0': { object: { type: 'commit', sha: CACHE_V4 } },
-    };
-    if (u.pathname === '/repos/broken/api/git/ref/tags/v1') return json(res, 500, {});
-    const body = routes[u.pathname];
-    if (body) json(res, 200, body);
-    else json(res, 404, { message: 'Not Found' });
+    const [status, body, headers] = route(u.pathname, u.searchParams);
+    json(res, status, body, headers);
   });
 });
 afterAll(() => server.close());
