@@ -201,7 +201,7 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
     metrics.placed = online.placed;
     metrics.impostor_requests = online.impostorRequests;
     if (inputs.fix) {
-      const fixed = await fixRefs(refs, inputs, ctx, online.cache);
+      const fixed = await fixRefs(refs, inputs, ctx, online.cache, online.tagObjectPins);
       metrics.fixed = fixed.fixed;
       messages.push(...fixed.messages);
       if (fixed.errors.length) {
@@ -212,7 +212,8 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
         reasons.add('fixed');
         // re-lint what is on disk now
         const again = await runPinLint({ ...inputs, token: undefined, fix: false }, ctx);
-        const keep = findings.filter((f) => ONLINE_RULES.has(f.rule));
+        // (a tag-object pin that was re-pinned to its commit is settled)
+        const keep = findings.filter((f) => ONLINE_RULES.has(f.rule) && !(f.rule === 'tag-object-pin' && fixed.repinned.has(`${f.file}:${f.line}:${f.column}`)));
         // The verdict below must see the online findings and API errors too: the offline re-lint knows neither.
         findings.length = 0;
         findings.push(...again.findings, ...keep.filter((k) => again.findings.every((a) => a.fingerprint !== k.fingerprint)));

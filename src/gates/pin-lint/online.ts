@@ -331,6 +331,8 @@ export async function verifyOnline(refs: Ref[], inputs: PinLintInputs, ctx: Gate
   const placer = new CommitPlacer(api);
   const findings: Finding[] = [];
   const apiErrors: string[] = [];
+  /** pins that name a tag object → the commit it points to (what `--fix` re-pins) */
+  const tagObjectPins = new Map<Ref, string>();
   let resolved = 0;
   let placed = 0;
   const pinned = refs.filter((r) => r.pinned && r.repo && levelFor(inputs.policy, [r.owner, r.repo, r.path].filter(Boolean).join('/')) !== 'any');
@@ -344,6 +346,10 @@ export async function verifyOnline(refs: Ref[], inputs: PinLintInputs, ctx: Gate
     const add = (rule: string, severity: Finding['severity'], message: string, extra: Partial<Finding> = {}) =>
       findings.push({ ...loc, rule, severity, message, fingerprint: fp.make(rule, r.file, `${token}#${r.commentVersion ?? ''}`), ...extra, ...suppressed });
     const where = `${r.file}:${r.line}`;
+    const tagObjectPin = (tagName: string, commit: string, commentTag?: string) => {
+      add('tag-object-pin', 'low', tagObjectMessage(r, tagName, commit, commentTag), { properties: { commit } });
+      tagObjectPins.set(r, commit);
+    };
     /** the commit whose place in the repository is still to be shown; undefined once proven or unknowable */
     let target: string | undefined = r.ref;
     let peeledAlready = false;
@@ -360,7 +366,7 @@ export async function verifyOnline(refs: Ref[], inputs: PinLintInputs, ctx: Gate
           target = undefined; // the repository's own tag names this very commit: in the repository
         } else if (res.tagObjects.includes(r.ref)) {
           // reached from the repository's own tag ref: in the repository
-          add('tag-object-pin', 'low', tagObjectMessage(r, res.tag, res.sha), { properties: { commit: res.sha } });
+          tagObjectPin(res.tag, res.sha);
           target = undefined;
         } else {
           const pe = await resolver.peel(r.owner, r.repo, r.ref);
@@ -370,7 +376,7 @@ export async function verifyOnline(refs: Ref[], inputs: PinLintInputs, ctx: Gate
             target = undefined;
           } else if (pe.tagObject && pe.commit === res.sha) {
             // another tag's object (v4 beside v4.1.1) for the same commit: the code is the commit the repository's tag names
-            add('tag-object-pin', 'low', tagObjectMessage(r, pe.name ?? 'a tag', pe.commit, res.tag), { properties: { commit: pe.commit } });
+            tagObjectPin(pe.name ?? 'a tag', pe.commit, res.tag);
             target = undefined;
           } else if (pe.tagObject) {
             add('version-mismatch', 'high', `the comment says \`${r.commentVersion}\`, but ${r.owner}/${r.repo}@${res.tag} is commit ${res.sha}; ${r.ref} is the annotated tag object${pe.name ? ` of \`${pe.name}\`` : ''}, which points to commit ${pe.commit}`);
@@ -389,7 +395,7 @@ export async function verifyOnline(refs: Ref[], inputs: PinLintInputs, ctx: Gate
       const pe = await resolver.peel(r.owner, r.repo, target);
       if ('error' in pe) place = { error: pe.error };
       else if (pe.tagObject) {
-        add('tag-object-pin', 'low', tagObjectMessage(r, pe.name ?? 'a tag', pe.commit), { properties: { commit: pe.commit } });
+        tagObjectPin(pe.name ?? 'a tag', pe.commit);
         target = pe.commit;
         place = await placer.place(r.owner, r.repo, target);
       }
@@ -403,18 +409,20 @@ export async function verifyOnline(refs: Ref[], inputs: PinLintInputs, ctx: Gate
       add('impostor-unverified', 'high', `could not show that ${what} is in ${r.owner}/${r.repo}'s own history rather than only in a fork (${place.unsettled}): pin the commit of a release tag with its \`# vX.Y.Z\` comment, or, after checking the commit by hand, add \`# chaingate: ignore[pin-lint]\``, { isError: true, properties: { commit: target } });
     }
   }
-  return { findings, apiErrors, resolved, placed, api, impostorRequests: placer.requests, cache: resolver };
+  return { findings, apiErrors, resolved, placed, tagObjectPins, api, impostorRequests: placer.requests, cache: resolver };
 }
 
 function tagObjectMessage(r: Ref, tagName: string, commit: string, commentTag?: string): string {
   return `${r.ref} is the annotated tag object of \`${tagName}\` in ${r.owner}/${r.repo}, not a commit; it points to commit ${commit}${commentTag ? ` (the commit of \`${commentTag}\`)` : ''}. The runner peels it to that commit, but reviewers, Dependabot and Renovate expect a commit SHA, and the object can vanish with its tag: pin ${commit}`;
 }
 
-export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateContext, resolver: TagResolver) {
+export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateContext, resolver: TagResolver, tagObjectPins = new Map<Ref, string>()) {
   const messages: string[] = [];
   const errors: string[] = [];
+  /** `file:line:column` of the tag-object pins re-pinned to their commit */
+  const repinned = new Set<string>();
   let fixed = 0;
-  const todo = refs.filter((r) => !r.pinned && !r.suppressed && r.repo && !r.ref.includes('${{'));
+  const todo = refs.filter((r) => (!r.pinned || tagObjectPins.has(r)) && !r.suppressed && r.repo && !r.ref.includes('${{'));
   const byFile = new Map<string, Ref[]>();
   for (const r of todo) byFile.set(r.abs, [...(byFile.get(r.abs) ?? []), r]);
   for (const [abs, list] of byFile) {
@@ -422,7 +430,15 @@ export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateConte
     const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
     let text = buf.subarray(bom ? 3 : 0).toString('utf8');
     const edits: Array<{ start: number; end: number; insert: string; at: number; comment?: string }> = [];
+    const here: string[] = [];
     for (const r of list) {
+      const commit = tagObjectPins.get(r);
+      if (commit) {
+        // a tag object → the commit it points to; the comment stays as it is
+        edits.push({ start: r.refStart, end: r.refEnd, insert: commit, at: r.refEnd });
+        here.push(`${r.file}:${r.line}:${r.column}`);
+        continue;
+      }
       const res = await resolver.resolve(r.owner, r.repo, r.ref);
       if ('error' in res) {
         errors.push(`${r.file}:${r.line}: cannot resolve ${r.owner}/${r.repo}@${r.ref}: ${res.error}`);
@@ -453,7 +469,8 @@ export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateConte
     }
     writeFileSync(abs, bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]) : text);
     fixed += edits.length;
+    for (const h of here) repinned.add(h);
     messages.push(`${list[0].file}: pinned ${edits.length} reference(s) to commit SHAs`);
   }
-  return { fixed, messages, errors };
+  return { fixed, messages, errors, repinned };
 }
