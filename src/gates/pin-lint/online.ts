@@ -230,7 +230,7 @@ export class CommitPlacer {
 
   /** true when `sha` is `base` or one of its ancestors (compare status behind/identical). */
   private contains(owner: string, repo: string, base: string, sha: string): Promise<boolean | { error: string }> {
-    return this.cached(this.compares, `${owner}/${repo}:${base}...${sha}`.toLowerCase(), async () => {
+    return this.cached(this.compares, `${`${owner}/${repo}`.toLowerCase()}:${base}...${sha}`, async () => {
       try {
         const r = await this.get<{ status?: unknown }>(`/repos/${enc(owner)}/${enc(repo)}/compare/${enc(base)}...${enc(sha)}`);
         const s = r.data.status;
