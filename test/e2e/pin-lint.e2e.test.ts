@@ -84,3 +84,78 @@ describe('root action', () => {
     expect(r.outputs.outcome).toBe('error');
   });
 });
+
+// The GitHub API stand-in for the online checks, in a worker thread (runComposite's spawnSync blocks this one).
+// acme/tool: main = MAIN_OLD → MAIN; tag v1.0.0 is an annotated tag (object TAGOBJ) at MAIN; IMP is only in a fork.
+const MAIN_OLD = 'a1'.repeat(20), MAIN = 'a2'.repeat(20), TAGOBJ = 'e2'.repeat(20), IMP = '99'.repeat(20);
+const WORKER = `
+const { parentPort, workerData: d } = require('node:worker_threads');
+const http = require('node:http');
+const seen = [];
+const send = (res, s, b) => { res.writeHead(s, { 'content-type': 'application/json' }); res.end(JSON.stringify(b)); };
+const srv = http.createServer((req, res) => {
+  const u = new URL(req.url, 'http://x');
+  seen.push({ url: req.url, authorization: req.headers.authorization });
+  const p = decodeURIComponent(u.pathname);
+  if (p === '/repos/acme/tool') return send(res, 200, { default_branch: 'main' });
+  if (p === '/repos/acme/tool/git/ref/tags/v1.0.0') return send(res, 200, { object: { type: 'tag', sha: d.TAGOBJ } });
+  if (p === '/repos/acme/tool/git/tags/' + d.TAGOBJ) return send(res, 200, { tag: 'v1.0.0', object: { type: 'commit', sha: d.MAIN } });
+  if (p === '/repos/acme/tool/tags') return send(res, 200, [{ name: 'v1.0.0', commit: { sha: d.MAIN } }]);
+  if (p === '/repos/acme/tool/branches') return send(res, 200, [{ name: 'main', commit: { sha: d.MAIN } }]);
+  const m = /^\\/repos\\/acme\\/tool\\/compare\\/(.+)\\.\\.\\.([0-9a-f]{40})$/.exec(p);
+  if (m) return send(res, 200, { status: m[2] === d.MAIN ? 'identical' : m[2] === d.MAIN_OLD ? 'behind' : 'diverged' });
+  send(res, 404, { message: 'Not Found' });
+});
+srv.listen(0, '127.0.0.1', () => parentPort.postMessage({ url: 'http://127.0.0.1:' + srv.address().port }));
+parentPort.on('message', (m) => {
+  if (m === 'requests') parentPort.postMessage({ requests: seen });
+  else srv.close(() => parentPort.postMessage({ closed: true }));
+});
+`;
+
+async function startApiWorker() {
+  const { Worker } = await import('node:worker_threads');
+  const w = new Worker(WORKER, { eval: true, workerData: { MAIN_OLD, MAIN, TAGOBJ, IMP } });
+  const next = () => new Promise<any>((resolve, reject) => (w.once('message', resolve), w.once('error', reject)));
+  const { url } = await next();
+  return {
+    url: url as string,
+    requests: async () => (w.postMessage('requests'), (await next()).requests as Array<{ url: string; authorization?: string }>),
+    close: async () => (w.postMessage('close'), await next(), await w.terminate()),
+  };
+}
+
+describe('pin-lint online as the runner runs it (API stand-in on 127.0.0.1)', () => {
+  it('an impostor commit fails the step with its own rule, annotation, SARIF help and record; the token leaks nowhere', async () => {
+    const { CANARY, canaryEnv, collectText, leakedCanaries } = await import('../helpers/canary.js');
+    const api = await startApiWorker();
+    try {
+      const f = workspaceWith({
+        '.github/workflows/ci.yml':
+          `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n` +
+          `      - uses: acme/tool@${MAIN_OLD}\n` +
+          `      - uses: acme/tool@${TAGOBJ} # v1.0.0\n` +
+          `      - uses: acme/tool@${IMP}\n`,
+      });
+      const r = runComposite('pin-lint', { token: CANARY.inputToken, 'api-url': api.url }, f, { env: canaryEnv() });
+      expect(r.exitCode).toBe(1);
+      expect(r.outputs.outcome).toBe('fail');
+      expect(r.outputs.reasons).toBe('impostor-commit');
+      expect(r.stdout).toContain('::error title=pin-lint%3A impostor-commit (high),file=.github/workflows/ci.yml,line=8,col=15');
+      expect(r.records).toHaveLength(1);
+      expect(r.recordProblems).toEqual([]);
+      expect(r.records[0]).toMatchObject({ outcome: 'fail', reasons: ['impostor-commit'] });
+      const sarif = JSON.parse(readFileSync(r.outputs['sarif-file'], 'utf8'));
+      const rules = sarif.runs[0].tool.driver.rules as Array<{ id: string; fullDescription?: { text: string } }>;
+      expect(rules.find((x) => x.id === 'impostor-commit')?.fullDescription?.text).toMatch(/GitHub serves a commit pushed to any fork/);
+      expect(sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId).sort()).toEqual(['impostor-commit', 'tag-object-pin']);
+      const reqs = await api.requests();
+      expect(reqs.length).toBeGreaterThan(3);
+      expect(reqs.every((q) => q.authorization === `Bearer ${CANARY.inputToken}` && !q.url.includes(CANARY.inputToken))).toBe(true);
+      const all = collectText([r.stdout, r.stderr, JSON.stringify(r.outputs), r.summary], [f.runnerTemp]);
+      expect(leakedCanaries(all)).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -65,6 +65,27 @@ export const RULES: RuleInfo[] = [
     defaultSeverity: 'medium',
   },
   {
+    id: 'tag-object-pin',
+    name: 'TagObjectPin',
+    description: 'The pinned SHA is an annotated tag object, not a commit',
+    help: 'An annotated tag object is immutable like a commit (its SHA hashes the commit it points to), and the runner peels it to that commit, so this is not a moving target. But reviewers, Dependabot and Renovate compare commit SHAs, and the object can disappear when its tag is deleted. Pin the commit the message names, keeping the `# vX.Y.Z` comment.',
+    defaultSeverity: 'low',
+  },
+  {
+    id: 'impostor-commit',
+    name: 'ImpostorCommit',
+    description: 'The pinned commit is not in the repository itself, only (if anywhere) in its fork network',
+    help: 'GitHub serves a commit pushed to any fork of owner/repo at owner/repo@<sha>, so a SHA pin can run code the repository never contained (an "impostor commit"). pin-lint found the commit on no branch and at or below no tag of the repository (exhaustively, within its request bounds). Pin a commit of a release of the repository itself, with its `# vX.Y.Z` comment.',
+    defaultSeverity: 'high',
+  },
+  {
+    id: 'impostor-unverified',
+    name: 'ImpostorUnverified',
+    description: 'The bounded search could not show that the pinned commit is in the repository itself',
+    help: 'The commit is not on the default branch and not at the head of any branch or tag read, and the bounded search (3 pages of tags and branches, 10 compares per SHA, 300 requests per run) ended before every branch and tag was compared, or the repository is not visible to the token. A check that could not be made does not pass: the outcome is `error`. Pin the commit of a release tag with its `# vX.Y.Z` comment (proven with one request), or check the commit by hand and add `# chaingate: ignore[pin-lint]` on the line.',
+    defaultSeverity: 'high',
+  },
+  {
     id: 'parse-error',
     name: 'ParseError',
     description: 'File could not be read or parsed',
@@ -72,7 +93,7 @@ export const RULES: RuleInfo[] = [
   },
 ];
 
-const REASONS = ['unpinned', 'unpinnable', 'version-mismatch', 'api-error', 'fixed'] as const;
+const REASONS = ['unpinned', 'unpinnable', 'version-mismatch', 'impostor-commit', 'impostor-unverified', 'api-error', 'fixed'] as const;
 
 const gate: Gate<PinLintInputs> = {
   id: 'pin-lint',
@@ -88,7 +109,7 @@ const gate: Gate<PinLintInputs> = {
     { name: 'fail-on', description: 'Lowest severity that fails the gate: critical, high, medium, low or info.', default: 'medium' },
     {
       name: 'token',
-      description: 'GitHub token. When given, version comments are resolved through the GitHub API (annotated tags peeled) and mismatches reported; `fix` needs it.',
+      description: 'GitHub token. When given, version comments are resolved through the GitHub API (annotated tags peeled) and mismatches reported, and every pinned SHA is checked to be in the repository itself, not only in a fork (impostor commits); `fix` needs it.',
       secret: true,
     },
     { name: 'api-url', description: 'GitHub REST API base URL. Default: `$GITHUB_API_URL`, else https://api.github.com.' },
@@ -169,16 +190,18 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
   let messages: string[] = [];
 
   if (inputs.token) {
-    const { verifyVersionComments, fixRefs } = await import('./online.js');
-    const online = await verifyVersionComments(refs, inputs, ctx, fp);
+    const { verifyOnline, fixRefs, ONLINE_RULES } = await import('./online.js');
+    const online = await verifyOnline(refs, inputs, ctx, fp);
     findings.push(...online.findings);
     if (online.apiErrors.length) {
       reasons.add('api-error');
       messages.push(...online.apiErrors);
     }
     metrics.resolved = online.resolved;
+    metrics.placed = online.placed;
+    metrics.impostor_requests = online.impostorRequests;
     if (inputs.fix) {
-      const fixed = await fixRefs(refs, inputs, ctx, online.cache);
+      const fixed = await fixRefs(refs, inputs, ctx, online.cache, online.tagObjectPins);
       metrics.fixed = fixed.fixed;
       messages.push(...fixed.messages);
       if (fixed.errors.length) {
@@ -189,14 +212,18 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
         reasons.add('fixed');
         // re-lint what is on disk now
         const again = await runPinLint({ ...inputs, token: undefined, fix: false }, ctx);
-        const keep = findings.filter((f) => f.rule.startsWith('version-'));
+        // (a tag-object pin that was re-pinned to its commit is settled)
+        const keep = findings.filter((f) => ONLINE_RULES.has(f.rule) && !(f.rule === 'tag-object-pin' && fixed.repinned.has(`${f.file}:${f.line}:${f.column}`)));
         // The verdict below must see the online findings and API errors too: the offline re-lint knows neither.
         findings.length = 0;
         findings.push(...again.findings, ...keep.filter((k) => again.findings.every((a) => a.fingerprint !== k.fingerprint)));
         Object.assign(metrics, again.metrics, { fixed: fixed.fixed });
+        // the re-lint was offline: keep the online counts
+        Object.assign(metrics, { resolved: online.resolved, placed: online.placed, impostor_requests: online.impostorRequests });
         messages.push(...(again.messages ?? []));
       }
     }
+    metrics.api_requests = online.api.requests;
   }
 
   // no workflow or action judged (none found, or only other YAML): nothing is evidence of compliance
@@ -213,9 +240,10 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
     if (f.rule === 'unpinned-action' || f.rule === 'unpinned-image') reasons.add('unpinned');
     else if (f.rule === 'unpinnable-ref') reasons.add('unpinnable');
     else if (f.rule === 'version-mismatch') reasons.add('version-mismatch');
+    else if (f.rule === 'impostor-commit') reasons.add('impostor-commit');
     else reasons.add('findings');
   }
-  if (errors.length) reasons.add('parse-error');
+  for (const e of errors) reasons.add(e.rule === 'impostor-unverified' ? 'impostor-unverified' : 'parse-error');
   if (findings.some((f) => f.suppressed)) reasons.add('findings-suppressed');
   const outcome = errors.length || reasons.has('api-error') ? 'error' : failing.length ? 'fail' : 'pass';
   if (outcome === 'pass') reasons.add('ok');
