@@ -170,7 +170,7 @@ export function nextLink(link: string | null): string | undefined {
   return undefined;
 }
 
-function sameOrigin(a: string, b: string): boolean {
+export function sameOrigin(a: string, b: string): boolean {
   try {
     return new URL(a).origin === new URL(b).origin;
   } catch {

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { GateContext } from '../../core/gate.js';
 import type { Finding } from '../../core/types.js';
-import { GitHubApiError, GitHubClient } from '../../core/github.js';
+import { GitHubApiError, GitHubClient, nextLink, sameOrigin } from '../../core/github.js';
 import type { Fingerprinter } from '../../core/fingerprint.js';
 import { parseYaml } from '../../core/yaml.js';
 import type { UsesRef } from './scan.js';
@@ -301,22 +301,6 @@ export class CommitPlacer {
   }
 }
 
-function nextLink(link: string | null): string | undefined {
-  if (!link) return undefined;
-  for (const part of link.split(',')) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
-  }
-  return undefined;
-}
-
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
-}
 
 export function makeClient(inputs: PinLintInputs, ctx: GateContext): GitHubClient {
   return new GitHubClient({ baseUrl: inputs.apiUrl, token: inputs.token, fetch: ctx.fetch, sleep: ctx.sleep, retries: 3 });
