@@ -8,6 +8,7 @@ import { commentAfter, nodeLoc, spanLoc, splitUses, type Job, type Loc, type Ste
 import { commandWords, tokenizeShell, type Command } from './shell.js';
 import type { ScalarText } from './scalar.js';
 import { insideJsString, jsPayloadSinks } from './js.js';
+import { envTaint, hasPrEvents, pathTaint, valueTaint, type Taint } from './taint.js';
 
 export const PRIVILEGED_EVENTS = ['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'pull_request_review', 'pull_request_review_comment'];
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
@@ -16,9 +17,14 @@ const V7_GUARDED = new Set(['pull_request_target', 'workflow_run']);
 
 export type UpstreamLookup = (from: WorkflowModel, name: string) => WorkflowModel | undefined;
 
+/** Reads a local reusable workflow (`uses: ./.github/workflows/x.yml`) from the repository; undefined when absent. */
+export type LocalWorkflowResolver = (from: WorkflowModel, path: string) => WorkflowModel | undefined;
+
 export interface AnalyzeOptions {
   fingerprinter: Fingerprinter;
   lookup: UpstreamLookup;
+  /** follow privileged jobs into local reusable workflows (not given: calls are not followed) */
+  resolveLocal?: LocalWorkflowResolver;
 }
 
 export interface WorkflowPrivilege {
@@ -162,6 +168,8 @@ interface Fetch {
   checkoutVersion?: { major: number; text: string };
   optOut?: boolean;
   why: string;
+  /** where the PR-controlled ref enters (a step output, $GITHUB_ENV, a caller input) */
+  source?: RelatedLocation;
   exec?: { loc: Loc; what: string; label: string };
 }
 
@@ -194,36 +202,54 @@ function envLookup(m: WorkflowModel, job: Job, step: Step | undefined, name: str
   return undefined;
 }
 
-/** Where did a value come from: resolve `env.X`, `steps.X.outputs.Y`, `needs.J.outputs.Y` one level deep. */
-function valueIsPrControlled(m: WorkflowModel, job: Job, step: Step | undefined, value: string, kind: 'ref' | 'repo', depth = 0): string | undefined {
-  if (kind === 'ref' && PR_REF_LITERAL.test(value)) return 'a refs/pull/… ref';
+/** What the taint resolver needs beyond the job: caller-passed inputs and whether the job can run on a PR event. */
+export interface TaintExtra {
+  inputs?: Map<string, Taint>;
+  prEvents: boolean;
+}
+
+export interface PrControlled {
+  why: string;
+  /** where the PR-controlled value enters, when it comes through a step output, `$GITHUB_ENV` or an input */
+  source?: RelatedLocation;
+}
+
+/** Where did a value come from: resolve `env.X`, `steps.X.outputs.Y`, `needs.J.outputs.Y`, `inputs.X`. */
+function valueIsPrControlled(m: WorkflowModel, job: Job, step: Step | undefined, value: string, kind: 'ref' | 'repo', extra: TaintExtra, depth = 0): PrControlled | undefined {
+  if (kind === 'ref' && PR_REF_LITERAL.test(value)) return { why: 'a refs/pull/… ref' };
   for (const e of findExpressions(value)) {
     const info = analyzeExpression(e.text);
     for (const p of info.flowing) {
-      if (kind === 'ref' && isPrRefPath(p)) return `\`${p}\``;
-      if (isPrRepoPath(p)) return `\`${p}\``;
+      if (kind === 'ref' && isPrRefPath(p)) return { why: `\`${p}\`` };
+      if (isPrRepoPath(p)) return { why: `\`${p}\`` };
       if (depth > 2) continue;
       const envM = /^env\.([\w-]+)$/.exec(p);
       if (envM) {
         const def = envLookup(m, job, step, envM[1]);
         if (def) {
-          const r = valueIsPrControlled(m, job, step, def.value, kind, depth + 1);
+          const r = valueIsPrControlled(m, job, step, def.value, kind, extra, depth + 1);
           if (r) return r;
         }
       }
       const so = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(p);
       if (so) {
-        const src = job.steps.find((s) => s.id === so[1]);
-        if (src && stepProducesPrRef(src, so[2])) return `the output of step \`${so[1]}\`, which reads the pull request head`;
+        const src = job.steps.find((s) => s.id?.toLowerCase() === so[1]);
+        if (src && stepProducesPrRef(src, so[2])) return { why: `the output of step \`${src.id}\`, which reads the pull request head`, source: pathTaint({ m, job, step, ...extra }, p)?.source ?? (src.usesNode ? { file: m.file, ...nodeLoc(m.p, src.usesNode), message: `step \`${src.id}\` reads the pull request head` } : src.runNode ? { file: m.file, ...nodeLoc(m.p, src.runNode), message: `step \`${src.id}\` reads the pull request head` } : undefined) };
       }
       const no = /^needs\.([\w-]+)\.outputs\.([\w-]+)$/.exec(p);
       if (no) {
         const up = m.jobs.find((j) => j.key.toLowerCase() === no[1]);
         const out = up?.outputs.get(no[2]) ?? [...(up?.outputs.entries() ?? [])].find(([k]) => k.toLowerCase() === no[2])?.[1];
         if (up && out) {
-          const r = valueIsPrControlled(m, up, undefined, out, kind, depth + 1);
+          const r = valueIsPrControlled(m, up, undefined, out, kind, extra, depth + 1);
           if (r) return r;
         }
+      }
+      // step outputs, `$GITHUB_ENV` and caller inputs resolved by the taint tracker
+      const t = /^(steps|env|inputs|needs)\./.test(p) ? pathTaint({ m, job, step, ...extra }, p) : undefined;
+      if (t?.ref && (kind === 'ref' || /repo|repository|user\.login|owner/.test(t.what))) {
+        const via = p.startsWith('inputs.') ? `the input \`${p.slice(7)}\`, which the caller sets from ${t.what}` : `\`${p}\`, which carries ${t.what}`;
+        return { why: via, source: t.source };
       }
     }
   }
@@ -372,15 +398,16 @@ function jobModelP(job: Job): WorkflowModel['p'] {
 }
 
 /** Fetches of PR code done inside a run script. */
-function scriptFetches(m: WorkflowModel, job: Job, step: Step, privilegedEvents: string[]): Array<Fetch & { offset: number }> {
+function scriptFetches(m: WorkflowModel, job: Job, step: Step, privilegedEvents: string[], extra: TaintExtra): Array<Fetch & { offset: number }> {
   const out: Array<Fetch & { offset: number }> = [];
   const st = step.run as ScalarText;
   const cmds = tokenizeShell(st.value);
-  const exprTainted = (w: string) => !!valueIsPrControlled(m, job, step, w, 'ref');
+  const exprTainted = (w: string) => !!valueIsPrControlled(m, job, step, w, 'ref', extra);
   const envTainted = (w: string) => {
     for (const v of w.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
       const def = envLookup(m, job, step, v[1]);
-      if (def && valueIsPrControlled(m, job, step, def.value, 'ref')) return true;
+      if (def && valueIsPrControlled(m, job, step, def.value, 'ref', extra)) return true;
+      if (envTaint({ m, job, step, ...extra }, v[1])?.ref) return true;
       if (/^(GITHUB_HEAD_REF)$/.test(v[1])) return true;
     }
     return false;
@@ -429,182 +456,45 @@ export interface RuleFinding extends Omit<Finding, 'fingerprint'> {
   context: string;
 }
 
+/** How a job is analysed: its privileged events, guards and token, and (for a called workflow) its caller. */
+interface JobCtx {
+  jobPriv: string[];
+  jobSameRepo: boolean;
+  secretsOrWrite: boolean;
+  /** the token may write / secrets are reachable (for a called workflow: as the caller hands them down) */
+  write: boolean;
+  secrets: boolean;
+  upstreamNote: string;
+  extra: TaintExtra;
+  /** reusable workflow: the callers' `uses:` (related locations of every finding in the called file) */
+  callers: RelatedLocation[];
+  /** files on the call stack (cycle guard) */
+  stack: string[];
+}
+
 export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding[] {
   const raw: RuleFinding[] = [];
   const priv = m.kind === 'workflow' ? privilegeOf(m, opts.lookup) : { privileged: [], unknownUpstreams: [] };
   const triggers = [...m.triggers];
 
   for (const job of m.jobs) {
-    jobP.set(job, m.p);
     const jobEvents = narrowEvents(triggers, job.ifText);
     const jobPriv = priv.privileged.filter((e) => jobEvents.includes(e));
-    const jobSameRepo = sameRepoOnly(job.ifText);
     const perms = m.kind === 'workflow' ? effectivePerms(m, job) : ({ kind: 'read-all' } as PermState);
-    const secretsOrWrite = m.kind === 'workflow' && (hasWrite(perms) || reachesSecrets(m, job));
-    const upstreamNote = priv.unknownUpstreams.length && jobPriv.includes('workflow_run') ? ` (upstream workflow ${priv.unknownUpstreams.map((u) => `"${u}"`).join(', ')} not found in the repository, so it is assumed to run on pull requests)` : '';
-
-    // --- template injection (every workflow and composite action)
-    for (const step of job.steps) {
-      const stepPriv = narrowEvents(jobPriv, step.ifText);
-      const targets: Array<{ st: ScalarText; where: string; js?: boolean }> = [];
-      if (step.run) targets.push({ st: step.run, where: '`run:`' });
-      if (step.uses && /^actions\/github-script$/.test(splitUses(step.uses).name)) {
-        const sNode = step.with.get('script')?.node;
-        if (sNode) {
-          const st = (sNode && isScalar(sNode) ? scalarTextOf(m, sNode) : undefined);
-          if (st) targets.push({ st, where: 'the github-script `script:`', js: true });
-        }
-      }
-      for (const { st, where, js } of targets) {
-        for (const e of findExpressions(st.value)) {
-          const info = analyzeExpression(e.text);
-          // `const body = ${{ toJSON(github.event.comment.body) }}` in a script is a JSON literal: JavaScript data, not code
-          if (js && /^\s*tojson\s*\([\s\S]*\)\s*$/i.test(e.text) && !insideJsString(st.value, e.start)) continue;
-          let bad = actorControlledIn(info);
-          if (!bad.length) {
-            // `${{ env.X }}` where X is set from attacker text is the same injection
-            for (const pth of info.flowing) {
-              const em = /^env\.([\w-]+)$/.exec(pth);
-              if (!em) continue;
-              const def = envLookup(m, job, step, em[1]);
-              if (!def) continue;
-              for (const e2 of findExpressions(def.value)) {
-                const b2 = actorControlledIn(analyzeExpression(e2.text));
-                if (b2.length) bad = [`${pth} (= ${b2[0]})`];
-              }
-            }
-          }
-          if (!bad.length) continue;
-          const critical = stepPriv.length > 0;
-          raw.push({
-            rule: 'template-injection',
-            severity: critical ? 'critical' : 'high',
-            message: `\`${bad[0]}\` is attacker-controlled text expanded into ${where} before it runs, so a crafted value becomes code${critical ? ` with the base repository's token and secrets (${stepPriv.join(', ')})` : ''}: pass it through \`env:\` and read it as a quoted shell variable.`,
-            file: m.file,
-            ...spanLoc(st, e.start, e.end),
-            token: `\${{${e.text}}}`,
-            context: step.label,
-          });
-        }
-        if (!js) continue;
-        // context.payload text (PR title, head ref, comment body …) spliced into a command line in JavaScript
-        for (const s of jsPayloadSinks(st.value)) {
-          const critical = stepPriv.length > 0;
-          raw.push({
-            rule: 'template-injection',
-            severity: critical ? 'critical' : 'high',
-            message: `\`${s.what}\` is attacker-controlled text spliced into the command line of \`${s.sink}(…)\` in ${where}, so a crafted value becomes shell code or command options${critical ? ` with the base repository's token and secrets (${stepPriv.join(', ')})` : ''}: pass it as a separate argument (\`exec.exec('git', ['checkout', ref])\`) or through an environment variable.`,
-            file: m.file,
-            ...spanLoc(st, s.start, s.end),
-            token: `js:${s.sink}:${s.what}`,
-            context: step.label,
-          });
-        }
-      }
-    }
-
-    if (!jobPriv.length || m.kind !== 'workflow') continue;
-
-    // --- untrusted fetches
-    const fetches: Fetch[] = [];
-    const execs: Array<{ exec: Exec; stepIndex: number }> = [];
-    /** live taints: path → fetch */
-    for (const step of job.steps) {
-      const stepPriv = narrowEvents(jobPriv, step.ifText);
-      const guardedStep = jobSameRepo || sameRepoOnly(step.ifText);
-      const stepExecs = execsOfStep(step, job);
-      for (const ex of stepExecs) execs.push({ exec: ex, stepIndex: step.index });
-      if (!stepPriv.length || guardedStep) continue;
-      const { name } = splitUses(step.uses ?? '');
-      if (step.uses && CHECKOUT.test(name)) {
-        const ref = step.with.get('ref')?.value ?? '';
-        const repo = step.with.get('repository')?.value ?? '';
-        const whyRef = ref ? valueIsPrControlled(m, job, step, ref, 'ref') : undefined;
-        const whyRepo = repo ? valueIsPrControlled(m, job, step, repo, 'repo') : undefined;
-        const optOutV = step.with.get('allow-unsafe-pr-checkout');
-        const optOut = !!optOutV && /^(true|\$\{\{\s*true\s*\}\})$/i.test(optOutV.value.trim());
-        if (whyRef || whyRepo) {
-          fetches.push({
-            kind: 'checkout',
-            path: norm(step.with.get('path')?.value),
-            loc: nodeLoc(m.p, step.usesNode!),
-            token: step.uses,
-            step,
-            inWorkTree: true,
-            checkoutVersion: checkoutVersion(m, step),
-            optOut,
-            why: whyRef ? `actions/checkout of ${whyRef}` : `actions/checkout of the pull request's repository (${whyRepo})`,
-          });
-        }
-        if (optOut && optOutV) {
-          raw.push({
-            rule: 'checkout-unsafe-opt-out',
-            severity: whyRef || whyRepo ? 'high' : 'medium',
-            message: `\`allow-unsafe-pr-checkout: true\` switches off actions/checkout's refusal to fetch fork pull-request code under ${stepPriv.join(', ')}, where the job holds the base repository's token and secrets${whyRef || whyRepo ? '' : ' (this checkout does not even fetch PR code: remove it)'}.`,
-            file: m.file,
-            ...nodeLoc(m.p, optOutV.node),
-            token: 'allow-unsafe-pr-checkout',
-            context: step.label,
-          });
-        }
-      } else if (step.uses && /^(actions\/download-artifact|dawidd6\/action-download-artifact)$/.test(name) && stepPriv.includes('workflow_run')) {
-        const runId = step.with.get('run-id')?.value ?? step.with.get('run_id')?.value ?? '';
-        const fromTrigger = /workflow_run\.id/.test(runId) || (name.startsWith('dawidd6') && (!runId || /workflow_run/.test(runId) || !!step.with.get('workflow')));
-        if (fromTrigger) {
-          fetches.push({ kind: 'artifact', path: norm(step.with.get('path')?.value), loc: nodeLoc(m.p, step.usesNode!), token: step.uses, step, inWorkTree: true, why: `${name} of artifacts produced by the triggering (pull-request) run` });
-        }
-      }
-      if (step.run) for (const f of scriptFetches(m, job, step, stepPriv)) fetches.push(f);
-    }
-
-    for (const f of fetches) {
-      // later git checkout of a fetched ref in a later step
-      if (f.kind === 'git-fetch' && !f.inWorkTree) {
-        const later = job.steps.filter((s) => s.index > f.step.index && s.run);
-        if (later.some((s) => tokenizeShell(s.run!.value).some((c) => { const w = commandWords(c).words.map((x) => x.text); return w[0] === 'git' && /^(checkout|switch|reset|merge|rebase|cherry-pick|worktree)$/.test(w[1] ?? ''); }))) f.inWorkTree = true;
-      }
-      // find the first executing step/command after the fetch that runs in the fetched tree
-      const fOffset = (f as Fetch & { offset?: number }).offset ?? -1;
-      let exec: Exec | undefined;
-      if (f.inWorkTree) {
-        // a later safe checkout into the same path replaces the code
-        const resetAt = job.steps.find((s) => s.index > f.step.index && s.uses && CHECKOUT.test(splitUses(s.uses).name) && norm(s.with.get('path')?.value) === f.path && !fetches.some((g) => g.step === s));
-        for (const { exec: ex, stepIndex } of execs) {
-          if (stepIndex < f.step.index || (stepIndex === f.step.index && (f.kind === 'checkout' || f.kind === 'artifact' || ex.offsetInStep <= fOffset))) continue;
-          if (resetAt && stepIndex > resetAt.index) continue;
-          if (cwdTouches(f.path, ex.cwd, ex.words)) {
-            exec = ex;
-            break;
-          }
-        }
-      }
-      let severity: Severity = exec ? (secretsOrWrite ? 'critical' : 'high') : 'low';
-      let note = '';
-      const v = f.checkoutVersion;
-      const v7Guard = f.kind === 'checkout' && v && v.major >= 7 && !f.optOut && narrowEvents(jobPriv, f.step.ifText).every((e) => V7_GUARDED.has(e));
-      if (v7Guard) {
-        severity = 'low';
-        note = ` actions/checkout ${v.text} refuses fork pull-request code here unless \`allow-unsafe-pr-checkout: true\` is set, so only same-repository branches are fetched.`;
-      } else if (f.kind === 'checkout' && v && v.major < 7) note = ` actions/checkout ${v.text} predates v7, whose guard against fork code under pull_request_target/workflow_run does not protect this step.`;
-      const related: RelatedLocation[] = exec ? [{ file: m.file, ...exec.loc, message: `executes the fetched code: ${exec.what}` }] : [];
-      const trig = narrowEvents(jobPriv, f.step.ifText).join(', ');
-      const what = exec
-        ? `then executed by ${exec.what} in step \`${exec.label}\`${secretsOrWrite ? ', in a job that holds secrets or a write token' : ' (the job has no secrets or write token it is seen to use)'}`
-        : 'and only read as data (nothing is seen to execute it)';
-      raw.push({
-        rule: 'untrusted-checkout',
-        severity,
-        message: `${f.why} under ${trig} fetches code the pull-request author controls, ${what}.${note}${upstreamNote}`,
-        file: m.file,
-        ...f.loc,
-        related,
-        token: f.token,
-        context: f.step.label,
-        properties: { executed: !!exec, fetch: f.kind },
-      });
-    }
+    const write = m.kind === 'workflow' && hasWrite(perms);
+    const secrets = m.kind === 'workflow' && reachesSecrets(m, job);
+    analyzeJob(m, job, {
+      jobPriv,
+      jobSameRepo: sameRepoOnly(job.ifText),
+      secretsOrWrite: write || secrets,
+      write,
+      secrets,
+      callers: [],
+      upstreamNote: priv.unknownUpstreams.length && jobPriv.includes('workflow_run') ? ` (upstream workflow ${priv.unknownUpstreams.map((u) => `"${u}"`).join(', ')} not found in the repository, so it is assumed to run on pull requests)` : '',
+      extra: { prEvents: hasPrEvents(jobEvents) },
+      stack: [m.file],
+    }, raw, opts);
   }
-
   // --- privileged-permissions
   if (m.kind === 'workflow' && priv.privileged.length) {
     const wfInheritors: Job[] = [];
@@ -634,8 +524,285 @@ export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding
 
   return raw.map((r) => {
     const { token, context, ...rest } = r;
-    return { ...rest, fingerprint: opts.fingerprinter.make(r.rule, m.file, token, context) };
+    return { ...rest, fingerprint: opts.fingerprinter.make(r.rule, r.file, token, context) };
   });
+}
+
+function analyzeJob(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], opts: AnalyzeOptions): void {
+  jobP.set(job, m.p);
+  const { jobPriv, jobSameRepo, secretsOrWrite, upstreamNote, extra } = jc;
+  const withCaller = (r: RuleFinding): RuleFinding => (jc.callers.length ? { ...r, related: [...(r.related ?? []), ...jc.callers] } : r);
+  const push = (r: RuleFinding) => raw.push(withCaller(r));
+  if (job.uses && m.kind === 'workflow') followCall(m, job, jc, raw, opts);
+  // --- template injection (every workflow and composite action)
+  for (const step of job.steps) {
+    const stepPriv = narrowEvents(jobPriv, step.ifText);
+    const targets: Array<{ st: ScalarText; where: string; js?: boolean }> = [];
+    if (step.run) targets.push({ st: step.run, where: '`run:`' });
+    if (step.uses && /^actions\/github-script$/.test(splitUses(step.uses).name)) {
+      const sNode = step.with.get('script')?.node;
+      if (sNode) {
+        const st = (sNode && isScalar(sNode) ? scalarTextOf(m, sNode) : undefined);
+        if (st) targets.push({ st, where: 'the github-script `script:`', js: true });
+      }
+    }
+    for (const { st, where, js } of targets) {
+      for (const e of findExpressions(st.value)) {
+        const info = analyzeExpression(e.text);
+        // `const body = ${{ toJSON(github.event.comment.body) }}` in a script is a JSON literal: JavaScript data, not code
+        if (js && /^\s*tojson\s*\([\s\S]*\)\s*$/i.test(e.text) && !insideJsString(st.value, e.start)) continue;
+        let bad = actorControlledIn(info);
+        if (!bad.length) {
+          // `${{ env.X }}` where X is set from attacker text is the same injection
+          for (const pth of info.flowing) {
+            const em = /^env\.([\w-]+)$/.exec(pth);
+            if (!em) continue;
+            const def = envLookup(m, job, step, em[1]);
+            if (!def) continue;
+            for (const e2 of findExpressions(def.value)) {
+              const b2 = actorControlledIn(analyzeExpression(e2.text));
+              if (b2.length) bad = [`${pth} (= ${b2[0]})`];
+            }
+          }
+        }
+        let source: RelatedLocation | undefined;
+        if (!bad.length) {
+          // a step output, `$GITHUB_ENV` variable, job output or caller input built from attacker text
+          for (const pth of info.flowing) {
+            if (!/^(steps|env|needs|inputs)\./.test(pth)) continue;
+            const t = pathTaint({ m, job, step, ...extra }, pth);
+            if (!t?.text) continue;
+            bad = [pth.startsWith('inputs.') ? `${pth} (the caller passes ${t.what})` : `${pth} (= ${t.what})`];
+            source = t.source;
+            break;
+          }
+        }
+        if (!bad.length) continue;
+        const critical = stepPriv.length > 0;
+        push({
+          rule: 'template-injection',
+          severity: critical ? 'critical' : 'high',
+          message: `\`${bad[0]}\` is attacker-controlled text expanded into ${where} before it runs, so a crafted value becomes code${critical ? ` with the base repository's token and secrets (${stepPriv.join(', ')})` : ''}: pass it through \`env:\` and read it as a quoted shell variable.`,
+          file: m.file,
+          ...spanLoc(st, e.start, e.end),
+          ...(source ? { related: [source] } : {}),
+          token: `\${{${e.text}}}`,
+          context: step.label,
+        });
+      }
+      if (!js) continue;
+      // context.payload text (PR title, head ref, comment body …) spliced into a command line in JavaScript
+      for (const s of jsPayloadSinks(st.value)) {
+        const critical = stepPriv.length > 0;
+        push({
+          rule: 'template-injection',
+          severity: critical ? 'critical' : 'high',
+          message: `\`${s.what}\` is attacker-controlled text spliced into the command line of \`${s.sink}(…)\` in ${where}, so a crafted value becomes shell code or command options${critical ? ` with the base repository's token and secrets (${stepPriv.join(', ')})` : ''}: pass it as a separate argument (\`exec.exec('git', ['checkout', ref])\`) or through an environment variable.`,
+          file: m.file,
+          ...spanLoc(st, s.start, s.end),
+          token: `js:${s.sink}:${s.what}`,
+          context: step.label,
+        });
+      }
+    }
+  }
+
+  if (!jobPriv.length || m.kind !== 'workflow') return;
+
+  // --- untrusted fetches
+  const fetches: Fetch[] = [];
+  const execs: Array<{ exec: Exec; stepIndex: number }> = [];
+  /** live taints: path → fetch */
+  for (const step of job.steps) {
+    const stepPriv = narrowEvents(jobPriv, step.ifText);
+    const guardedStep = jobSameRepo || sameRepoOnly(step.ifText);
+    const stepExecs = execsOfStep(step, job);
+    for (const ex of stepExecs) execs.push({ exec: ex, stepIndex: step.index });
+    if (!stepPriv.length || guardedStep) continue;
+    const { name } = splitUses(step.uses ?? '');
+    if (step.uses && CHECKOUT.test(name)) {
+      const ref = step.with.get('ref')?.value ?? '';
+      const repo = step.with.get('repository')?.value ?? '';
+      const whyRef = ref ? valueIsPrControlled(m, job, step, ref, 'ref', extra) : undefined;
+      const whyRepo = repo ? valueIsPrControlled(m, job, step, repo, 'repo', extra) : undefined;
+      const optOutV = step.with.get('allow-unsafe-pr-checkout');
+      const optOut = !!optOutV && /^(true|\$\{\{\s*true\s*\}\})$/i.test(optOutV.value.trim());
+      if (whyRef || whyRepo) {
+        fetches.push({
+          kind: 'checkout',
+          path: norm(step.with.get('path')?.value),
+          loc: nodeLoc(m.p, step.usesNode!),
+          token: step.uses,
+          step,
+          inWorkTree: true,
+          checkoutVersion: checkoutVersion(m, step),
+          optOut,
+          why: whyRef ? `actions/checkout of ${whyRef.why}` : `actions/checkout of the pull request's repository (${whyRepo!.why})`,
+          source: (whyRef ?? whyRepo)!.source,
+        });
+      }
+      if (optOut && optOutV) {
+        push({
+          rule: 'checkout-unsafe-opt-out',
+          severity: whyRef || whyRepo ? 'high' : 'medium',
+          message: `\`allow-unsafe-pr-checkout: true\` switches off actions/checkout's refusal to fetch fork pull-request code under ${stepPriv.join(', ')}, where the job holds the base repository's token and secrets${whyRef || whyRepo ? '' : ' (this checkout does not even fetch PR code: remove it)'}.`,
+          file: m.file,
+          ...nodeLoc(m.p, optOutV.node),
+          token: 'allow-unsafe-pr-checkout',
+          context: step.label,
+        });
+      }
+    } else if (step.uses && /^(actions\/download-artifact|dawidd6\/action-download-artifact)$/.test(name) && stepPriv.includes('workflow_run')) {
+      const runId = step.with.get('run-id')?.value ?? step.with.get('run_id')?.value ?? '';
+      const fromTrigger = /workflow_run\.id/.test(runId) || (name.startsWith('dawidd6') && (!runId || /workflow_run/.test(runId) || !!step.with.get('workflow')));
+      if (fromTrigger) {
+        fetches.push({ kind: 'artifact', path: norm(step.with.get('path')?.value), loc: nodeLoc(m.p, step.usesNode!), token: step.uses, step, inWorkTree: true, why: `${name} of artifacts produced by the triggering (pull-request) run` });
+      }
+    }
+    if (step.run) for (const f of scriptFetches(m, job, step, stepPriv, extra)) fetches.push(f);
+  }
+
+  for (const f of fetches) {
+    // later git checkout of a fetched ref in a later step
+    if (f.kind === 'git-fetch' && !f.inWorkTree) {
+      const later = job.steps.filter((s) => s.index > f.step.index && s.run);
+      if (later.some((s) => tokenizeShell(s.run!.value).some((c) => { const w = commandWords(c).words.map((x) => x.text); return w[0] === 'git' && /^(checkout|switch|reset|merge|rebase|cherry-pick|worktree)$/.test(w[1] ?? ''); }))) f.inWorkTree = true;
+    }
+    // find the first executing step/command after the fetch that runs in the fetched tree
+    const fOffset = (f as Fetch & { offset?: number }).offset ?? -1;
+    let exec: Exec | undefined;
+    if (f.inWorkTree) {
+      // a later safe checkout into the same path replaces the code
+      const resetAt = job.steps.find((s) => s.index > f.step.index && s.uses && CHECKOUT.test(splitUses(s.uses).name) && norm(s.with.get('path')?.value) === f.path && !fetches.some((g) => g.step === s));
+      for (const { exec: ex, stepIndex } of execs) {
+        if (stepIndex < f.step.index || (stepIndex === f.step.index && (f.kind === 'checkout' || f.kind === 'artifact' || ex.offsetInStep <= fOffset))) continue;
+        if (resetAt && stepIndex > resetAt.index) continue;
+        if (cwdTouches(f.path, ex.cwd, ex.words)) {
+          exec = ex;
+          break;
+        }
+      }
+    }
+    let severity: Severity = exec ? (secretsOrWrite ? 'critical' : 'high') : 'low';
+    let note = '';
+    const v = f.checkoutVersion;
+    const v7Guard = f.kind === 'checkout' && v && v.major >= 7 && !f.optOut && narrowEvents(jobPriv, f.step.ifText).every((e) => V7_GUARDED.has(e));
+    if (v7Guard) {
+      severity = 'low';
+      note = ` actions/checkout ${v.text} refuses fork pull-request code here unless \`allow-unsafe-pr-checkout: true\` is set, so only same-repository branches are fetched.`;
+    } else if (f.kind === 'checkout' && v && v.major < 7) note = ` actions/checkout ${v.text} predates v7, whose guard against fork code under pull_request_target/workflow_run does not protect this step.`;
+    const related: RelatedLocation[] = exec ? [{ file: m.file, ...exec.loc, message: `executes the fetched code: ${exec.what}` }] : [];
+    if (f.source) related.push(f.source);
+    const trig = narrowEvents(jobPriv, f.step.ifText).join(', ');
+    const what = exec
+      ? `then executed by ${exec.what} in step \`${exec.label}\`${secretsOrWrite ? ', in a job that holds secrets or a write token' : ' (the job has no secrets or write token it is seen to use)'}`
+      : 'and only read as data (nothing is seen to execute it)';
+    push({
+      rule: 'untrusted-checkout',
+      severity,
+      message: `${f.why} under ${trig} fetches code the pull-request author controls, ${what}.${note}${upstreamNote}`,
+      file: m.file,
+      ...f.loc,
+      related,
+      token: f.token,
+      context: f.step.label,
+      properties: { executed: !!exec, fetch: f.kind },
+    });
+  }
+}
+
+const MAX_CALL_DEPTH = 4;
+
+/**
+ * A job that calls a local reusable workflow: the called file runs with the caller's event (`github.*` is the
+ * caller's), token and secrets, and its `inputs.*` carry what the caller passes in `with:`. Its jobs are analysed
+ * in that light and findings reported in the called file, with the caller's `uses:` as a related location.
+ */
+function followCall(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], opts: AnalyzeOptions): void {
+  const uses = job.uses ?? '';
+  if (!uses.startsWith('./') || !job.usesNode) return; // a workflow in another repository is pinned code, not read here
+  const privileged = jc.jobPriv.length > 0 && !jc.jobSameRepo;
+  const scope = { m, job, step: undefined, ...jc.extra };
+  const inputs = new Map<string, Taint>();
+  for (const [k, v] of job.with) {
+    const t = valueTaint(scope, v.value, 0, scalarText(m.p, v.node), 0);
+    if (t) inputs.set(k, t);
+  }
+  if (!privileged && !inputs.size) return; // the called file is judged on its own
+  if (!opts.resolveLocal || jc.stack.length > MAX_CALL_DEPTH) return;
+  const usesLoc = nodeLoc(m.p, job.usesNode);
+  const callee = opts.resolveLocal(m, uses);
+  const passed = [...inputs].filter(([, t]) => t.text || t.ref).map(([k, t]) => `\`${k}\` from ${t.what}`);
+  if (!callee || callee.kind !== 'workflow') {
+    if (!privileged) return;
+    raw.push({
+      rule: 'reusable-workflow-unresolved',
+      severity: 'low',
+      message: `\`${uses}\` is called from job \`${job.key}\` under ${jc.jobPriv.join(', ')} with the caller's token${jc.secrets ? ' and secrets' : ''}${passed.length ? ` and pull-request-controlled inputs (${passed.join(', ')})` : ''}, but ${callee ? 'it is not a workflow' : 'the file is not in the repository'}, so its steps were not checked: scan the repository with the called workflow present.`,
+      file: m.file,
+      ...usesLoc,
+      related: jc.callers.length ? [...jc.callers] : undefined,
+      token: `call:${uses}`,
+      context: job.key,
+    });
+    return;
+  }
+  if (jc.stack.includes(callee.file)) return;
+  const caller: RelatedLocation = {
+    file: m.file,
+    ...usesLoc,
+    message: `called from job \`${job.key}\`${privileged ? ` under ${jc.jobPriv.join(', ')} with the caller's token${jc.secrets ? ' and secrets' : ''}` : ''}${passed.length ? `, passing ${passed.join(', ')}` : ''}`,
+  };
+  for (const cj of callee.jobs) {
+    const declared = cj.permissionsPair || callee.hasPermissions;
+    const write = jc.write && (!declared || hasWrite(effectivePerms(callee, cj)));
+    const secrets = jc.secrets;
+    analyzeJob(callee, cj, {
+      jobPriv: privileged ? narrowEvents(jc.jobPriv, cj.ifText) : [],
+      jobSameRepo: jc.jobSameRepo || sameRepoOnly(cj.ifText),
+      secretsOrWrite: write || secrets,
+      write,
+      secrets,
+      upstreamNote: jc.upstreamNote,
+      extra: { inputs, prEvents: jc.extra.prEvents },
+      callers: [...jc.callers, caller],
+      stack: [...jc.stack, callee.file],
+    }, raw, opts);
+  }
+}
+
+const SEV_ORDER: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+/**
+ * The same finding reached twice — a called workflow scanned on its own and through one or more callers — is
+ * reported once, at the highest severity, with every caller as a related location.
+ */
+export function mergeDuplicateFindings(findings: Finding[]): Finding[] {
+  const key = (f: Finding) => `${f.rule}\u0000${f.file}\u0000${f.line}:${f.column}\u0000${f.endLine ?? ''}:${f.endColumn ?? ''}`;
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (f.isError) continue;
+    const k = key(f);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(f);
+  }
+  const drop = new Set<Finding>();
+  for (const g of groups.values()) {
+    if (g.length < 2) continue;
+    // the one kept: highest severity, unsuppressed first, then the first seen
+    const best = [...g].sort((a, b) => SEV_ORDER.indexOf(b.severity) - SEV_ORDER.indexOf(a.severity) || Number(!!a.suppressed) - Number(!!b.suppressed))[0];
+    for (const f of g) {
+      if (f === best) continue;
+      // an unsuppressed finding is never hidden behind a suppressed one
+      if (best.suppressed && !f.suppressed) continue;
+      drop.add(f);
+      for (const r of f.related ?? []) {
+        best.related ??= [];
+        if (!best.related.some((x) => x.file === r.file && x.line === r.line && x.column === r.column)) best.related.push(r);
+      }
+    }
+  }
+  return findings.filter((f) => !drop.has(f));
 }
 
 import { scalarText } from './scalar.js';

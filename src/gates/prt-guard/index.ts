@@ -5,9 +5,9 @@ import type { Finding, GateResult, RuleInfo, Severity } from '../../core/types.j
 import { InputError, SEVERITIES, severityRank } from '../../core/types.js';
 import { Fingerprinter } from '../../core/fingerprint.js';
 import { readTextFile } from '../../core/files.js';
-import { analyzeWorkflow, privilegeOf, PRIVILEGED_EVENTS } from './analyze.js';
+import { analyzeWorkflow, mergeDuplicateFindings, privilegeOf, PRIVILEGED_EVENTS } from './analyze.js';
 import { approvalMatches, parseApprovals, type Approval } from './approvals.js';
-import { loadModels, makeLookup } from './load.js';
+import { loadModels, makeLocalResolver, makeLookup } from './load.js';
 import { buildModel } from './model.js';
 
 export interface PrtGuardInputs {
@@ -46,6 +46,13 @@ export const RULES: RuleInfo[] = [
     description: 'A privileged workflow whose token has no declared permissions, write-all, or write scopes it does not use',
     help: 'Declare `permissions:` at the workflow or job level with only the scopes the job uses; privileged triggers run with the base repository\'s token.',
     defaultSeverity: 'medium',
+  },
+  {
+    id: 'reusable-workflow-unresolved',
+    name: 'ReusableWorkflowUnresolved',
+    description: 'A privileged job calls a local reusable workflow that is not in the repository',
+    help: 'A job on a privileged trigger that calls `uses: ./.github/workflows/x.yml` hands the called workflow its event, token and secrets; prt-guard follows the call and checks the called file\'s steps. When the file is not in the scanned checkout it cannot be checked, and this note says so (low: it is not evidence of a problem). Scan the whole repository.',
+    defaultSeverity: 'low',
   },
   { id: 'parse-error', name: 'ParseError', description: 'File could not be read or parsed', defaultSeverity: 'high' },
 ];
@@ -113,6 +120,7 @@ function decide(findings: Finding[], failOn: Severity, extraReasons: Set<string>
   const failing = open.filter((f) => !f.isError && severityRank(f.severity) >= severityRank(failOn));
   for (const f of failing) {
     if (f.rule === 'checkout-unsafe-opt-out') reasons.add('unsafe-opt-out');
+    else if (f.rule === 'reusable-workflow-unresolved') reasons.add('workflow-not-found');
     else reasons.add(f.rule);
   }
   if (errors.length) reasons.add('parse-error');
@@ -136,11 +144,15 @@ async function runStatic(inputs: PrtGuardInputs, ctx: GateContext): Promise<Gate
   const used = new Set<Approval>();
   let privileged = 0;
   for (const m of loaded.models) {
-    const fs = analyzeWorkflow(m, { fingerprinter: fp, lookup: loaded.lookup });
+    const fs = analyzeWorkflow(m, { fingerprinter: fp, lookup: loaded.lookup, resolveLocal: loaded.resolveLocal });
     if (m.kind === 'workflow' && privilegeOf(m, loaded.lookup).privileged.length) privileged++;
     applyApprovals(fs, m.file, m.name, inputs.approvals, used);
     findings.push(...fs);
   }
+  // a called workflow scanned on its own and through its callers: one finding, the highest severity
+  const merged = mergeDuplicateFindings(findings);
+  findings.length = 0;
+  findings.push(...merged);
   const extra = new Set<string>();
   const messages: string[] = [];
   for (const a of inputs.approvals) {
@@ -211,7 +223,7 @@ async function runRuntime(inputs: PrtGuardInputs, ctx: GateContext): Promise<Gat
     } else {
       name = model.name ?? name;
       const lookup = makeLookup([model]);
-      findings.push(...analyzeWorkflow(model, { fingerprinter: fp, lookup }));
+      findings.push(...mergeDuplicateFindings(analyzeWorkflow(model, { fingerprinter: fp, lookup, resolveLocal: makeLocalResolver([model], ctx.cwd) })));
     }
   } else {
     messages.push(`${wfPath} is not in the workspace (not checked out yet): judged by approval only`);

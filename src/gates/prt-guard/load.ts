@@ -1,7 +1,7 @@
 // Discovery and parsing shared by prt-guard and gate-integrity, plus the repository index used to look up
 // `workflow_run` upstream workflows by name.
-import { readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../../core/types.js';
 import type { Fingerprinter } from '../../core/fingerprint.js';
 import { discoverWorkflowFiles, looksLikeWorkflowOrAction, mustBeWorkflow, readDiscovered, readTextFile } from '../../core/files.js';
@@ -13,6 +13,7 @@ export interface Loaded {
   files: number;
   skipped: number;
   lookup: (from: WorkflowModel, name: string) => WorkflowModel | undefined;
+  resolveLocal: (from: WorkflowModel, path: string) => WorkflowModel | undefined;
 }
 
 export function loadModels(cwd: string, paths: string[], exclude: string[], rule: string, fp: Fingerprinter): Loaded {
@@ -48,7 +49,7 @@ export function loadModels(cwd: string, paths: string[], exclude: string[], rule
     }
     models.push(Object.assign(m, { abs: f.abs }));
   }
-  return { models, errors, files: files.length, skipped, lookup: makeLookup(models) };
+  return { models, errors, files: files.length, skipped, lookup: makeLookup(models), resolveLocal: makeLocalResolver(models, cwd) };
 }
 
 /** Name GitHub shows for a workflow: its `name:`, else its path. */
@@ -94,5 +95,46 @@ export function makeLookup(models: Array<WorkflowModel & { abs?: string }>): (fr
       hit = find();
     }
     return hit;
+  };
+}
+
+/**
+ * Reads local reusable workflows (`uses: ./.github/workflows/x.yml`, a path from the repository root) from disk:
+ * the root is above the calling file's `.github/workflows/`, else the workspace. A flattened copy beside the
+ * caller (`<dir>/.github__workflows__x.yml`, as in an exported corpus) is found too. Models already loaded are
+ * reused; a file that is absent, unreadable or not valid YAML resolves to undefined.
+ */
+export function makeLocalResolver(models: Array<WorkflowModel & { abs?: string }>, cwd: string): (from: WorkflowModel, path: string) => WorkflowModel | undefined {
+  const byAbs = new Map<string, WorkflowModel | null>();
+  for (const m of models) if (m.abs) byAbs.set(resolve(m.abs), m);
+  return (from, path) => {
+    const rel = path.replace(/^\.\/+/, '').replace(/@.*$/, '');
+    if (!rel || rel.split('/').includes('..')) return undefined;
+    const fromAbs = (from as { abs?: string }).abs;
+    const candidates: string[] = [];
+    if (fromAbs) {
+      const wf = /^(.*)[\\/]\.github[\\/]workflows[\\/][^\\/]+$/.exec(resolve(fromAbs));
+      if (wf) candidates.push(join(wf[1], rel));
+      candidates.push(join(dirname(resolve(fromAbs)), rel.replace(/\//g, '__')));
+    }
+    candidates.push(join(resolve(cwd), rel));
+    for (const abs of candidates) {
+      if (byAbs.has(abs)) {
+        const hit = byAbs.get(abs);
+        if (hit) return hit;
+        continue;
+      }
+      if (!existsSync(abs)) {
+        byAbs.set(abs, null);
+        continue;
+      }
+      const r = readTextFile(abs);
+      const relFile = relative(resolve(cwd), abs).split(sep).join('/');
+      const m = r.ok ? buildModel(relFile, r.text) : undefined;
+      const ok = m && !m.errors.length && m.kind === 'workflow' ? Object.assign(m, { abs }) : null;
+      byAbs.set(abs, ok);
+      if (ok) return ok;
+    }
+    return undefined;
   };
 }

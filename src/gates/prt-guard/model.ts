@@ -42,6 +42,8 @@ export interface Job {
   uses?: string;
   usesNode?: YNode;
   secretsInherit: boolean;
+  /** `with:` of a reusable workflow call */
+  with: Map<string, { value: string; node: YNode }>;
   runsOn: string;
   defaultShell?: string;
   outputs: Map<string, string>;
@@ -183,6 +185,7 @@ export function buildModel(file: string, source: string): WorkflowModel {
         uses: scalarString(doc, uses)?.trim(),
         usesNode: uses ?? undefined,
         secretsInherit: scalarString(doc, mapGet(doc, j, 'secrets')) === 'inherit',
+        with: strMap(doc, mapGet(doc, j, 'with')),
         runsOn: runsOn ? (isScalar(runsOn) ? (scalarString(doc, runsOn) ?? '') : p.text.slice(runsOn.range?.[0] ?? 0, runsOn.range?.[1] ?? 0)) : '',
         defaultShell: scalarString(doc, mapGet(doc, mapGet(doc, mapGet(doc, j, 'defaults'), 'run'), 'shell')) ?? m.defaultShell,
         outputs,
@@ -204,6 +207,7 @@ export function buildModel(file: string, source: string): WorkflowModel {
         env: new Map(),
         steps,
         secretsInherit: false,
+        with: new Map(),
         runsOn: '',
         outputs: new Map(),
         text: range ? p.text.slice(range[0], range[1]) : '',

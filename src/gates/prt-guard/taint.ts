@@ -1,0 +1,356 @@
+// Taint through step outputs, `$GITHUB_ENV`, job outputs and reusable-workflow inputs.
+//
+// A value is *text*-tainted when it carries attacker-controlled text (a PR title, a branch name …) that becomes
+// code when `${{ }}` pastes it into a script, and *ref*-tainted when it names pull-request code (a head SHA is
+// ref-tainted but not text: it is hex). Only what is read is believed: an output is tainted when the line that
+// sets it (a `$GITHUB_OUTPUT` / `$GITHUB_ENV` write, `core.setOutput`, `return` of github-script, or a known
+// action's documented output) is built from such a value. Unknown outputs are not tainted (no guessing).
+import type { RelatedLocation } from '../../core/types.js';
+import { analyzeExpression, findExpressions, isActorControlled, isPrRefPath, isPrRepoPath } from './expr.js';
+import { nodeLoc, spanLoc, splitUses, type Job, type Step, type WorkflowModel } from './model.js';
+import type { ScalarText } from './scalar.js';
+import { scalarText } from './scalar.js';
+
+export interface Taint {
+  /** attacker-controlled text (template injection when pasted into a script) */
+  text: boolean;
+  /** names pull-request code (a checkout of it is an untrusted checkout) */
+  ref: boolean;
+  /** what the value comes from, for messages */
+  what: string;
+  /** where the tainted value enters (the source step's token) */
+  source?: RelatedLocation;
+}
+
+export interface TaintScope {
+  m: WorkflowModel;
+  job: Job;
+  /** the step that reads the value (undefined: job level, e.g. job outputs) */
+  step?: Step;
+  /** reusable workflow: taint of `inputs.*` passed by the caller */
+  inputs?: Map<string, Taint>;
+  /** can the job run on a pull-request event (decides branch-name actions' outputs) */
+  prEvents: boolean;
+}
+
+const MAX_DEPTH = 5;
+const PR_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'issue_comment', 'workflow_run'];
+
+export function hasPrEvents(events: Iterable<string>): boolean {
+  for (const e of events) if (PR_EVENTS.includes(e)) return true;
+  return false;
+}
+
+/** Attacker text named in a shell or JavaScript source text (expressions blanked out first). */
+const TEXT_HINT_SHELL = /\bheadRefName\b|\.head\.(?:ref|label)\b|\bpull_request\.(?:title|body)\b|\b(?:issue|comment|review|discussion)\.(?:title|body)\b|--json\s+[\w,]*\b(?:title|body|headRefName)\b|\bhead_branch\b|\bGITHUB_HEAD_REF\b/;
+const TEXT_HINT_JS = /\bheadRefName\b|\.head\.(?:ref|label)\b|\bGITHUB_HEAD_REF\b|\bhead_ref\b|\b(?:pull_request|pr|pull|pullRequest|issue|comment|review|discussion|data)\.(?:title|body)\b|\bhead_branch\b|\bdisplay_title\b/;
+/** pull-request code refs (SHAs, branch names, the head repository) */
+const REF_HINT = /head\.sha|head\.ref|head_sha|head_ref|headrefoid|headrefname|headrepository|refs\/pull\/|pull\/\$|merge_commit_sha|\.head\.repo|head\.repo\.full_name|head_repository/i;
+
+/** Outputs of actions that resolve a pull request's head (documented outputs only). */
+const ACTION_OUTPUTS: Array<{ re: RegExp; outputs: Record<string, 'text' | 'ref'>; prOnly?: boolean }> = [
+  // current_branch / head_ref_branch are github.head_ref on pull-request events
+  { re: /^tj-actions\/branch-names$/, outputs: { current_branch: 'text', head_ref_branch: 'text' }, prOnly: true },
+  { re: /^(xt0rted|alessbell|gotson)\/pull-request-comment-branch$/, outputs: { head_ref: 'text', ref: 'text', head_sha: 'ref', sha: 'ref' } },
+  { re: /^eficode\/resolve-pr-refs$/, outputs: { head_ref: 'text', head_sha: 'ref' } },
+];
+
+function rel(scope: TaintScope, st: ScalarText, a: number, b: number, message: string): RelatedLocation {
+  return { file: scope.m.file, ...spanLoc(st, a, b), message };
+}
+
+function merge(a: Taint | undefined, b: Taint | undefined): Taint | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  if (b.text && !a.text) return b;
+  return a;
+}
+
+/** Taint of a string that may hold `${{ }}` expressions (a `with:`/`env:` value, a job output). */
+export function valueTaint(scope: TaintScope, value: string, depth = 0, st?: ScalarText, base = 0): Taint | undefined {
+  let out: Taint | undefined;
+  for (const e of findExpressions(value)) {
+    const info = analyzeExpression(e.text);
+    for (const p of info.flowing) {
+      let t: Taint | undefined;
+      const here = st ? rel(scope, st, base + e.start, base + e.end, `\`${p}\` enters here`) : undefined;
+      if (isActorControlled(p, info.objects.includes(p))) t = { text: true, ref: isPrRefPath(p), what: p, source: here };
+      else if (isPrRefPath(p) || isPrRepoPath(p)) t = { text: false, ref: true, what: p, source: here };
+      else t = pathTaint(scope, p, depth + 1);
+      out = merge(out, t);
+    }
+  }
+  return out;
+}
+
+/** Taint of a context path read by an expression: `env.X`, `steps.S.outputs.O`, `needs.J.outputs.O`, `inputs.I`. */
+export function pathTaint(scope: TaintScope, path: string, depth = 0): Taint | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const envM = /^env\.([\w-]+)$/.exec(path);
+  if (envM) return envTaint(scope, envM[1], depth);
+  const so = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path);
+  if (so) {
+    const src = scope.job.steps.find((s) => s.id?.toLowerCase() === so[1] && (!scope.step || s.index < scope.step.index));
+    return src ? stepOutputTaint(scope, src, so[2], depth) : undefined;
+  }
+  const no = /^needs\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path);
+  if (no) {
+    const up = scope.m.jobs.find((j) => j.key.toLowerCase() === no[1]);
+    if (!up || up === scope.job) return undefined;
+    const out = [...up.outputs.entries()].find(([k]) => k.toLowerCase() === no[2])?.[1];
+    if (!out) return undefined;
+    return valueTaint({ ...scope, job: up, step: undefined }, out, depth + 1);
+  }
+  const im = /^inputs\.([\w-]+)$/.exec(path);
+  if (im && scope.inputs) {
+    for (const [k, v] of scope.inputs) if (k.toLowerCase() === im[1]) return v;
+  }
+  return undefined;
+}
+
+/** `env.NAME` / `$NAME` as seen by a step: its own `env:`, then `$GITHUB_ENV` writes of earlier steps, then job and workflow `env:`. */
+export function envTaint(scope: TaintScope, name: string, depth = 0): Taint | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const want = name.toLowerCase();
+  const fromYaml = (map: Map<string, { value: string; node: import('../../core/yaml.js').YNode }> | undefined, s: TaintScope) => {
+    if (!map) return { found: false, t: undefined as Taint | undefined };
+    for (const [k, v] of map) {
+      if (k.toLowerCase() !== want) continue;
+      const st = scalarText(scope.m.p, v.node);
+      return { found: true, t: valueTaint(s, v.value, depth + 1, st, 0) };
+    }
+    return { found: false, t: undefined };
+  };
+  const st = fromYaml(scope.step?.env, scope);
+  if (st.found) return st.t;
+  let written: Taint | undefined;
+  for (const s of scope.job.steps) {
+    if (scope.step && s.index >= scope.step.index) break;
+    written = merge(written, stepWriteTaint({ ...scope, step: s }, s, 'GITHUB_ENV', name, depth + 1));
+  }
+  if (written) return written;
+  const jobLevel = { ...scope, step: undefined };
+  const jt = fromYaml(scope.job.env, jobLevel);
+  if (jt.found) return jt.t;
+  return fromYaml(scope.m.env, jobLevel).t;
+}
+
+/** Taint of output `name` of step `src`. */
+export function stepOutputTaint(scope: TaintScope, src: Step, name: string, depth = 0): Taint | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const want = name.toLowerCase();
+  const u = splitUses(src.uses ?? '').name;
+  for (const a of ACTION_OUTPUTS) {
+    if (!a.re.test(u)) continue;
+    if (a.prOnly && !scope.prEvents) return undefined;
+    const kind = Object.entries(a.outputs).find(([k]) => k === want)?.[1];
+    if (!kind || !src.usesNode) return undefined;
+    return { text: kind === 'text', ref: true, what: `output \`${want}\` of ${u} (the pull request's head ${kind === 'text' ? 'branch name' : 'commit'})`, source: { file: scope.m.file, ...nodeLoc(scope.m.p, src.usesNode), message: `step \`${src.id}\` (${u}) resolves the pull request's head` } };
+  }
+  return stepWriteTaint({ ...scope, step: src }, src, 'GITHUB_OUTPUT', want, depth);
+}
+
+/** Taint of what step `s` writes to `$GITHUB_OUTPUT` / `$GITHUB_ENV` under `name` (run scripts and github-script). */
+function stepWriteTaint(scope: TaintScope, s: Step, file: 'GITHUB_OUTPUT' | 'GITHUB_ENV', name: string, depth: number): Taint | undefined {
+  const want = name.toLowerCase();
+  let out: Taint | undefined;
+  if (s.run) {
+    for (const w of shellWrites(s.run.value, file)) {
+      if (w.name.toLowerCase() !== want) continue;
+      out = merge(out, shellValueTaint(scope, s.run, w.start, w.end, depth + 1));
+    }
+  }
+  if (s.uses && /^actions\/github-script$/.test(splitUses(s.uses).name)) {
+    const node = s.with.get('script')?.node;
+    const st = node ? scalarText(scope.m.p, node) : undefined;
+    if (st) {
+      for (const w of jsWrites(st.value, file, s.with.get('result-encoding')?.value)) {
+        if (w.name.toLowerCase() !== want) continue;
+        out = merge(out, jsValueTaint(scope, st, w.start, w.end, depth + 1));
+      }
+    }
+  }
+  if (out?.source && !out.source.message.startsWith('step')) out = { ...out, source: { ...out.source, message: `step \`${s.id ?? s.label}\` writes ${file === 'GITHUB_ENV' ? `\`${name}\` to $GITHUB_ENV` : `output \`${name}\``} from ${out.what}` } };
+  return out;
+}
+
+interface Write {
+  name: string;
+  /** value range in the script */
+  start: number;
+  end: number;
+}
+
+function lines(v: string): Array<{ text: string; start: number }> {
+  const out: Array<{ text: string; start: number }> = [];
+  let i = 0;
+  for (const l of v.split('\n')) {
+    out.push({ text: l, start: i });
+    i += l.length + 1;
+  }
+  return out;
+}
+
+const WRITE_SEG = /^\s*[{(]?\s*(?:(?:echo|printf|print|Write-Output|Write-Host)\s+(?:-[neE]+\s+)*|Add-Content\s+.*?-Value\s+)?(["']?)([A-Za-z_][\w-]*)(=|<<)/;
+
+/** `name=value` lines written to `$GITHUB_OUTPUT` / `$GITHUB_ENV` (also heredoc `name<<EOF` and `::set-output`). */
+export function shellWrites(v: string, file: 'GITHUB_OUTPUT' | 'GITHUB_ENV'): Write[] {
+  const mentions = v.includes(file) || (file === 'GITHUB_OUTPUT' && v.includes('::set-output'));
+  if (!mentions) return [];
+  const ls = lines(v);
+  const direct: Write[] = [];
+  const grouped: Write[] = [];
+  for (let i = 0; i < ls.length; i++) {
+    const { text, start } = ls[i];
+    const onLine = text.includes(file);
+    if (file === 'GITHUB_OUTPUT') {
+      const so = /::set-output\s+name=([\w-]+)::/.exec(text);
+      if (so) {
+        direct.push({ name: so[1], start: start + so.index + so[0].length, end: start + text.length });
+        continue;
+      }
+    }
+    // segments of the line: `a && echo "x=1" >> $GITHUB_OUTPUT; echo …`
+    let off = 0;
+    for (const seg of text.split(/(?<=;|&&|\|\|)/)) {
+      const m = WRITE_SEG.exec(seg);
+      const segStart = start + off;
+      off += seg.length;
+      if (!m) continue;
+      const isEcho = /^\s*[{(]?\s*(echo|printf|print|Write-Output|Write-Host|Add-Content)\b/.test(seg) || m[1] !== '';
+      if (!isEcho) continue;
+      const valStart = segStart + m.index + m[0].length;
+      if (m[3] === '<<') {
+        // heredoc: the value is the lines up to the delimiter
+        const d = /^[-~]?\s*['"]?([A-Za-z_]\w*)/.exec(seg.slice(m.index + m[0].length));
+        if (!d) continue;
+        let j = i + 1;
+        while (j < ls.length && !new RegExp(`^\\s*(?:echo\\s+)?["']?${d[1]}["']?\\s*(?:>>|$)`).test(ls[j].text)) j++;
+        const w = { name: m[2], start: ls[i + 1]?.start ?? start + text.length, end: (ls[j]?.start ?? v.length) };
+        (onLine ? direct : grouped).push(w);
+        i = j;
+        break;
+      }
+      const w = { name: m[2], start: valStart, end: segStart + seg.length };
+      (onLine ? direct : grouped).push(w);
+    }
+  }
+  // writes on lines that name the file win; bare echoes count when the script redirects a group to it
+  return direct.length ? [...direct, ...grouped.filter((g) => !direct.some((d) => d.name === g.name))] : grouped;
+}
+
+/** `core.setOutput('name', value)`, `core.exportVariable('name', value)`, and `return value` (output `result`). */
+function jsWrites(v: string, file: 'GITHUB_OUTPUT' | 'GITHUB_ENV', _encoding?: string): Write[] {
+  const out: Write[] = [];
+  const re = file === 'GITHUB_OUTPUT' ? /\bcore\.setOutput\(\s*(['"`])([\w-]+)\1\s*,\s*/g : /\bcore\.exportVariable\(\s*(['"`])([\w-]+)\1\s*,\s*/g;
+  for (const m of v.matchAll(re)) {
+    const a = m.index! + m[0].length;
+    out.push({ name: m[2], start: a, end: argEnd(v, a) });
+  }
+  if (file === 'GITHUB_OUTPUT') {
+    for (const m of v.matchAll(/\breturn\s+(?=[^;\s])/g)) {
+      const a = m.index! + m[0].length;
+      const e = v.slice(a).search(/[;\n]/);
+      out.push({ name: 'result', start: a, end: e < 0 ? v.length : a + e });
+    }
+  }
+  return out;
+}
+
+function argEnd(s: string, a: number): number {
+  let depth = 0;
+  let q: string | undefined;
+  for (let i = a; i < s.length; i++) {
+    const c = s[i];
+    if (q) {
+      if (c === '\\') i++;
+      else if (c === q) q = undefined;
+      continue;
+    }
+    if (c === "'" || c === '"' || c === '`') q = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return i;
+      depth--;
+    } else if (c === ',' && depth === 0) return i;
+  }
+  return s.length;
+}
+
+function blankExpressions(s: string): string {
+  let out = s;
+  for (const e of findExpressions(s)) out = out.slice(0, e.start) + ' '.repeat(e.end - e.start) + out.slice(e.end);
+  return out;
+}
+
+/** Taint of a shell value range: `${{ }}`, `$GITHUB_HEAD_REF`, `$VAR` (script assignment or env), `$(gh pr view --json headRefName …)`. */
+function shellValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number, depth: number): Taint | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const v = st.value;
+  const seg = v.slice(a, b);
+  let out = valueTaint(scope, seg, depth, st, a);
+  const plain = blankExpressions(seg);
+  const th = TEXT_HINT_SHELL.exec(plain);
+  if (th) out = merge(out, { text: true, ref: true, what: th[0] === 'GITHUB_HEAD_REF' ? '`$GITHUB_HEAD_REF`' : `\`${th[0]}\` of the pull request`, source: rel(scope, st, a + th.index, a + th.index + th[0].length, 'reads the pull request head') });
+  else {
+    const rh = REF_HINT.exec(plain);
+    if (rh) out = merge(out, { text: false, ref: true, what: `\`${rh[0]}\` of the pull request`, source: rel(scope, st, a + rh.index, a + rh.index + rh[0].length, 'reads the pull request head') });
+  }
+  for (const vm of plain.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
+    const name = vm[1];
+    if (/^GITHUB_(OUTPUT|ENV|STEP_SUMMARY|PATH|WORKSPACE|EVENT_PATH|SHA|RUN_ID|RUN_NUMBER|REPOSITORY|BASE_REF|REF|REF_NAME|SERVER_URL|API_URL|TOKEN)$/.test(name)) continue;
+    // the last assignment before this point in the script
+    const before = v.slice(0, a + vm.index!);
+    let def: RegExpExecArray | undefined;
+    for (const dm of before.matchAll(new RegExp(`(?:^|[\\s;&(])(?:export\\s+|local\\s+|declare\\s+(?:-\\w+\\s+)?|readonly\\s+)?${name}=`, 'g'))) def = dm as RegExpExecArray;
+    if (def) {
+      const ds = def.index! + def[0].length;
+      const lineEnd = v.indexOf('\n', ds);
+      out = merge(out, shellValueTaint(scope, st, ds, lineEnd < 0 ? v.length : lineEnd, depth + 1));
+    } else out = merge(out, envTaint(scope, name, depth + 1));
+  }
+  return out;
+}
+
+/** Taint of a JavaScript expression range in a github-script: payload/API fields, `${{ }}`, `const x = …` aliases. */
+function jsValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number, depth: number): Taint | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const v = st.value;
+  const seg = v.slice(a, b);
+  let out = valueTaint(scope, seg, depth, st, a);
+  const plain = blankExpressions(seg);
+  const th = TEXT_HINT_JS.exec(plain);
+  if (th) out = merge(out, { text: true, ref: true, what: `\`${th[0]}\` of the pull request`, source: rel(scope, st, a + th.index, a + th.index + th[0].length, 'reads the pull request') });
+  else {
+    const rh = REF_HINT.exec(plain);
+    if (rh) out = merge(out, { text: false, ref: true, what: `\`${rh[0]}\` of the pull request`, source: rel(scope, st, a + rh.index, a + rh.index + rh[0].length, 'reads the pull request head') });
+  }
+  for (const im of plain.matchAll(/(?<![\w$.'"`])([A-Za-z_$][\w$]*)\b(?:\.([\w$.]+))?/g)) {
+    const id = im[1];
+    if (/^(context|github|core|exec|require|process|JSON|String|await|return|true|false|null|undefined|new|const|let|var)$/.test(id)) continue;
+    const before = v.slice(0, a + im.index!);
+    let def: RegExpExecArray | undefined;
+    for (const dm of before.matchAll(new RegExp(`\\b(?:const|let|var)\\s+${id.replace(/\$/g, '\\$')}\\s*=\\s*`, 'g'))) def = dm as RegExpExecArray;
+    if (def) {
+      const ds = def.index! + def[0].length;
+      const e = v.slice(ds).search(/[;\n]/);
+      const inner = jsValueTaint(scope, st, ds, e < 0 ? v.length : ds + e, depth + 1);
+      // `const pr = (await github.rest.pulls.get(…)).data` then `pr.head.ref`: the member read decides
+      const member = im[2] ? `.${im[2]}` : '';
+      if (inner?.text) out = merge(out, inner);
+      else if (member && TEXT_HINT_JS.test(`${id}${member}`)) out = merge(out, { text: true, ref: true, what: `\`${id}${member}\``, source: rel(scope, st, a + im.index!, a + im.index! + im[0].length, 'reads the pull request') });
+      else if (inner) out = merge(out, inner);
+      continue;
+    }
+    // destructuring: const { ref } = context.payload.pull_request.head
+    for (const dm of before.matchAll(/\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*([^;\n]+)/g)) {
+      const names = dm[1].split(',').map((x) => x.split(':').map((y) => y.trim()));
+      const hit = names.find((n) => (n[1] ?? n[0]) === id);
+      if (!hit) continue;
+      const full = `${dm[2].trim().replace(/^await\s+/, '')}.${hit[0]}`;
+      if (TEXT_HINT_JS.test(full)) out = merge(out, { text: true, ref: true, what: `\`${full}\``, source: rel(scope, st, dm.index!, dm.index! + dm[0].length, 'reads the pull request') });
+      else if (REF_HINT.test(full)) out = merge(out, { text: false, ref: true, what: `\`${full}\``, source: rel(scope, st, dm.index!, dm.index! + dm[0].length, 'reads the pull request head') });
+    }
+  }
+  return out;
+}
