@@ -756,7 +756,8 @@ function followCall(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
   for (const cj of callee.jobs) {
     const declared = cj.permissionsPair || callee.hasPermissions;
     const write = jc.write && (!declared || hasWrite(effectivePerms(callee, cj)));
-    const secrets = jc.secrets;
+    // secrets reach a called job's steps only where it names them (`secrets.x`), and only those the caller passes
+    const secrets = jc.secrets && reachesSecrets(callee, cj);
     analyzeJob(callee, cj, {
       jobPriv: privileged ? narrowEvents(jc.jobPriv, cj.ifText) : [],
       jobSameRepo: jc.jobSameRepo || sameRepoOnly(cj.ifText),
