@@ -517,9 +517,9 @@ export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding
         wfInheritors.push(job);
         continue;
       }
-      checkPerms(m, permState(m, job.permissions ?? null), [job], jobPriv, raw, job.key);
+      checkPerms(m, permState(m, job.permissions ?? null), [job], jobPriv, raw, job.key, opts);
     }
-    if (wfInheritors.length) checkPerms(m, permState(m, m.permissions ?? null), wfInheritors, priv.privileged, raw, '(workflow)');
+    if (wfInheritors.length) checkPerms(m, permState(m, m.permissions ?? null), wfInheritors, priv.privileged, raw, '(workflow)', opts);
   }
 
   return raw.map((r) => {
@@ -811,7 +811,14 @@ function scalarTextOf(m: WorkflowModel, node: YNode): ScalarText | undefined {
   return scalarText(m.p, node);
 }
 
-function checkPerms(m: WorkflowModel, ps: PermState, jobs: Job[], events: string[], raw: RuleFinding[], context: string): void {
+/** A job's text, and for a call of a local reusable workflow the called file's jobs (where the token is used). */
+function evidenceText(m: WorkflowModel, job: Job, opts: AnalyzeOptions): string {
+  if (!job.uses?.startsWith('./') || !opts.resolveLocal) return job.text;
+  const callee = opts.resolveLocal(m, job.uses);
+  return callee && callee !== m ? `${job.text}\n${callee.jobs.map((j) => j.text).join('\n')}` : job.text;
+}
+
+function checkPerms(m: WorkflowModel, ps: PermState, jobs: Job[], events: string[], raw: RuleFinding[], context: string, opts: AnalyzeOptions): void {
   if (ps.kind === 'write-all') {
     raw.push({
       rule: 'privileged-permissions',
@@ -825,7 +832,7 @@ function checkPerms(m: WorkflowModel, ps: PermState, jobs: Job[], events: string
     return;
   }
   if (ps.kind !== 'map') return;
-  const text = jobs.map((j) => j.text).join('\n').toLowerCase();
+  const text = jobs.map((j) => evidenceText(m, j, opts)).join('\n').toLowerCase();
   for (const [scope, s] of ps.scopes) {
     if (s.value !== 'write') continue;
     const ev = SCOPE_EVIDENCE[scope];

@@ -320,3 +320,288 @@ describe('prt-guard taint: step outputs, $GITHUB_ENV, needs outputs', () => {
     expect(f.related?.[0].message).toMatch(/step `meta` writes output `branch` from github\.head_ref/);
   });
 });
+
+const CALLEE_BUILD = `name: build
+on:
+  workflow_call:
+    inputs:
+      ref:
+        type: string
+        required: true
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ inputs.ref }}
+      - run: npm ci && npm test
+        env:
+          NPM_TOKEN: \${{ secrets.NPM_TOKEN }}
+`;
+
+const CALLEE_TITLE = `on:
+  workflow_call:
+    inputs:
+      title:
+        type: string
+      number:
+        type: number
+jobs:
+  note:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "PR-\${{ inputs.number }} - \${{ inputs.title }}"
+`;
+
+const REUSABLE_CASES: Case[] = [
+  {
+    name: 'privileged caller passes head.sha and secrets: inherit; the called workflow checks it out and runs npm ci',
+    wf: `on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  call:
+    uses: ./.github/workflows/build.yml
+    with:
+      ref: \${{ github.event.pull_request.head.sha }}
+    secrets: inherit
+`,
+    more: { 'build.yml': CALLEE_BUILD },
+    expect: ['untrusted-checkout build.yml 12:15 critical'],
+    related: { 0: ['build.yml 15:14', 'w.yml 8:12', 'w.yml 6:11'] },
+  },
+  {
+    name: 'privileged caller passes the PR title; the called workflow expands inputs.title in run: (inputs.number is safe)',
+    wf: `on: pull_request_target
+permissions: {}
+jobs:
+  call:
+    uses: ./.github/workflows/title.yml
+    with:
+      title: \${{ github.event.pull_request.title }}
+      number: \${{ github.event.pull_request.number }}
+`,
+    more: { 'title.yml': CALLEE_TITLE },
+    expect: ['template-injection title.yml 12:46 critical'],
+    related: { 0: ['w.yml 7:14', 'w.yml 5:11'] },
+  },
+  {
+    name: 'the called workflow reads github.event (the caller\'s event) directly: privileged through the call, no inputs needed',
+    wf: `on: issue_comment
+permissions:
+  contents: write
+jobs:
+  call:
+    uses: ./.github/workflows/direct.yml
+`,
+    more: {
+      'direct.yml': `on: workflow_call
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - run: gh pr checkout \${{ github.event.issue.number }} && make
+`,
+    },
+    expect: ['untrusted-checkout direct.yml 6:14 critical', 'privileged-permissions 3:3 medium'],
+    related: { 0: ['direct.yml 6:65', 'w.yml 6:11'] },
+  },
+  {
+    name: 'a nested call: the middle workflow passes inputs.ref on; the leaf checks it out and runs a script from it',
+    wf: `on: pull_request_target
+permissions: {}
+jobs:
+  call:
+    uses: ./.github/workflows/mid.yml
+    with:
+      sha: \${{ github.event.pull_request.head.sha }}
+`,
+    more: {
+      'mid.yml': `on:
+  workflow_call:
+    inputs:
+      sha: { type: string }
+jobs:
+  inner:
+    uses: ./.github/workflows/leaf.yml
+    with:
+      ref: \${{ inputs.sha }}
+`,
+      'leaf.yml': `on:
+  workflow_call:
+    inputs:
+      ref: { type: string }
+jobs:
+  run:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ inputs.ref }}
+      - run: ./ci/test.sh
+`,
+    },
+    expect: ['untrusted-checkout leaf.yml 9:15 high'],
+    related: { 0: ['leaf.yml 12:14', 'w.yml 7:12', 'w.yml 5:11', 'mid.yml 7:11'] },
+  },
+  {
+    name: 'the called workflow is not in the repository: a low note at the caller\'s uses:, no guess about its steps',
+    wf: `on: pull_request_target
+permissions: {}
+jobs:
+  call:
+    uses: ./.github/workflows/missing.yml
+    with:
+      ref: \${{ github.event.pull_request.head.sha }}
+    secrets: inherit
+`,
+    expect: ['reusable-workflow-unresolved 5:11 low'],
+  },
+];
+
+const REUSABLE_NEGATIVES: Case[] = [
+  {
+    name: 'a plain pull_request caller passing head.sha: no privilege, so the called checkout is not flagged',
+    wf: `on: pull_request
+jobs:
+  call:
+    uses: ./.github/workflows/build.yml
+    with:
+      ref: \${{ github.event.pull_request.head.sha }}
+    secrets: inherit
+`,
+    more: { 'build.yml': CALLEE_BUILD },
+    expect: [],
+  },
+  {
+    name: 'a privileged caller passing the base SHA and the PR number: nothing tainted',
+    wf: `on: pull_request_target
+permissions: {}
+jobs:
+  call:
+    uses: ./.github/workflows/build.yml
+    with:
+      ref: \${{ github.event.pull_request.base.sha }}
+  t:
+    uses: ./.github/workflows/title.yml
+    with:
+      title: release notes
+      number: \${{ github.event.pull_request.number }}
+`,
+    more: { 'build.yml': CALLEE_BUILD, 'title.yml': CALLEE_TITLE },
+    expect: [],
+  },
+  {
+    name: 'a same-repository guard on the caller job: forks never reach the called workflow',
+    wf: `on: pull_request_target
+permissions: {}
+jobs:
+  call:
+    if: github.event.pull_request.head.repo.full_name == github.repository
+    uses: ./.github/workflows/build.yml
+    with:
+      ref: \${{ github.event.pull_request.head.sha }}
+    secrets: inherit
+`,
+    more: { 'build.yml': CALLEE_BUILD },
+    expect: [],
+  },
+  {
+    name: 'a reusable workflow in another repository is pinned code and not followed (no note either)',
+    wf: `on: pull_request_target
+permissions: {}
+jobs:
+  call:
+    uses: org/shared/.github/workflows/build.yml@0123456789abcdef0123456789abcdef01234567
+    with:
+      ref: \${{ github.event.pull_request.head.sha }}
+`,
+    expect: [],
+  },
+  {
+    name: 'a non-privileged caller of a missing workflow gets no note',
+    wf: `on: push
+jobs:
+  call:
+    uses: ./.github/workflows/missing.yml
+`,
+    expect: [],
+  },
+];
+
+describe('prt-guard taint: local reusable workflows', () => {
+  it.each(REUSABLE_CASES.map((c) => [c.name, c] as const))('%s', (_n, c) => {
+    const fs = analyze({ 'w.yml': c.wf, ...(c.more ?? {}) });
+    expect(fs.map(fmt)).toEqual(c.expect);
+    for (const [i, r] of Object.entries(c.related ?? {})) expect(rel(fs[Number(i)])).toEqual(r);
+  });
+  it.each(REUSABLE_NEGATIVES.map((c) => [c.name, c] as const))('true negative: %s', (_n, c) => {
+    expect(scan(c.wf, c.more)).toEqual(c.expect);
+  });
+  it('severity follows the caller: a read-only caller with no secrets makes an executed checkout high, not critical', () => {
+    const wf = REUSABLE_CASES[0].wf.replace('    secrets: inherit\n', '');
+    expect(scan(wf, { 'build.yml': CALLEE_BUILD.replace(/\n        env:\n.*\n$/, '\n') })).toEqual(['untrusted-checkout build.yml 12:15 high']);
+  });
+  it('the message names the input and what the caller passes', () => {
+    const f = analyze({ 'w.yml': REUSABLE_CASES[1].wf, 'title.yml': CALLEE_TITLE })[0];
+    expect(f.message).toContain('inputs.title (the caller passes github.event.pull_request.title)');
+    expect(f.related?.at(-1)?.message).toMatch(/called from job `call` under pull_request_target/);
+  });
+});
+
+describe('prt-guard gate: reusable workflows read from disk', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  async function run(files: Record<string, string>, paths?: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-prt-taint-'));
+    dirs.push(dir);
+    for (const [p, t] of Object.entries(files)) {
+      mkdirSync(join(dir, p, '..'), { recursive: true });
+      writeFileSync(join(dir, p), t);
+    }
+    const out = await executeGate(gate, { 'record-file': join(dir, 'r.ndjson'), ...(paths ? { paths } : {}) }, { cwd: dir, env: {}, logger: { info() {}, warn() {}, debug() {} } });
+    return { ...out.result, list: out.result.findings.map((f) => `${f.rule} ${f.file}:${f.line}:${f.column} ${f.severity}`) };
+  }
+
+  it('the called file, scanned on its own and through the caller, is reported once at the caller\'s severity with the caller related', async () => {
+    const r = await run({ '.github/workflows/caller.yml': REUSABLE_CASES[1].wf, '.github/workflows/title.yml': CALLEE_TITLE });
+    expect(r.list).toEqual(['template-injection .github/workflows/title.yml:12:46 critical']);
+    expect(r.findings[0].related?.map((x) => `${x.file}:${x.line}:${x.column}`)).toEqual(['.github/workflows/caller.yml:7:14', '.github/workflows/caller.yml:5:11']);
+    expect(r.outcome).toBe('fail');
+    expect(r.reasons).toEqual(['template-injection']);
+  });
+
+  it('a direct injection in the called file: high on its own, critical through a privileged caller, reported once (critical)', async () => {
+    const callee = `on: workflow_call\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "\${{ github.head_ref }}"\n`;
+    const caller = `on: pull_request_target\npermissions: {}\njobs:\n  a:\n    uses: ./.github/workflows/inj.yml\n  b:\n    uses: ./.github/workflows/inj.yml\n`;
+    expect((await run({ '.github/workflows/inj.yml': callee })).list).toEqual(['template-injection .github/workflows/inj.yml:6:20 high']);
+    const r = await run({ '.github/workflows/caller.yml': caller, '.github/workflows/inj.yml': callee });
+    expect(r.list).toEqual(['template-injection .github/workflows/inj.yml:6:20 critical']);
+    expect(r.findings[0].related?.map((x) => `${x.file}:${x.line}:${x.column}`)).toEqual(['.github/workflows/caller.yml:5:11', '.github/workflows/caller.yml:7:11']);
+  });
+
+  it('only the caller given as a path: the called file is still read from the repository', async () => {
+    const r = await run({ '.github/workflows/caller.yml': REUSABLE_CASES[0].wf, '.github/workflows/build.yml': CALLEE_BUILD }, '.github/workflows/caller.yml');
+    expect(r.list).toEqual(['untrusted-checkout .github/workflows/build.yml:12:15 critical']);
+  });
+
+  it('a called file missing from the repository: a low note, the gate passes at fail-on medium with reason ok', async () => {
+    const r = await run({ '.github/workflows/caller.yml': REUSABLE_CASES[4].wf });
+    expect(r.list).toEqual(['reusable-workflow-unresolved .github/workflows/caller.yml:5:11 low']);
+    expect(r.findings[0].message).toMatch(/not in the repository, so its steps were not checked/);
+    expect(r.outcome).toBe('pass');
+  });
+
+  it('at fail-on low the missing file fails with the declared reason workflow-not-found', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-prt-taint-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, '.github/workflows/caller.yml'), REUSABLE_CASES[4].wf);
+    const out = await executeGate(gate, { 'record-file': join(dir, 'r.ndjson'), 'fail-on': 'low' }, { cwd: dir, env: {}, logger: { info() {}, warn() {}, debug() {} } });
+    expect(out.result.outcome).toBe('fail');
+    expect(out.result.reasons).toEqual(['workflow-not-found']);
+  });
+});
