@@ -811,11 +811,19 @@ function scalarTextOf(m: WorkflowModel, node: YNode): ScalarText | undefined {
   return scalarText(m.p, node);
 }
 
-/** A job's text, and for a call of a local reusable workflow the called file's jobs (where the token is used). */
-function evidenceText(m: WorkflowModel, job: Job, opts: AnalyzeOptions): string {
+/**
+ * A job's text, and for a call of a local reusable workflow the text of the called jobs that can use `scope`:
+ * a called job that declares its own permissions without that scope as write cannot use the caller's grant.
+ */
+function evidenceText(m: WorkflowModel, job: Job, scope: string, opts: AnalyzeOptions): string {
   if (!job.uses?.startsWith('./') || !opts.resolveLocal) return job.text;
   const callee = opts.resolveLocal(m, job.uses);
-  return callee && callee !== m ? `${job.text}\n${callee.jobs.map((j) => j.text).join('\n')}` : job.text;
+  if (!callee || callee === m) return job.text;
+  const usable = callee.jobs.filter((cj) => {
+    const ps = effectivePerms(callee, cj);
+    return ps.kind === 'default' || ps.kind === 'write-all' || (ps.kind === 'map' && ps.scopes.get(scope)?.value === 'write');
+  });
+  return [job.text, ...usable.map((j) => j.text)].join('\n');
 }
 
 function checkPerms(m: WorkflowModel, ps: PermState, jobs: Job[], events: string[], raw: RuleFinding[], context: string, opts: AnalyzeOptions): void {
@@ -832,9 +840,9 @@ function checkPerms(m: WorkflowModel, ps: PermState, jobs: Job[], events: string
     return;
   }
   if (ps.kind !== 'map') return;
-  const text = jobs.map((j) => evidenceText(m, j, opts)).join('\n').toLowerCase();
   for (const [scope, s] of ps.scopes) {
     if (s.value !== 'write') continue;
+    const text = jobs.map((j) => evidenceText(m, j, scope, opts)).join('\n').toLowerCase();
     const ev = SCOPE_EVIDENCE[scope];
     if (ev && ev.test(text)) continue;
     raw.push({

@@ -543,6 +543,14 @@ describe('prt-guard taint: local reusable workflows', () => {
     const wf = REUSABLE_CASES[0].wf.replace('    secrets: inherit\n', '');
     expect(scan(wf, { 'build.yml': CALLEE_BUILD.replace(/\n        env:\n.*\n$/, '\n') })).toEqual(['untrusted-checkout build.yml 12:15 high']);
   });
+  it('privileged-permissions: a write scope is used when a called job that inherits it uses it, not when the called job narrows it', () => {
+    const caller = `on: issue_comment\npermissions:\n  contents: write\njobs:\n  call:\n    uses: ./.github/workflows/push.yml\n`;
+    const inherits = `on: workflow_call\njobs:\n  p:\n    runs-on: ubuntu-latest\n    steps:\n      - run: git push origin HEAD:main\n`;
+    const narrows = inherits.replace('  p:\n', '  p:\n    permissions:\n      contents: read\n');
+    expect(scan(caller, { 'push.yml': inherits })).toEqual([]);
+    expect(scan(caller, { 'push.yml': narrows })).toEqual(['privileged-permissions 3:3 medium']);
+  });
+
   it('the message names the input and what the caller passes', () => {
     const f = analyze({ 'w.yml': REUSABLE_CASES[1].wf, 'title.yml': CALLEE_TITLE })[0];
     expect(f.message).toContain('inputs.title (the caller passes github.event.pull_request.title)');
