@@ -2,9 +2,9 @@
 import type { Finding, Severity } from '../../core/types.js';
 import type { Fingerprinter } from '../../core/fingerprint.js';
 import { nodeLoc, spanLoc, splitUses, type Job, type Loc, type Step, type WorkflowModel } from '../prt-guard/model.js';
-import { commandWords, tokenizeShell, type Command, type Word } from '../prt-guard/shell.js';
-import type { ScalarText } from '../prt-guard/scalar.js';
-import { mapGet } from '../../core/yaml.js';
+import { commandWords, findSubstitutions, tokenizeShell, tokenizeSlice, type Command, type Word } from '../prt-guard/shell.js';
+import { scalarText, type ScalarText } from '../prt-guard/scalar.js';
+import { mapGet, isMap, isSeq, type YNode } from '../../core/yaml.js';
 
 const CLI_TOOLS = new Set(['bandit', 'semgrep', 'trivy', 'grype', 'checkov', 'gitleaks', 'trufflehog', 'zizmor', 'pip-audit', 'osv-scanner', 'slsa-verifier', 'cosign', 'chaingate']);
 const MODULE_TOOLS: Record<string, string> = { bandit: 'bandit', pip_audit: 'pip-audit', semgrep: 'semgrep', checkov: 'checkov', zizmor: 'zizmor' };
@@ -45,22 +45,107 @@ export interface ToolUse {
   timeoutWrapped?: boolean;
 }
 
-function toolOf(words: Word[]): { tool: string; at: number } | undefined {
+interface Hit {
+  tool: string;
+  /** index of the word the finding points at (tool name, or the container image) */
+  at: number;
+  /** index of `-d`/`--detach` of a `docker run` */
+  detached?: number;
+}
+
+/** `docker run` options that take no value (every other option takes one, as `--opt v` or `--opt=v`). */
+const DOCKER_BOOL = new Set(['--rm', '--detach', '--interactive', '--tty', '--privileged', '--init', '--read-only', '--publish-all', '--no-healthcheck', '--oom-kill-disable', '--quiet', '--help', '--disable-content-trust', '--sig-proxy', '--use-api-socket', '--replace', '--tls-verify']);
+const DOCKER_SHORT_BOOL = new Set(['i', 't', 'd', 'P', 'q']);
+/** options of runners (npx, pipx run, uvx, uv tool run, pnpm dlx, …) that take a value */
+const RUNNER_VALUE_OPTS = new Set(['-p', '--package', '--from', '--with', '--with-editable', '--with-requirements', '--python', '--spec', '--pip-args', '--index-url', '--index', '--extra-index-url', '--default-index', '--registry', '--cache', '--constraints', '--overrides', '-w', '--workspace']);
+
+/** Scanner named by a container image: its repository's last path component (registry, tag and digest ignored). */
+export function imageTool(image: string): string | undefined {
+  const noDigest = image.replace(/@.*$/, '');
+  const last = noDigest.slice(noDigest.lastIndexOf('/') + 1).replace(/:.*$/, '').toLowerCase();
+  return CLI_TOOLS.has(last) ? last : undefined;
+}
+
+/** `docker|podman|nerdctl run [opts] IMAGE …`: index of the image word, `-d`, `--entrypoint`. */
+function dockerRun(t: string[]): { image: number; detached?: number; entrypoint?: string } | undefined {
+  if (!/^(docker|podman|nerdctl)$/.test(t[0] ?? '')) return undefined;
+  let k = t[1] === 'run' ? 2 : t[1] === 'container' && t[2] === 'run' ? 3 : -1;
+  if (k < 0) return undefined;
+  let detached: number | undefined;
+  let entrypoint: string | undefined;
+  while (k < t.length && t[k].startsWith('-')) {
+    const w = t[k];
+    if (w === '--') {
+      k++;
+      break;
+    }
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      const name = eq < 0 ? w : w.slice(0, eq);
+      const val = eq < 0 ? undefined : w.slice(eq + 1);
+      if (name === '--detach' && val !== 'false') detached = k;
+      if (name === '--entrypoint') entrypoint = val ?? t[k + 1];
+      k += val !== undefined || DOCKER_BOOL.has(name) ? 1 : 2;
+      continue;
+    }
+    const letters = [...w.slice(1)];
+    const firstValued = letters.findIndex((ch) => !DOCKER_SHORT_BOOL.has(ch));
+    if (letters.slice(0, firstValued < 0 ? letters.length : firstValued).includes('d')) detached = k;
+    // `-it`: flags only; `-v x` / `-itv x`: the value is the next word; `-eFOO=1`: attached
+    k += firstValued < 0 || firstValued < letters.length - 1 ? 1 : 2;
+  }
+  return k < t.length ? { image: k, detached, entrypoint } : undefined;
+}
+
+function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | undefined {
   const t = words.map((w) => w.text);
+  const d = dockerRun(t);
+  if (d) {
+    const ep = d.entrypoint?.replace(/^.*\//, '');
+    let tool = ep && CLI_TOOLS.has(ep) ? ep : imageTool(expand(t[d.image]));
+    if (tool) {
+      let sub = d.image + 1;
+      if (t[sub] === tool) sub++;
+      if ((tool === 'cosign' || tool === 'slsa-verifier') && !/^verify/.test(t[sub] ?? '')) return undefined;
+      if (tool === 'cosign') tool = `cosign ${t[sub]}`;
+      return { tool, at: d.image, detached: d.detached };
+    }
+    // a general-purpose image running a scanner: `docker run -v …:/src python:3.12 bandit -r /src`
+    const inner = toolOf(words.slice(d.image + 1));
+    return inner ? { ...inner, at: inner.at + d.image + 1, detached: d.detached } : undefined;
+  }
   let k = 0;
   // launchers
   if (t[0] === 'npx' || t[0] === 'pnpx' || t[0] === 'uvx' || t[0] === 'bunx') k = 1;
   else if ((t[0] === 'pipx' || t[0] === 'uv' || t[0] === 'poetry' || t[0] === 'pdm' || t[0] === 'hatch' || t[0] === 'pipenv') && t[1] === 'run') k = 2;
+  else if (t[0] === 'uv' && t[1] === 'tool' && t[2] === 'run') k = 3;
   else if ((t[0] === 'pnpm' || t[0] === 'yarn') && (t[1] === 'dlx' || t[1] === 'exec')) k = 2;
   else if (t[0] === 'npm' && t[1] === 'exec') k = 2;
-  while (k < t.length && k > 0 && t[k].startsWith('-')) k++;
+  while (k < t.length && k > 0 && t[k].startsWith('-')) k += RUNNER_VALUE_OPTS.has(t[k]) ? 2 : 1;
   if (/^python[\d.]*$/.test(t[0] ?? '') && t[1] === '-m' && MODULE_TOOLS[t[2]]) return { tool: MODULE_TOOLS[t[2]], at: 0 };
   if ((t[0] === 'npm' || t[0] === 'pnpm' || t[0] === 'yarn') && t[1] === 'audit' && t[2] !== 'fix') return { tool: `${t[0]} audit`, at: 0 };
-  const name = (t[k] ?? '').replace(/^.*\//, '').replace(/@.*$/, '');
+  // `@scope/name@1.2`, `bandit==1.7.9`, `bandit[toml]`, `pip-audit@2.7`, `./bin/trivy`
+  const name = (t[k] ?? '').replace(/^@/, '').replace(/@.*$/, '').replace(/^.*\//, '').replace(/[[=<>~!;].*$/, '');
   if (!CLI_TOOLS.has(name)) return undefined;
   if (name === 'cosign' && !/^verify/.test(t[k + 1] ?? '')) return undefined;
   if (name === 'slsa-verifier' && !/^verify/.test(t[k + 1] ?? '')) return undefined;
   return { tool: name === 'cosign' ? `cosign ${t[k + 1]}` : name, at: k };
+}
+
+/** Flags that turn findings into success, from word `from` on. */
+function suppressFlags(words: Word[], from: number): Array<{ flag: string; k: number }> {
+  const out: Array<{ flag: string; k: number }> = [];
+  for (let k = from; k < words.length; k++) {
+    const w = words[k].text;
+    const next = words[k + 1]?.text;
+    let flag: string | undefined;
+    if (w === '--exit-zero' || w === '--soft-fail' || w === '--no-fail' || w === '--exit-zero-on-findings') flag = w;
+    else if (/^--exit-code=0$/.test(w) || (w === '--exit-code' && next === '0')) flag = '--exit-code 0';
+    else if (/^--fail-on=(none|never)$/.test(w) || (w === '--fail-on' && /^(none|never)$/.test(next ?? ''))) flag = `--fail-on ${w.includes('=') ? w.split('=')[1] : next}`;
+    else if ((w === '--severity-level' || w === '--audit-level') && /^none$/.test(next ?? '')) flag = `${w} none`;
+    if (flag) out.push({ flag, k });
+  }
+  return out;
 }
 
 function isVerifier(tool: string): boolean {
@@ -101,6 +186,116 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
   const noErrexitShell = windows || /^(pwsh|powershell|cmd)\b/.test(shell) || (/\{0\}/.test(shell) && /^(bash|sh|dash|zsh|ksh)\b/.test(shell) && !/(^|\s)-[a-zA-Z]*e|-o\s+errexit/.test(shell));
   let errexitOff: Command | undefined;
   let pipefail = pipefailDefault;
+  // `$(…)` is a PowerShell subexpression, not a command substitution: only POSIX shells are judged here
+  const posix = !windows && !/^(pwsh|powershell|cmd)\b/.test(shell);
+  // bash (the default shell, `shell: bash`, `bash {0}`) runs command substitutions WITHOUT errexit unless
+  // `shopt -s inherit_errexit` or POSIX mode; dash (`shell: sh`) and other shells inherit -e
+  const substNoErrexit = (!shell || /^bash\b/.test(shell)) && !/inherit_errexit|set\s+-o\s+posix|--posix/.test(script + shell);
+  const expand = (x: string) => x.replace(/\$\{?([A-Za-z_]\w*)\}?/g, (all, name: string) => step.env.get(name)?.value ?? job.env.get(name)?.value ?? m.env.get(name)?.value ?? all);
+  const add = (rule: string, severity: Severity, message: string, loc: Loc, token: string) => out.push({ rule, severity, message, loc, token, job: jobLabel, step: step.label });
+  const blockingText = (x: string) => /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error|\bthrow\b|\bError\b/.test(x);
+  const cmdText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
+  /** the commands of an `if`/`while` body after command j, up to the matching `fi`/`done` */
+  const bodyAfter = (list: Command[], j: number) => {
+    let depth = 0;
+    let fi = -1;
+    for (let k = j + 1; k < list.length && fi < 0; k++) {
+      for (const w of list[k].words.map((x) => x.text)) {
+        if (w === 'if' || w === 'while' || w === 'until' || w === 'for' || w === 'case') depth++;
+        else if (w === 'fi' || w === 'done' || w === 'esac') {
+          if (depth === 0) {
+            fi = k;
+            break;
+          }
+          depth--;
+        } else if (!/^(then|else|elif|do|!)$/.test(w)) break;
+      }
+    }
+    return list.slice(j + 1, fi < 0 ? list.length : fi).map(cmdText).join('\n');
+  };
+  /** rules that depend on the tool's own words: never-fail flags, verifier timeout, bandit JSON on stdout */
+  const perTool = (words: Word[], hit: Hit, timeoutWrapped: boolean, tag: string) => {
+    for (const { flag, k } of suppressFlags(words, hit.at + 1)) {
+      add('exit-suppressed', 'high', `\`${flag}\` makes ${tag} exit 0 whatever it finds, so the scan can never block: remove it and baseline or allowlist specific findings instead.`, spanLoc(st, words[k].start, words[k].end), flag);
+    }
+    const toolLoc = spanLoc(st, words[hit.at].start, words[hit.at].end);
+    if (isVerifier(hit.tool) && !timeoutWrapped && !step.timeoutMinutes && !job.timeoutMinutes) {
+      add('verifier-no-timeout', 'medium', `${tag} runs with no time limit (no \`timeout\` wrapper, no \`timeout-minutes\`): a hung verifier holds the job for up to 6 hours instead of failing fast (cosign's own --timeout has not always been honoured).`, toolLoc, hit.tool);
+    }
+    if (hit.tool === 'bandit') {
+      let fmt: Word | undefined;
+      let hasOut = false;
+      for (let k = hit.at + 1; k < words.length; k++) {
+        const w = words[k].text;
+        if ((w === '-f' || w === '--format') && words[k + 1]?.text === 'json') fmt = words[k];
+        if (/^(-fjson|--format=json)$/.test(w)) fmt = words[k];
+        if (w === '-o' || w === '--output' || /^--output=/.test(w) || /^-o\S/.test(w)) hasOut = true;
+      }
+      if (fmt && !hasOut) add('bandit-json-stdout', 'medium', `bandit writes its JSON report to stdout in step \`${step.label}\`, where its progress output can corrupt the JSON past ~50 files: write it with \`-o report.json\`.`, spanLoc(st, fmt.start, fmt.end), '-f json');
+    }
+    if (hit.detached !== undefined) {
+      const later = script.slice(words[words.length - 1].end);
+      if (!/\b(docker|podman|nerdctl)\s+(container\s+)?wait\b/.test(later)) {
+        const dw = words[hit.detached];
+        add('exit-suppressed', 'high', `\`${dw.text}\` runs ${tag} in a detached container: \`docker run\` exits 0 as soon as the container starts and nothing waits for it (\`docker wait\`), so the scan can never block.`, spanLoc(st, dw.start, dw.end), 'docker run -d');
+      }
+    }
+    return toolLoc;
+  };
+  /**
+   * Scanners inside a command substitution. Findings for a status lost inside it (`$(trivy … || true)`,
+   * `$(bandit …; echo)` under bash, a pipe without pipefail); returns the tools whose status is the
+   * substitution's.
+   */
+  const innerScan = (a: number, b: number): Array<{ tool: string; loc: Loc }> => {
+    const inner = tokenizeSlice(script, a, b);
+    const res: Array<{ tool: string; loc: Loc }> = [];
+    for (let k = 0; k < inner.length; k++) {
+      const ic = inner[k];
+      const icw = commandWords(ic);
+      let iw = icw.words;
+      while (iw.length && /^(then|do|else|!)$/.test(iw[0].text)) iw = iw.slice(1);
+      const h = toolOf(iw, expand);
+      if (!h) continue;
+      const tag = `${h.tool} inside \`$(…)\` in step \`${step.label}\``;
+      const loc = perTool(iw, h, icw.timeoutWrapped, tag);
+      let j = k;
+      while (inner[j] && inner[j].sep === '|') j++;
+      if (ic.sep === '|' && !pipefail) {
+        const op = opBefore(script, inner[k + 1], '|', ic.start);
+        add('exit-suppressed', 'high', `${tag} is piped into \`${inner[k + 1]?.words[0]?.text ?? '…'}\` without pipefail, so the substitution's status is the last command's and the scanner's failure is lost.`, spanLoc(st, op, op + 1), '| no-pipefail');
+        continue;
+      }
+      let q = j;
+      while (inner[q] && inner[q].sep === '&&') q++;
+      const sep = inner[q]?.sep ?? '';
+      if (sep === '' || !inner[q + 1]) {
+        res.push({ tool: h.tool, loc });
+      } else if (sep === '||') {
+        const nx = inner[q + 1];
+        const restText = inner.slice(q + 1).map((x) => x.words.map((w) => w.text).join(' ')).join(' ; ');
+        if (/\bexit\s+([1-9]|\$)|\bfalse\b|::error/.test(restText) && !/^\s*(true|:)\b/.test(restText)) res.push({ tool: h.tool, loc });
+        else {
+          const w = nx.words.map((x) => x.text);
+          const shown = w[0] === 'exit' ? `|| exit ${w[1] ?? ''}`.trim() : w[0] === 'true' || w[0] === ':' ? `|| ${w[0]}` : `|| ${w.slice(0, 2).join(' ')}`;
+          const op = opBefore(script, nx, '||', ic.start);
+          add('exit-suppressed', 'high', `\`${shown}\` after ${tag} turns its failure into success, so the scan can never block.`, spanLoc(st, op, op + 2), shown);
+        }
+      } else if (sep === '&') {
+        const op = opBefore(script, inner[q + 1], '&', ic.start);
+        add('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
+      } else if (substNoErrexit || q > j) {
+        // `;` or a newline: bash runs `$(…)` without errexit, so the commands after the scanner run and the
+        // substitution's status is the last one's (a failure inside an && list stops no shell)
+        const at = sep === ';' ? opBefore(script, inner[q + 1], ';', ic.start) : -1;
+        const where = at >= a && at < b ? spanLoc(st, at, at + 1) : loc;
+        add('exit-suppressed', 'high', `${tag} is followed by other commands inside the substitution: ${q > j ? 'a failure inside an && list does not stop the shell' : 'bash runs `$(…)` without errexit (no `shopt -s inherit_errexit`)'}, so the substitution's status is the last command's and the scanner's failure is lost.`, where, 'subst not-last');
+      } else {
+        res.push({ tool: h.tool, loc });
+      }
+    }
+    return res;
+  };
   for (let i = 0; i < cmds.length; i++) {
     const c = cmds[i];
     const cw = commandWords(c);
@@ -120,48 +315,51 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       if (/-o pipefail|-[a-zA-Z]*o\s+pipefail/.test(flags) || /(^|\s)-eo\s+pipefail/.test(flags)) pipefail = true;
       continue;
     }
-    const hit = toolOf(words);
-    if (!hit) continue;
-    const tw = words[hit.at];
-    const toolLoc = spanLoc(st, tw.start, tw.end);
-    const use: ToolUse = { tool: hit.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped };
-    uses.push(use);
-    const tag = `${hit.tool} in step \`${step.label}\``;
-    const add = (rule: string, severity: Severity, message: string, loc: Loc, token: string) => out.push({ rule, severity, message, loc, token, job: jobLabel, step: step.label });
-    // flags that turn findings into success
-    for (let k = hit.at + 1; k < words.length; k++) {
-      const w = words[k].text;
-      const next = words[k + 1]?.text;
-      let flag: string | undefined;
-      if (w === '--exit-zero' || w === '--soft-fail' || w === '--no-fail' || w === '--exit-zero-on-findings') flag = w;
-      else if (/^--exit-code=0$/.test(w) || (w === '--exit-code' && next === '0')) flag = '--exit-code 0';
-      else if (/^--fail-on=(none|never)$/.test(w) || (w === '--fail-on' && /^(none|never)$/.test(next ?? ''))) flag = `--fail-on ${w.includes('=') ? w.split('=')[1] : next}`;
-      else if ((w === '--severity-level' || w === '--audit-level') && /^none$/.test(next ?? '')) flag = `${w} none`;
-      if (flag) add('exit-suppressed', 'high', `\`${flag}\` makes ${tag} exit 0 whatever it finds, so the scan can never block: remove it and baseline or allowlist specific findings instead.`, spanLoc(st, words[k].start, words[k].end), flag);
+    // command substitutions in any word of the command
+    let carrier: { tool: string; loc: Loc } | undefined;
+    if (posix) {
+      const substs = c.words.flatMap((w) => findSubstitutions(script, w.start, w.end));
+      const lastS = substs[substs.length - 1];
+      for (const s of substs) {
+        for (const r of innerScan(s.a, s.b)) {
+          const tag = `${r.tool} inside \`$(…)\` in step \`${step.label}\``;
+          const holder = c.words.find((w) => w.start <= s.open && s.open < w.end);
+          const name = holder ? /^([A-Za-z_]\w*)(\[[^\]]*\])?\+?=/.exec(holder.raw)?.[1] : undefined;
+          const laterText = cmds.slice(i + 1).map(cmdText).join('\n');
+          // the output decides: a variable holding the output that a later failing branch reads
+          const outputGated = !!name && new RegExp(`\\$\\{?${name}\\b`).test(laterText) && blockingText(laterText);
+          if (!words.length) {
+            // assignment-only command: its status is that of the LAST command substitution performed
+            if (s === lastS) carrier = r;
+            else if (!outputGated) add('exit-suppressed', 'high', `${tag} is not the last command substitution of this assignment: the assignment's status is the last substitution's, so the scanner's failure is lost.`, spanLoc(st, lastS.open, lastS.b + 1), 'subst not-last-assignment');
+          } else if (/^(local|export|declare|typeset|readonly)$/.test(words[0].text)) {
+            if (!outputGated) add('exit-suppressed', 'high', `\`${words[0].text}\` returns its own status (0), not that of ${tag}, so the scanner's failure is lost even under \`bash -e\` (and \`$?\` after it is \`${words[0].text}\`'s): assign on a line of its own (\`${words[0].text} x; x=$(…)\`).`, spanLoc(st, words[0].start, words[0].end), `${words[0].text}-subst`);
+          } else {
+            const isTest = /^(\[|\[\[|test)$/.test(words[0].text);
+            const gated = isTest && ((cond && blockingText(bodyAfter(cmds, i))) || ((c.sep === '||' || c.sep === '&&') && !!cmds[i + 1] && blockingText(cmdText(cmds[i + 1]))));
+            if (!gated && !outputGated) add('exit-suppressed', 'high', `the status of \`${words[0].text}\` is its own, not that of ${tag}, so the scanner's failure is lost: run the scanner as a command of its own (\`out=$(…)\` on a line of its own keeps its status).`, spanLoc(st, words[0].start, words[0].end), `${words[0].text}-subst`);
+          }
+        }
+      }
     }
+    const hit = toolOf(words, expand);
+    if (!hit && !carrier) continue;
+    let toolLoc: Loc;
+    let tag: string;
+    if (hit) {
+      tag = `${hit.tool} in step \`${step.label}\``;
+      toolLoc = perTool(words, hit, timeoutWrapped, tag);
+    } else {
+      tag = `${carrier!.tool} (through \`$(…)\`) in step \`${step.label}\``;
+      toolLoc = carrier!.loc;
+    }
+    uses.push({ tool: hit ? hit.tool : carrier!.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped });
     let j = i;
     while (cmds[j] && cmds[j].sep === '|') j++;
     const last = cmds[j];
-    const blockingText = (x: string) => /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error|\bthrow\b|\bError\b/.test(x);
-    const cmdText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
     // `if scanner; then …; fi` / `if ! scanner; then echo …; fi`: the condition's status never stops the script
     if (cond) {
-      // the matching `fi`/`done` (nested ifs/loops counted)
-      let depth = 0;
-      let fi = -1;
-      for (let k = j + 1; k < cmds.length && fi < 0; k++) {
-        for (const w of cmds[k].words.map((x) => x.text)) {
-          if (w === 'if' || w === 'while' || w === 'until' || w === 'for' || w === 'case') depth++;
-          else if (w === 'fi' || w === 'done' || w === 'esac') {
-            if (depth === 0) {
-              fi = k;
-              break;
-            }
-            depth--;
-          } else if (!/^(then|else|elif|do|!)$/.test(w)) break;
-        }
-      }
-      const body = cmds.slice(j + 1, fi < 0 ? cmds.length : fi).map(cmdText).join('\n');
+      const body = bodyAfter(cmds, j);
       if (!blockingText(body)) {
         add('exit-suppressed', 'high', `${tag} is the condition of \`${cond.text}\` and no branch fails the step (\`exit 1\`), so its failure is only reported and the scan can never block.`, spanLoc(st, cond.start, cond.end), `${cond.text}-condition`);
       }
@@ -209,7 +407,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       }
     }
     // a pipe without pipefail hides the scanner's exit status
-    if (!cond && c.sep === '|' && !pipefail) {
+    if (!cond && c.sep === '|' && !pipefail && !/PIPESTATUS|pipestatus/.test(cmds.slice(i + 1).map(cmdText).join('\n'))) {
       const nx = cmds[i + 1];
       const op = opBefore(script, nx, '|', c.start);
       add('exit-suppressed', 'high', `${tag} is piped into \`${nx?.words[0]?.text ?? '…'}\` in a shell without pipefail (the default \`bash -e\`), so the step's status is the last command's and the scanner's failure is lost: set \`shell: bash\` or \`set -o pipefail\`.`, spanLoc(st, op, op + 1), '| no-pipefail');
@@ -236,20 +434,6 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         const sh = shell || 'pwsh (the Windows default)';
         add('errexit-disabled', 'high', `\`${sh}\` does not stop at a failing command and the step's status is the last command's, so ${tag}, followed by other commands with no check of its status (\`$?\`, \`$LASTEXITCODE\`), can never fail the step.`, where, `shell ${sh}`);
       }
-    }
-    if (isVerifier(hit.tool) && !timeoutWrapped && !step.timeoutMinutes && !job.timeoutMinutes) {
-      add('verifier-no-timeout', 'medium', `${tag} runs with no time limit (no \`timeout\` wrapper, no \`timeout-minutes\`): a hung verifier holds the job for up to 6 hours instead of failing fast (cosign's own --timeout has not always been honoured).`, toolLoc, hit.tool);
-    }
-    if (hit.tool === 'bandit') {
-      let fmt: Word | undefined;
-      let hasOut = false;
-      for (let k = hit.at + 1; k < words.length; k++) {
-        const w = words[k].text;
-        if ((w === '-f' || w === '--format') && words[k + 1]?.text === 'json') fmt = words[k];
-        if (/^(-fjson|--format=json)$/.test(w)) fmt = words[k];
-        if (w === '-o' || w === '--output' || /^--output=/.test(w) || /^-o\S/.test(w)) hasOut = true;
-      }
-      if (fmt && !hasOut) add('bandit-json-stdout', 'medium', `bandit writes its JSON report to stdout in step \`${step.label}\`, where its progress output can corrupt the JSON past ~50 files: write it with \`-o report.json\`.`, spanLoc(st, fmt.start, fmt.end), '-f json');
     }
   }
   return uses;
