@@ -247,7 +247,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
    * `$(bandit …; echo)` under bash, a pipe without pipefail); returns the tools whose status is the
    * substitution's.
    */
-  const innerScan = (a: number, b: number): Array<{ tool: string; loc: Loc }> => {
+  // every scanner met inside a substitution counts as a tool of the step (continue-on-error, if: false)
+  const substSeen: ToolUse[] = [];
+  const innerScan = (a: number, b: number, quiet: boolean): Array<{ tool: string; loc: Loc }> => {
+    const addFlow = quiet ? () => undefined : add;
     const inner = tokenizeSlice(script, a, b);
     const res: Array<{ tool: string; loc: Loc }> = [];
     for (let k = 0; k < inner.length; k++) {
@@ -259,11 +262,12 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       if (!h) continue;
       const tag = `${h.tool} inside \`$(…)\` in step \`${step.label}\``;
       const loc = perTool(iw, h, icw.timeoutWrapped, tag);
+      substSeen.push({ tool: h.tool, loc, cmd: ic, words: iw, st, timeoutWrapped: icw.timeoutWrapped });
       let j = k;
       while (inner[j] && inner[j].sep === '|') j++;
       if (ic.sep === '|' && !pipefail) {
         const op = opBefore(script, inner[k + 1], '|', ic.start);
-        add('exit-suppressed', 'high', `${tag} is piped into \`${inner[k + 1]?.words[0]?.text ?? '…'}\` without pipefail, so the substitution's status is the last command's and the scanner's failure is lost.`, spanLoc(st, op, op + 1), '| no-pipefail');
+        addFlow('exit-suppressed', 'high', `${tag} is piped into \`${inner[k + 1]?.words[0]?.text ?? '…'}\` without pipefail, so the substitution's status is the last command's and the scanner's failure is lost.`, spanLoc(st, op, op + 1), '| no-pipefail');
         continue;
       }
       let q = j;
@@ -279,17 +283,17 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
           const w = nx.words.map((x) => x.text);
           const shown = w[0] === 'exit' ? `|| exit ${w[1] ?? ''}`.trim() : w[0] === 'true' || w[0] === ':' ? `|| ${w[0]}` : `|| ${w.slice(0, 2).join(' ')}`;
           const op = opBefore(script, nx, '||', ic.start);
-          add('exit-suppressed', 'high', `\`${shown}\` after ${tag} turns its failure into success, so the scan can never block.`, spanLoc(st, op, op + 2), shown);
+          addFlow('exit-suppressed', 'high', `\`${shown}\` after ${tag} turns its failure into success, so the scan can never block.`, spanLoc(st, op, op + 2), shown);
         }
       } else if (sep === '&') {
         const op = opBefore(script, inner[q + 1], '&', ic.start);
-        add('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
+        addFlow('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
       } else if (substNoErrexit || q > j) {
         // `;` or a newline: bash runs `$(…)` without errexit, so the commands after the scanner run and the
         // substitution's status is the last one's (a failure inside an && list stops no shell)
         const at = sep === ';' ? opBefore(script, inner[q + 1], ';', ic.start) : -1;
         const where = at >= a && at < b ? spanLoc(st, at, at + 1) : loc;
-        add('exit-suppressed', 'high', `${tag} is followed by other commands inside the substitution: ${q > j ? 'a failure inside an && list does not stop the shell' : 'bash runs `$(…)` without errexit (no `shopt -s inherit_errexit`)'}, so the substitution's status is the last command's and the scanner's failure is lost.`, where, 'subst not-last');
+        addFlow('exit-suppressed', 'high', `${tag} is followed by other commands inside the substitution: ${q > j ? 'a failure inside an && list does not stop the shell' : 'bash runs `$(…)` without errexit (no `shopt -s inherit_errexit`)'}, so the substitution's status is the last command's and the scanner's failure is lost.`, where, 'subst not-last');
       } else {
         res.push({ tool: h.tool, loc });
       }
@@ -299,13 +303,19 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
   for (let i = 0; i < cmds.length; i++) {
     const c = cmds[i];
     const cw = commandWords(c);
-    const timeoutWrapped = cw.timeoutWrapped;
+    let timeoutWrapped = cw.timeoutWrapped;
     let words = cw.words;
     // control words: `if ! scanner; then …`, `elif scanner`, `then scanner`
     let cond: Word | undefined;
     while (words.length && /^(if|elif|while|until|then|do|else|!)$/.test(words[0].text)) {
       if (/^(if|elif|while|until)$/.test(words[0].text)) cond = words[0];
       words = words.slice(1);
+    }
+    if (words !== cw.words) {
+      // `if ! out=$(scanner); then`: assignments and wrappers after the control words
+      const again = commandWords({ ...c, words });
+      words = again.words;
+      timeoutWrapped = timeoutWrapped || again.timeoutWrapped;
     }
     const t = words.map((w) => w.text);
     if (t[0] === 'set') {
@@ -321,23 +331,26 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const substs = c.words.flatMap((w) => findSubstitutions(script, w.start, w.end));
       const lastS = substs[substs.length - 1];
       for (const s of substs) {
-        for (const r of innerScan(s.a, s.b)) {
+        const holder = c.words.find((w) => w.start <= s.open && s.open < w.end);
+        const name = holder ? /^([A-Za-z_]\w*)(\[[^\]]*\])?\+?=/.exec(holder.raw)?.[1] : undefined;
+        const laterText = cmds.slice(i + 1).map(cmdText).join('\n');
+        // the output decides, not the exit status: a variable holding the output that a later failing branch
+        // reads, or a test of the output (`if [ -n "$(gitleaks …)" ]; then exit 1`, `[ -z "$(…)" ] || exit 1`)
+        const isTest = !!words.length && /^(\[|\[\[|test)$/.test(words[0].text);
+        const outputGated =
+          (!!name && new RegExp(`\\$\\{?${name}\\b`).test(laterText) && blockingText(laterText)) ||
+          (isTest && ((!!cond && blockingText(bodyAfter(cmds, i))) || ((c.sep === '||' || c.sep === '&&') && !!cmds[i + 1] && blockingText(cmdText(cmds[i + 1])))));
+        for (const r of innerScan(s.a, s.b, outputGated)) {
           const tag = `${r.tool} inside \`$(…)\` in step \`${step.label}\``;
-          const holder = c.words.find((w) => w.start <= s.open && s.open < w.end);
-          const name = holder ? /^([A-Za-z_]\w*)(\[[^\]]*\])?\+?=/.exec(holder.raw)?.[1] : undefined;
-          const laterText = cmds.slice(i + 1).map(cmdText).join('\n');
-          // the output decides: a variable holding the output that a later failing branch reads
-          const outputGated = !!name && new RegExp(`\\$\\{?${name}\\b`).test(laterText) && blockingText(laterText);
+          if (outputGated) continue;
           if (!words.length) {
             // assignment-only command: its status is that of the LAST command substitution performed
             if (s === lastS) carrier = r;
-            else if (!outputGated) add('exit-suppressed', 'high', `${tag} is not the last command substitution of this assignment: the assignment's status is the last substitution's, so the scanner's failure is lost.`, spanLoc(st, lastS.open, lastS.b + 1), 'subst not-last-assignment');
+            else add('exit-suppressed', 'high', `${tag} is not the last command substitution of this assignment: the assignment's status is the last substitution's, so the scanner's failure is lost.`, spanLoc(st, lastS.open, lastS.b + 1), 'subst not-last-assignment');
           } else if (/^(local|export|declare|typeset|readonly)$/.test(words[0].text)) {
-            if (!outputGated) add('exit-suppressed', 'high', `\`${words[0].text}\` returns its own status (0), not that of ${tag}, so the scanner's failure is lost even under \`bash -e\` (and \`$?\` after it is \`${words[0].text}\`'s): assign on a line of its own (\`${words[0].text} x; x=$(…)\`).`, spanLoc(st, words[0].start, words[0].end), `${words[0].text}-subst`);
+            add('exit-suppressed', 'high', `\`${words[0].text}\` returns its own status (0), not that of ${tag}, so the scanner's failure is lost even under \`bash -e\` (and \`$?\` after it is \`${words[0].text}\`'s): assign on a line of its own (\`${words[0].text} x; x=$(…)\`).`, spanLoc(st, words[0].start, words[0].end), `${words[0].text}-subst`);
           } else {
-            const isTest = /^(\[|\[\[|test)$/.test(words[0].text);
-            const gated = isTest && ((cond && blockingText(bodyAfter(cmds, i))) || ((c.sep === '||' || c.sep === '&&') && !!cmds[i + 1] && blockingText(cmdText(cmds[i + 1]))));
-            if (!gated && !outputGated) add('exit-suppressed', 'high', `the status of \`${words[0].text}\` is its own, not that of ${tag}, so the scanner's failure is lost: run the scanner as a command of its own (\`out=$(…)\` on a line of its own keeps its status).`, spanLoc(st, words[0].start, words[0].end), `${words[0].text}-subst`);
+            add('exit-suppressed', 'high', `the status of \`${words[0].text}\` is its own, not that of ${tag}, so the scanner's failure is lost: run the scanner as a command of its own (\`out=$(…)\` on a line of its own keeps its status).`, spanLoc(st, words[0].start, words[0].end), `${words[0].text}-subst`);
           }
         }
       }
@@ -410,7 +423,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     if (!cond && c.sep === '|' && !pipefail && !/PIPESTATUS|pipestatus/.test(cmds.slice(i + 1).map(cmdText).join('\n'))) {
       const nx = cmds[i + 1];
       const op = opBefore(script, nx, '|', c.start);
-      add('exit-suppressed', 'high', `${tag} is piped into \`${nx?.words[0]?.text ?? '…'}\` in a shell without pipefail (the default \`bash -e\`), so the step's status is the last command's and the scanner's failure is lost: set \`shell: bash\` or \`set -o pipefail\`.`, spanLoc(st, op, op + 1), '| no-pipefail');
+      add('exit-suppressed', 'high', `${tag} is piped into \`${nx?.words[0]?.text ?? '…'}\` in a shell without pipefail (\`${shell || 'bash -e {0}, the default'}\`), so the step's status is the last command's and the scanner's failure is lost: set \`shell: bash\` or \`set -o pipefail\`.`, spanLoc(st, op, op + 1), '| no-pipefail');
     }
     // set +e with no later check
     if (cond) {
@@ -436,18 +449,132 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       }
     }
   }
+  for (const u of substSeen) if (!uses.some((x) => x.loc.line === u.loc.line && x.loc.column === u.loc.column)) uses.push(u);
   return uses;
 }
 
-export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter): Finding[] {
+/** Looks up a local action (`uses: ./path`) of the repository a workflow or action belongs to. */
+export type LocalActionResolver = (from: WorkflowModel, uses: string) => WorkflowModel | undefined;
+
+/** Scanners a local composite action runs (its own steps, and local actions it uses, depth-limited). */
+function toolsOfAction(am: WorkflowModel, resolve: LocalActionResolver | undefined, depth: number): string[] {
+  const tools: string[] = [];
+  for (const job of am.jobs) {
+    for (const step of job.steps) {
+      if (step.run) tools.push(...analyzeStepScript(am, job, step, [], job.key).map((u) => u.tool));
+      if (step.uses) {
+        const { name } = splitUses(step.uses);
+        const hit = ACTION_TOOLS.find((a) => a.re.test(name));
+        if (hit) tools.push(hit.tool);
+        else if (step.uses.startsWith('docker://')) {
+          const t = imageTool(step.uses.slice('docker://'.length));
+          if (t) tools.push(t);
+        } else if (step.uses.startsWith('./') && resolve && depth < 3) {
+          const inner = resolve(am, step.uses);
+          if (inner && inner.kind === 'action') tools.push(...toolsOfAction(inner, resolve, depth + 1));
+        }
+      }
+    }
+  }
+  return [...new Set(tools)];
+}
+
+type MatrixCombo = Record<string, unknown>;
+
+/** The combinations of a literal `strategy.matrix` (product of the lists, then include/exclude); undefined when it is an expression. */
+function expandMatrix(m: WorkflowModel, job: Job): MatrixCombo[] | undefined {
+  const strategy = mapGet(m.doc!, job.node, 'strategy');
+  const matrix = strategy ? mapGet(m.doc!, strategy, 'matrix') : null;
+  if (!matrix || !isMap(matrix)) return undefined;
+  const raw = (matrix as unknown as { toJSON(): unknown }).toJSON() as Record<string, unknown>;
+  let combos: MatrixCombo[] = [{}];
+  const base: string[] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (k === 'include' || k === 'exclude') continue;
+    if (!Array.isArray(v)) return undefined; // `os: ${{ fromJSON(…) }}`
+    base.push(k);
+    combos = combos.flatMap((c) => v.map((x) => ({ ...c, [k]: x })));
+  }
+  if (!base.length) combos = [];
+  const eq = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const exclude = raw.exclude;
+  if (Array.isArray(exclude)) combos = combos.filter((c) => !exclude.some((e) => e && typeof e === 'object' && Object.entries(e).every(([k, v]) => eq(c[k], v))));
+  else if (exclude !== undefined) return undefined;
+  const include = raw.include;
+  if (Array.isArray(include)) {
+    const original = combos.length;
+    for (const inc of include) {
+      if (!inc || typeof inc !== 'object') return undefined;
+      const entries = Object.entries(inc as Record<string, unknown>);
+      let matched = false;
+      // an include entry extends every original combination whose original values it does not overwrite
+      // (values added by an earlier include may be overwritten); otherwise it is a combination of its own
+      for (const c of combos.slice(0, original)) {
+        if (entries.every(([k, v]) => !base.includes(k) || eq(c[k], v))) {
+          for (const [k, v] of entries) if (!base.includes(k)) c[k] = v;
+          matched = true;
+        }
+      }
+      if (!matched) combos.push({ ...(inc as MatrixCombo) });
+    }
+  } else if (include !== undefined) return undefined;
+  return combos;
+}
+
+/** Value of a simple matrix expression for one combination: `matrix.k`, `!matrix.k`, `matrix.k == lit`, `matrix.k != lit`; undefined when not that shape. */
+function matrixExpr(text: string, combo: MatrixCombo): boolean | undefined {
+  const x = text.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
+  const mm = /^(!)?\s*matrix\.([\w-]+)\s*(?:(==|!=)\s*(true|false|null|-?\d+(?:\.\d+)?|'[^']*'))?$/.exec(x);
+  if (!mm) return undefined;
+  const v = combo[mm[2]] ?? null;
+  const truthy = (a: unknown) => !(a === false || a === null || a === 0 || a === '' || a === undefined);
+  if (!mm[3]) return mm[1] ? !truthy(v) : truthy(v);
+  const lit = mm[4].startsWith("'") ? mm[4].slice(1, -1) : JSON.parse(mm[4]);
+  // GitHub compares loosely: strings case-insensitively, mixed types as numbers
+  const num = (a: unknown) => (a === null ? 0 : typeof a === 'boolean' ? Number(a) : typeof a === 'number' ? a : String(a).trim() === '' ? 0 : Number(a));
+  const same = typeof v === 'string' && typeof lit === 'string' ? v.toLowerCase() === lit.toLowerCase() : typeof v === typeof lit ? v === lit : num(v) === num(lit);
+  const r = mm[3] === '==' ? same : !same;
+  return mm[1] ? !r : r;
+}
+
+export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLocal?: LocalActionResolver): Finding[] {
   const out: RawFinding[] = [];
   for (const job of m.jobs) {
     const jobLabel = job.key;
     const jobTools: string[] = [];
+    const scannerSteps: Array<{ step: Step; tools: string[] }> = [];
     for (const step of job.steps) {
       const tools: ToolUse[] = [];
       if (step.run) tools.push(...analyzeStepScript(m, job, step, out, jobLabel));
-      if (step.uses && step.usesNode) {
+      if (step.uses && step.usesNode && step.uses.startsWith('docker://')) {
+        // `uses: docker://aquasec/trivy:0.50` runs the image with `with.args` as its arguments
+        const image = step.uses.slice('docker://'.length);
+        const ep = step.with.get('entrypoint')?.value.trim().replace(/^.*\//, '');
+        const args = step.with.get('args');
+        const st = args ? scalarText(m.p, args.node) : undefined;
+        const words = st ? tokenizeShell(st.value).flatMap((c) => c.words) : [];
+        let tool = ep && CLI_TOOLS.has(ep) ? ep : imageTool(image);
+        const w0 = words[0]?.text === tool ? 1 : 0;
+        if (tool && (tool === 'cosign' || tool === 'slsa-verifier') && !/^verify/.test(words[w0]?.text ?? '')) tool = undefined;
+        if (tool === 'cosign') tool = `cosign ${words[w0].text}`;
+        if (tool) {
+          tools.push({ tool, loc: nodeLoc(m.p, step.usesNode) });
+          for (const { flag, k } of suppressFlags(words, 0)) {
+            out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`${flag}\` in \`args\` makes ${tool} (image ${image}) exit 0 whatever it finds, so the scan can never block.`, loc: spanLoc(st!, words[k].start, words[k].end), token: flag, job: jobLabel, step: step.label });
+          }
+          if (isVerifier(tool) && !step.timeoutMinutes && !job.timeoutMinutes) {
+            out.push({ rule: 'verifier-no-timeout', severity: 'medium', message: `${tool} (image ${image}) in step \`${step.label}\` runs with no time limit (no \`timeout-minutes\`): a hung verifier holds the job for up to 6 hours instead of failing fast.`, loc: nodeLoc(m.p, step.usesNode), token: tool, job: jobLabel, step: step.label });
+          }
+        }
+      } else if (step.uses && step.usesNode && step.uses.startsWith('./') && resolveLocal && !/^\.\/.*chaingate|^\.\/actions\/(pin-lint|prt-guard|gate-integrity|verify-|bandit-gate)/.test(step.uses)) {
+        // a composite action of this repository: its own run steps are judged when the action file is
+        // scanned; here it counts as a scanner step for continue-on-error / if: false on the calling step and job
+        const am = resolveLocal(m, step.uses);
+        if (am && am.kind === 'action') {
+          const inner = toolsOfAction(am, resolveLocal, 1);
+          if (inner.length) tools.push({ tool: `${inner.join(', ')} (in ${step.uses})`, loc: nodeLoc(m.p, step.usesNode) });
+        }
+      } else if (step.uses && step.usesNode) {
         const { name } = splitUses(step.uses);
         const hit = ACTION_TOOLS.find((a) => a.re.test(name)) ?? (/^\.\/.*chaingate|^\.\/actions\/(pin-lint|prt-guard|gate-integrity|verify-|bandit-gate)/.test(step.uses) ? { tool: 'chaingate' } : undefined);
         if (hit) {
@@ -466,6 +593,7 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter): Finding[]
       }
       if (!tools.length) continue;
       jobTools.push(...tools.map((t) => t.tool));
+      scannerSteps.push({ step, tools: tools.map((t) => t.tool) });
       const names = [...new Set(tools.map((t) => t.tool))].join(', ');
       if (step.continueOnError && LITERAL_TRUE.test(step.continueOnError.value.trim())) {
         out.push({ rule: 'continue-on-error', severity: 'high', message: `\`continue-on-error: true\` on step \`${step.label}\` lets the job pass when ${names} fails, so the check exists but never blocks.`, loc: nodeLoc(m.p, step.continueOnError.node), token: 'continue-on-error', job: jobLabel, step: step.label });
@@ -478,6 +606,21 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter): Finding[]
     const names = [...new Set(jobTools)].join(', ');
     if (job.continueOnError && LITERAL_TRUE.test(job.continueOnError.value.trim())) {
       out.push({ rule: 'continue-on-error', severity: 'high', message: `\`continue-on-error: true\` on job \`${job.key}\` lets the workflow pass when ${names} fails, so the check exists but never blocks.`, loc: nodeLoc(m.p, job.continueOnError.node), token: 'continue-on-error', job: jobLabel, step: '' });
+    } else if (job.continueOnError && /matrix\./.test(job.continueOnError.value)) {
+      // `continue-on-error: ${{ matrix.experimental }}`: a scanner step that runs only in combinations where
+      // this is true never blocks; one that also runs in a blocking combination still blocks there
+      const combos = expandMatrix(m, job);
+      const coe = job.continueOnError;
+      if (combos && combos.length) {
+        for (const { step, tools } of scannerSteps) {
+          const runsIn = combos.filter((c) => (step.ifText === undefined ? true : matrixExpr(step.ifText, c) ?? true));
+          const lenient = runsIn.map((c) => matrixExpr(coe.value, c));
+          if (runsIn.length && lenient.every((v) => v === true)) {
+            const which = runsIn.length === combos.length ? 'in every matrix combination' : `in every combination where step \`${step.label}\` runs (\`if: ${step.ifText?.trim()}\`)`;
+            out.push({ rule: 'continue-on-error', severity: 'high', message: `\`continue-on-error: ${coe.value.trim()}\` is true ${which}, so ${[...new Set(tools)].join(', ')} in job \`${job.key}\` never blocks.`, loc: nodeLoc(m.p, coe.node), token: `continue-on-error-matrix:${step.label}`, job: jobLabel, step: step.label });
+          }
+        }
+      }
     }
     if (job.ifText !== undefined && job.ifNode && LITERAL_FALSE.test(job.ifText.trim())) {
       out.push({ rule: 'disabled-gate', severity: 'high', message: `\`if: ${job.ifText.trim()}\` disables job \`${job.key}\`, so ${names} never runs.`, loc: nodeLoc(m.p, job.ifNode), token: 'if-false', job: jobLabel, step: '' });

@@ -4,7 +4,38 @@ import { InputError, SEVERITIES, severityRank } from '../../core/types.js';
 import { Fingerprinter } from '../../core/fingerprint.js';
 import { loadModels } from '../prt-guard/load.js';
 import { approvalMatches, parseApprovals, type Approval } from '../prt-guard/approvals.js';
-import { analyzeIntegrity } from './analyze.js';
+import { analyzeIntegrity, type LocalActionResolver } from './analyze.js';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { readTextFile } from '../../core/files.js';
+import { buildModel, type WorkflowModel } from '../prt-guard/model.js';
+
+/**
+ * Resolves `uses: ./path` to the repository's `path/action.yml` (or `.yaml`). The repository root is three
+ * levels above `.github/workflows/x.yml`, else the file's own directory (also tried: the flattened
+ * `path__action.yml` layout of a directory of collected files).
+ */
+export function localActionResolver(cwd: string): LocalActionResolver {
+  const cache = new Map<string, WorkflowModel | undefined>();
+  return (from, uses) => {
+    const abs = (from as WorkflowModel & { abs?: string }).abs ?? resolvePath(cwd, from.file);
+    const rel = uses.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (rel.split('/').includes('..')) return undefined;
+    const dir = dirname(abs);
+    const roots = basename(dir) === 'workflows' && basename(dirname(dir)) === '.github' ? [dirname(dirname(dir)), cwd] : [dir, cwd];
+    const flat = rel.replace(/\//g, '__');
+    const candidates = roots.flatMap((r) => [join(r, rel, 'action.yml'), join(r, rel, 'action.yaml'), join(r, `${flat}__action.yml`), join(r, `${flat}__action.yaml`)]);
+    for (const c of candidates) {
+      if (cache.has(c)) return cache.get(c);
+      if (!existsSync(c)) continue;
+      const r = readTextFile(c);
+      const m = r.ok ? Object.assign(buildModel(c, r.text), { abs: c }) : undefined;
+      cache.set(c, m);
+      return m;
+    }
+    return undefined;
+  };
+}
 
 export interface GateIntegrityInputs {
   paths: string[];
@@ -61,8 +92,9 @@ const gate: Gate<GateIntegrityInputs> = {
     const findings: Finding[] = [...loaded.errors];
     const reasons = new Set<string>();
     const messages: string[] = [];
+    const resolveLocal = localActionResolver(ctx.cwd);
     for (const m of loaded.models) {
-      const fs = analyzeIntegrity(m, fp);
+      const fs = analyzeIntegrity(m, fp, resolveLocal);
       for (const f of fs) {
         const entries = inputs.allow.filter(
           (a) => approvalMatches(a, m.file, m.name) && (!a.rule || a.rule === f.rule) && (!a.job || a.job === f.properties?.job) && (!a.step || String(f.properties?.step ?? '').endsWith(`/${a.step}`) || a.step === f.properties?.step),
