@@ -97,6 +97,9 @@ function dockerRun(t: string[]): { image: number; detached?: number; entrypoint?
   return k < t.length ? { image: k, detached, entrypoint } : undefined;
 }
 
+/** `trivy --version`, `grype version`, `bandit -h`: a query, not a scan */
+const QUERY = /^(--version|-V|version|--help|-h|help)$/;
+
 function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | undefined {
   const t = words.map((w) => w.text);
   const d = dockerRun(t);
@@ -106,6 +109,7 @@ function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | 
     if (tool) {
       let sub = d.image + 1;
       if (t[sub] === tool) sub++;
+      if (QUERY.test(t[sub] ?? '')) return undefined;
       if ((tool === 'cosign' || tool === 'slsa-verifier') && !/^verify/.test(t[sub] ?? '')) return undefined;
       if (tool === 'cosign') tool = `cosign ${t[sub]}`;
       return { tool, at: d.image, detached: d.detached };
@@ -127,6 +131,7 @@ function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | 
   // `@scope/name@1.2`, `bandit==1.7.9`, `bandit[toml]`, `pip-audit@2.7`, `./bin/trivy`
   const name = (t[k] ?? '').replace(/^@/, '').replace(/@.*$/, '').replace(/^.*\//, '').replace(/[[=<>~!;].*$/, '');
   if (!CLI_TOOLS.has(name)) return undefined;
+  if (QUERY.test(t[k + 1] ?? '')) return undefined;
   if (name === 'cosign' && !/^verify/.test(t[k + 1] ?? '')) return undefined;
   if (name === 'slsa-verifier' && !/^verify/.test(t[k + 1] ?? '')) return undefined;
   return { tool: name === 'cosign' ? `cosign ${t[k + 1]}` : name, at: k };

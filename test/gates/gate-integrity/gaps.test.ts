@@ -127,6 +127,7 @@ describe('gap 2: pipelines and command substitutions', () => {
     ['the output decides: if [ -n "$(…)" ]; then exit 1', 'if [ -n "$(gitleaks detect --no-banner)" ]; then\n  echo leaks\n  exit 1\nfi', ''],
     ['the output decides: [ -z "$(…)" ] || exit 1', '[ -z "$(gitleaks detect --no-banner)" ] || exit 1', ''],
     ['if ! out=$(scanner); then … exit 1', 'if ! OUT=$(bandit -r . -o r.json); then\n  echo "$OUT"\n  exit 1\nfi', ''],
+    ['a version query captured without pipefail is not a scan', 'V=$(trivy --version | head -1)\necho "$V"\ndocker run --rm aquasec/trivy:0.50 --version || true', ''],
     ['arithmetic is not a substitution', 'x=$((1+2))\nbandit -r .', ''],
     ['$(cd x && scanner): the scanner ends the list', 'out=$(cd src && bandit -r .)\necho "$out"', ''],
     ['$(scanner && echo ok): a failure short-circuits to the end', 'out=$(bandit -r . && echo ok)\necho "$out"', ''],
