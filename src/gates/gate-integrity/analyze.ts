@@ -2,9 +2,9 @@
 import type { Finding, Severity } from '../../core/types.js';
 import type { Fingerprinter } from '../../core/fingerprint.js';
 import { nodeLoc, spanLoc, splitUses, type Job, type Loc, type Step, type WorkflowModel } from '../prt-guard/model.js';
-import { commandWords, tokenizeShell, type Command, type Word } from '../prt-guard/shell.js';
-import type { ScalarText } from '../prt-guard/scalar.js';
-import { mapGet } from '../../core/yaml.js';
+import { commandWords, findSubstitutions, tokenizeShell, tokenizeSlice, type Command, type Word } from '../prt-guard/shell.js';
+import { scalarText, type ScalarText } from '../prt-guard/scalar.js';
+import { mapGet, isMap, isSeq, type YNode } from '../../core/yaml.js';
 
 const CLI_TOOLS = new Set(['bandit', 'semgrep', 'trivy', 'grype', 'checkov', 'gitleaks', 'trufflehog', 'zizmor', 'pip-audit', 'osv-scanner', 'slsa-verifier', 'cosign', 'chaingate']);
 const MODULE_TOOLS: Record<string, string> = { bandit: 'bandit', pip_audit: 'pip-audit', semgrep: 'semgrep', checkov: 'checkov', zizmor: 'zizmor' };
@@ -45,22 +45,112 @@ export interface ToolUse {
   timeoutWrapped?: boolean;
 }
 
-function toolOf(words: Word[]): { tool: string; at: number } | undefined {
+interface Hit {
+  tool: string;
+  /** index of the word the finding points at (tool name, or the container image) */
+  at: number;
+  /** index of `-d`/`--detach` of a `docker run` */
+  detached?: number;
+}
+
+/** `docker run` options that take no value (every other option takes one, as `--opt v` or `--opt=v`). */
+const DOCKER_BOOL = new Set(['--rm', '--detach', '--interactive', '--tty', '--privileged', '--init', '--read-only', '--publish-all', '--no-healthcheck', '--oom-kill-disable', '--quiet', '--help', '--disable-content-trust', '--sig-proxy', '--use-api-socket', '--replace', '--tls-verify']);
+const DOCKER_SHORT_BOOL = new Set(['i', 't', 'd', 'P', 'q']);
+/** options of runners (npx, pipx run, uvx, uv tool run, pnpm dlx, …) that take a value */
+const RUNNER_VALUE_OPTS = new Set(['-p', '--package', '--from', '--with', '--with-editable', '--with-requirements', '--python', '--spec', '--pip-args', '--index-url', '--index', '--extra-index-url', '--default-index', '--registry', '--cache', '--constraints', '--overrides', '-w', '--workspace']);
+
+/** Scanner named by a container image: its repository's last path component (registry, tag and digest ignored). */
+export function imageTool(image: string): string | undefined {
+  const noDigest = image.replace(/@.*$/, '');
+  const last = noDigest.slice(noDigest.lastIndexOf('/') + 1).replace(/:.*$/, '').toLowerCase();
+  return CLI_TOOLS.has(last) ? last : undefined;
+}
+
+/** `docker|podman|nerdctl run [opts] IMAGE …`: index of the image word, `-d`, `--entrypoint`. */
+function dockerRun(t: string[]): { image: number; detached?: number; entrypoint?: string } | undefined {
+  if (!/^(docker|podman|nerdctl)$/.test(t[0] ?? '')) return undefined;
+  let k = t[1] === 'run' ? 2 : t[1] === 'container' && t[2] === 'run' ? 3 : -1;
+  if (k < 0) return undefined;
+  let detached: number | undefined;
+  let entrypoint: string | undefined;
+  while (k < t.length && t[k].startsWith('-')) {
+    const w = t[k];
+    if (w === '--') {
+      k++;
+      break;
+    }
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      const name = eq < 0 ? w : w.slice(0, eq);
+      const val = eq < 0 ? undefined : w.slice(eq + 1);
+      if (name === '--detach' && val !== 'false') detached = k;
+      if (name === '--entrypoint') entrypoint = val ?? t[k + 1];
+      k += val !== undefined || DOCKER_BOOL.has(name) ? 1 : 2;
+      continue;
+    }
+    const letters = [...w.slice(1)];
+    const firstValued = letters.findIndex((ch) => !DOCKER_SHORT_BOOL.has(ch));
+    if (letters.slice(0, firstValued < 0 ? letters.length : firstValued).includes('d')) detached = k;
+    // `-it`: flags only; `-v x` / `-itv x`: the value is the next word; `-eFOO=1`: attached
+    k += firstValued < 0 || firstValued < letters.length - 1 ? 1 : 2;
+  }
+  return k < t.length ? { image: k, detached, entrypoint } : undefined;
+}
+
+/** `trivy --version`, `grype version`, `bandit -h`: a query, not a scan */
+const QUERY = /^(--version|-V|version|--help|-h|help)$/;
+
+function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | undefined {
   const t = words.map((w) => w.text);
+  const d = dockerRun(t);
+  if (d) {
+    const ep = d.entrypoint?.replace(/^.*\//, '');
+    let tool = ep && CLI_TOOLS.has(ep) ? ep : imageTool(expand(t[d.image]));
+    if (tool) {
+      let sub = d.image + 1;
+      if (t[sub] === tool) sub++;
+      if (QUERY.test(t[sub] ?? '')) return undefined;
+      if ((tool === 'cosign' || tool === 'slsa-verifier') && !/^verify/.test(t[sub] ?? '')) return undefined;
+      if (tool === 'cosign') tool = `cosign ${t[sub]}`;
+      return { tool, at: d.image, detached: d.detached };
+    }
+    // a general-purpose image running a scanner: `docker run -v …:/src python:3.12 bandit -r /src`
+    const inner = toolOf(words.slice(d.image + 1));
+    return inner ? { ...inner, at: inner.at + d.image + 1, detached: d.detached } : undefined;
+  }
   let k = 0;
   // launchers
   if (t[0] === 'npx' || t[0] === 'pnpx' || t[0] === 'uvx' || t[0] === 'bunx') k = 1;
   else if ((t[0] === 'pipx' || t[0] === 'uv' || t[0] === 'poetry' || t[0] === 'pdm' || t[0] === 'hatch' || t[0] === 'pipenv') && t[1] === 'run') k = 2;
+  else if (t[0] === 'uv' && t[1] === 'tool' && t[2] === 'run') k = 3;
   else if ((t[0] === 'pnpm' || t[0] === 'yarn') && (t[1] === 'dlx' || t[1] === 'exec')) k = 2;
   else if (t[0] === 'npm' && t[1] === 'exec') k = 2;
-  while (k < t.length && k > 0 && t[k].startsWith('-')) k++;
+  while (k < t.length && k > 0 && t[k].startsWith('-')) k += RUNNER_VALUE_OPTS.has(t[k]) ? 2 : 1;
   if (/^python[\d.]*$/.test(t[0] ?? '') && t[1] === '-m' && MODULE_TOOLS[t[2]]) return { tool: MODULE_TOOLS[t[2]], at: 0 };
   if ((t[0] === 'npm' || t[0] === 'pnpm' || t[0] === 'yarn') && t[1] === 'audit' && t[2] !== 'fix') return { tool: `${t[0]} audit`, at: 0 };
-  const name = (t[k] ?? '').replace(/^.*\//, '').replace(/@.*$/, '');
+  // `@scope/name@1.2`, `bandit==1.7.9`, `bandit[toml]`, `pip-audit@2.7`, `./bin/trivy`
+  const name = (t[k] ?? '').replace(/^@/, '').replace(/@.*$/, '').replace(/^.*\//, '').replace(/[[=<>~!;].*$/, '');
   if (!CLI_TOOLS.has(name)) return undefined;
+  if (QUERY.test(t[k + 1] ?? '')) return undefined;
   if (name === 'cosign' && !/^verify/.test(t[k + 1] ?? '')) return undefined;
   if (name === 'slsa-verifier' && !/^verify/.test(t[k + 1] ?? '')) return undefined;
   return { tool: name === 'cosign' ? `cosign ${t[k + 1]}` : name, at: k };
+}
+
+/** Flags that turn findings into success, from word `from` on. */
+function suppressFlags(words: Word[], from: number): Array<{ flag: string; k: number }> {
+  const out: Array<{ flag: string; k: number }> = [];
+  for (let k = from; k < words.length; k++) {
+    const w = words[k].text;
+    const next = words[k + 1]?.text;
+    let flag: string | undefined;
+    if (w === '--exit-zero' || w === '--soft-fail' || w === '--no-fail' || w === '--exit-zero-on-findings') flag = w;
+    else if (/^--exit-code=0$/.test(w) || (w === '--exit-code' && next === '0')) flag = '--exit-code 0';
+    else if (/^--fail-on=(none|never)$/.test(w) || (w === '--fail-on' && /^(none|never)$/.test(next ?? ''))) flag = `--fail-on ${w.includes('=') ? w.split('=')[1] : next}`;
+    else if ((w === '--severity-level' || w === '--audit-level') && /^none$/.test(next ?? '')) flag = `${w} none`;
+    if (flag) out.push({ flag, k });
+  }
+  return out;
 }
 
 function isVerifier(tool: string): boolean {
@@ -101,16 +191,136 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
   const noErrexitShell = windows || /^(pwsh|powershell|cmd)\b/.test(shell) || (/\{0\}/.test(shell) && /^(bash|sh|dash|zsh|ksh)\b/.test(shell) && !/(^|\s)-[a-zA-Z]*e|-o\s+errexit/.test(shell));
   let errexitOff: Command | undefined;
   let pipefail = pipefailDefault;
+  // `$(…)` is a PowerShell subexpression, not a command substitution: only POSIX shells are judged here
+  const posix = !windows && !/^(pwsh|powershell|cmd)\b/.test(shell);
+  // bash (the default shell, `shell: bash`, `bash {0}`) runs command substitutions WITHOUT errexit unless
+  // `shopt -s inherit_errexit` or POSIX mode; dash (`shell: sh`) and other shells inherit -e
+  const substNoErrexit = (!shell || /^bash\b/.test(shell)) && !/inherit_errexit|set\s+-o\s+posix|--posix/.test(script + shell);
+  const expand = (x: string) => x.replace(/\$\{?([A-Za-z_]\w*)\}?/g, (all, name: string) => step.env.get(name)?.value ?? job.env.get(name)?.value ?? m.env.get(name)?.value ?? all);
+  const add = (rule: string, severity: Severity, message: string, loc: Loc, token: string) => out.push({ rule, severity, message, loc, token, job: jobLabel, step: step.label });
+  const blockingText = (x: string) => /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error|\bthrow\b|\bError\b/.test(x);
+  const cmdText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
+  /** the commands of an `if`/`while` body after command j, up to the matching `fi`/`done` */
+  const bodyAfter = (list: Command[], j: number) => {
+    let depth = 0;
+    let fi = -1;
+    for (let k = j + 1; k < list.length && fi < 0; k++) {
+      for (const w of list[k].words.map((x) => x.text)) {
+        if (w === 'if' || w === 'while' || w === 'until' || w === 'for' || w === 'case') depth++;
+        else if (w === 'fi' || w === 'done' || w === 'esac') {
+          if (depth === 0) {
+            fi = k;
+            break;
+          }
+          depth--;
+        } else if (!/^(then|else|elif|do|!)$/.test(w)) break;
+      }
+    }
+    return list.slice(j + 1, fi < 0 ? list.length : fi).map(cmdText).join('\n');
+  };
+  /** rules that depend on the tool's own words: never-fail flags, verifier timeout, bandit JSON on stdout */
+  const perTool = (words: Word[], hit: Hit, timeoutWrapped: boolean, tag: string) => {
+    for (const { flag, k } of suppressFlags(words, hit.at + 1)) {
+      add('exit-suppressed', 'high', `\`${flag}\` makes ${tag} exit 0 whatever it finds, so the scan can never block: remove it and baseline or allowlist specific findings instead.`, spanLoc(st, words[k].start, words[k].end), flag);
+    }
+    const toolLoc = spanLoc(st, words[hit.at].start, words[hit.at].end);
+    if (isVerifier(hit.tool) && !timeoutWrapped && !step.timeoutMinutes && !job.timeoutMinutes) {
+      add('verifier-no-timeout', 'medium', `${tag} runs with no time limit (no \`timeout\` wrapper, no \`timeout-minutes\`): a hung verifier holds the job for up to 6 hours instead of failing fast (cosign's own --timeout has not always been honoured).`, toolLoc, hit.tool);
+    }
+    if (hit.tool === 'bandit') {
+      let fmt: Word | undefined;
+      let hasOut = false;
+      for (let k = hit.at + 1; k < words.length; k++) {
+        const w = words[k].text;
+        if ((w === '-f' || w === '--format') && words[k + 1]?.text === 'json') fmt = words[k];
+        if (/^(-fjson|--format=json)$/.test(w)) fmt = words[k];
+        if (w === '-o' || w === '--output' || /^--output=/.test(w) || /^-o\S/.test(w)) hasOut = true;
+      }
+      if (fmt && !hasOut) add('bandit-json-stdout', 'medium', `bandit writes its JSON report to stdout in step \`${step.label}\`, where its progress output can corrupt the JSON past ~50 files: write it with \`-o report.json\`.`, spanLoc(st, fmt.start, fmt.end), '-f json');
+    }
+    if (hit.detached !== undefined) {
+      const later = script.slice(words[words.length - 1].end);
+      if (!/\b(docker|podman|nerdctl)\s+(container\s+)?wait\b/.test(later)) {
+        const dw = words[hit.detached];
+        add('exit-suppressed', 'high', `\`${dw.text}\` runs ${tag} in a detached container: \`docker run\` exits 0 as soon as the container starts and nothing waits for it (\`docker wait\`), so the scan can never block.`, spanLoc(st, dw.start, dw.end), 'docker run -d');
+      }
+    }
+    return toolLoc;
+  };
+  /**
+   * Scanners inside a command substitution. Findings for a status lost inside it (`$(trivy … || true)`,
+   * `$(bandit …; echo)` under bash, a pipe without pipefail); returns the tools whose status is the
+   * substitution's.
+   */
+  // every scanner met inside a substitution counts as a tool of the step (continue-on-error, if: false)
+  const substSeen: ToolUse[] = [];
+  const innerScan = (a: number, b: number, quiet: boolean): Array<{ tool: string; loc: Loc }> => {
+    const addFlow = quiet ? () => undefined : add;
+    const inner = tokenizeSlice(script, a, b);
+    const res: Array<{ tool: string; loc: Loc }> = [];
+    for (let k = 0; k < inner.length; k++) {
+      const ic = inner[k];
+      const icw = commandWords(ic);
+      let iw = icw.words;
+      while (iw.length && /^(then|do|else|!)$/.test(iw[0].text)) iw = iw.slice(1);
+      const h = toolOf(iw, expand);
+      if (!h) continue;
+      const tag = `${h.tool} inside \`$(…)\` in step \`${step.label}\``;
+      const loc = perTool(iw, h, icw.timeoutWrapped, tag);
+      substSeen.push({ tool: h.tool, loc, cmd: ic, words: iw, st, timeoutWrapped: icw.timeoutWrapped });
+      let j = k;
+      while (inner[j] && inner[j].sep === '|') j++;
+      if (ic.sep === '|' && !pipefail) {
+        const op = opBefore(script, inner[k + 1], '|', ic.start);
+        addFlow('exit-suppressed', 'high', `${tag} is piped into \`${inner[k + 1]?.words[0]?.text ?? '…'}\` without pipefail, so the substitution's status is the last command's and the scanner's failure is lost.`, spanLoc(st, op, op + 1), '| no-pipefail');
+        continue;
+      }
+      let q = j;
+      while (inner[q] && inner[q].sep === '&&') q++;
+      const sep = inner[q]?.sep ?? '';
+      if (sep === '' || !inner[q + 1]) {
+        res.push({ tool: h.tool, loc });
+      } else if (sep === '||') {
+        const nx = inner[q + 1];
+        const restText = inner.slice(q + 1).map((x) => x.words.map((w) => w.text).join(' ')).join(' ; ');
+        if (/\bexit\s+([1-9]|\$)|\bfalse\b|::error/.test(restText) && !/^\s*(true|:)\b/.test(restText)) res.push({ tool: h.tool, loc });
+        else {
+          const w = nx.words.map((x) => x.text);
+          const shown = w[0] === 'exit' ? `|| exit ${w[1] ?? ''}`.trim() : w[0] === 'true' || w[0] === ':' ? `|| ${w[0]}` : `|| ${w.slice(0, 2).join(' ')}`;
+          const op = opBefore(script, nx, '||', ic.start);
+          addFlow('exit-suppressed', 'high', `\`${shown}\` after ${tag} turns its failure into success, so the scan can never block.`, spanLoc(st, op, op + 2), shown);
+        }
+      } else if (sep === '&') {
+        const op = opBefore(script, inner[q + 1], '&', ic.start);
+        addFlow('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
+      } else if (substNoErrexit || q > j) {
+        // `;` or a newline: bash runs `$(…)` without errexit, so the commands after the scanner run and the
+        // substitution's status is the last one's (a failure inside an && list stops no shell)
+        const at = sep === ';' ? opBefore(script, inner[q + 1], ';', ic.start) : -1;
+        const where = at >= a && at < b ? spanLoc(st, at, at + 1) : loc;
+        addFlow('exit-suppressed', 'high', `${tag} is followed by other commands inside the substitution: ${q > j ? 'a failure inside an && list does not stop the shell' : 'bash runs `$(…)` without errexit (no `shopt -s inherit_errexit`)'}, so the substitution's status is the last command's and the scanner's failure is lost.`, where, 'subst not-last');
+      } else {
+        res.push({ tool: h.tool, loc });
+      }
+    }
+    return res;
+  };
   for (let i = 0; i < cmds.length; i++) {
     const c = cmds[i];
     const cw = commandWords(c);
-    const timeoutWrapped = cw.timeoutWrapped;
+    let timeoutWrapped = cw.timeoutWrapped;
     let words = cw.words;
     // control words: `if ! scanner; then …`, `elif scanner`, `then scanner`
     let cond: Word | undefined;
     while (words.length && /^(if|elif|while|until|then|do|else|!)$/.test(words[0].text)) {
       if (/^(if|elif|while|until)$/.test(words[0].text)) cond = words[0];
       words = words.slice(1);
+    }
+    if (words !== cw.words) {
+      // `if ! out=$(scanner); then`: assignments and wrappers after the control words
+      const again = commandWords({ ...c, words });
+      words = again.words;
+      timeoutWrapped = timeoutWrapped || again.timeoutWrapped;
     }
     const t = words.map((w) => w.text);
     if (t[0] === 'set') {
@@ -120,48 +330,54 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       if (/-o pipefail|-[a-zA-Z]*o\s+pipefail/.test(flags) || /(^|\s)-eo\s+pipefail/.test(flags)) pipefail = true;
       continue;
     }
-    const hit = toolOf(words);
-    if (!hit) continue;
-    const tw = words[hit.at];
-    const toolLoc = spanLoc(st, tw.start, tw.end);
-    const use: ToolUse = { tool: hit.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped };
-    uses.push(use);
-    const tag = `${hit.tool} in step \`${step.label}\``;
-    const add = (rule: string, severity: Severity, message: string, loc: Loc, token: string) => out.push({ rule, severity, message, loc, token, job: jobLabel, step: step.label });
-    // flags that turn findings into success
-    for (let k = hit.at + 1; k < words.length; k++) {
-      const w = words[k].text;
-      const next = words[k + 1]?.text;
-      let flag: string | undefined;
-      if (w === '--exit-zero' || w === '--soft-fail' || w === '--no-fail' || w === '--exit-zero-on-findings') flag = w;
-      else if (/^--exit-code=0$/.test(w) || (w === '--exit-code' && next === '0')) flag = '--exit-code 0';
-      else if (/^--fail-on=(none|never)$/.test(w) || (w === '--fail-on' && /^(none|never)$/.test(next ?? ''))) flag = `--fail-on ${w.includes('=') ? w.split('=')[1] : next}`;
-      else if ((w === '--severity-level' || w === '--audit-level') && /^none$/.test(next ?? '')) flag = `${w} none`;
-      if (flag) add('exit-suppressed', 'high', `\`${flag}\` makes ${tag} exit 0 whatever it finds, so the scan can never block: remove it and baseline or allowlist specific findings instead.`, spanLoc(st, words[k].start, words[k].end), flag);
+    // command substitutions in any word of the command
+    let carrier: { tool: string; loc: Loc } | undefined;
+    if (posix) {
+      const substs = c.words.flatMap((w) => findSubstitutions(script, w.start, w.end));
+      const lastS = substs[substs.length - 1];
+      for (const s of substs) {
+        const holder = c.words.find((w) => w.start <= s.open && s.open < w.end);
+        const name = holder ? /^([A-Za-z_]\w*)(\[[^\]]*\])?\+?=/.exec(holder.raw)?.[1] : undefined;
+        const laterText = cmds.slice(i + 1).map(cmdText).join('\n');
+        // the output decides, not the exit status: a variable holding the output that a later failing branch
+        // reads, or a test of the output (`if [ -n "$(gitleaks …)" ]; then exit 1`, `[ -z "$(…)" ] || exit 1`)
+        const isTest = !!words.length && /^(\[|\[\[|test)$/.test(words[0].text);
+        const outputGated =
+          (!!name && new RegExp(`\\$\\{?${name}\\b`).test(laterText) && blockingText(laterText)) ||
+          (isTest && ((!!cond && blockingText(bodyAfter(cmds, i))) || ((c.sep === '||' || c.sep === '&&') && !!cmds[i + 1] && blockingText(cmdText(cmds[i + 1])))));
+        for (const r of innerScan(s.a, s.b, outputGated)) {
+          const tag = `${r.tool} inside \`$(…)\` in step \`${step.label}\``;
+          if (outputGated) continue;
+          if (!words.length) {
+            // assignment-only command: its status is that of the LAST command substitution performed
+            if (s === lastS) carrier = r;
+            else add('exit-suppressed', 'high', `${tag} is not the last command substitution of this assignment: the assignment's status is the last substitution's, so the scanner's failure is lost.`, spanLoc(st, lastS.open, lastS.b + 1), 'subst not-last-assignment');
+          } else if (/^(local|export|declare|typeset|readonly)$/.test(words[0].text)) {
+            add('exit-suppressed', 'high', `\`${words[0].text}\` returns its own status (0), not that of ${tag}, so the scanner's failure is lost even under \`bash -e\` (and \`$?\` after it is \`${words[0].text}\`'s): assign on a line of its own (\`${words[0].text} x; x=$(…)\`).`, spanLoc(st, words[0].start, words[0].end), `${words[0].text}-subst`);
+          } else {
+            add('exit-suppressed', 'high', `the status of \`${words[0].text}\` is its own, not that of ${tag}, so the scanner's failure is lost: run the scanner as a command of its own (\`out=$(…)\` on a line of its own keeps its status).`, spanLoc(st, words[0].start, words[0].end), `${words[0].text}-subst`);
+          }
+        }
+      }
     }
+    const hit = toolOf(words, expand);
+    if (!hit && !carrier) continue;
+    let toolLoc: Loc;
+    let tag: string;
+    if (hit) {
+      tag = `${hit.tool} in step \`${step.label}\``;
+      toolLoc = perTool(words, hit, timeoutWrapped, tag);
+    } else {
+      tag = `${carrier!.tool} (through \`$(…)\`) in step \`${step.label}\``;
+      toolLoc = carrier!.loc;
+    }
+    uses.push({ tool: hit ? hit.tool : carrier!.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped });
     let j = i;
     while (cmds[j] && cmds[j].sep === '|') j++;
     const last = cmds[j];
-    const blockingText = (x: string) => /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error|\bthrow\b|\bError\b/.test(x);
-    const cmdText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
     // `if scanner; then …; fi` / `if ! scanner; then echo …; fi`: the condition's status never stops the script
     if (cond) {
-      // the matching `fi`/`done` (nested ifs/loops counted)
-      let depth = 0;
-      let fi = -1;
-      for (let k = j + 1; k < cmds.length && fi < 0; k++) {
-        for (const w of cmds[k].words.map((x) => x.text)) {
-          if (w === 'if' || w === 'while' || w === 'until' || w === 'for' || w === 'case') depth++;
-          else if (w === 'fi' || w === 'done' || w === 'esac') {
-            if (depth === 0) {
-              fi = k;
-              break;
-            }
-            depth--;
-          } else if (!/^(then|else|elif|do|!)$/.test(w)) break;
-        }
-      }
-      const body = cmds.slice(j + 1, fi < 0 ? cmds.length : fi).map(cmdText).join('\n');
+      const body = bodyAfter(cmds, j);
       if (!blockingText(body)) {
         add('exit-suppressed', 'high', `${tag} is the condition of \`${cond.text}\` and no branch fails the step (\`exit 1\`), so its failure is only reported and the scan can never block.`, spanLoc(st, cond.start, cond.end), `${cond.text}-condition`);
       }
@@ -209,10 +425,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       }
     }
     // a pipe without pipefail hides the scanner's exit status
-    if (!cond && c.sep === '|' && !pipefail) {
+    if (!cond && c.sep === '|' && !pipefail && !/PIPESTATUS|pipestatus/.test(cmds.slice(i + 1).map(cmdText).join('\n'))) {
       const nx = cmds[i + 1];
       const op = opBefore(script, nx, '|', c.start);
-      add('exit-suppressed', 'high', `${tag} is piped into \`${nx?.words[0]?.text ?? '…'}\` in a shell without pipefail (the default \`bash -e\`), so the step's status is the last command's and the scanner's failure is lost: set \`shell: bash\` or \`set -o pipefail\`.`, spanLoc(st, op, op + 1), '| no-pipefail');
+      add('exit-suppressed', 'high', `${tag} is piped into \`${nx?.words[0]?.text ?? '…'}\` in a shell without pipefail (\`${shell || 'bash -e {0}, the default'}\`), so the step's status is the last command's and the scanner's failure is lost: set \`shell: bash\` or \`set -o pipefail\`.`, spanLoc(st, op, op + 1), '| no-pipefail');
     }
     // set +e with no later check
     if (cond) {
@@ -237,33 +453,133 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         add('errexit-disabled', 'high', `\`${sh}\` does not stop at a failing command and the step's status is the last command's, so ${tag}, followed by other commands with no check of its status (\`$?\`, \`$LASTEXITCODE\`), can never fail the step.`, where, `shell ${sh}`);
       }
     }
-    if (isVerifier(hit.tool) && !timeoutWrapped && !step.timeoutMinutes && !job.timeoutMinutes) {
-      add('verifier-no-timeout', 'medium', `${tag} runs with no time limit (no \`timeout\` wrapper, no \`timeout-minutes\`): a hung verifier holds the job for up to 6 hours instead of failing fast (cosign's own --timeout has not always been honoured).`, toolLoc, hit.tool);
-    }
-    if (hit.tool === 'bandit') {
-      let fmt: Word | undefined;
-      let hasOut = false;
-      for (let k = hit.at + 1; k < words.length; k++) {
-        const w = words[k].text;
-        if ((w === '-f' || w === '--format') && words[k + 1]?.text === 'json') fmt = words[k];
-        if (/^(-fjson|--format=json)$/.test(w)) fmt = words[k];
-        if (w === '-o' || w === '--output' || /^--output=/.test(w) || /^-o\S/.test(w)) hasOut = true;
-      }
-      if (fmt && !hasOut) add('bandit-json-stdout', 'medium', `bandit writes its JSON report to stdout in step \`${step.label}\`, where its progress output can corrupt the JSON past ~50 files: write it with \`-o report.json\`.`, spanLoc(st, fmt.start, fmt.end), '-f json');
-    }
   }
+  for (const u of substSeen) if (!uses.some((x) => x.loc.line === u.loc.line && x.loc.column === u.loc.column)) uses.push(u);
   return uses;
 }
 
-export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter): Finding[] {
+/** Looks up a local action (`uses: ./path`) of the repository a workflow or action belongs to. */
+export type LocalActionResolver = (from: WorkflowModel, uses: string) => WorkflowModel | undefined;
+
+/** Scanners a local composite action runs (its own steps, and local actions it uses, depth-limited). */
+function toolsOfAction(am: WorkflowModel, resolve: LocalActionResolver | undefined, depth: number): string[] {
+  const tools: string[] = [];
+  for (const job of am.jobs) {
+    for (const step of job.steps) {
+      if (step.run) tools.push(...analyzeStepScript(am, job, step, [], job.key).map((u) => u.tool));
+      if (step.uses) {
+        const { name } = splitUses(step.uses);
+        const hit = ACTION_TOOLS.find((a) => a.re.test(name));
+        if (hit) tools.push(hit.tool);
+        else if (step.uses.startsWith('docker://')) {
+          const t = imageTool(step.uses.slice('docker://'.length));
+          if (t) tools.push(t);
+        } else if (step.uses.startsWith('./') && resolve && depth < 3) {
+          const inner = resolve(am, step.uses);
+          if (inner && inner.kind === 'action') tools.push(...toolsOfAction(inner, resolve, depth + 1));
+        }
+      }
+    }
+  }
+  return [...new Set(tools)];
+}
+
+type MatrixCombo = Record<string, unknown>;
+
+/** The combinations of a literal `strategy.matrix` (product of the lists, then include/exclude); undefined when it is an expression. */
+function expandMatrix(m: WorkflowModel, job: Job): MatrixCombo[] | undefined {
+  const strategy = mapGet(m.doc!, job.node, 'strategy');
+  const matrix = strategy ? mapGet(m.doc!, strategy, 'matrix') : null;
+  if (!matrix || !isMap(matrix)) return undefined;
+  const raw = (matrix as unknown as { toJSON(): unknown }).toJSON() as Record<string, unknown>;
+  let combos: MatrixCombo[] = [{}];
+  const base: string[] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (k === 'include' || k === 'exclude') continue;
+    if (!Array.isArray(v)) return undefined; // `os: ${{ fromJSON(…) }}`
+    base.push(k);
+    combos = combos.flatMap((c) => v.map((x) => ({ ...c, [k]: x })));
+  }
+  if (!base.length) combos = [];
+  const eq = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const exclude = raw.exclude;
+  if (Array.isArray(exclude)) combos = combos.filter((c) => !exclude.some((e) => e && typeof e === 'object' && Object.entries(e).every(([k, v]) => eq(c[k], v))));
+  else if (exclude !== undefined) return undefined;
+  const include = raw.include;
+  if (Array.isArray(include)) {
+    const original = combos.length;
+    for (const inc of include) {
+      if (!inc || typeof inc !== 'object') return undefined;
+      const entries = Object.entries(inc as Record<string, unknown>);
+      let matched = false;
+      // an include entry extends every original combination whose original values it does not overwrite
+      // (values added by an earlier include may be overwritten); otherwise it is a combination of its own
+      for (const c of combos.slice(0, original)) {
+        if (entries.every(([k, v]) => !base.includes(k) || eq(c[k], v))) {
+          for (const [k, v] of entries) if (!base.includes(k)) c[k] = v;
+          matched = true;
+        }
+      }
+      if (!matched) combos.push({ ...(inc as MatrixCombo) });
+    }
+  } else if (include !== undefined) return undefined;
+  return combos;
+}
+
+/** Value of a simple matrix expression for one combination: `matrix.k`, `!matrix.k`, `matrix.k == lit`, `matrix.k != lit`; undefined when not that shape. */
+function matrixExpr(text: string, combo: MatrixCombo): boolean | undefined {
+  const x = text.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
+  const mm = /^(!)?\s*matrix\.([\w-]+)\s*(?:(==|!=)\s*(true|false|null|-?\d+(?:\.\d+)?|'[^']*'))?$/.exec(x);
+  if (!mm) return undefined;
+  const v = combo[mm[2]] ?? null;
+  const truthy = (a: unknown) => !(a === false || a === null || a === 0 || a === '' || a === undefined);
+  if (!mm[3]) return mm[1] ? !truthy(v) : truthy(v);
+  const lit = mm[4].startsWith("'") ? mm[4].slice(1, -1) : JSON.parse(mm[4]);
+  // GitHub compares loosely: strings case-insensitively, mixed types as numbers
+  const num = (a: unknown) => (a === null ? 0 : typeof a === 'boolean' ? Number(a) : typeof a === 'number' ? a : String(a).trim() === '' ? 0 : Number(a));
+  const same = typeof v === 'string' && typeof lit === 'string' ? v.toLowerCase() === lit.toLowerCase() : typeof v === typeof lit ? v === lit : num(v) === num(lit);
+  const r = mm[3] === '==' ? same : !same;
+  return mm[1] ? !r : r;
+}
+
+export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLocal?: LocalActionResolver): Finding[] {
   const out: RawFinding[] = [];
   for (const job of m.jobs) {
     const jobLabel = job.key;
     const jobTools: string[] = [];
+    const scannerSteps: Array<{ step: Step; tools: string[] }> = [];
     for (const step of job.steps) {
       const tools: ToolUse[] = [];
       if (step.run) tools.push(...analyzeStepScript(m, job, step, out, jobLabel));
-      if (step.uses && step.usesNode) {
+      if (step.uses && step.usesNode && step.uses.startsWith('docker://')) {
+        // `uses: docker://aquasec/trivy:0.50` runs the image with `with.args` as its arguments
+        const image = step.uses.slice('docker://'.length);
+        const ep = step.with.get('entrypoint')?.value.trim().replace(/^.*\//, '');
+        const args = step.with.get('args');
+        const st = args ? scalarText(m.p, args.node) : undefined;
+        const words = st ? tokenizeShell(st.value).flatMap((c) => c.words) : [];
+        let tool = ep && CLI_TOOLS.has(ep) ? ep : imageTool(image);
+        const w0 = words[0]?.text === tool ? 1 : 0;
+        if (tool && (tool === 'cosign' || tool === 'slsa-verifier') && !/^verify/.test(words[w0]?.text ?? '')) tool = undefined;
+        if (tool === 'cosign') tool = `cosign ${words[w0].text}`;
+        if (tool) {
+          tools.push({ tool, loc: nodeLoc(m.p, step.usesNode) });
+          for (const { flag, k } of suppressFlags(words, 0)) {
+            out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`${flag}\` in \`args\` makes ${tool} (image ${image}) exit 0 whatever it finds, so the scan can never block.`, loc: spanLoc(st!, words[k].start, words[k].end), token: flag, job: jobLabel, step: step.label });
+          }
+          if (isVerifier(tool) && !step.timeoutMinutes && !job.timeoutMinutes) {
+            out.push({ rule: 'verifier-no-timeout', severity: 'medium', message: `${tool} (image ${image}) in step \`${step.label}\` runs with no time limit (no \`timeout-minutes\`): a hung verifier holds the job for up to 6 hours instead of failing fast.`, loc: nodeLoc(m.p, step.usesNode), token: tool, job: jobLabel, step: step.label });
+          }
+        }
+      } else if (step.uses && step.usesNode && step.uses.startsWith('./') && resolveLocal && !/^\.\/.*chaingate|^\.\/actions\/(pin-lint|prt-guard|gate-integrity|verify-|bandit-gate)/.test(step.uses)) {
+        // a composite action of this repository: its own run steps are judged when the action file is
+        // scanned; here it counts as a scanner step for continue-on-error / if: false on the calling step and job
+        const am = resolveLocal(m, step.uses);
+        if (am && am.kind === 'action') {
+          const inner = toolsOfAction(am, resolveLocal, 1);
+          if (inner.length) tools.push({ tool: `${inner.join(', ')} (in ${step.uses})`, loc: nodeLoc(m.p, step.usesNode) });
+        }
+      } else if (step.uses && step.usesNode) {
         const { name } = splitUses(step.uses);
         const hit = ACTION_TOOLS.find((a) => a.re.test(name)) ?? (/^\.\/.*chaingate|^\.\/actions\/(pin-lint|prt-guard|gate-integrity|verify-|bandit-gate)/.test(step.uses) ? { tool: 'chaingate' } : undefined);
         if (hit) {
@@ -282,6 +598,7 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter): Finding[]
       }
       if (!tools.length) continue;
       jobTools.push(...tools.map((t) => t.tool));
+      scannerSteps.push({ step, tools: tools.map((t) => t.tool) });
       const names = [...new Set(tools.map((t) => t.tool))].join(', ');
       if (step.continueOnError && LITERAL_TRUE.test(step.continueOnError.value.trim())) {
         out.push({ rule: 'continue-on-error', severity: 'high', message: `\`continue-on-error: true\` on step \`${step.label}\` lets the job pass when ${names} fails, so the check exists but never blocks.`, loc: nodeLoc(m.p, step.continueOnError.node), token: 'continue-on-error', job: jobLabel, step: step.label });
@@ -294,6 +611,21 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter): Finding[]
     const names = [...new Set(jobTools)].join(', ');
     if (job.continueOnError && LITERAL_TRUE.test(job.continueOnError.value.trim())) {
       out.push({ rule: 'continue-on-error', severity: 'high', message: `\`continue-on-error: true\` on job \`${job.key}\` lets the workflow pass when ${names} fails, so the check exists but never blocks.`, loc: nodeLoc(m.p, job.continueOnError.node), token: 'continue-on-error', job: jobLabel, step: '' });
+    } else if (job.continueOnError && /matrix\./.test(job.continueOnError.value)) {
+      // `continue-on-error: ${{ matrix.experimental }}`: a scanner step that runs only in combinations where
+      // this is true never blocks; one that also runs in a blocking combination still blocks there
+      const combos = expandMatrix(m, job);
+      const coe = job.continueOnError;
+      if (combos && combos.length) {
+        for (const { step, tools } of scannerSteps) {
+          const runsIn = combos.filter((c) => (step.ifText === undefined ? true : matrixExpr(step.ifText, c) ?? true));
+          const lenient = runsIn.map((c) => matrixExpr(coe.value, c));
+          if (runsIn.length && lenient.every((v) => v === true)) {
+            const which = runsIn.length === combos.length ? 'in every matrix combination' : `in every combination where step \`${step.label}\` runs (\`if: ${step.ifText?.trim()}\`)`;
+            out.push({ rule: 'continue-on-error', severity: 'high', message: `\`continue-on-error: ${coe.value.trim()}\` is true ${which}, so ${[...new Set(tools)].join(', ')} in job \`${job.key}\` never blocks.`, loc: nodeLoc(m.p, coe.node), token: `continue-on-error-matrix:${step.label}`, job: jobLabel, step: step.label });
+          }
+        }
+      }
     }
     if (job.ifText !== undefined && job.ifNode && LITERAL_FALSE.test(job.ifText.trim())) {
       out.push({ rule: 'disabled-gate', severity: 'high', message: `\`if: ${job.ifText.trim()}\` disables job \`${job.key}\`, so ${names} never runs.`, loc: nodeLoc(m.p, job.ifNode), token: 'if-false', job: jobLabel, step: '' });

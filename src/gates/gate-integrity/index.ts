@@ -4,7 +4,38 @@ import { InputError, SEVERITIES, severityRank } from '../../core/types.js';
 import { Fingerprinter } from '../../core/fingerprint.js';
 import { loadModels } from '../prt-guard/load.js';
 import { approvalMatches, parseApprovals, type Approval } from '../prt-guard/approvals.js';
-import { analyzeIntegrity } from './analyze.js';
+import { analyzeIntegrity, type LocalActionResolver } from './analyze.js';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { readTextFile } from '../../core/files.js';
+import { buildModel, type WorkflowModel } from '../prt-guard/model.js';
+
+/**
+ * Resolves `uses: ./path` to the repository's `path/action.yml` (or `.yaml`). The repository root is three
+ * levels above `.github/workflows/x.yml`, else the file's own directory (also tried: the flattened
+ * `path__action.yml` layout of a directory of collected files).
+ */
+export function localActionResolver(cwd: string): LocalActionResolver {
+  const cache = new Map<string, WorkflowModel | undefined>();
+  return (from, uses) => {
+    const abs = (from as WorkflowModel & { abs?: string }).abs ?? resolvePath(cwd, from.file);
+    const rel = uses.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (rel.split('/').includes('..')) return undefined;
+    const dir = dirname(abs);
+    const roots = basename(dir) === 'workflows' && basename(dirname(dir)) === '.github' ? [dirname(dirname(dir)), cwd] : [dir, cwd];
+    const flat = rel.replace(/\//g, '__');
+    const candidates = roots.flatMap((r) => [join(r, rel, 'action.yml'), join(r, rel, 'action.yaml'), join(r, `${flat}__action.yml`), join(r, `${flat}__action.yaml`)]);
+    for (const c of candidates) {
+      if (cache.has(c)) return cache.get(c);
+      if (!existsSync(c)) continue;
+      const r = readTextFile(c);
+      const m = r.ok ? Object.assign(buildModel(c, r.text), { abs: c }) : undefined;
+      cache.set(c, m);
+      return m;
+    }
+    return undefined;
+  };
+}
 
 export interface GateIntegrityInputs {
   paths: string[];
@@ -14,8 +45,8 @@ export interface GateIntegrityInputs {
 }
 
 export const RULES: RuleInfo[] = [
-  { id: 'continue-on-error', name: 'ContinueOnError', description: 'A security scanner/verifier step or job with continue-on-error: true', help: 'The step fails, the job passes: the check exists but never blocks. Remove continue-on-error; baseline or allowlist specific findings instead.', defaultSeverity: 'high' },
-  { id: 'exit-suppressed', name: 'ExitSuppressed', description: 'The scanner\'s exit status is discarded (--exit-zero, --soft-fail, --exit-code 0, || true, || exit 0, ; exit 0, a pipe without pipefail, a "never fail" action input)', help: 'Let the scanner\'s non-zero exit fail the step.', defaultSeverity: 'high' },
+  { id: 'continue-on-error', name: 'ContinueOnError', description: 'A security scanner/verifier step or job (or a local composite action running one) with continue-on-error: true, or a matrix continue-on-error true in every combination the scanner runs in', help: 'The step fails, the job passes: the check exists but never blocks. Remove continue-on-error; baseline or allowlist specific findings instead.', defaultSeverity: 'high' },
+  { id: 'exit-suppressed', name: 'ExitSuppressed', description: 'The scanner\'s exit status is discarded (--exit-zero, --soft-fail, --exit-code 0, || true, || exit 0, ; exit 0, a pipe without pipefail, a detached container, a command substitution whose status is not the command\'s, a "never fail" action input or docker:// args)', help: 'Let the scanner\'s non-zero exit fail the step.', defaultSeverity: 'high' },
   { id: 'errexit-disabled', name: 'ErrexitDisabled', description: 'set +e before a scanner with no later check of its exit status', help: 'Keep errexit on, or capture `rc=$?` and `exit "$rc"` after reporting.', defaultSeverity: 'high' },
   { id: 'disabled-gate', name: 'DisabledGate', description: 'A security step or job disabled with if: false', help: 'A disabled check is no check: remove the condition or the step.', defaultSeverity: 'high' },
   { id: 'verifier-no-timeout', name: 'VerifierNoTimeout', description: 'cosign verify* / slsa-verifier run with no timeout', help: 'Wrap it in `timeout 300 …` or set `timeout-minutes:` on the step or job so a hang fails fast.', defaultSeverity: 'medium' },
@@ -61,8 +92,9 @@ const gate: Gate<GateIntegrityInputs> = {
     const findings: Finding[] = [...loaded.errors];
     const reasons = new Set<string>();
     const messages: string[] = [];
+    const resolveLocal = localActionResolver(ctx.cwd);
     for (const m of loaded.models) {
-      const fs = analyzeIntegrity(m, fp);
+      const fs = analyzeIntegrity(m, fp, resolveLocal);
       for (const f of fs) {
         const entries = inputs.allow.filter(
           (a) => approvalMatches(a, m.file, m.name) && (!a.rule || a.rule === f.rule) && (!a.job || a.job === f.properties?.job) && (!a.step || String(f.properties?.step ?? '').endsWith(`/${a.step}`) || a.step === f.properties?.step),

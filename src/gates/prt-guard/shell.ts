@@ -24,6 +24,67 @@ export interface Command {
   index: number;
 }
 
+/** End offset (exclusive) of the `$(…)` starting at `i` (balanced parentheses, quotes skipped). */
+export function substEnd(script: string, i: number): number {
+  let depth = 0;
+  let k = i + 1;
+  for (; k < script.length; k++) {
+    const c = script[k];
+    if (c === '\\') k++;
+    else if (c === "'" && depth > 0) {
+      const e = script.indexOf("'", k + 1);
+      k = e < 0 ? script.length : e;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) break;
+  }
+  return Math.min(k + 1, script.length);
+}
+
+/** End offset (exclusive) of the backtick substitution starting at `i`. */
+export function backtickEnd(script: string, i: number): number {
+  let k = i + 1;
+  while (k < script.length && script[k] !== '`') k += script[k] === '\\' ? 2 : 1;
+  return Math.min(k + 1, script.length);
+}
+
+/**
+ * Command substitutions (`$(…)` and backticks, not `$((…))` arithmetic) that start inside [start, end) of a
+ * script, outside single quotes, at the top level (nested ones are found by scanning the inner text).
+ * `open` is the offset of `$` or the backtick; [a, b) is the inner script.
+ */
+export function findSubstitutions(script: string, start: number, end: number): Array<{ open: number; a: number; b: number }> {
+  const out: Array<{ open: number; a: number; b: number }> = [];
+  let dq = false;
+  for (let k = start; k < end; k++) {
+    const c = script[k];
+    if (c === '\\') {
+      k++;
+      continue;
+    }
+    if (c === "'" && !dq) {
+      const e = script.indexOf("'", k + 1);
+      k = e < 0 ? end : e;
+      continue;
+    }
+    if (c === '"') {
+      dq = !dq;
+      continue;
+    }
+    if (c === '$' && script[k + 1] === '(') {
+      const e = substEnd(script, k);
+      if (script[k + 2] !== '(') out.push({ open: k, a: k + 2, b: e - 1 });
+      k = e - 1;
+      continue;
+    }
+    if (c === '`') {
+      const e = backtickEnd(script, k);
+      out.push({ open: k, a: k + 1, b: e - 1 });
+      k = e - 1;
+    }
+  }
+  return out;
+}
+
 export function tokenizeShell(script: string): Command[] {
   const cmds: Command[] = [];
   let words: Word[] = [];
@@ -138,6 +199,8 @@ export function tokenizeShell(script: string): Command[] {
         let k = i + 1;
         while (k < n && script[k] !== '"') {
           if (script[k] === '\\') k++;
+          else if (script[k] === '$' && script[k + 1] === '(') k = substEnd(script, k) - 1;
+          else if (script[k] === '`') k = backtickEnd(script, k) - 1;
           k++;
         }
         text += script.slice(i + 1, Math.min(k, n)).replace(/\\(["\\$`])/g, '$1');
@@ -146,14 +209,16 @@ export function tokenizeShell(script: string): Command[] {
       }
       if (d === '$' && script[i + 1] === '(') {
         // command substitution: keep as one word (balanced parens)
-        let depth = 0;
-        let k = i + 1;
-        for (; k < n; k++) {
-          if (script[k] === '(') depth++;
-          else if (script[k] === ')' && --depth === 0) break;
-        }
-        text += script.slice(i, Math.min(k + 1, n));
-        i = k + 1;
+        const e = substEnd(script, i);
+        text += script.slice(i, e);
+        i = e;
+        continue;
+      }
+      if (d === '`') {
+        // backtick command substitution: one word up to the closing backtick
+        const e = backtickEnd(script, i);
+        text += script.slice(i, e);
+        i = e;
         continue;
       }
       if (d === '$' && script[i + 1] === '{') {
@@ -212,4 +277,13 @@ export function commandWords(cmd: Command): { words: Word[]; timeoutWrapped: boo
   }
   w = w.slice(k);
   return { words: w, timeoutWrapped };
+}
+
+/** Tokenize the slice [a, b) of a script, with offsets into the whole script. */
+export function tokenizeSlice(script: string, a: number, b: number): Command[] {
+  return tokenizeShell(script.slice(a, b)).map((c) => ({
+    ...c,
+    start: c.start + a,
+    words: c.words.map((w) => ({ ...w, start: w.start + a, end: w.end + a })),
+  }));
 }
