@@ -44,9 +44,17 @@ export interface JsSink {
 
 /** End offset (exclusive) of the first argument of a call whose `(` is at `open`. */
 function firstArgEnd(s: string, open: number): number {
+  return argumentEnd(s, open + 1);
+}
+
+/**
+ * End offset (exclusive) of a JavaScript argument that starts at `start`: the first `,` or closing bracket at
+ * depth 0, skipping strings and template substitutions.
+ */
+export function argumentEnd(s: string, start: number): number {
   let depth = 0;
   let q: string | undefined;
-  for (let i = open + 1; i < s.length; i++) {
+  for (let i = start; i < s.length; i++) {
     const c = s[i];
     if (q) {
       if (c === '\\') i++;

@@ -10,6 +10,7 @@ import { analyzeExpression, findExpressions, isActorControlled, isPrRefPath, isP
 import { nodeLoc, spanLoc, splitUses, type Job, type Step, type WorkflowModel } from './model.js';
 import type { ScalarText } from './scalar.js';
 import { scalarText } from './scalar.js';
+import { argumentEnd } from './js.js';
 
 export interface Taint {
   /** attacker-controlled text (template injection when pasted into a script) */
@@ -245,7 +246,7 @@ function jsWrites(v: string, file: 'GITHUB_OUTPUT' | 'GITHUB_ENV', _encoding?: s
   const re = file === 'GITHUB_OUTPUT' ? /\bcore\.setOutput\(\s*(['"`])([\w-]+)\1\s*,\s*/g : /\bcore\.exportVariable\(\s*(['"`])([\w-]+)\1\s*,\s*/g;
   for (const m of v.matchAll(re)) {
     const a = m.index! + m[0].length;
-    out.push({ name: m[2], start: a, end: argEnd(v, a) });
+    out.push({ name: m[2], start: a, end: argumentEnd(v, a) });
   }
   if (file === 'GITHUB_OUTPUT') {
     for (const m of v.matchAll(/\breturn\s+(?=[^;\s])/g)) {
@@ -255,26 +256,6 @@ function jsWrites(v: string, file: 'GITHUB_OUTPUT' | 'GITHUB_ENV', _encoding?: s
     }
   }
   return out;
-}
-
-function argEnd(s: string, a: number): number {
-  let depth = 0;
-  let q: string | undefined;
-  for (let i = a; i < s.length; i++) {
-    const c = s[i];
-    if (q) {
-      if (c === '\\') i++;
-      else if (c === q) q = undefined;
-      continue;
-    }
-    if (c === "'" || c === '"' || c === '`') q = c;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      if (depth === 0) return i;
-      depth--;
-    } else if (c === ',' && depth === 0) return i;
-  }
-  return s.length;
 }
 
 function blankExpressions(s: string): string {
