@@ -155,7 +155,7 @@ export interface MockSigstoreOptions {
  * has fresh keys, so a bundle from one instance does not verify against another instance's root.
  */
 export class MockSigstore {
-  /** mutable clocks handed to the mock services; set before each signing (TSA: whole seconds) */
+  /** mutable clocks handed to the mock services; set to now on each request (TSA: whole seconds) */
   private readonly caClock = new Date();
   private readonly tsaClock = new Date(wholeSecond(new Date()));
   private readonly tlogClock = new Date();
@@ -191,6 +191,11 @@ export class MockSigstore {
           res.writeHead(404).end('not found');
           return;
         }
+        // Every service reads "now" when asked, as the real ones do. A client signing over HTTP (a dist/
+        // bundle in another process) never calls signBlob, so clocks set only there stayed at construction
+        // time: older than the CA root made a moment later in init(), and a certificate "not valid at the
+        // specified date" whenever a second boundary fell in between (a CI flake).
+        this.tick();
         fn(Buffer.concat(chunks).toString('utf8')).then(
           ({ statusCode, response, contentType }) => {
             res.writeHead(statusCode, { 'Content-Type': contentType ?? 'text/plain' });
@@ -319,7 +324,6 @@ export class MockSigstore {
 
   /** Sign `data` (a blob): a message-signature bundle, serialized (what `cosign sign-blob --bundle` writes). */
   async signBlob(data: Buffer, opts: SignOptions = {}): Promise<SerializedBundle> {
-    this.tick();
     const builder = new MessageSignatureBundleBuilder({ signer: this.signer(opts), witnesses: this.witnesses(opts, false) });
     const bundle = await builder.create({ data });
     return setBundleVersion(bundleToJSON(bundle), opts.version ?? '0.3');
@@ -327,7 +331,6 @@ export class MockSigstore {
 
   /** Sign a DSSE envelope over `payload` with `payloadType`. */
   async signDsse(payload: Buffer, payloadType: string, opts: SignOptions = {}): Promise<SerializedBundle> {
-    this.tick();
     const builder = new DSSEBundleBuilder({
       signer: this.signer(opts),
       witnesses: this.witnesses(opts, true),
