@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { ROOT, runComposite, runDist, runnerFiles, type RunnerFiles } from '../helpers/runner.js';
 import { startFakeGitHubWorker, type Fault, type WorkerFakeGitHub } from '../helpers/fake-github.js';
 import { CANARY, canaryEnv, collectText, leakedCanaries } from '../helpers/canary.js';
@@ -18,8 +20,23 @@ async function api(runs: Array<{ id: number; conclusion: string; created_at: str
   servers.push(gh);
   return gh;
 }
+const hung: Array<{ server: Server; sockets: Socket[] }> = [];
+/** a server that accepts connections and reads requests but never answers */
+async function hungServer(): Promise<string> {
+  const sockets: Socket[] = [];
+  const server = createServer(() => undefined);
+  server.on('connection', (s) => sockets.push(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  hung.push({ server, sockets });
+  const a = server.address();
+  return `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+}
 afterAll(async () => {
   for (const s of servers) await s.close();
+  for (const h of hung) {
+    for (const s of h.sockets) s.destroy();
+    await new Promise<void>((r) => h.server.close(() => r()));
+  }
 });
 
 beforeAll(() => {
@@ -72,6 +89,8 @@ const rows: Row[] = [
   ['api: body is not JSON', 'error', 'api-error', async () => ({ workflow: 'dr-drill.yml', 'api-url': (await api([], many({ status: 200, body: '<html>oops' }))).url })],
   ['api: JSON of the wrong shape', 'error', 'api-error', async () => ({ workflow: 'dr-drill.yml', 'api-url': (await api([], many({ status: 200, body: '{"total_count":1}' }))).url })],
   ['api: connection refused', 'error', 'api-error', () => ({ workflow: 'dr-drill.yml', 'api-url': 'http://127.0.0.1:9' })],
+  ['api: server accepts and never answers', 'error', 'api-error', async () => ({ workflow: 'dr-drill.yml', 'api-url': await hungServer(), 'api-timeout': '0.3s' })],
+  ['input: unparseable api-timeout', 'error', 'invalid-input', () => ({ workflow: 'dr-drill.yml', 'api-timeout': 'soon' })],
   ['api: run dated in the future', 'error', 'future-timestamp', async () => ({ workflow: 'dr-drill.yml', 'api-url': (await api([{ id: 1, conclusion: 'success', created_at: ago(-DAY) }])).url })],
   ['api: unparseable run time', 'error', 'bad-timestamp', async () => ({ workflow: 'dr-drill.yml', 'api-url': (await api([{ id: 1, conclusion: 'success', created_at: ago(DAY), run_started_at: 'soon' }])).url })],
   ['both: fresh API run but a corrupt record file', 'error', 'invalid-record', async (f) => (put(f, 'drills/a.ndjson', 'nope\n'), { records: 'drills/*.ndjson', workflow: 'dr-drill.yml', 'api-url': (await api([{ id: 1, conclusion: 'success', created_at: ago(DAY) }])).url })],

@@ -17,6 +17,8 @@ export interface GitHubSourceOptions {
   skewMs: number;
   /** most API requests one evaluation may make */
   maxRequests: number;
+  /** per request, ms (default 30 s) */
+  timeoutMs?: number;
   fetch: typeof fetch;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
@@ -70,7 +72,7 @@ function isoSeconds(ms: number): string {
 }
 
 export async function scanGitHub(opts: GitHubSourceOptions): Promise<GitHubScan> {
-  const client = new GitHubClient({ baseUrl: opts.apiUrl, token: opts.token, fetch: opts.fetch, sleep: opts.sleep, now: opts.now, retries: 3 });
+  const client = new GitHubClient({ baseUrl: opts.apiUrl, token: opts.token, fetch: opts.fetch, sleep: opts.sleep, now: opts.now, retries: 3, timeoutMs: opts.timeoutMs });
   const scan: GitHubScan = { drills: [], errors: [], requests: 0, runsSeen: 0, foreignRuns: 0 };
   const [owner, repo] = opts.repository.split('/');
   const wfLabel = `workflow "${opts.workflow}" in ${opts.repository}`;

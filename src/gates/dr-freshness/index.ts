@@ -17,6 +17,8 @@ export interface DrFreshnessInputs {
   token?: string;
   apiUrl: string;
   maxRequests: number;
+  /** per API request (a server that accepts and never answers) */
+  apiTimeoutMs: number;
   policy: Policy;
   /** as written, for the record */
   maxAge: string;
@@ -78,6 +80,7 @@ const gate: Gate<DrFreshnessInputs> = {
     { name: 'clock-skew', description: 'A drill timestamp further than this in the future is an error.', default: '5m' },
     { name: 'latest-failed', description: '`warn` (the newest drill failed after an older pass: warning, the pass still counts) or `fail`.', default: 'warn' },
     { name: 'max-requests', description: 'Most GitHub API requests one run may make before giving up with an error.', default: '50' },
+    { name: 'api-timeout', description: 'Longest wait for one GitHub API answer (`30s`, `2m`); a request that times out is retried up to 3 times, then the gate errors.', default: '30s' },
   ],
   outputs: [
     { name: 'last-drill-at', description: 'ISO-8601 time of the newest successful drill; empty when there is none.' },
@@ -140,6 +143,14 @@ const gate: Gate<DrFreshnessInputs> = {
     }
     const maxRequests = Number(raw['max-requests'] || '50');
     if (!Number.isInteger(maxRequests) || maxRequests < 1 || maxRequests > 1000) throw new InputError(`max-requests: "${raw['max-requests']}" is not a whole number between 1 and 1000`);
+    const apiTimeoutRaw = raw['api-timeout']?.trim() || '30s';
+    let apiTimeoutMs: number;
+    try {
+      apiTimeoutMs = parseDuration(apiTimeoutRaw, 'api-timeout');
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+    if (apiTimeoutMs < 100 || apiTimeoutMs > 600_000) throw new InputError(`api-timeout: "${apiTimeoutRaw}" must be between 0.1s and 10m`);
     const token = raw.token?.trim() || ctx.env.GITHUB_TOKEN || ctx.env.GH_TOKEN || undefined;
     if (token) ctx.redactor.add(token);
     return {
@@ -152,6 +163,7 @@ const gate: Gate<DrFreshnessInputs> = {
       token,
       apiUrl: (raw['api-url']?.trim() || ctx.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
       maxRequests,
+      apiTimeoutMs,
       policy: { maxAgeMs, warnAgeMs, skewMs, latestFailed: lf.value },
       maxAge: maxAgeP.value as string,
       warnAge: warnP.value ?? '80% of max-age',
@@ -198,6 +210,7 @@ export async function runDrFreshness(inputs: DrFreshnessInputs, ctx: GateContext
       nowMs,
       skewMs: inputs.policy.skewMs,
       maxRequests: inputs.maxRequests,
+      timeoutMs: inputs.apiTimeoutMs,
       fetch: ctx.fetch,
       sleep: ctx.sleep,
       now: () => ctx.now().getTime(),
