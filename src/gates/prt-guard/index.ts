@@ -144,7 +144,7 @@ async function runStatic(inputs: PrtGuardInputs, ctx: GateContext): Promise<Gate
   const used = new Set<Approval>();
   let privileged = 0;
   for (const m of loaded.models) {
-    const fs = analyzeWorkflow(m, { fingerprinter: fp, lookup: loaded.lookup, resolveLocal: loaded.resolveLocal });
+    const fs = analyzeWorkflow(m, { fingerprinter: fp, lookup: loaded.lookup, resolveLocal: loaded.resolveLocal, resolveAction: loaded.resolveAction });
     if (m.kind === 'workflow' && privilegeOf(m, loaded.lookup).privileged.length) privileged++;
     applyApprovals(fs, m.file, m.name, inputs.approvals, used);
     findings.push(...fs);
@@ -223,7 +223,7 @@ async function runRuntime(inputs: PrtGuardInputs, ctx: GateContext): Promise<Gat
     } else {
       name = model.name ?? name;
       const lookup = makeLookup([model]);
-      findings.push(...mergeDuplicateFindings(analyzeWorkflow(model, { fingerprinter: fp, lookup, resolveLocal: makeLocalResolver([model], ctx.cwd) })));
+      findings.push(...mergeDuplicateFindings(analyzeWorkflow(model, { fingerprinter: fp, lookup, resolveLocal: makeLocalResolver([model], ctx.cwd), resolveAction: makeLocalResolver([model], ctx.cwd, 'action') })));
     }
   } else {
     messages.push(`${wfPath} is not in the workspace (not checked out yet): judged by approval only`);
