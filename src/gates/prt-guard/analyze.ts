@@ -116,6 +116,7 @@ function narrowEvents(events: string[], cond: string | undefined): string[] {
   if (!c) return events;
   // `a || b`: the events either operand lets through (each operand narrowed on its own)
   const ds = disjuncts(c);
+  if (ds.length === 1 && c.includes('||')) return events; // `a && (b || c)`: not narrowed
   if (ds.length > 1) {
     if (ds.some((d) => d.includes('||'))) return events;
     const union = new Set(ds.flatMap((d) => narrowEvents(events, d)));
@@ -145,6 +146,9 @@ export function sameRepoOnly(cond: string | undefined): boolean {
   }
   if (/!\s*\(/.test(c)) return false; // a negated group may turn the check around
   return (
+    // pull requests opened by Dependabot / the Renovate app come from branches of the base repository
+    /github\.event\.pull_request\.user\.login\s*==\s*'(dependabot|renovate)\[bot\]'/i.test(c) ||
+    /'(dependabot|renovate)\[bot\]'\s*==\s*github\.event\.pull_request\.user\.login/i.test(c) ||
     // a literal head repository (`head.repo.full_name == 'org/repo'`): a fork's full name differs
     /github\.event\.(pull_request|workflow_run)\.head\.repo(sitory)?\.full_name\s*==\s*'[^'\s]+\/[^'\s]+'/i.test(c) ||
     /'[^'\s]+\/[^'\s]+'\s*==\s*github\.event\.(pull_request|workflow_run)\.head\.repo(sitory)?\.full_name/i.test(c) ||
@@ -602,6 +606,8 @@ export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding
     for (const job of m.jobs) {
       const jobPriv = priv.privileged.filter((e) => narrowEvents(triggers, job.ifText).includes(e));
       if (!jobPriv.length) continue;
+      // only same-repository pull requests reach the job: their authors already have write access
+      if (sameRepoOnly(job.ifText)) continue;
       if (!job.permissionsPair && !m.hasPermissions) {
         raw.push({
           rule: 'privileged-permissions',

@@ -749,6 +749,77 @@ jobs:
     },
     [],
   ],
+  [
+    "svelte autofix shape: `repo == x && (event_name == 'workflow_dispatch' || (comment …))` is not narrowed to workflow_dispatch: still critical",
+    {
+      ".github/workflows/w.yml": `# shape of sveltejs/svelte autofix.yml (corpus): \`&&\` over a parenthesised \`||\` is not narrowed to workflow_dispatch
+on:
+  issue_comment:
+    types: [created]
+  workflow_dispatch:
+permissions: {}
+jobs:
+  autofix:
+    permissions:
+      contents: write
+    if: |
+      github.repository == 'acme/app' &&
+      (
+        github.event_name == 'workflow_dispatch' ||
+        (github.event.issue.pull_request != null && github.event.comment.body == '/autofix')
+      )
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: gh pr checkout \${{ github.event.issue.number }}
+        env:
+          GH_TOKEN: \${{ github.token }}
+      - run: pnpm install --frozen-lockfile && pnpm lint --fix && git push
+`,
+    },
+    ["untrusted-checkout .github/workflows/w.yml 20:14 critical"],
+  ],
+  [
+    "`github.event.pull_request.user.login == 'dependabot[bot]'`: Dependabot PRs come from base-repository branches: no untrusted checkout and no permissions finding (was critical + medium)",
+    {
+      ".github/workflows/w.yml": `on: pull_request_target
+permissions:
+  contents: write
+jobs:
+  changeset:
+    if: github.event.pull_request.user.login == 'dependabot[bot]'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.head_ref }}
+          token: \${{ secrets.BOT_TOKEN }}
+      - run: npm ci && node tools/changeset.js
+`,
+    },
+    [],
+  ],
+  [
+    "`github.actor == 'dependabot[bot]'` is not a guard (the actor can be Dependabot on a fork's PR): still critical",
+    {
+      ".github/workflows/w.yml": `on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  t:
+    if: github.actor == 'dependabot[bot]'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event.pull_request.head.sha }}
+      - run: npm ci
+        env:
+          T: \${{ secrets.T }}
+`,
+    },
+    ["untrusted-checkout .github/workflows/w.yml 9:15 critical"],
+  ],
 ];
 
 describe('prt-guard real-world shapes', () => {
