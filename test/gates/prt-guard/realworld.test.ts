@@ -820,6 +820,84 @@ jobs:
     },
     ["untrusted-checkout .github/workflows/w.yml 9:15 critical"],
   ],
+  [
+    "closed + `if: merged == true`: the merge_commit_sha is merged code (not flagged, was critical); the fork branch by name (mutable after the merge) and `merged == false` stay critical",
+    {
+      ".github/workflows/w.yml": `on:
+  pull_request_target:
+    types: [closed]
+permissions:
+  contents: write
+jobs:
+  release:
+    if: github.event.pull_request.merged == true
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event.pull_request.merge_commit_sha }}
+      - run: npm ci && npm run release && git push --tags
+        env:
+          NPM_TOKEN: \${{ secrets.NPM_TOKEN }}
+  branch:
+    if: github.event.pull_request.merged
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          repository: \${{ github.event.pull_request.head.repo.full_name }}
+          ref: \${{ github.event.pull_request.head.ref }}
+      - run: npm ci
+        env:
+          NPM_TOKEN: \${{ secrets.NPM_TOKEN }}
+  unmerged:
+    if: github.event.pull_request.merged == false
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event.pull_request.head.sha }}
+      - run: npm ci
+        env:
+          NPM_TOKEN: \${{ secrets.NPM_TOKEN }}
+`,
+    },
+    ["untrusted-checkout .github/workflows/w.yml 21:15 critical","untrusted-checkout .github/workflows/w.yml 32:15 critical"],
+  ],
+  [
+    "`pnpm/action-setup` without `run_install` installs pnpm only (low, was critical); with `run_install: true` it installs the checkout's dependencies (critical)",
+    {
+      ".github/workflows/w.yml": `on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event.pull_request.head.sha }}
+      - uses: pnpm/action-setup@v4
+        with:
+          version: 9
+      - run: git diff --stat HEAD~1
+        env:
+          T: \${{ secrets.T }}
+  install:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event.pull_request.head.sha }}
+      - uses: pnpm/action-setup@v4
+        with:
+          run_install: true
+        env:
+          T: \${{ secrets.T }}
+`,
+    },
+    ["untrusted-checkout .github/workflows/w.yml 8:15 low","untrusted-checkout .github/workflows/w.yml 20:15 critical"],
+  ],
 ];
 
 describe('prt-guard real-world shapes', () => {
