@@ -133,6 +133,13 @@ function narrowEvents(events: string[], cond: string | undefined): string[] {
   return out;
 }
 
+/** A condition that only lets merged pull requests through (`github.event.pull_request.merged == true`). */
+function mergedOnly(cond: string | undefined): boolean {
+  const c = stripExpr(cond);
+  if (!c || c.includes('||') || /!\s*\(/.test(c)) return false;
+  return /(^|[^!\w.])github\.event\.pull_request\.merged\b(?!\s*(==\s*false|!=))/.test(c) || /true\s*==\s*github\.event\.pull_request\.merged\b/.test(c);
+}
+
 /** A condition that only lets same-repository pull requests through (forks never run the job). */
 export function sameRepoOnly(cond: string | undefined): boolean {
   const c = stripExpr(cond);
@@ -450,7 +457,7 @@ function execsOfStep(step: Step, job: Job): Exec[] {
       out.push({ loc: nodeLoc(jobModelP(job), step.usesNode), what: `the local action \`${u}\` (action.yml and its code come from the checkout)`, label: step.label, cwd: '.', words: [u.replace(/^\.\//, '')], offsetInStep: 0 });
     } else {
       const { name } = splitUses(u);
-      for (const a of EXEC_ACTIONS) if (a.re.test(name)) out.push({ loc: nodeLoc(jobModelP(job), step.usesNode), what: a.what, label: step.label, cwd: norm(step.with.get('context')?.value ?? step.with.get('working-directory')?.value ?? step.with.get('build-root-directory')?.value), words: [...step.with.values()].map((v) => v.value), offsetInStep: 0 });
+      for (const a of EXEC_ACTIONS) if (a.re.test(name) && !(name === 'pnpm/action-setup' && !/^(true|-|\[|\{|[\s\S]*\n)/i.test((step.with.get('run_install')?.value ?? '').trim()))) out.push({ loc: nodeLoc(jobModelP(job), step.usesNode), what: a.what, label: step.label, cwd: norm(step.with.get('context')?.value ?? step.with.get('working-directory')?.value ?? step.with.get('build-root-directory')?.value), words: [...step.with.values()].map((v) => v.value), offsetInStep: 0 });
       if (/^actions\/github-script$/.test(name)) {
         const s = step.with.get('script')?.value ?? '';
         const m = /require\(\s*['"`](\.{1,2}\/[^'"`]+|\$\{[^}]*\}\/[^'"`]+)['"`]\s*\)|import\(\s*['"`](\.{1,2}\/[^'"`]+)/.exec(s);
@@ -736,7 +743,10 @@ function analyzeJob(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
       const whyRepo = repo ? valueIsPrControlled(m, job, step, repo, 'repo', extra) : undefined;
       const optOutV = step.with.get('allow-unsafe-pr-checkout');
       const optOut = !!optOutV && /^(true|\$\{\{\s*true\s*\}\})$/i.test(optOutV.value.trim());
-      if (whyRef || whyRepo) {
+      // a merged pull request's head commit is the reviewed, merged code (`if: github.event.pull_request.merged`);
+      // a branch name or the fork repository is not: the author can push to it after the merge
+      const mergedSha = !whyRepo && (mergedOnly(job.ifText) || mergedOnly(step.ifText)) && /pull_request\.(head\.sha|merge_commit_sha)\b/.test(ref) && !/head\.(ref|label|repo)|head_ref|steps\.|needs\.|env\.|inputs\./.test(ref);
+      if ((whyRef || whyRepo) && !mergedSha) {
         fetches.push({
           kind: 'checkout',
           path: norm(step.with.get('path')?.value),
