@@ -5,10 +5,10 @@ import { Fingerprinter } from '../../core/fingerprint.js';
 import { isMap, isScalar, mapEntries, scalarString, type YNode } from '../../core/yaml.js';
 import { analyzeExpression, actorControlledIn, findExpressions, isPrRefPath, isPrRepoPath } from './expr.js';
 import { commentAfter, nodeLoc, spanLoc, splitUses, type Job, type Loc, type Step, type WorkflowModel } from './model.js';
-import { commandWords, tokenizeShell, type Command } from './shell.js';
+import { commandWords, scriptCommands, type Command } from './shell.js';
 import type { ScalarText } from './scalar.js';
 import { insideJsString, jsPayloadSinks } from './js.js';
-import { envTaint, hasPrEvents, pathTaint, valueTaint, type Taint } from './taint.js';
+import { artifactEnvWrite, envTaint, githubScriptDownloadsArtifact, hasPrEvents, pathTaint, valueTaint, type Taint } from './taint.js';
 
 export const PRIVILEGED_EVENTS = ['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'pull_request_review', 'pull_request_review_comment'];
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
@@ -25,6 +25,8 @@ export interface AnalyzeOptions {
   lookup: UpstreamLookup;
   /** follow privileged jobs into local reusable workflows (not given: calls are not followed) */
   resolveLocal?: LocalWorkflowResolver;
+  /** follow steps into local composite actions (`uses: ./.github/actions/x`); not given: not followed */
+  resolveAction?: LocalWorkflowResolver;
 }
 
 export interface WorkflowPrivilege {
@@ -67,9 +69,59 @@ function stripExpr(s: string | undefined): string {
   return (s ?? '').trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
 }
 
+/** Top-level `||` operands of a condition (parentheses and quoted strings respected), outer parentheses removed. */
+function disjuncts(c: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let q = false;
+  let from = 0;
+  for (let i = 0; i < c.length; i++) {
+    const ch = c[i];
+    if (q) {
+      if (ch === "'") q = false;
+    } else if (ch === "'") q = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && ch === '|' && c[i + 1] === '|') {
+      out.push(c.slice(from, i));
+      from = i + 2;
+      i++;
+    }
+  }
+  out.push(c.slice(from));
+  return out.map(unwrap);
+}
+
+/** `(a && b)` → `a && b` when the outer parentheses enclose the whole condition. */
+function unwrap(s: string): string {
+  let t = s.trim();
+  while (t.startsWith('(') && t.endsWith(')')) {
+    let depth = 0;
+    let whole = true;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] === '(') depth++;
+      else if (t[i] === ')' && --depth === 0 && i < t.length - 1) {
+        whole = false;
+        break;
+      }
+    }
+    if (!whole) break;
+    t = t.slice(1, -1).trim();
+  }
+  return t;
+}
+
 function narrowEvents(events: string[], cond: string | undefined): string[] {
   const c = stripExpr(cond);
-  if (!c || c.includes('||')) return events;
+  if (!c) return events;
+  // `a || b`: the events either operand lets through (each operand narrowed on its own)
+  const ds = disjuncts(c);
+  if (ds.length === 1 && c.includes('||')) return events; // `a && (b || c)`: not narrowed
+  if (ds.length > 1) {
+    if (ds.some((d) => d.includes('||'))) return events;
+    const union = new Set(ds.flatMap((d) => narrowEvents(events, d)));
+    return events.filter((e) => union.has(e));
+  }
   const eq = [...c.matchAll(/github\.event_name\s*==\s*'([^']+)'|'([^']+)'\s*==\s*github\.event_name/gi)].map((m) => (m[1] ?? m[2]).toLowerCase());
   const ne = [...c.matchAll(/github\.event_name\s*!=\s*'([^']+)'|'([^']+)'\s*!=\s*github\.event_name/gi)].map((m) => (m[1] ?? m[2]).toLowerCase());
   let out = events;
@@ -81,11 +133,33 @@ function narrowEvents(events: string[], cond: string | undefined): string[] {
   return out;
 }
 
+/** A condition that only lets merged pull requests through (`github.event.pull_request.merged == true`). */
+function mergedOnly(cond: string | undefined): boolean {
+  const c = stripExpr(cond);
+  if (!c || c.includes('||') || /!\s*\(/.test(c)) return false;
+  return /(^|[^!\w.])github\.event\.pull_request\.merged\b(?!\s*(==\s*false|!=))/.test(c) || /true\s*==\s*github\.event\.pull_request\.merged\b/.test(c);
+}
+
 /** A condition that only lets same-repository pull requests through (forks never run the job). */
 export function sameRepoOnly(cond: string | undefined): boolean {
   const c = stripExpr(cond);
-  if (!c || c.includes('||')) return false;
+  if (!c) return false;
+  if (c.includes('||')) {
+    // `github.event_name == 'push' || <same-repository check>`: every operand that lets a privileged event through
+    // must itself be limited to same-repository pull requests
+    const ds = disjuncts(c);
+    if (ds.length < 2 || ds.some((d) => d.includes('||'))) return false;
+    return ds.every((d) => sameRepoOnly(d) || narrowEvents(PRIVILEGED_EVENTS, d).length === 0);
+  }
+  if (/!\s*\(/.test(c)) return false; // a negated group may turn the check around
   return (
+    // pull requests opened by Dependabot / the Renovate app come from branches of the base repository
+    /github\.event\.pull_request\.user\.login\s*==\s*'(dependabot|renovate)\[bot\]'/i.test(c) ||
+    /'(dependabot|renovate)\[bot\]'\s*==\s*github\.event\.pull_request\.user\.login/i.test(c) ||
+    // a literal head repository (`head.repo.full_name == 'org/repo'`): a fork's full name differs
+    /github\.event\.(pull_request|workflow_run)\.head\.repo(sitory)?\.full_name\s*==\s*'[^'\s]+\/[^'\s]+'/i.test(c) ||
+    /'[^'\s]+\/[^'\s]+'\s*==\s*github\.event\.(pull_request|workflow_run)\.head\.repo(sitory)?\.full_name/i.test(c) ||
+    /github\.event\.workflow_run\.head_repository\.full_name\s*==\s*'[^'\s]+\/[^'\s]+'/i.test(c) ||
     /github\.event\.(pull_request|workflow_run)\.head\.repo(sitory)?\.full_name\s*==\s*github\.repository\b/i.test(c) ||
     /github\.repository\s*==\s*github\.event\.(pull_request|workflow_run)\.head\.repo(sitory)?\.full_name/i.test(c) ||
     /github\.event\.workflow_run\.head_repository\.full_name\s*==\s*github\.repository\b/i.test(c) ||
@@ -329,6 +403,27 @@ function cwdTouches(taintPath: string, cwd: string, words: string[]): boolean {
   return words.some((w) => re.test(w));
 }
 
+const INTERPRETER = /^(node|nodejs|deno|python[\d.]*|ruby|perl|php|bash|sh|zsh|dash|pwsh|powershell|Rscript|julia|lua)$/;
+
+/**
+ * Does a command that runs outside the fetched tree only hand it a path as data? `node scripts/check.js ../pr`
+ * (a base script given the PR directory) or `./base/tool.sh pr/` reads the tree; the script itself is not from it.
+ * Build tools and `python -m x pr/` are not covered (they load the tree's code or config).
+ */
+function onlyArgumentTouches(taintPath: string, ex: Exec): boolean {
+  if (taintPath === '.' || ex.cwd === taintPath || ex.cwd.startsWith(`${taintPath}/`)) return false;
+  const w = ex.words;
+  let script: string | undefined;
+  if (INTERPRETER.test(w[0] ?? '')) {
+    const first = w.slice(1).find((x) => !x.startsWith('-'));
+    if (!first || w.slice(1, w.indexOf(first)).some((x) => /^-(m|c|e)$/.test(x))) return false;
+    if (!/[/.]/.test(first)) return false;
+    script = first;
+  } else if (/^(\.{1,2}\/|[\w.-]+\/)/.test(w[0] ?? '')) script = w[0];
+  else return false;
+  return !cwdTouches(taintPath, '', [script.replace(/^\.\.\//, './')]) && !cwdTouches(taintPath, ex.cwd, [script]);
+}
+
 interface Exec {
   loc: Loc;
   what: string;
@@ -362,7 +457,7 @@ function execsOfStep(step: Step, job: Job): Exec[] {
       out.push({ loc: nodeLoc(jobModelP(job), step.usesNode), what: `the local action \`${u}\` (action.yml and its code come from the checkout)`, label: step.label, cwd: '.', words: [u.replace(/^\.\//, '')], offsetInStep: 0 });
     } else {
       const { name } = splitUses(u);
-      for (const a of EXEC_ACTIONS) if (a.re.test(name)) out.push({ loc: nodeLoc(jobModelP(job), step.usesNode), what: a.what, label: step.label, cwd: norm(step.with.get('context')?.value ?? step.with.get('working-directory')?.value ?? step.with.get('build-root-directory')?.value), words: [...step.with.values()].map((v) => v.value), offsetInStep: 0 });
+      for (const a of EXEC_ACTIONS) if (a.re.test(name) && !(name === 'pnpm/action-setup' && !/^(true|-|\[|\{|[\s\S]*\n)/i.test((step.with.get('run_install')?.value ?? '').trim()))) out.push({ loc: nodeLoc(jobModelP(job), step.usesNode), what: a.what, label: step.label, cwd: norm(step.with.get('context')?.value ?? step.with.get('working-directory')?.value ?? step.with.get('build-root-directory')?.value), words: [...step.with.values()].map((v) => v.value), offsetInStep: 0 });
       if (/^actions\/github-script$/.test(name)) {
         const s = step.with.get('script')?.value ?? '';
         const m = /require\(\s*['"`](\.{1,2}\/[^'"`]+|\$\{[^}]*\}\/[^'"`]+)['"`]\s*\)|import\(\s*['"`](\.{1,2}\/[^'"`]+)/.exec(s);
@@ -372,7 +467,7 @@ function execsOfStep(step: Step, job: Job): Exec[] {
   }
   if (step.run) {
     let cwd = stepCwd;
-    for (const c of tokenizeShell(step.run.value)) {
+    for (const c of scriptCommands(step.run.value)) {
       const { words } = commandWords(c);
       if (!words.length) continue;
       const texts = words.map((w) => w.text);
@@ -401,7 +496,7 @@ function jobModelP(job: Job): WorkflowModel['p'] {
 function scriptFetches(m: WorkflowModel, job: Job, step: Step, privilegedEvents: string[], extra: TaintExtra): Array<Fetch & { offset: number }> {
   const out: Array<Fetch & { offset: number }> = [];
   const st = step.run as ScalarText;
-  const cmds = tokenizeShell(st.value);
+  const cmds = scriptCommands(st.value);
   const exprTainted = (w: string) => !!valueIsPrControlled(m, job, step, w, 'ref', extra);
   const envTainted = (w: string) => {
     for (const v of w.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
@@ -428,8 +523,25 @@ function scriptFetches(m: WorkflowModel, job: Job, step: Step, privilegedEvents:
       }
       continue;
     }
+    if (t[0] === 'git' && t[1] === 'clone') {
+      // `git clone https://github.com/${{ …head.repo.full_name }}` / `git clone -b "$HEAD_REF" …`
+      if (words.slice(2).some((w) => prRefWord(w))) {
+        const pos: string[] = [];
+        for (let k = 2; k < t.length; k++) {
+          if (/^(-b|--branch|-o|--origin|--depth|-c|--config|--reference|--filter|-j|--jobs|--template|--separate-git-dir|-u|--upload-pack)$/.test(t[k])) k++;
+          else if (!t[k].startsWith('-')) pos.push(t[k]);
+        }
+        const base = pos[0]?.replace(/\/+$/, '').replace(/\.git$/, '').replace(/^.*[/:]/, '') ?? '';
+        const dir = pos[1] ?? (/^[\w.-]+$/.test(base) ? base : '.');
+        out.push({ kind: 'git-fetch', path: norm(step.workingDirectory && dir !== '.' ? `${step.workingDirectory}/${dir}` : dir), loc: spanLoc(st, words[0].start, words[1].end), token: 'git clone', step, inWorkTree: true, why: '`git clone` of the pull request\'s repository or branch', offset: words[0].start });
+      }
+      continue;
+    }
     if (t[0] === 'git' && (t[1] === 'checkout' || t[1] === 'switch' || t[1] === 'reset' || t[1] === 'merge' || t[1] === 'rebase' || t[1] === 'cherry-pick' || (t[1] === 'worktree' && t[2] === 'add'))) {
-      const args = words.slice(2).filter((w) => !w.text.startsWith('-'));
+      let args = words.slice(2).filter((w) => !w.text.startsWith('-'));
+      // `git checkout -b NAME [start]` / `git switch -c NAME [start]` names a new branch at HEAD: only a start point fetches
+      if (words.slice(2).some((w) => /^(-[bB]|--orphan|-[cC]|--create|--force-create)$/.test(w.text)) && (t[1] === 'checkout' || t[1] === 'switch')) args = args.slice(1);
+      if (!args.length && t[1] !== 'worktree') continue;
       const prior = out.find((f) => f.kind === 'git-fetch' && !f.inWorkTree);
       if (prior && (args.some((w) => /FETCH_HEAD|pr|pull|head/i.test(w.text) || prRefWord(w)) || args.length > 0)) {
         prior.inWorkTree = true;
@@ -501,6 +613,8 @@ export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding
     for (const job of m.jobs) {
       const jobPriv = priv.privileged.filter((e) => narrowEvents(triggers, job.ifText).includes(e));
       if (!jobPriv.length) continue;
+      // only same-repository pull requests reach the job: their authors already have write access
+      if (sameRepoOnly(job.ifText)) continue;
       if (!job.permissionsPair && !m.hasPermissions) {
         raw.push({
           rule: 'privileged-permissions',
@@ -534,6 +648,7 @@ function analyzeJob(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
   const withCaller = (r: RuleFinding): RuleFinding => (jc.callers.length ? { ...r, related: [...(r.related ?? []), ...jc.callers] } : r);
   const push = (r: RuleFinding) => raw.push(withCaller(r));
   if (job.uses && m.kind === 'workflow') followCall(m, job, jc, raw, opts);
+  for (const step of job.steps) if (step.uses?.startsWith('./') && !/\.ya?ml$/i.test(step.uses)) followAction(m, job, step, jc, raw, opts);
   // --- template injection (every workflow and composite action)
   for (const step of job.steps) {
     const stepPriv = narrowEvents(jobPriv, step.ifText);
@@ -607,7 +722,8 @@ function analyzeJob(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
     }
   }
 
-  if (!jobPriv.length || m.kind !== 'workflow') return;
+  // a composite action is checked for fetches only when followed from a privileged job (its caller's token)
+  if (!jobPriv.length || (m.kind !== 'workflow' && !jc.callers.length)) return;
 
   // --- untrusted fetches
   const fetches: Fetch[] = [];
@@ -627,7 +743,10 @@ function analyzeJob(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
       const whyRepo = repo ? valueIsPrControlled(m, job, step, repo, 'repo', extra) : undefined;
       const optOutV = step.with.get('allow-unsafe-pr-checkout');
       const optOut = !!optOutV && /^(true|\$\{\{\s*true\s*\}\})$/i.test(optOutV.value.trim());
-      if (whyRef || whyRepo) {
+      // a merged pull request's head commit is the reviewed, merged code (`if: github.event.pull_request.merged`);
+      // a branch name or the fork repository is not: the author can push to it after the merge
+      const mergedSha = !whyRepo && (mergedOnly(job.ifText) || mergedOnly(step.ifText)) && /pull_request\.(head\.sha|merge_commit_sha)\b/.test(ref) && !/head\.(ref|label|repo)|head_ref|steps\.|needs\.|env\.|inputs\./.test(ref);
+      if ((whyRef || whyRepo) && !mergedSha) {
         fetches.push({
           kind: 'checkout',
           path: norm(step.with.get('path')?.value),
@@ -658,6 +777,9 @@ function analyzeJob(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
       if (fromTrigger) {
         fetches.push({ kind: 'artifact', path: norm(step.with.get('path')?.value), loc: nodeLoc(m.p, step.usesNode!), token: step.uses, step, inWorkTree: true, why: `${name} of artifacts produced by the triggering (pull-request) run` });
       }
+    } else if (step.uses && name === 'actions/github-script' && stepPriv.includes('workflow_run') && githubScriptDownloadsArtifact(step.with.get('script')?.value ?? '')) {
+      // github.rest.actions.downloadArtifact of the triggering run, written into the workspace
+      fetches.push({ kind: 'artifact', path: '.', loc: nodeLoc(m.p, step.usesNode!), token: step.uses, step, inWorkTree: true, why: 'actions/github-script downloading artifacts of the triggering (pull-request) run' });
     }
     if (step.run) for (const f of scriptFetches(m, job, step, stepPriv, extra)) fetches.push(f);
   }
@@ -666,7 +788,7 @@ function analyzeJob(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
     // later git checkout of a fetched ref in a later step
     if (f.kind === 'git-fetch' && !f.inWorkTree) {
       const later = job.steps.filter((s) => s.index > f.step.index && s.run);
-      if (later.some((s) => tokenizeShell(s.run!.value).some((c) => { const w = commandWords(c).words.map((x) => x.text); return w[0] === 'git' && /^(checkout|switch|reset|merge|rebase|cherry-pick|worktree)$/.test(w[1] ?? ''); }))) f.inWorkTree = true;
+      if (later.some((s) => scriptCommands(s.run!.value).some((c) => { const w = commandWords(c).words.map((x) => x.text); return w[0] === 'git' && /^(checkout|switch|reset|merge|rebase|cherry-pick|worktree)$/.test(w[1] ?? ''); }))) f.inWorkTree = true;
     }
     // find the first executing step/command after the fetch that runs in the fetched tree
     const fOffset = (f as Fetch & { offset?: number }).offset ?? -1;
@@ -677,10 +799,20 @@ function analyzeJob(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
       for (const { exec: ex, stepIndex } of execs) {
         if (stepIndex < f.step.index || (stepIndex === f.step.index && (f.kind === 'checkout' || f.kind === 'artifact' || ex.offsetInStep <= fOffset))) continue;
         if (resetAt && stepIndex > resetAt.index) continue;
-        if (cwdTouches(f.path, ex.cwd, ex.words)) {
+        if (cwdTouches(f.path, ex.cwd, ex.words) && !onlyArgumentTouches(f.path, ex)) {
           exec = ex;
           break;
         }
+      }
+    }
+    if (!exec && f.kind === 'artifact') {
+      // artifact content written to $GITHUB_ENV: a newline in it sets NODE_OPTIONS / LD_PRELOAD for later steps
+      for (const s of job.steps) {
+        if (s.index < f.step.index || (s.index === f.step.index && !s.run)) continue;
+        const w = artifactEnvWrite({ m, job, step: s, ...extra }, s);
+        if (!w || !s.run) continue;
+        exec = { loc: spanLoc(s.run, w.start, w.end), what: 'a `$GITHUB_ENV` write of the artifact\'s content (a newline in it sets any variable, e.g. NODE_OPTIONS or LD_PRELOAD, for every later step)', label: s.label, cwd: '.', words: [], offsetInStep: w.start };
+        break;
       }
     }
     let severity: Severity = exec ? (secretsOrWrite ? 'critical' : 'high') : 'low';
@@ -770,6 +902,41 @@ function followCall(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
       stack: [...jc.stack, callee.file],
     }, raw, opts);
   }
+}
+
+/**
+ * A step that uses a local composite action (`uses: ./.github/actions/x`): its steps run inside the calling job,
+ * with the job's token, the secrets the caller hands it and its `with:` values as `inputs.*`. Its steps are
+ * analysed in that light and findings reported in the action file, with the calling step as a related location.
+ */
+function followAction(m: WorkflowModel, job: Job, step: Step, jc: JobCtx, raw: RuleFinding[], opts: AnalyzeOptions): void {
+  if (!opts.resolveAction || !step.usesNode || jc.stack.length > MAX_CALL_DEPTH) return;
+  const stepPriv = narrowEvents(jc.jobPriv, step.ifText);
+  const guarded = jc.jobSameRepo || sameRepoOnly(step.ifText);
+  const privileged = stepPriv.length > 0 && !guarded;
+  const scope = { m, job, step, ...jc.extra };
+  const inputs = new Map<string, Taint>();
+  for (const [k, v] of step.with) {
+    const t = valueTaint(scope, v.value, 0, scalarText(m.p, v.node), 0);
+    if (t && (t.text || t.ref)) inputs.set(k, t);
+  }
+  if (!privileged && !inputs.size) return; // judged on its own
+  const callee = opts.resolveAction(m, step.uses!);
+  if (!callee || callee.kind !== 'action' || !callee.jobs.length || jc.stack.includes(callee.file)) return;
+  const passed = [...inputs].map(([k, t]) => `\`${k}\` from ${t.what}`);
+  const caller: RelatedLocation = {
+    file: m.file,
+    ...nodeLoc(m.p, step.usesNode),
+    message: `used by step \`${step.label}\`${privileged ? ` under ${stepPriv.join(', ')} with the job's token${jc.secrets ? ' and secrets' : ''}` : ''}${passed.length ? `, passing ${passed.join(', ')}` : ''}`,
+  };
+  analyzeJob(callee, callee.jobs[0], {
+    ...jc,
+    jobPriv: privileged ? stepPriv : [],
+    jobSameRepo: guarded,
+    extra: { inputs, prEvents: jc.extra.prEvents },
+    callers: [...jc.callers, caller],
+    stack: [...jc.stack, callee.file],
+  }, raw, opts);
 }
 
 const SEV_ORDER: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];

@@ -23,7 +23,7 @@ export const RULES: RuleInfo[] = [
     id: 'untrusted-checkout',
     name: 'UntrustedCheckout',
     description: 'Pull-request code fetched in a workflow that runs with the base repository\'s token and secrets',
-    help: 'Under pull_request_target, workflow_run (from a PR), issue_comment, issues and pull_request_review(_comment) the job holds the base repository\'s secrets and a token that may write. Fetching the PR head (ref from head.sha/head.ref/head_ref/merge_commit_sha/refs/pull/N, the fork repository, gh pr checkout, git fetch of pull refs, artifacts of a PR run) and then running anything from it (install/build/test, scripts, local actions) hands those to the PR author. Critical when executed in a job with secrets or write permissions, high when executed otherwise, low (a note) when only read. Split the work: build untrusted code under `pull_request` with no secrets, and keep the privileged job to data.',
+    help: 'Under pull_request_target, workflow_run (from a PR), issue_comment, issues and pull_request_review(_comment) the job holds the base repository\'s secrets and a token that may write. Fetching the PR head (ref from head.sha/head.ref/head_ref/merge_commit_sha/refs/pull/N, the fork repository, gh pr checkout, git fetch of pull refs, git clone of the fork, artifacts of a PR run) and then running anything from it (install/build/test, scripts, local actions) hands those to the PR author. Critical when executed in a job with secrets or write permissions, high when executed otherwise, low (a note) when only read. Split the work: build untrusted code under `pull_request` with no secrets, and keep the privileged job to data.',
     defaultSeverity: 'critical',
   },
   {
@@ -144,7 +144,7 @@ async function runStatic(inputs: PrtGuardInputs, ctx: GateContext): Promise<Gate
   const used = new Set<Approval>();
   let privileged = 0;
   for (const m of loaded.models) {
-    const fs = analyzeWorkflow(m, { fingerprinter: fp, lookup: loaded.lookup, resolveLocal: loaded.resolveLocal });
+    const fs = analyzeWorkflow(m, { fingerprinter: fp, lookup: loaded.lookup, resolveLocal: loaded.resolveLocal, resolveAction: loaded.resolveAction });
     if (m.kind === 'workflow' && privilegeOf(m, loaded.lookup).privileged.length) privileged++;
     applyApprovals(fs, m.file, m.name, inputs.approvals, used);
     findings.push(...fs);
@@ -223,7 +223,7 @@ async function runRuntime(inputs: PrtGuardInputs, ctx: GateContext): Promise<Gat
     } else {
       name = model.name ?? name;
       const lookup = makeLookup([model]);
-      findings.push(...mergeDuplicateFindings(analyzeWorkflow(model, { fingerprinter: fp, lookup, resolveLocal: makeLocalResolver([model], ctx.cwd) })));
+      findings.push(...mergeDuplicateFindings(analyzeWorkflow(model, { fingerprinter: fp, lookup, resolveLocal: makeLocalResolver([model], ctx.cwd), resolveAction: makeLocalResolver([model], ctx.cwd, 'action') })));
     }
   } else {
     messages.push(`${wfPath} is not in the workspace (not checked out yet): judged by approval only`);

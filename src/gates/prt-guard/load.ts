@@ -14,6 +14,8 @@ export interface Loaded {
   skipped: number;
   lookup: (from: WorkflowModel, name: string) => WorkflowModel | undefined;
   resolveLocal: (from: WorkflowModel, path: string) => WorkflowModel | undefined;
+  /** local composite actions (`uses: ./.github/actions/x`) */
+  resolveAction: (from: WorkflowModel, path: string) => WorkflowModel | undefined;
 }
 
 export function loadModels(cwd: string, paths: string[], exclude: string[], rule: string, fp: Fingerprinter): Loaded {
@@ -49,7 +51,7 @@ export function loadModels(cwd: string, paths: string[], exclude: string[], rule
     }
     models.push(Object.assign(m, { abs: f.abs }));
   }
-  return { models, errors, files: files.length, skipped, lookup: makeLookup(models), resolveLocal: makeLocalResolver(models, cwd) };
+  return { models, errors, files: files.length, skipped, lookup: makeLookup(models), resolveLocal: makeLocalResolver(models, cwd), resolveAction: makeLocalResolver(models, cwd, 'action') };
 }
 
 /** Name GitHub shows for a workflow: its `name:`, else its path. */
@@ -104,20 +106,23 @@ export function makeLookup(models: Array<WorkflowModel & { abs?: string }>): (fr
  * caller (`<dir>/.github__workflows__x.yml`, as in an exported corpus) is found too. Models already loaded are
  * reused; a file that is absent, unreadable or not valid YAML resolves to undefined.
  */
-export function makeLocalResolver(models: Array<WorkflowModel & { abs?: string }>, cwd: string): (from: WorkflowModel, path: string) => WorkflowModel | undefined {
+export function makeLocalResolver(models: Array<WorkflowModel & { abs?: string }>, cwd: string, kind: 'workflow' | 'action' = 'workflow'): (from: WorkflowModel, path: string) => WorkflowModel | undefined {
   const byAbs = new Map<string, WorkflowModel | null>();
   for (const m of models) if (m.abs) byAbs.set(resolve(m.abs), m);
   return (from, path) => {
-    const rel = path.replace(/^\.\/+/, '').replace(/@.*$/, '');
-    if (!rel || rel.split('/').includes('..')) return undefined;
+    const rel = path.replace(/^\.\/+/, '').replace(/@.*$/, '').replace(/\/+$/, '');
+    if (kind === 'workflow' && !rel) return undefined;
+    if (rel.split('/').includes('..')) return undefined;
     const fromAbs = (from as { abs?: string }).abs;
+    // a local action is a directory holding action.yml (or action.yaml)
+    const files = kind === 'workflow' ? [rel] : ['action.yml', 'action.yaml'].map((f) => (rel ? `${rel}/${f}` : f));
     const candidates: string[] = [];
     if (fromAbs) {
-      const wf = /^(.*)[\\/]\.github[\\/]workflows[\\/][^\\/]+$/.exec(resolve(fromAbs));
-      if (wf) candidates.push(join(wf[1], rel));
-      candidates.push(join(dirname(resolve(fromAbs)), rel.replace(/\//g, '__')));
+      const wf = /^(.*)[\\/]\.github[\\/](?:workflows[\\/][^\\/]+|.*[\\/]action\.ya?ml)$/.exec(resolve(fromAbs));
+      if (wf) for (const f of files) candidates.push(join(wf[1], f));
+      for (const f of files) candidates.push(join(dirname(resolve(fromAbs)), f.replace(/\//g, '__')));
     }
-    candidates.push(join(resolve(cwd), rel));
+    for (const f of files) candidates.push(join(resolve(cwd), f));
     for (const abs of candidates) {
       if (byAbs.has(abs)) {
         const hit = byAbs.get(abs);
@@ -131,7 +136,7 @@ export function makeLocalResolver(models: Array<WorkflowModel & { abs?: string }
       const r = readTextFile(abs);
       const relFile = relative(resolve(cwd), abs).split(sep).join('/');
       const m = r.ok ? buildModel(relFile, r.text) : undefined;
-      const ok = m && !m.errors.length && m.kind === 'workflow' ? Object.assign(m, { abs }) : null;
+      const ok = m && !m.errors.length && m.kind === kind ? Object.assign(m, { abs }) : null;
       byAbs.set(abs, ok);
       if (ok) return ok;
     }

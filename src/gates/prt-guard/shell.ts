@@ -287,3 +287,39 @@ export function tokenizeSlice(script: string, a: number, b: number): Command[] {
     words: c.words.map((w) => ({ ...w, start: w.start + a, end: w.end + a })),
   }));
 }
+
+const SHELLS = /^(sh|bash|zsh|dash|ksh)$/;
+
+/**
+ * Commands of a script with `bash -c "…"` / `sh -c '…'` strings opened up: the string's own commands replace the
+ * wrapper (offsets still point into the script), so a checkout or a build inside the string is seen. Nested
+ * `-c` strings are opened too (a few levels).
+ */
+export function scriptCommands(script: string, depth = 0): Command[] {
+  return expandShellC(script, tokenizeShell(script), depth);
+}
+
+function expandShellC(script: string, cmds: Command[], depth: number): Command[] {
+  if (depth > 3) return cmds;
+  const out: Command[] = [];
+  for (const c of cmds) {
+    const { words } = commandWords(c);
+    const ci = words.findIndex((w, i) => i > 0 && /^-[a-z]*c$/.test(w.text));
+    const body = ci > 0 && SHELLS.test(words[0].text.replace(/^.*\//, '')) && words.slice(1, ci).every((w) => w.text.startsWith('-')) ? words[ci + 1] : undefined;
+    if (!body) {
+      out.push(c);
+      continue;
+    }
+    const q = body.raw[0];
+    const quoted = (q === '"' || q === "'") && body.raw.length >= 2 && body.raw.endsWith(q);
+    const a = quoted ? body.start + 1 : body.start;
+    const b = quoted ? body.end - 1 : body.end;
+    const inner = tokenizeSlice(script, a, b).map((x, k) => ({ ...x, index: c.index + k / 100 }));
+    if (!inner.length) {
+      out.push(c);
+      continue;
+    }
+    out.push(...expandShellC(script, inner, depth + 1));
+  }
+  return out;
+}

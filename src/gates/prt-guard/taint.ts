@@ -277,6 +277,8 @@ function shellValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number
     const rh = REF_HINT.exec(plain);
     if (rh) out = merge(out, { text: false, ref: true, what: `\`${rh[0]}\` of the pull request`, source: rel(scope, st, a + rh.index, a + rh.index + rh[0].length, 'reads the pull request head') });
   }
+  const art = artifactRead(scope, plain);
+  if (art) out = merge(out, { text: true, ref: false, what: `the content of \`${art.file}\` from an artifact of the triggering run`, source: rel(scope, st, a + art.index, a + art.index + art.length, 'reads a file from a downloaded artifact') });
   for (const vm of plain.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
     const name = vm[1];
     if (/^GITHUB_(OUTPUT|ENV|STEP_SUMMARY|PATH|WORKSPACE|EVENT_PATH|SHA|RUN_ID|RUN_NUMBER|REPOSITORY|BASE_REF|REF|REF_NAME|SERVER_URL|API_URL|TOKEN)$/.test(name)) continue;
@@ -291,6 +293,59 @@ function shellValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number
     } else out = merge(out, envTaint(scope, name, depth + 1));
   }
   return out;
+}
+
+/**
+ * The first `$GITHUB_ENV` write in step `s` whose value is read from a downloaded artifact: a newline in the file
+ * sets any variable (NODE_OPTIONS, LD_PRELOAD, BASH_ENV …) for every later step, which is code execution.
+ */
+export function artifactEnvWrite(scope: TaintScope, s: Step): { start: number; end: number } | undefined {
+  if (!s.run) return undefined;
+  for (const w of shellWrites(s.run.value, 'GITHUB_ENV')) {
+    const t = shellValueTaint({ ...scope, step: s }, s.run, w.start, w.end, 1);
+    if (t?.text && t.what.startsWith('the content of')) return { start: w.start, end: w.end };
+  }
+  return undefined;
+}
+
+/** Directories that earlier steps of the job download a triggering `workflow_run`'s artifacts into. */
+export function artifactDirsBefore(job: Job, before: number): string[] {
+  const dirs: string[] = [];
+  for (const s of job.steps) {
+    if (s.index >= before) break;
+    const u = splitUses(s.uses ?? '').name;
+    const dir = (p?: string) => {
+      const d = (p ?? '').trim().replace(/^\.\/+/, '').replace(/\/+$/, '');
+      return d === '' || d === '.' ? '.' : d;
+    };
+    if (u === 'actions/download-artifact' && /workflow_run\.id/.test(s.with.get('run-id')?.value ?? '')) dirs.push(dir(s.with.get('path')?.value));
+    else if (u === 'dawidd6/action-download-artifact') dirs.push(dir(s.with.get('path')?.value));
+    else if (u === 'actions/github-script' && githubScriptDownloadsArtifact(s.with.get('script')?.value ?? '')) dirs.push('.');
+    else if (s.run) {
+      const g = /\bgh\s+run\s+download\b[^\n]*/.exec(s.run.value);
+      if (g) dirs.push(dir(/(?:-D|--dir)[\s=]+(\S+)/.exec(g[0])?.[1]));
+    }
+  }
+  return dirs;
+}
+
+/** A github-script that downloads the triggering workflow_run's artifacts (the GitHub Security Lab shape). */
+export function githubScriptDownloadsArtifact(script: string): boolean {
+  return /\bdownloadArtifact\s*\(/.test(script) && /workflow_run|run_id\s*:\s*\$\{\{/.test(script);
+}
+
+/** `$(cat f)`, `$(<f)`, `$(jq … f)`, `$(head … f)` reading a file of a downloaded artifact, unless sanitised (`tr -cd`, `grep -o`, …). */
+function artifactRead(scope: TaintScope, plain: string): { file: string; index: number; length: number } | undefined {
+  if (!scope.step) return undefined;
+  const dirs = artifactDirsBefore(scope.job, scope.step.index);
+  if (!dirs.length) return undefined;
+  for (const m of plain.matchAll(/\$\(\s*(?:<\s*|(?:cat|jq\s+(?:-\w+\s+)*(?:'[^']*'|"[^"]*"|\S+)|head\s+(?:-\w+\s+)*|tail\s+(?:-\w+\s+)*)\s+)(["']?)([^\s"'|)]+)\1([^)]*)\)/g)) {
+    const rest = m[3];
+    if (/\|\s*(tr\s+-(cd|dc)|grep\s+-\w*[ox]|sed\s+-n|head\s+-c|cut\s+-c|wc\b)/.test(rest)) continue;
+    const file = m[2].replace(/^\.\/+/, '');
+    if (dirs.some((d) => d === '.' ? !file.startsWith('/') && !file.startsWith('$') : file === d || file.startsWith(`${d}/`))) return { file: m[2], index: m.index!, length: m[0].length };
+  }
+  return undefined;
 }
 
 /** Taint of a JavaScript expression range in a github-script: payload/API fields, `${{ }}`, `const x = …` aliases. */
