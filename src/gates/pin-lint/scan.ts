@@ -12,6 +12,7 @@ import {
   isMap,
   isSeq,
   posOf,
+  posAt,
   type ParsedYaml,
   type YNode,
   type Document,
@@ -55,6 +56,8 @@ const DIGEST_PIN = /@sha256:[0-9a-f]{64}$/;
 const EXPR = /\$\{\{/;
 /** `${{ matrix.a }}`, `${{ matrix.a.b }}` and `${{ fromJSON(toJSON(matrix.a)) }}` (the whole value) */
 const MATRIX_EXPR = /^\$\{\{\s*(?:fromJSON\(\s*toJSON\(\s*)?matrix((?:\.[A-Za-z_][\w-]*)+)(?:\s*\)\s*\))?\s*\}\}$/i;
+/** `${{ fromJSON(matrix.a) }}` and the guard idiom `${{ matrix.a && fromJSON(matrix.a) || '' }}` */
+const FROMJSON_MATRIX = /^\$\{\{\s*(?:matrix((?:\.[A-Za-z_][\w-]*)+)\s*&&\s*)?fromJSON\(\s*matrix((?:\.[A-Za-z_][\w-]*)+)\s*\)(?:\s*\|\|\s*(?:''|""|null))?\s*\}\}$/i;
 /** one `matrix.a.b` expression inside a longer value (`postgres:${{ matrix.pg }}`) */
 const MATRIX_PART = /^\s*matrix((?:\.[A-Za-z_][\w-]*)+)\s*$/;
 const EXPR_ALL = /\$\{\{([\s\S]*?)\}\}/g;
@@ -168,7 +171,7 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
       const value = scalarString(doc, node);
       if (value === undefined) return;
       const v = value.trim();
-      if (v.startsWith('./') || v.startsWith('.\\') || v === '.') return; // local: always the same commit
+      if (isLocal(v)) return; // local: always the same commit
       checked++;
       if (EXPR.test(v)) {
         const m = MATRIX_EXPR.exec(v);
@@ -185,7 +188,7 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
     };
 
     const checkUsesValue = (v: string, node: YNode, context: string, where: 'step' | 'job', fromMatrix: boolean) => {
-      if (v.startsWith('./')) return;
+      if (isLocal(v)) return;
       if (v.startsWith('docker://')) {
         const image = v.slice('docker://'.length);
         const level = levelFor(opts.policy, imageName(image));
@@ -256,9 +259,20 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
         // the digest is written out: whatever the expression names, the content is fixed
         if (DIGEST_PIN.test(v) && !EXPR.test(v.slice(v.lastIndexOf('@')))) return;
         const m = MATRIX_EXPR.exec(v);
-        const values = m ? matrixValues(doc, matrixOf, matrixPath(m[1])) : undefined;
+        // `${{ fromJSON(matrix.c) }}` / `${{ matrix.c && fromJSON(matrix.c) || '' }}` with JSON written in the
+        // matrix (Homebrew/actions setup-homebrew.yml): the container each JSON string describes
+        const j = m ? null : FROMJSON_MATRIX.exec(v);
+        const jsonPath = j && (j[1] === undefined || j[1] === j[2]) ? j[2] : undefined;
+        const values = m ? matrixValues(doc, matrixOf, matrixPath(m[1])) : jsonPath ? matrixValues(doc, matrixOf, matrixPath(jsonPath)) : undefined;
         if (values) {
           for (const mv of values) {
+            if (mv.value !== undefined && jsonPath) {
+              const img = jsonImage(mv.value);
+              if (img === '') continue;
+              if (img !== undefined && !EXPR.test(img)) checkImageValue(img, mv.node, context, img);
+              else if (levelFor(opts.policy, '*') !== 'any') add('unpinnable-ref', node, `image \`${v}\` is built from an expression, so it cannot be checked for a digest pin`, v, context);
+              continue;
+            }
             if (mv.value !== undefined) {
               if (mv.value !== '') checkImageValue(mv.value, mv.node, context);
               continue;
@@ -291,12 +305,17 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
       const level = levelFor(opts.policy, imageName(image));
       return level !== 'hash-pin' || DIGEST_PIN.test(image);
     };
-    const checkImageValue = (v: string, node: YNode, context: string) => {
+    const checkImageValue = (v: string, node: YNode, context: string, inside?: string) => {
       const image = v.startsWith('docker://') ? v.slice(9) : v;
       const level = levelFor(opts.policy, imageName(image));
       if (level === 'any' || DIGEST_PIN.test(image)) return;
       if (level === 'ref-pin') return;
-      add('unpinned-image', node, `image \`${v}\` is not pinned by digest: a tag can be re-pushed; use ${imageName(image)}@sha256:<64 hex>`, v, context);
+      // an image named inside a longer value (JSON in a matrix): point at the name itself
+      const range = inside ? node.range : undefined;
+      const i = range ? p.text.slice(range[0], range[1]).indexOf(`"${inside}"`) : -1;
+      const at = range && i >= 0 ? posAt(p, range[0] + i + 1) : undefined;
+      const extra = at ? { line: at.line, column: at.column, endLine: at.line, endColumn: at.column + inside!.length } : undefined;
+      add('unpinned-image', node, `image \`${v}\` is not pinned by digest: a tag can be re-pushed; use ${imageName(image)}@sha256:<64 hex>`, v, context, extra);
     };
 
     if (k === 'workflow') {
@@ -338,6 +357,15 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
   return { kind, findings: unique, refs: uniqueRefs, checked };
 }
 
+/**
+ * `./path` (the checked-out workspace) and `$/path` (the workflow's own repository at the workflow's own
+ * commit, fetched by the runner without a checkout: astral-sh/uv, astral-sh/ruff and vitejs/vite call
+ * reusable workflows and actions this way) run the commit being built: nothing to pin.
+ */
+function isLocal(v: string): boolean {
+  return v.startsWith('./') || v.startsWith('.\\') || v === '.' || v.startsWith('$/');
+}
+
 function isBlockScalar(node: YNode): boolean {
   return isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
 }
@@ -355,6 +383,25 @@ function stepsOf(doc: Document.Parsed, list: YNode | null): YNode[] {
   };
   walk(seqItems(doc, list), 0);
   return out;
+}
+
+/** The image a JSON container value names: `"node:22"` or `{"image": …}`; '' for none; undefined if unknown. */
+function jsonImage(text: string): string | undefined {
+  if (text.trim() === '') return '';
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (j === null || j === '') return '';
+  if (typeof j === 'string') return j.trim();
+  if (typeof j === 'object' && !Array.isArray(j)) {
+    const img = (j as Record<string, unknown>).image;
+    if (img === undefined || img === null || img === '') return '';
+    return typeof img === 'string' ? img.trim() : undefined;
+  }
+  return undefined;
 }
 
 function matrixPath(dotted: string): string[] {

@@ -223,3 +223,23 @@ describe('pin-lint on real-world shapes', () => {
     expect(scan(text).refs.length).toBe(1);
   });
 });
+
+describe('pin-lint: references to the repository itself', () => {
+  it('$/ (the workflow\'s own repository and commit, no checkout: astral-sh/uv ci.yml, vitejs/vite bot.yml) is local, like ./', () => {
+    const text = `on: push\njobs:\n  plan:\n    uses: $/.github/workflows/plan.yml\n  b:\n    runs-on: x\n    steps:\n      - uses: $/.github/actions/issues-helper\n        with: {actions: close-issues}\n      - uses: ./.github/actions/x\n      - uses: $owner/repo@v1\n`;
+    // `$owner/repo@v1` is not the `$/` form: an ordinary (odd) name with a tag
+    expect(where(text)).toEqual(['unpinned-action@11:15']);
+    expect(scan(text).refs.length).toBe(1);
+  });
+});
+
+describe('pin-lint: containers written as JSON in the matrix', () => {
+  it('${{ matrix.c && fromJSON(matrix.c) || \'\' }} (Homebrew/actions setup-homebrew.yml): each JSON string checked at its line', () => {
+    const text = `on: push\njobs:\n  s:\n    strategy:\n      matrix:\n        include:\n          - os: macos-15\n          - os: ubuntu-latest\n            container: '{"image": "ghcr.io/homebrew/brew:main", "options": "--user=root"}'\n          - os: ubuntu-latest\n            container: '{"image": "ghcr.io/homebrew/brew@${DIG}"}'\n    runs-on: \${{ matrix.os }}\n    container: \${{ matrix.container && fromJSON(matrix.container) || '' }}\n    steps: []\n`;
+    expect(where(text)).toEqual(['unpinned-image@9:36']);
+    expect(where(text.replace('brew:main', `brew@${DIG}`))).toEqual([]);
+    expect(where(text.replace("matrix.container && fromJSON(matrix.container) || ''", 'fromJSON(matrix.container)'))).toEqual(['unpinned-image@9:36']);
+    // another key in the guard: not the idiom, not resolved
+    expect(where(text.replace('matrix.container &&', 'matrix.os &&'))).toEqual(['unpinnable-ref@13:16']);
+  });
+});
