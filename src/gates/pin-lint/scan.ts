@@ -294,6 +294,13 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
           if (bad.length) add('unpinned-image', node, `image \`${v}\` is not pinned by digest (the matrix makes it \`${bad[0]}\`${bad.length > 1 ? ` and ${bad.length - 1} more` : ''}): a tag can be re-pushed; use ${imageName(bad[0])}@sha256:<64 hex>`, v, context);
           return;
         }
+        // `img:${{ github.sha }}`, `${{ env.REGISTRY }}/img:1.2`: a tag reference whatever the expression says
+        const literal = v.replace(EXPR_ALL, 'X');
+        if (!literal.includes('@') && literal.slice(literal.lastIndexOf('/') + 1).includes(':')) {
+          if (levelFor(opts.policy, '*') !== 'hash-pin') return;
+          add('unpinned-image', node, `image \`${v}\` is a tag reference (name:tag), not pinned by digest: a tag can be re-pushed; use <name>@sha256:<64 hex>`, v, context);
+          return;
+        }
         if (levelFor(opts.policy, '*') === 'any') return;
         add('unpinnable-ref', node, `image \`${v}\` is built from an expression, so it cannot be checked for a digest pin`, v, context);
         return;

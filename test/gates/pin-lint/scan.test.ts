@@ -188,8 +188,10 @@ describe('pin-lint on real-world shapes', () => {
     expect(scan(text).findings[0].message).toContain('postgres:15');
     const digests = text.replace('[15, 16]', `["16@${DIG}", "17@${DIG}"]`);
     expect(where(digests)).toEqual([]);
-    // a value the matrix does not write out stays unpinnable
-    expect(where(text.replace('matrix.pg', 'inputs.pg'))).toEqual(['unpinnable-ref@10:16']);
+    // a value the matrix does not write out, in the tag's place: still a tag reference
+    expect(where(text.replace('matrix.pg', 'inputs.pg'))).toEqual(['unpinned-image@10:16']);
+    // …and where the matrix writes a digest into that place, the written-out values decide
+    expect(where(text.replace('[15, 16]', `["16@${DIG}"]`))).toEqual([]);
   });
 
   it('a digest written out after an expression is pinned: the content is fixed whatever the name', () => {
@@ -241,5 +243,12 @@ describe('pin-lint: containers written as JSON in the matrix', () => {
     expect(where(text.replace("matrix.container && fromJSON(matrix.container) || ''", 'fromJSON(matrix.container)'))).toEqual(['unpinned-image@9:36']);
     // another key in the guard: not the idiom, not resolved
     expect(where(text.replace('matrix.container &&', 'matrix.os &&'))).toEqual(['unpinnable-ref@13:16']);
+  });
+});
+
+describe('pin-lint: images with an expression that leaves the form visible', () => {
+  it('name:${{ … }} and ${{ … }}/name:tag are tag references (matrix-org/synapse tests.yml); a registry port is not a tag', () => {
+    const text = `on: push\njobs:\n  t:\n    runs-on: x\n    container:\n      image: matrixdotorg/sytest-synapse:\${{ matrix.job.sytest-tag }}\n    services:\n      a:\n        image: \${{ env.REGISTRY }}/app:1.2\n      b:\n        image: localhost:5000/\${{ inputs.name }}\n      c:\n        image: ghcr.io/o/i@\${{ needs.build.outputs.digest }}\n      d:\n        image: \${{ inputs.image }}\n    steps: []\n`;
+    expect(where(text)).toEqual(['unpinned-image@6:14', 'unpinned-image@9:16', 'unpinnable-ref@11:16', 'unpinnable-ref@13:16', 'unpinnable-ref@15:16']);
   });
 });
