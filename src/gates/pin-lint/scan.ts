@@ -62,6 +62,8 @@ const FROMJSON_MATRIX = /^\$\{\{\s*(?:matrix((?:\.[A-Za-z_][\w-]*)+)\s*&&\s*)?fr
 const MATRIX_PART = /^\s*matrix((?:\.[A-Za-z_][\w-]*)+)\s*$/;
 const EXPR_ALL = /\$\{\{([\s\S]*?)\}\}/g;
 const IGNORE = /#\s*chaingate:\s*ignore\[([^\]]*)\]/;
+/** another tool's directive beside a SHA (`# zizmor: ignore[…]`, `# ratchet:exclude`): not a version comment */
+const DIRECTIVE = /^(?:zizmor:\s*ignore|ratchet:\s*exclude|pinact:\s*ignore|chaingate:|noqa\b|nosec\b|skipcq\b|trunk-ignore|nolint\b)/i;
 
 export const PIN_RULES = {
   'unpinned-action': { severity: 'high' as Severity },
@@ -235,7 +237,7 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
       }
       if (FULL_SHA.test(ref)) {
         const comment = raw && !isBlockScalar(node) ? commentAfter(posOf(p, node)!.endOffset) : undefined;
-        if (comment !== undefined && !IGNORE.test(`#${comment}`) && !versionInComment(comment)) {
+        if (comment !== undefined && !IGNORE.test(`#${comment}`) && !DIRECTIVE.test(comment) && !versionInComment(comment)) {
           add('version-comment', node, `the comment beside the SHA (\`# ${comment}\`) does not name a version: write the tag the SHA was taken from (e.g. \`# v4.1.1\`)`, v, context);
         }
         return;

@@ -105,6 +105,11 @@ describe('version comments (offline)', () => {
 
   it.each(['main', 'master', 'latest', 'ubuntu-24 support', 'pinned for security'])('%s names no version', (c) => expect(versionInComment(c)).toBeUndefined());
 
+  it("another tool's directive beside a SHA is not a version comment; a comment that does not start with one is still checked", () => {
+    const text = wf(`      - uses: a/b@${SHA} # zizmor: ignore[unpinned-uses]\n      - uses: a/b@${SHA} # ratchet:exclude\n      - uses: a/b@${SHA} # noqa\n      - uses: a/b@${SHA} # main  zizmor: ignore[x]\n`);
+    expect(where(text)).toEqual(['version-comment@9:15']);
+  });
+
   it('flags a comment that names no version (low: a note, not a failure) and accepts none at all', () => {
     const text = wf(`      - uses: actions/checkout@${SHA} # main\n      - uses: actions/cache@${SHA}\n      - uses: actions/setup-go@${SHA} # v5.0.0\n`);
     const r = scan(text);
