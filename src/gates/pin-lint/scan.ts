@@ -49,6 +49,8 @@ export interface ScanResult {
   refs: UsesRef[];
   /** number of uses/image references examined */
   checked: number;
+  /** no YAML content at all (an empty file, only comments): nothing in it can run */
+  empty?: boolean;
 }
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
@@ -363,7 +365,8 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
   });
   const seenRef = new Set<number>();
   const uniqueRefs = refs.filter((r) => (seenRef.has(r.refStart) ? false : (seenRef.add(r.refStart), true)));
-  return { kind, findings: unique, refs: uniqueRefs, checked };
+  const empty = p.docs.every((d) => d.contents === null || (isScalar(d.contents) && (d.contents.value === null || d.contents.value === '')));
+  return { kind, findings: unique, refs: uniqueRefs, checked, ...(empty ? { empty } : {}) };
 }
 
 /**

@@ -165,6 +165,23 @@ describe('pin-lint on files that are not what their place says', () => {
     expect(out.result.outcome).toBe('error');
     expect(out.result.findings[0]).toMatchObject({ rule: 'parse-error', file: '.github/workflows/ci.yml', message: 'not a workflow: no `jobs:` mapping' });
   });
+
+  it('an empty or comment-only file in .github/workflows runs nothing: skipped, not an error', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { executeGate } = await import('../../../src/core/runner.js');
+    const gate = (await import('../../../src/gates/pin-lint/index.js')).default;
+    const dir = mkdtempSync(join(tmpdir(), 'cg-pl-'));
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, '.github/workflows/empty.yml'), '');
+    writeFileSync(join(dir, '.github/workflows/disabled.yml'), '# disabled for now\n# on: push\n---\n');
+    writeFileSync(join(dir, '.github/workflows/ci.yml'), `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@${SHA} # v4.1.1\n`);
+    const out = await executeGate(gate, { 'record-file': join(dir, 'r.ndjson') }, { cwd: dir, env: {}, logger: { info() {}, warn() {}, debug() {} } });
+    expect(out.result.findings).toEqual([]);
+    expect(out.result.outcome).toBe('pass');
+    expect(out.result.metrics).toMatchObject({ files: 3, scanned: 1, skipped: 2 });
+  });
 });
 
 // Cases from real repositories (shapes taken from /work/shared/corpus/workflows, cited per test) and from the
