@@ -114,25 +114,58 @@ export function mapGet(doc: Document.Parsed, node: unknown, key: string): YNode 
   return pair ? resolve(doc, pair.value) : null;
 }
 
-export function mapGetPair(doc: Document.Parsed, node: unknown, key: string): Pair<YNode, YNode> | null {
+export function mapGetPair(doc: Document.Parsed, node: unknown, key: string, depth = 0): Pair<YNode, YNode> | null {
   const m = resolve(doc, node);
   if (!isMap(m)) return null;
   for (const item of m.items as Pair<YNode, YNode>[]) {
     const k = resolve(doc, item.key);
-    if (isScalar(k) && String(k.value) === key) return item;
+    if (isScalar(k) && !isMergeKey(k) && String(k.value) === key) return item;
+  }
+  // `<<: *base` / `<<: [*a, *b]`: keys written in the map win, then the merged maps in order
+  if (depth < 16) {
+    for (const src of mergeSources(doc, m)) {
+      const hit = mapGetPair(doc, src, key, depth + 1);
+      if (hit) return hit;
+    }
   }
   return null;
 }
 
+/** A YAML 1.1 merge key (`<<`), as the parser gives it with `merge: true`. */
+export function isMergeKey(k: unknown): boolean {
+  return isScalar(k) && (typeof k.value === 'symbol' ? k.value.description === '<<' : false);
+}
+
+/** The maps merged into `m` by its `<<` keys, in priority order. */
+function mergeSources(doc: Document.Parsed, m: YAMLMap): YNode[] {
+  const out: YNode[] = [];
+  for (const item of m.items as Pair<YNode, YNode>[]) {
+    if (!isMergeKey(resolve(doc, item.key))) continue;
+    const v = resolve(doc, item.value);
+    if (isMap(v)) out.push(v);
+    else if (isSeq(v)) for (const e of v.items) {
+      const r = resolve(doc, e);
+      if (isMap(r)) out.push(r);
+    }
+  }
+  return out;
+}
+
 /** Iterate a map's pairs with string keys (aliases resolved). */
-export function mapEntries(doc: Document.Parsed, node: unknown): Array<{ key: string; keyNode: YNode; value: YNode | null; pair: Pair<YNode, YNode> }> {
+export function mapEntries(doc: Document.Parsed, node: unknown, depth = 0): Array<{ key: string; keyNode: YNode; value: YNode | null; pair: Pair<YNode, YNode> }> {
   const m = resolve(doc, node);
   if (!isMap(m)) return [];
   const out: Array<{ key: string; keyNode: YNode; value: YNode | null; pair: Pair<YNode, YNode> }> = [];
   for (const item of m.items as Pair<YNode, YNode>[]) {
     const k = resolve(doc, item.key);
-    if (!k || !isScalar(k)) continue;
+    if (!k || !isScalar(k) || isMergeKey(k)) continue;
     out.push({ key: String(k.value), keyNode: k, value: resolve(doc, item.value), pair: item });
+  }
+  // keys merged in with `<<` that the map does not write itself
+  if (depth < 16) {
+    for (const src of mergeSources(doc, m)) {
+      for (const e of mapEntries(doc, src, depth + 1)) if (!out.some((o) => o.key === e.key)) out.push(e);
+    }
   }
   return out;
 }
@@ -159,6 +192,21 @@ export function scalarContentPos(p: ParsedYaml, node: YNode): Pos | undefined {
   const base = posOf(p, node);
   if (!base || !isScalar(node)) return base;
   const t = (node as Scalar).type;
+  if (t === 'BLOCK_LITERAL' || t === 'BLOCK_FOLDED') {
+    // `uses: >-` then the value on the next line: point at its first character, not at the header
+    const raw = p.text.slice(base.offset, base.endOffset);
+    const nl = raw.indexOf('\n');
+    const m = nl >= 0 ? /\S/.exec(raw.slice(nl + 1)) : null;
+    if (m) {
+      const start = base.offset + nl + 1 + m.index;
+      let end = base.endOffset;
+      while (end > start && /\s/.test(p.text[end - 1])) end--;
+      const a = p.lineCounter.linePos(start);
+      const b = p.lineCounter.linePos(end);
+      return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col, offset: start, endOffset: end };
+    }
+    return base;
+  }
   if (t === 'QUOTE_DOUBLE' || t === 'QUOTE_SINGLE') {
     const a = p.lineCounter.linePos(base.offset + 1);
     const b = p.lineCounter.linePos(Math.max(base.offset + 1, base.endOffset - 1));

@@ -159,3 +159,35 @@ describe('pin-lint online as the runner runs it (API stand-in on 127.0.0.1)', ()
     }
   });
 });
+
+// Shapes from real repositories (excerpts of /work/shared/corpus/workflows, cited): what the runner would
+// see when the action runs on them.
+describe('pin-lint on real-world shapes, as the runner runs it', () => {
+  const DIG = `sha256:${'c'.repeat(64)}`;
+  it('passes $/ references, all-digest matrices and a written-out digest behind an expression', () => {
+    const f = workspaceWith({
+      // astral-sh/uv ci.yml: reusable workflows of the repository itself, without a checkout
+      '.github/workflows/ci.yml': `on: push\njobs:\n  plan:\n    uses: $/.github/workflows/plan.yml\n  lint:\n    needs: plan\n    uses: $/.github/workflows/check-lint.yml\n`,
+      // curl/curl linux.yml: matrix.build.container, digests only, some entries without a container
+      '.github/workflows/linux.yml': `on: push\njobs:\n  linux:\n    strategy:\n      matrix:\n        build:\n          - name: awslc\n          - name: alpine\n            container: alpine:3.23@${DIG} # 3.23.4\n    runs-on: ubuntu-latest\n    container: \${{ matrix.build.container }}\n    services:\n      reg:\n        image: ghcr.io/\${{ github.repository }}@${DIG}\n    steps:\n      - uses: actions/checkout@${SHA} # v4.1.1\n`,
+    });
+    const r = runDist('pin-lint', {}, f);
+    expect(r.stdout + r.stderr).not.toContain('::error');
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.outcome).toBe('pass');
+    expect(r.recordProblems).toEqual([]);
+  });
+
+  it('fails on matrix values it used to call unpinnable, at the line of each value', () => {
+    const f = workspaceWith({
+      // huggingface/diffusers pr_tests.yml (nested matrix path) and Homebrew/actions setup-homebrew.yml (JSON)
+      '.github/workflows/tests.yml': `on: push\njobs:\n  fast:\n    strategy:\n      matrix:\n        config:\n          - name: cpu\n            image: diffusers/diffusers-pytorch-cpu\n    runs-on: x\n    container:\n      image: \${{ matrix.config.image }}\n    steps: []\n  brew:\n    strategy:\n      matrix:\n        include:\n          - os: ubuntu-latest\n            container: '{"image": "ghcr.io/homebrew/brew:main", "options": "--user=root"}'\n    runs-on: \${{ matrix.os }}\n    container: \${{ matrix.container && fromJSON(matrix.container) || '' }}\n    steps: []\n`,
+    });
+    const r = runDist('pin-lint', {}, f);
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs.reasons).toBe('unpinned');
+    const sarif = JSON.parse(readFileSync(r.outputs['sarif-file'], 'utf8'));
+    const at = sarif.runs[0].results.map((x: { ruleId: string; locations: Array<{ physicalLocation: { region: { startLine: number; startColumn: number } } }> }) => `${x.ruleId}@${x.locations[0].physicalLocation.region.startLine}:${x.locations[0].physicalLocation.region.startColumn}`);
+    expect(at).toEqual(['unpinned-image@8:20', 'unpinned-image@18:36']);
+  });
+});

@@ -169,7 +169,8 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
     }
     const res = scanText(f.rel, read.text, { policy: inputs.policy, fingerprinter: fp });
     if (res.kind === 'other' && !res.findings.length) {
-      if (mustBeWorkflow(f)) {
+      // an empty or comment-only file runs nothing, so it has nothing to pin; other YAML there is an error
+      if (mustBeWorkflow(f) && !res.empty) {
         findings.push({ rule: 'parse-error', severity: 'high', isError: true, message: 'not a workflow: no `jobs:` mapping', file: f.rel, line: 1, column: 1, fingerprint: fp.make('parse-error', f.rel, 'no-jobs') });
       } else skipped++;
       continue;

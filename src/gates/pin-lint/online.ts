@@ -436,7 +436,7 @@ export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateConte
       let eol = text.indexOf('\n', r.valueEnd);
       if (eol < 0) eol = text.length;
       if (eol > 0 && text[eol - 1] === '\r') eol--;
-      edits.push({ start: r.refStart, end: r.refEnd, insert: res.sha, at: eol, comment: r.comment === undefined ? ` # ${r.ref}` : undefined });
+      edits.push({ start: r.refStart, end: r.refEnd, insert: res.sha, at: eol, comment: r.comment === undefined && !r.blockScalar ? ` # ${r.ref}` : undefined });
     }
     edits.sort((a, b) => b.start - a.start);
     const before = text;

@@ -10,7 +10,9 @@ import {
   scalarContentPos,
   isScalar,
   isMap,
+  isSeq,
   posOf,
+  posAt,
   type ParsedYaml,
   type YNode,
   type Document,
@@ -28,6 +30,8 @@ export interface UsesRef {
   refEnd: number;
   /** offset of the end of the scalar (after a closing quote) */
   valueEnd: number;
+  /** written as a block scalar (`uses: >-`): a comment at the line end would become part of the value */
+  blockScalar?: boolean;
   owner: string;
   repo: string;
   path: string;
@@ -45,13 +49,23 @@ export interface ScanResult {
   refs: UsesRef[];
   /** number of uses/image references examined */
   checked: number;
+  /** no YAML content at all (an empty file, only comments): nothing in it can run */
+  empty?: boolean;
 }
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 const DIGEST_PIN = /@sha256:[0-9a-f]{64}$/;
 const EXPR = /\$\{\{/;
-const MATRIX_EXPR = /^\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}$/;
+/** `${{ matrix.a }}`, `${{ matrix.a.b }}` and `${{ fromJSON(toJSON(matrix.a)) }}` (the whole value) */
+const MATRIX_EXPR = /^\$\{\{\s*(?:fromJSON\(\s*toJSON\(\s*)?matrix((?:\.[A-Za-z_][\w-]*)+)(?:\s*\)\s*\))?\s*\}\}$/i;
+/** `${{ fromJSON(matrix.a) }}` and the guard idiom `${{ matrix.a && fromJSON(matrix.a) || '' }}` */
+const FROMJSON_MATRIX = /^\$\{\{\s*(?:matrix((?:\.[A-Za-z_][\w-]*)+)\s*&&\s*)?fromJSON\(\s*matrix((?:\.[A-Za-z_][\w-]*)+)\s*\)(?:\s*\|\|\s*(?:''|""|null))?\s*\}\}$/i;
+/** one `matrix.a.b` expression inside a longer value (`postgres:${{ matrix.pg }}`) */
+const MATRIX_PART = /^\s*matrix((?:\.[A-Za-z_][\w-]*)+)\s*$/;
+const EXPR_ALL = /\$\{\{([\s\S]*?)\}\}/g;
 const IGNORE = /#\s*chaingate:\s*ignore\[([^\]]*)\]/;
+/** another tool's directive beside a SHA (`# zizmor: ignore[…]`, `# ratchet:exclude`): not a version comment */
+const DIRECTIVE = /^(?:zizmor:\s*ignore|ratchet:\s*exclude|pinact:\s*ignore|chaingate:|noqa\b|nosec\b|skipcq\b|trunk-ignore|nolint\b)/i;
 
 export const PIN_RULES = {
   'unpinned-action': { severity: 'high' as Severity },
@@ -161,13 +175,13 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
       const value = scalarString(doc, node);
       if (value === undefined) return;
       const v = value.trim();
-      if (v.startsWith('./') || v.startsWith('.\\') || v === '.') return; // local: always the same commit
+      if (isLocal(v)) return; // local: always the same commit
       checked++;
       if (EXPR.test(v)) {
         const m = MATRIX_EXPR.exec(v);
-        const values = m ? matrixValues(doc, matrixOf ?? null, m[1]) : undefined;
-        if (values) {
-          for (const mv of values) checkUsesValue(mv.value, mv.node, context, where, true);
+        const values = m ? matrixValues(doc, matrixOf ?? null, matrixPath(m[1])) : undefined;
+        if (values && values.every((mv) => mv.value !== undefined)) {
+          for (const mv of values) checkUsesValue(mv.value!, mv.node, context, where, true);
           return;
         }
         if (levelFor(opts.policy, '*') === 'any') return;
@@ -178,7 +192,7 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
     };
 
     const checkUsesValue = (v: string, node: YNode, context: string, where: 'step' | 'job', fromMatrix: boolean) => {
-      if (v.startsWith('./')) return;
+      if (isLocal(v)) return;
       if (v.startsWith('docker://')) {
         const image = v.slice('docker://'.length);
         const level = levelFor(opts.policy, imageName(image));
@@ -198,14 +212,16 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
         const src = p.text.slice(raw.offset, raw.endOffset);
         const at2 = src.lastIndexOf(`@${ref}`);
         const refStart = raw.offset + (at2 >= 0 ? at2 + 1 : src.length - ref.length);
-        const comment = commentAfter(posOf(p, node)!.endOffset);
+        const block = isBlockScalar(node);
+        const comment = block ? undefined : commentAfter(posOf(p, node)!.endOffset);
         refs.push({
           file,
           line: raw.line,
           column: raw.column,
           refStart,
           refEnd: refStart + ref.length,
-          valueEnd: posOf(p, node)!.endOffset,
+          valueEnd: block ? raw.endOffset : posOf(p, node)!.endOffset,
+          ...(block ? { blockScalar: true } : {}),
           owner: parts[0],
           repo: parts[1] ?? '',
           path: parts.slice(2).join('/'),
@@ -222,8 +238,8 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
         return;
       }
       if (FULL_SHA.test(ref)) {
-        const comment = raw ? commentAfter(posOf(p, node)!.endOffset) : undefined;
-        if (comment !== undefined && !IGNORE.test(`#${comment}`) && !versionInComment(comment)) {
+        const comment = raw && !isBlockScalar(node) ? commentAfter(posOf(p, node)!.endOffset) : undefined;
+        if (comment !== undefined && !IGNORE.test(`#${comment}`) && !DIRECTIVE.test(comment) && !versionInComment(comment)) {
           add('version-comment', node, `the comment beside the SHA (\`# ${comment}\`) does not name a version: write the tag the SHA was taken from (e.g. \`# v4.1.1\`)`, v, context);
         }
         return;
@@ -244,10 +260,49 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
       const v = value.trim();
       checked++;
       if (EXPR.test(v)) {
+        // the digest is written out: whatever the expression names, the content is fixed
+        if (DIGEST_PIN.test(v) && !EXPR.test(v.slice(v.lastIndexOf('@')))) return;
         const m = MATRIX_EXPR.exec(v);
-        const values = m ? matrixValues(doc, matrixOf, m[1]) : undefined;
+        // `${{ fromJSON(matrix.c) }}` / `${{ matrix.c && fromJSON(matrix.c) || '' }}` with JSON written in the
+        // matrix (Homebrew/actions setup-homebrew.yml): the container each JSON string describes
+        const j = m ? null : FROMJSON_MATRIX.exec(v);
+        const jsonPath = j && (j[1] === undefined || j[1] === j[2]) ? j[2] : undefined;
+        const values = m ? matrixValues(doc, matrixOf, matrixPath(m[1])) : jsonPath ? matrixValues(doc, matrixOf, matrixPath(jsonPath)) : undefined;
         if (values) {
-          for (const mv of values) checkImageValue(mv.value, mv.node, context);
+          for (const mv of values) {
+            if (mv.value !== undefined && jsonPath) {
+              const img = jsonImage(mv.value);
+              if (img === '') continue;
+              if (img !== undefined && !EXPR.test(img)) checkImageValue(img, mv.node, context, img);
+              else if (levelFor(opts.policy, '*') !== 'any') add('unpinnable-ref', node, `image \`${v}\` is built from an expression, so it cannot be checked for a digest pin`, v, context);
+              continue;
+            }
+            if (mv.value !== undefined) {
+              if (mv.value !== '') checkImageValue(mv.value, mv.node, context);
+              continue;
+            }
+            // a matrix entry that is a whole container mapping (`container: ${{ matrix.container }}`)
+            const img = isMap(mv.node) ? mapGet(doc, mv.node, 'image') : null;
+            const iv = img ? scalarString(doc, img) : undefined;
+            if (img && iv !== undefined && !EXPR.test(iv)) {
+              if (iv.trim() !== '') checkImageValue(iv.trim(), img, context);
+            } else if (isMap(mv.node) && !img) continue; // no image: no container
+            else if (levelFor(opts.policy, '*') !== 'any') add('unpinnable-ref', node, `image \`${v}\` is built from an expression, so it cannot be checked for a digest pin`, v, context);
+          }
+          return;
+        }
+        // `postgres:${{ matrix.pg }}`: every value of a written-out matrix substituted
+        const expanded = m ? undefined : expandMatrixTemplate(doc, matrixOf, v);
+        if (expanded) {
+          const bad = expanded.filter((img) => img !== '' && !imagePinned(img));
+          if (bad.length) add('unpinned-image', node, `image \`${v}\` is not pinned by digest (the matrix makes it \`${bad[0]}\`${bad.length > 1 ? ` and ${bad.length - 1} more` : ''}): a tag can be re-pushed; use ${imageName(bad[0])}@sha256:<64 hex>`, v, context);
+          return;
+        }
+        // `img:${{ github.sha }}`, `${{ env.REGISTRY }}/img:1.2`: a tag reference whatever the expression says
+        const literal = v.replace(EXPR_ALL, 'X');
+        if (!literal.includes('@') && literal.slice(literal.lastIndexOf('/') + 1).includes(':')) {
+          if (levelFor(opts.policy, '*') !== 'hash-pin') return;
+          add('unpinned-image', node, `image \`${v}\` is a tag reference (name:tag), not pinned by digest: a tag can be re-pushed; use <name>@sha256:<64 hex>`, v, context);
           return;
         }
         if (levelFor(opts.policy, '*') === 'any') return;
@@ -256,12 +311,22 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
       }
       checkImageValue(v, node, context);
     };
-    const checkImageValue = (v: string, node: YNode, context: string) => {
+    const imagePinned = (v: string) => {
+      const image = v.startsWith('docker://') ? v.slice(9) : v;
+      const level = levelFor(opts.policy, imageName(image));
+      return level !== 'hash-pin' || DIGEST_PIN.test(image);
+    };
+    const checkImageValue = (v: string, node: YNode, context: string, inside?: string) => {
       const image = v.startsWith('docker://') ? v.slice(9) : v;
       const level = levelFor(opts.policy, imageName(image));
       if (level === 'any' || DIGEST_PIN.test(image)) return;
       if (level === 'ref-pin') return;
-      add('unpinned-image', node, `image \`${v}\` is not pinned by digest: a tag can be re-pushed; use ${imageName(image)}@sha256:<64 hex>`, v, context);
+      // an image named inside a longer value (JSON in a matrix): point at the name itself
+      const range = inside ? node.range : undefined;
+      const i = range ? p.text.slice(range[0], range[1]).indexOf(`"${inside}"`) : -1;
+      const at = range && i >= 0 ? posAt(p, range[0] + i + 1) : undefined;
+      const extra = at ? { line: at.line, column: at.column, endLine: at.line, endColumn: at.column + inside!.length } : undefined;
+      add('unpinned-image', node, `image \`${v}\` is not pinned by digest: a tag can be re-pushed; use ${imageName(image)}@sha256:<64 hex>`, v, context, extra);
     };
 
     if (k === 'workflow') {
@@ -276,21 +341,108 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
         for (const svc of mapEntries(doc, mapGet(doc, j, 'services'))) {
           checkImage(isMap(svc.value) ? mapGet(doc, svc.value, 'image') : svc.value, `${job.key}/services/${svc.key}`, matrix);
         }
-        seqItems(doc, mapGet(doc, j, 'steps')).forEach((step, i) => {
-          if (isMap(step)) checkUses(mapGet(doc, step, 'uses'), `${job.key}/${stepName(doc, step, i)}`, 'step', matrix);
+        stepsOf(doc, mapGet(doc, j, 'steps')).forEach((step, i) => {
+          checkUses(mapGet(doc, step, 'uses'), `${job.key}/${stepName(doc, step, i)}`, 'step', matrix);
         });
       }
     } else {
       const runs = mapGet(doc, root, 'runs');
-      seqItems(doc, mapGet(doc, runs, 'steps')).forEach((step, i) => {
-        if (isMap(step)) checkUses(mapGet(doc, step, 'uses'), `runs/${stepName(doc, step, i)}`, 'step', null);
+      stepsOf(doc, mapGet(doc, runs, 'steps')).forEach((step, i) => {
+        checkUses(mapGet(doc, step, 'uses'), `runs/${stepName(doc, step, i)}`, 'step', null);
       });
       const image = mapGet(doc, runs, 'image');
       const iv = scalarString(doc, image);
       if (image && iv && iv.startsWith('docker://')) checkImage(image, 'runs/image', null);
     }
   }
-  return { kind, findings, refs, checked };
+  // an aliased step or container is one piece of text: report it once, where it is written
+  const seen = new Set<string>();
+  const unique = findings.filter((f) => {
+    const k = `${f.rule}:${f.line}:${f.column}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  const seenRef = new Set<number>();
+  const uniqueRefs = refs.filter((r) => (seenRef.has(r.refStart) ? false : (seenRef.add(r.refStart), true)));
+  const empty = p.docs.every((d) => d.contents === null || (isScalar(d.contents) && (d.contents.value === null || d.contents.value === '')));
+  return { kind, findings: unique, refs: uniqueRefs, checked, ...(empty ? { empty } : {}) };
+}
+
+/**
+ * `./path` (the checked-out workspace) and `$/path` (the workflow's own repository at the workflow's own
+ * commit, fetched by the runner without a checkout: astral-sh/uv, astral-sh/ruff and vitejs/vite call
+ * reusable workflows and actions this way) run the commit being built: nothing to pin.
+ */
+function isLocal(v: string): boolean {
+  return v.startsWith('./') || v.startsWith('.\\') || v === '.' || v.startsWith('$/');
+}
+
+function isBlockScalar(node: YNode): boolean {
+  return isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
+}
+
+/** The steps of a `steps:` list, including those grouped under a `parallel:` step. */
+function stepsOf(doc: Document.Parsed, list: YNode | null): YNode[] {
+  const out: YNode[] = [];
+  const walk = (items: YNode[], depth: number) => {
+    for (const step of items) {
+      if (!isMap(step)) continue;
+      const group = mapGet(doc, step, 'parallel');
+      if (group && depth < 8 && !mapGet(doc, step, 'uses') && !mapGet(doc, step, 'run')) walk(seqItems(doc, group), depth + 1);
+      else out.push(step);
+    }
+  };
+  walk(seqItems(doc, list), 0);
+  return out;
+}
+
+/** The image a JSON container value names: `"node:22"` or `{"image": …}`; '' for none; undefined if unknown. */
+function jsonImage(text: string): string | undefined {
+  if (text.trim() === '') return '';
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (j === null || j === '') return '';
+  if (typeof j === 'string') return j.trim();
+  if (typeof j === 'object' && !Array.isArray(j)) {
+    const img = (j as Record<string, unknown>).image;
+    if (img === undefined || img === null || img === '') return '';
+    return typeof img === 'string' ? img.trim() : undefined;
+  }
+  return undefined;
+}
+
+function matrixPath(dotted: string): string[] {
+  return dotted.split('.').filter(Boolean);
+}
+
+/**
+ * Every value `postgres:${{ matrix.pg }}-${{ matrix.os.tag }}` can take when each expression in it is a
+ * matrix reference whose values are written out; undefined otherwise (or when there are too many).
+ */
+function expandMatrixTemplate(doc: Document.Parsed, matrix: YNode | null, template: string): string[] | undefined {
+  const parts: Array<string | string[]> = [];
+  let last = 0;
+  let combos = 1;
+  for (const m of template.matchAll(EXPR_ALL)) {
+    const ref = MATRIX_PART.exec(m[1]);
+    if (!ref) return undefined;
+    const values = matrixValues(doc, matrix, matrixPath(ref[1]));
+    if (!values || values.some((v) => v.value === undefined)) return undefined;
+    parts.push(template.slice(last, m.index), [...new Set(values.map((v) => v.value!))]);
+    combos *= (parts[parts.length - 1] as string[]).length;
+    if (combos > 1024) return undefined;
+    last = m.index + m[0].length;
+  }
+  if (EXPR.test(template.slice(last))) return undefined;
+  parts.push(template.slice(last));
+  let out = [''];
+  for (const part of parts) out = typeof part === 'string' ? out.map((o) => o + part) : out.flatMap((o) => part.map((v) => o + v));
+  return out.map((o) => o.trim());
 }
 
 function stepName(doc: Document.Parsed, step: YNode, i: number): string {
@@ -307,31 +459,48 @@ export function imageName(image: string): string {
 }
 
 /**
- * All values a `${{ matrix.KEY }}` can take, when the matrix is written out: the `KEY:` list and every
- * `include:` entry's KEY. Undefined when any part is an expression (fromJSON, inputs) or KEY is unknown.
+ * All values a `${{ matrix.KEY }}` (or `matrix.KEY.SUB`) can take, when the matrix is written out: the
+ * `KEY:` list and every `include:` entry's KEY, followed down SUB. `value` is set for scalars; a mapping
+ * (a whole container written in the matrix) comes with its node only. Undefined when any part is an
+ * expression (fromJSON, inputs) or KEY is unknown.
  */
-function matrixValues(doc: Document.Parsed, matrix: YNode | null, key: string): Array<{ value: string; node: YNode }> | undefined {
-  if (!matrix || !isMap(matrix)) return undefined;
-  const out: Array<{ value: string; node: YNode }> = [];
-  const list = mapGet(doc, matrix, key);
+function matrixValues(doc: Document.Parsed, matrix: YNode | null, path: string[]): Array<{ value?: string; node: YNode }> | undefined {
+  if (!matrix || !isMap(matrix) || !path.length) return undefined;
+  const out: Array<{ value?: string; node: YNode }> = [];
+  const take = (n: YNode | null): boolean => {
+    for (const k of path.slice(1)) {
+      if (!n) return true;
+      if (!isMap(n)) return false;
+      n = mapGet(doc, n, k);
+    }
+    if (!n) return true; // this entry has no such key: the value is empty
+    if (isScalar(n)) {
+      const s = scalarString(doc, n);
+      if (s === undefined) return true;
+      if (EXPR.test(s)) return false;
+      out.push({ value: s.trim(), node: n });
+      return true;
+    }
+    if (isMap(n)) {
+      out.push({ node: n });
+      return true;
+    }
+    return false;
+  };
+  const list = mapGet(doc, matrix, path[0]);
   if (list) {
+    if (!isSeq(list)) return undefined;
     const items = seqItems(doc, list);
     if (!items.length) return undefined;
-    for (const it of items) {
-      const s = scalarString(doc, it);
-      if (!isScalar(it) || s === undefined || EXPR.test(s)) return undefined;
-      out.push({ value: s.trim(), node: it });
-    }
+    for (const it of items) if (!take(it)) return undefined;
   }
   const include = mapGet(doc, matrix, 'include');
   if (include) {
-    if (isScalar(include)) return undefined;
+    if (!isSeq(include)) return undefined;
     for (const entry of seqItems(doc, include)) {
-      const n = mapGet(doc, entry, key);
-      if (!n) continue;
-      const s = scalarString(doc, n);
-      if (s === undefined || EXPR.test(s)) return undefined;
-      out.push({ value: s.trim(), node: n });
+      if (!isMap(entry)) return undefined;
+      const n = mapGet(doc, entry, path[0]);
+      if (n && !take(n)) return undefined;
     }
   }
   return out.length ? out : undefined;
