@@ -1,4 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __cgCreateRequire } from 'node:module';
-const require = __cgCreateRequire(import.meta.url);
-import{a,b,c,d}from"./chunk-J5X3DF4E.js";import"./chunk-WJMU5IHK.js";import"./chunk-BB7D2COQ.js";import"./chunk-6HGTFECX.js";import"./chunk-TCHSFJ45.js";import"./chunk-MWH3L4C7.js";import"./chunk-6XXXWHCZ.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,d as holdsPythonCode,c as runBanditGate};

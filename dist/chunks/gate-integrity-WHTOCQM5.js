@@ -1,4 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __cgCreateRequire } from 'node:module';
-const require = __cgCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-OQ5YPIGE.js";import"./chunk-NKJSQGWP.js";import"./chunk-WJMU5IHK.js";import"./chunk-BB7D2COQ.js";import"./chunk-6HGTFECX.js";import"./chunk-TCHSFJ45.js";import"./chunk-MWH3L4C7.js";import"./chunk-6XXXWHCZ.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{b as RULES,c as default,a as localActionResolver};
