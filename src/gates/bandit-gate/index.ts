@@ -444,6 +444,7 @@ function placeFiles(reports: BanditReport[], baseline: BanditReport | undefined,
   const cache = new Map<string, string>();
   const moved: string[] = [];
   const missing: string[] = [];
+  let index: string[] | undefined;
   const place = (f: string, track: boolean): string => {
     let out = cache.get(f);
     if (out !== undefined) return out;
@@ -460,6 +461,13 @@ function placeFiles(reports: BanditReport[], baseline: BanditReport | undefined,
         }
       }
       if (out === f && track) missing.push(f);
+    } else if (!isFileIn(cwd, n) && !isDangling(cwd, n) && !n.startsWith('../') && n !== '<stdin>') {
+      // made in a subdirectory (`cd backend && bandit -r .`): the one workspace file ending in /<path>
+      const hits = (index ??= pyIndex(cwd)).filter((p) => p.endsWith(`/${n}`));
+      if (hits.length === 1) {
+        out = hits[0];
+        moved.push(`${f} → ${hits[0]}`);
+      } else if (track) missing.push(f);
     } else if (track && !isFileIn(cwd, n) && !isDangling(cwd, n)) missing.push(f);
     cache.set(f, out);
     return out;
@@ -482,6 +490,30 @@ function placeFiles(reports: BanditReport[], baseline: BanditReport | undefined,
   const uniq = [...new Set(missing)];
   if (uniq.length) info.push(`${uniq.length} file(s) named in the report are not in the workspace, so annotations cannot point at them (was the report made in another directory?): ${uniq.slice(0, 5).join(', ')}${uniq.length > 5 ? ', …' : ''}`);
   return { warnings: notes, info };
+}
+
+/** Workspace-relative paths of the Python files under cwd (bounded walk, the usual tool dirs skipped). */
+function pyIndex(cwd: string, max = 200_000): string[] {
+  const out: string[] = [];
+  const stack = [''];
+  let seen = 0;
+  while (stack.length && seen < max) {
+    const rel = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(join(cwd, rel), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      seen++;
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) stack.push(p);
+      } else if (/\.pyw?$/i.test(e.name)) out.push(p);
+    }
+  }
+  return out;
 }
 
 function isFileIn(cwd: string, rel: string): boolean {

@@ -105,6 +105,20 @@ describe('reports of Bandit 1.7, 1.8 and 1.9 as users produce them', () => {
     expect(r.result.outcome).toBe('fail');
   });
 
+  it('a report made in a subdirectory (`cd backend && bandit -r .`): placed at the one workspace file with that path', async () => {
+    const w = workspace(undefined, { 'backend/src/app.py': SRC['src/app.py'], 'backend/src/conf.py': SRC['src/conf.py'] });
+    cpSync(REPORTS, join(w, 'reports'), { recursive: true });
+    const r = await runGate(w, { report: 'reports/bandit-1.7.json' });
+    expect(r.result.findings.find((f) => f.rule === 'B602')).toMatchObject({ file: 'backend/src/app.py', line: 9, column: 12 });
+    // two candidates: not guessed, left as named and said so
+    const two = workspace(undefined, { 'a/src/app.py': '', 'b/src/app.py': '', 'a/src/conf.py': '' });
+    cpSync(REPORTS, join(two, 'reports'), { recursive: true });
+    const r2 = await runGate(two, { report: 'reports/bandit-1.7.json' });
+    expect(r2.result.findings.find((f) => f.rule === 'B602')!.file).toBe('src/app.py');
+    expect(r2.result.findings.find((f) => f.rule === 'B105')!.file).toBe('a/src/conf.py');
+    expect(r2.result.summary!.join('\n')).toMatch(/1 file\(s\) named in the report are not in the workspace.*\.\/src\/app\.py/);
+  });
+
   it('stdout capture with progress/log lines before the JSON: read, with a warning', async () => {
     const r = await runGate(ws(), { report: 'reports/bandit-stdout-progress.json' });
     expect(r.result.reasons).not.toContain('report-invalid');
