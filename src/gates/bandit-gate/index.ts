@@ -190,7 +190,8 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     }
   }
 
-  const placed = placeFiles(reports, baseline, ctx.cwd);
+  // Bandit run here names files as they are: only files of given reports (and the baseline) are placed
+  const placed = placeFiles(reports, baseline, ctx.cwd, inputs.reports.length > 0);
   notes.push(...placed.warnings);
   for (const i of placed.info) ctx.logger.info(i);
   const ev = evaluate({ cwd: ctx.cwd, reports, baseline, suppressions: inputs.suppressions, scanErrorEntries: inputs.scanErrorEntries, budget: inputs.budget });
@@ -438,7 +439,7 @@ function hasToolBanditSection(cwd: string): boolean {
  * are mapped to the longest path suffix that exists in the workspace. Files Bandit listed in errors[] that are
  * dangling symlinks are dropped: there is no code behind them to scan. Returns notes for the log.
  */
-function placeFiles(reports: BanditReport[], baseline: BanditReport | undefined, cwd: string): { warnings: string[]; info: string[] } {
+function placeFiles(reports: BanditReport[], baseline: BanditReport | undefined, cwd: string, moveReports: boolean): { warnings: string[]; info: string[] } {
   const notes: string[] = [];
   const info: string[] = [];
   const cache = new Map<string, string>();
@@ -474,6 +475,15 @@ function placeFiles(reports: BanditReport[], baseline: BanditReport | undefined,
   };
   for (const rep of [...reports, ...(baseline ? [baseline] : [])]) {
     const live = rep !== baseline;
+    if (live && !moveReports) {
+      rep.errors = rep.errors.filter((e) => {
+        const n = normalizePath(e.filename, cwd);
+        if (isAbsoluteLike(n) || !isDangling(cwd, n)) return true;
+        notes.push(`${n}: a dangling symlink (Bandit: ${e.reason}); no code behind it to scan`);
+        return false;
+      });
+      continue;
+    }
     for (const r of rep.results) r.filename = place(r.filename, live);
     if (!live) continue;
     rep.errors = rep.errors.filter((e) => {

@@ -190,6 +190,18 @@ describe('real Bandit on awkward projects', () => {
     expect(r.result.findings.find((f) => f.rule === 'B602')).toMatchObject({ file: 'my src/sub dir/a b.py', line: 3, column: 1 });
   });
 
+  it('a target outside the workspace: Bandit\'s absolute paths are kept, not "placed" at a workspace file with the same name', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'cg-bandit-out-'));
+    writeFileSync(join(outside, 'util.py'), SHELL);
+    const w = workspace(undefined, { 'util.py': CLEAN });
+    const r = await runGate(w, { targets: outside });
+    expect(r.result.findings.find((f) => f.rule === 'B602')!.file).toBe(join(outside, 'util.py'));
+    // an absolute target inside the workspace gives workspace-relative paths
+    const w2 = workspace(undefined, { 'pkg/a.py': SHELL });
+    const abs = await runGate(w2, { targets: join(w2, 'pkg') });
+    expect(abs.result.findings.find((f) => f.rule === 'B602')).toMatchObject({ file: 'pkg/a.py', line: 3 });
+  });
+
   it('excludes: `tests` (as users write it) excludes ./tests under the default target `.`', async () => {
     const w = workspace(undefined, { 'app/main.py': CLEAN, 'tests/test_x.py': SHELL });
     const r = await runGate(w, { excludes: 'tests' });
