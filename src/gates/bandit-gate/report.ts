@@ -126,6 +126,16 @@ export function splitJsonDocuments(text: string, source: string): { docs: string
  */
 export function parseBanditReports(text: string, source: string): { reports: BanditReport[]; notes: string[] } {
   if (text.trim() === '') throw new ReportError(`${source}: the report is empty`);
+  // the common case first: the whole file is one JSON document
+  if (/^[\s\ufeff]*\{/.test(text)) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text.replace(/^\ufeff/, ''));
+    } catch {
+      /* leading noise, several documents, or broken: split below */
+    }
+    if (doc !== undefined) return { reports: [parseDoc(doc, source)], notes: [] };
+  }
   const { docs, skipped } = splitJsonDocuments(text, source);
   const notes: string[] = [];
   if (skipped) notes.push(`${source}: skipped ${skipped} line(s) of non-JSON output before the report (Bandit's progress or log lines captured from stdout; write reports with -o FILE)`);
@@ -160,6 +170,10 @@ function parseOneReport(text: string, source: string): BanditReport {
   } catch (e) {
     throw new ReportError(`${source}: not valid JSON (${(e as Error).message.slice(0, MAX_SHOWN)}); a truncated or non-JSON report is not evidence`);
   }
+  return parseDoc(doc, source);
+}
+
+function parseDoc(doc: unknown, source: string): BanditReport {
   if (!isObj(doc)) throw new ReportError(`${source}: expected a JSON object with results, errors and metrics`);
   if (!Array.isArray(doc.results)) throw new ReportError(`${source}: "results" is missing or not an array: is this a Bandit JSON report (-f json)?`);
   if (!Array.isArray(doc.errors)) throw new ReportError(`${source}: "errors" is missing or not an array`);
