@@ -1,6 +1,6 @@
 // The composite action, run the way the runner runs it, on fixture projects with the real Bandit on PATH.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +65,20 @@ describe('actions/bandit-gate as the runner runs it', () => {
     expect(r.steps.find((s) => s.id === 'install')?.ran).toBe(false);
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({ outcome: 'pass', high: '2', 'bandit-path': '' });
+  });
+
+  it('a Windows report (backslashes, drive path) annotates workspace-relative file:line:col (1-based col)', () => {
+    const f = runnerFiles();
+    mkdirSync(join(f.workspace, 'src'));
+    writeFileSync(join(f.workspace, 'src/app.py'), 'import subprocess\n\n\n\n\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n');
+    writeFileSync(join(f.workspace, 'src/conf.py'), "\nPASSWORD = 'hunter2'\n");
+    cpSync(join(FIX, 'reports/bandit-windows.json'), join(f.workspace, 'bandit.json'));
+    const r = runComposite('bandit-gate', { report: 'bandit.json' }, f);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/::error title=bandit-gate%3A B602 \(high\),file=src\/app.py,line=9,col=12,endColumn=48::/);
+    expect(r.stdout).toMatch(/file=src\/conf.py,line=3,col=12/);
+    const sarif = JSON.parse(readFileSync(r.outputs['sarif-file'], 'utf8'));
+    expect(sarif.runs[0].results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri).sort()).toEqual(['src/app.py', 'src/conf.py']);
   });
 
   it('a syntax error Bandit only lists in errors[] fails the step (exit 2)', () => {

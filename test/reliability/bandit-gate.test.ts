@@ -67,6 +67,19 @@ const CASES: Case[] = [
   ['given report is not Bandit JSON', withReport('not-bandit.json'), 'error', 'report-invalid'],
   ['given report glob matches nothing', withReport('*.bandit.json'), 'error', 'report-invalid'],
   ['given report scanned nothing', withReport('empty-scan.json'), 'error', 'nothing-scanned'],
+  ['given report has no metrics (findings within budget)', withReport('bandit-no-metrics.json', { 'max-high': '9' }), 'error', 'report-invalid'],
+  ['given report has no metrics (findings over budget)', withReport('bandit-no-metrics.json'), 'error', 'report-invalid'],
+  ['given report: appended runs, the last one cut off', withReport('bandit-appended-truncated.json', { 'max-high': '9' }), 'error', 'report-invalid'],
+  ['given report holds only Bandit log lines', () => {
+    const f = runnerFiles();
+    writeFileSync(join(f.workspace, 'bandit.json'), '[main]\tINFO\tprofile include tests: None\n[main]\tERROR\tpyproject.toml : Error parsing file.\n');
+    return { f, inputs: { report: 'bandit.json' } };
+  }, 'error', 'report-invalid'],
+  ['given report: JSON followed by log lines', () => {
+    const f = runnerFiles();
+    writeFileSync(join(f.workspace, 'bandit.json'), '{"errors": [], "metrics": {"_totals": {"loc": 3}}, "results": []}\n[main]\tERROR\tcrashed\n');
+    return { f, inputs: { report: 'bandit.json' } };
+  }, 'error', 'report-invalid'],
   ['baseline truncated', withReport('bandit-1.8.json', { baseline: 'reports/truncated.json', 'max-high': '9' }), 'error', 'baseline-invalid'],
   ['empty target', () => ({ f: project('empty'), inputs: {} }), 'error', 'no-files'],
   ['target does not exist', () => ({ f: project(), inputs: { targets: 'src' } }), 'error', 'invalid-input'],

@@ -1,5 +1,5 @@
 // bandit-gate: a Bandit findings budget (HIGH: 0 by default) that fails closed.
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Gate, GateContext } from '../../core/gate.js';
@@ -8,9 +8,9 @@ import { InputError } from '../../core/types.js';
 import { parseDuration } from '../../core/config.js';
 import { parseBool, splitList } from '../../core/files.js';
 import { expandGlob } from '../../core/glob.js';
-import { parseBanditReport, ReportError, type BanditReport } from './report.js';
+import { parseBanditReport, parseBanditReports, ReportError, type BanditReport } from './report.js';
 import { evaluate, summaryTable, type Budget, type Confidence } from './evaluate.js';
-import { parseSuppressions, sectionOf, type ScanErrorEntry, type SuppressionEntry } from './suppressions.js';
+import { isAbsoluteLike, normalizePath, parseSuppressions, sectionOf, type ScanErrorEntry, type SuppressionEntry } from './suppressions.js';
 import { BANDIT_RULES } from './rules.js';
 
 export interface BanditGateInputs {
@@ -156,14 +156,19 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
   let tool: GateResult['tool'];
   let reports: BanditReport[];
 
+  const notes: string[] = [];
   if (inputs.reports.length) {
     const r = readReports(inputs.reports, ctx);
     if (!r.ok) return { ...r.result, policy };
-    reports = r.value;
+    reports = r.value.reports;
+    notes.push(...r.value.notes);
   } else {
     const targets = inputs.targets.length ? inputs.targets : ['.'];
     for (const t of targets) {
       if (!existsSync(resolvePath(ctx.cwd, t))) throw new InputError(`targets: ${t}: no such file or directory`);
+    }
+    if (!inputs.banditConfig && hasToolBanditSection(ctx.cwd)) {
+      notes.push('pyproject.toml has a [tool.bandit] section but `bandit-config` is empty: Bandit reads it only when given with -c (set `bandit-config: pyproject.toml`; Bandit 1.6 cannot read TOML)');
     }
     if (!targets.some((t) => holdsPythonCode(resolvePath(ctx.cwd, t)))) {
       return { outcome: 'error', reasons: ['no-files'], findings: [], policy, messages: [`no Python code under ${targets.join(', ')}: nothing for Bandit to check (an empty target proves nothing)`] };
@@ -185,18 +190,31 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     }
   }
 
+  // Bandit run here names files as they are: only files of given reports (and the baseline) are placed
+  const placed = placeFiles(reports, baseline, ctx.cwd, inputs.reports.length > 0);
+  notes.push(...placed.warnings);
+  for (const i of placed.info) ctx.logger.info(i);
   const ev = evaluate({ cwd: ctx.cwd, reports, baseline, suppressions: inputs.suppressions, scanErrorEntries: inputs.scanErrorEntries, budget: inputs.budget });
   const loc = reports.reduce((n, r) => n + r.loc, 0);
   const nosec = reports.reduce((n, r) => n + r.nosec, 0);
   const reasons = new Set<string>();
   const messages: string[] = [];
-  for (const w of ev.warnings) ctx.logger.warn(w);
-  messages.push(...ev.warnings);
+  for (const w of [...notes, ...ev.warnings]) ctx.logger.warn(w);
+  messages.push(...notes, ...ev.warnings);
 
   const errorsFatal = ev.scanErrors > 0;
+  // A report without metrics._totals.loc cannot say how much code was scanned: its findings are shown and
+  // counted, but it never proves a pass (outcome error, report-invalid).
+  const noMetrics = reports.filter((r) => r.metricsMissing);
+  if (noMetrics.length) {
+    reasons.add('report-invalid');
+    messages.push(
+      `${noMetrics.map((r) => r.source).join(', ')}: no metrics._totals.loc: cannot tell how much code Bandit scanned, so this report cannot prove a pass (its ${noMetrics.reduce((n, r) => n + r.results.length, 0)} finding(s) are still shown and counted). Keep Bandit's "metrics" in the report.`,
+    );
+  }
   // every report must have scanned code: an empty one beside a full one is still unscanned code
-  const emptyReports = reports.filter((r) => r.loc === 0);
-  const nothing = loc === 0 || emptyReports.length > 0;
+  const emptyReports = reports.filter((r) => r.loc === 0 && !r.metricsMissing);
+  const nothing = emptyReports.length > 0;
   if (errorsFatal) {
     reasons.add('scan-errors');
     messages.push(`Bandit could not scan ${ev.scanErrors} file(s) (its errors[]; Bandit still exits 0 for these): unscanned code is not evidence. Fix them, exclude them, or accept them under bandit-gate.scan-errors.`);
@@ -215,7 +233,7 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
   if (ev.suppressed || ev.scanErrorsAccepted) reasons.add('findings-suppressed');
   if (ev.baselined) reasons.add('baselined');
 
-  const outcome = errorsFatal || nothing ? 'error' : ev.over.length ? 'fail' : 'pass';
+  const outcome = errorsFatal || nothing || noMetrics.length ? 'error' : ev.over.length ? 'fail' : 'pass';
   if (outcome === 'pass') reasons.add('ok');
 
   const unused = inputs.suppressions.filter((s) => s.used === 0 && !s.expired);
@@ -223,6 +241,7 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     ...summaryTable(ev, inputs.budget),
     `Lines scanned: ${loc}; \`# nosec\` lines skipped by Bandit: ${nosec}; below min-confidence (${inputs.budget.minConfidence}): ${ev.belowConfidence}; files Bandit could not scan: ${ev.scanErrors}${ev.scanErrorsAccepted ? ` (+${ev.scanErrorsAccepted} accepted)` : ''}.`,
     ...(inputs.baseline ? [`Baseline: \`${inputs.baseline}\` (${baseline?.results.length ?? 0} entries, ${ev.baselined} finding(s) absorbed).`] : []),
+    ...placed.info,
     ...(unused.length ? [`Suppressions that matched nothing (remove them): ${unused.map((s) => `${s.key} (${s.where})`).join(', ')}.`] : []),
     '',
   ];
@@ -261,7 +280,7 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
   };
 }
 
-function readReports(patterns: string[], ctx: GateContext): Step<BanditReport[]> {
+function readReports(patterns: string[], ctx: GateContext): Step<{ reports: BanditReport[]; notes: string[] }> {
   const files: string[] = [];
   for (const p of patterns) {
     if (/[*?{]/.test(p)) {
@@ -271,6 +290,7 @@ function readReports(patterns: string[], ctx: GateContext): Step<BanditReport[]>
     } else files.push(resolvePath(ctx.cwd, p));
   }
   const out: BanditReport[] = [];
+  const notes: string[] = [];
   for (const f of [...new Set(files)]) {
     let text: string;
     try {
@@ -279,12 +299,14 @@ function readReports(patterns: string[], ctx: GateContext): Step<BanditReport[]>
       return fail('report-invalid', `report ${f}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     try {
-      out.push(parseBanditReport(text, `report ${f}`));
+      const parsed = parseBanditReports(text, `report ${normalizePath(f, ctx.cwd)}`);
+      out.push(...parsed.reports);
+      notes.push(...parsed.notes);
     } catch (e) {
       return fail('report-invalid', (e as Error).message);
     }
   }
-  return { ok: true, value: out };
+  return { ok: true, value: { reports: out, notes } };
 }
 
 function tail(s: string, n = 600): string {
@@ -311,7 +333,7 @@ async function runBandit(inputs: BanditGateInputs, targets: string[], ctx: GateC
   const args = ['-r', '-f', 'json', '-o', out];
   if (inputs.banditConfig) args.push('-c', inputs.banditConfig);
   if (inputs.skips.length) args.push('-s', inputs.skips.join(','));
-  if (inputs.excludes.length) args.push('-x', inputs.excludes.join(','));
+  if (inputs.excludes.length) args.push('-x', banditExcludes(inputs.excludes).join(','));
   if (inputs.ignoreNosec) args.push('--ignore-nosec');
   args.push(...targets.map((t) => (t.startsWith('-') ? `./${t}` : t)));
   const remaining = Math.max(1000, inputs.timeoutMs - (Date.now() - started));
@@ -322,7 +344,10 @@ async function runBandit(inputs: BanditGateInputs, targets: string[], ctx: GateC
   if (r.status === 'timed-out') return fail('bandit-timeout', `Bandit did not finish within the timeout (${Math.round(inputs.timeoutMs / 1000)} s): its process group was killed`, { tool });
   if (r.status === 'killed') return fail('bandit-failed', `Bandit was killed by ${r.signal}`, { tool });
   if (r.exitCode !== 0 && r.exitCode !== 1) {
-    return fail('bandit-failed', `Bandit exited ${r.exitCode} (usage, configuration or internal error): ${tail(r.stderr || r.stdout) || 'no output'}`, { tool });
+    const toml = inputs.banditConfig && /\.toml$/i.test(inputs.banditConfig)
+      ? ` (bandit-config is TOML: Bandit before 1.7 reads only YAML with -c, and newer ones need the bandit[toml] extra on Python < 3.11)`
+      : '';
+    return fail('bandit-failed', `Bandit exited ${r.exitCode} (usage, configuration or internal error)${toml}: ${tail(r.stderr || r.stdout) || 'no output'}`, { tool });
   }
   if (!existsSync(out)) return fail('report-invalid', `Bandit exited ${r.exitCode} but wrote no report (-o ${out})`, { tool });
   let text: string;
@@ -367,7 +392,7 @@ export function holdsPythonCode(abs: string): boolean {
       const p = join(d, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) stack.push(p);
-      } else if (e.isFile() && /\.pyw?$/i.test(e.name) && hasCode(p, false)) return true;
+      } else if ((e.isFile() || e.isSymbolicLink()) && /\.pyw?$/i.test(e.name) && hasCode(p, false)) return true; // Bandit scans symlinked files too
     }
   }
   return false;
@@ -382,5 +407,143 @@ function hasCode(p: string, named: boolean): boolean {
     return readFileSync(p, 'utf8').split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   } catch {
     return false;
+  }
+}
+
+/**
+ * Bandit's `-x` turns an existing directory `tests` into the glob `tests/*` and matches it against the paths
+ * it walks, which start with the target as given: under target `.` they read `./tests/a.py`, which
+ * `tests/*` does not match, so `-x tests` silently excludes nothing there. Each relative entry is therefore
+ * also passed as `./entry` (what users mean: the path relative to the workspace).
+ */
+export function banditExcludes(excludes: string[]): string[] {
+  const out: string[] = [];
+  for (const e of excludes) {
+    if (!out.includes(e)) out.push(e);
+    if (!/^(\.{1,2}[\\/]|[\\/]|[*?[]|[A-Za-z]:)/.test(e) && e !== '.' && !out.includes(`./${e}`)) out.push(`./${e}`);
+  }
+  return out;
+}
+
+function hasToolBanditSection(cwd: string): boolean {
+  try {
+    return /^\s*\[tool\.bandit(\.[^\]]*)?\]\s*$/m.test(readFileSync(join(cwd, 'pyproject.toml'), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Make every file a report names placeable in the workspace (annotations and SARIF need workspace-relative
+ * paths). Absolute paths outside the workspace (a report made in a container, on another machine, on Windows)
+ * are mapped to the longest path suffix that exists in the workspace. Files Bandit listed in errors[] that are
+ * dangling symlinks are dropped: there is no code behind them to scan. Returns notes for the log.
+ */
+function placeFiles(reports: BanditReport[], baseline: BanditReport | undefined, cwd: string, moveReports: boolean): { warnings: string[]; info: string[] } {
+  const notes: string[] = [];
+  const info: string[] = [];
+  const cache = new Map<string, string>();
+  const moved: string[] = [];
+  const missing: string[] = [];
+  let index: string[] | undefined;
+  const place = (f: string, track: boolean): string => {
+    let out = cache.get(f);
+    if (out !== undefined) return out;
+    out = f;
+    const n = normalizePath(f, cwd);
+    if (isAbsoluteLike(n)) {
+      const parts = n.replace(/^[A-Za-z]:/, '').split('/').filter(Boolean);
+      for (let k = 1; k < parts.length; k++) {
+        const cand = parts.slice(k).join('/');
+        if (isFileIn(cwd, cand)) {
+          out = cand;
+          moved.push(`${f} → ${cand}`);
+          break;
+        }
+      }
+      if (out === f && track) missing.push(f);
+    } else if (!isFileIn(cwd, n) && !isDangling(cwd, n) && !n.startsWith('../') && n !== '<stdin>') {
+      // made in a subdirectory (`cd backend && bandit -r .`): the one workspace file ending in /<path>
+      const hits = (index ??= pyIndex(cwd)).filter((p) => p.endsWith(`/${n}`));
+      if (hits.length === 1) {
+        out = hits[0];
+        moved.push(`${f} → ${hits[0]}`);
+      } else if (track) missing.push(f);
+    } else if (track && !isFileIn(cwd, n) && !isDangling(cwd, n)) missing.push(f);
+    cache.set(f, out);
+    return out;
+  };
+  for (const rep of [...reports, ...(baseline ? [baseline] : [])]) {
+    const live = rep !== baseline;
+    if (live && !moveReports) {
+      rep.errors = rep.errors.filter((e) => {
+        const n = normalizePath(e.filename, cwd);
+        if (isAbsoluteLike(n) || !isDangling(cwd, n)) return true;
+        notes.push(`${n}: a dangling symlink (Bandit: ${e.reason}); no code behind it to scan`);
+        return false;
+      });
+      continue;
+    }
+    for (const r of rep.results) r.filename = place(r.filename, live);
+    if (!live) continue;
+    rep.errors = rep.errors.filter((e) => {
+      const n = normalizePath(e.filename, cwd);
+      if (!isAbsoluteLike(n) && isDangling(cwd, n)) {
+        notes.push(`${n}: a dangling symlink (Bandit: ${e.reason}); no code behind it to scan`);
+        return false;
+      }
+      e.filename = place(e.filename, true);
+      return true;
+    });
+  }
+  if (moved.length) info.push(`placed ${moved.length} path(s) from outside the workspace at the workspace file with the same path suffix: ${moved.slice(0, 5).join(', ')}${moved.length > 5 ? ', …' : ''}`);
+  const uniq = [...new Set(missing)];
+  if (uniq.length) info.push(`${uniq.length} file(s) named in the report are not in the workspace, so annotations cannot point at them (was the report made in another directory?): ${uniq.slice(0, 5).join(', ')}${uniq.length > 5 ? ', …' : ''}`);
+  return { warnings: notes, info };
+}
+
+/** Workspace-relative paths of the Python files under cwd (bounded walk, the usual tool dirs skipped). */
+function pyIndex(cwd: string, max = 200_000): string[] {
+  const out: string[] = [];
+  const stack = [''];
+  let seen = 0;
+  while (stack.length && seen < max) {
+    const rel = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(join(cwd, rel), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      seen++;
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) stack.push(p);
+      } else if (/\.pyw?$/i.test(e.name)) out.push(p);
+    }
+  }
+  return out;
+}
+
+function isFileIn(cwd: string, rel: string): boolean {
+  try {
+    return statSync(join(cwd, rel)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDangling(cwd: string, rel: string): boolean {
+  try {
+    if (!lstatSync(join(cwd, rel)).isSymbolicLink()) return false;
+  } catch {
+    return false;
+  }
+  try {
+    statSync(join(cwd, rel));
+    return false;
+  } catch {
+    return true;
   }
 }

@@ -1,5 +1,14 @@
-// Bandit JSON reports (1.6 – 1.8): strict shape checks, tolerant of the fields newer versions added.
+// Bandit JSON reports (1.6 – 1.9): strict shape checks, tolerant of the fields newer versions added.
 // A report that does not have the documented shape is not evidence: the caller turns a ReportError into `error`.
+//
+// What real users' files look like beyond the plain shape, and what is done with each:
+// - `bandit -f json > file` on a large tree: Bandit's progress bar / log lines precede the JSON on stdout.
+//   Lines before the first line that starts with `{` are dropped (noted); the JSON itself must be complete.
+// - `>>` of several runs into one file: several complete JSON documents one after another. Each is parsed
+//   and checked as its own report (they are summed like several report files). Anything after the last
+//   document (a truncated one, log lines) makes the file invalid.
+// - `col_offset` -1 / null (Bandit's default when an issue has no AST node): column unknown → column 1.
+// - `metrics` (or `metrics._totals.loc`) missing: parsed, flagged `metricsMissing`; the gate never passes it.
 
 export const BANDIT_LEVELS = ['UNDEFINED', 'LOW', 'MEDIUM', 'HIGH'] as const;
 export type BanditLevel = (typeof BANDIT_LEVELS)[number];
@@ -30,8 +39,10 @@ export interface BanditReport {
   source: string;
   results: BanditResult[];
   errors: BanditError[];
-  /** lines of code Bandit scanned (metrics._totals.loc) */
+  /** lines of code Bandit scanned (metrics._totals.loc; 0 when metricsMissing) */
   loc: number;
+  /** the report has no usable metrics._totals.loc: how much code was scanned is unknown */
+  metricsMissing?: boolean;
   nosec: number;
   generatedAt?: string;
 }
@@ -51,25 +62,126 @@ function isObj(v: unknown): v is Record<string, unknown> {
 }
 
 /**
+ * Split a report file into its JSON documents: leading non-JSON lines (progress bar, log lines captured from
+ * stdout) are skipped and reported in `skipped`; several concatenated documents are returned one by one.
+ * Throws ReportError for anything that is not a sequence of complete JSON objects.
+ */
+export function splitJsonDocuments(text: string, source: string): { docs: string[]; skipped: number } {
+  let i = 0;
+  let skipped = 0;
+  // leading noise: whole lines that do not start with `{`
+  while (i < text.length) {
+    let j = i;
+    while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r' || text[j] === '\ufeff')) j++;
+    if (text[j] === '{') {
+      i = j;
+      break;
+    }
+    const nl = text.indexOf('\n', j);
+    if (text.slice(j, nl === -1 ? text.length : nl).trim() !== '') skipped++;
+    if (nl === -1) {
+      i = text.length;
+      break;
+    }
+    i = nl + 1;
+  }
+  if (i >= text.length) {
+    throw new ReportError(skipped ? `${source}: no JSON object in the file (${skipped} line(s) of other output): is this a Bandit JSON report (-f json)?` : `${source}: the report is empty`);
+  }
+  const docs: string[] = [];
+  while (i < text.length) {
+    if (text[i] !== '{') {
+      throw new ReportError(`${source}: unexpected text after a JSON document (at offset ${i}: ${show(text.slice(i, i + 40))}); a report must be complete JSON`);
+    }
+    let depth = 0;
+    let inStr = false;
+    let j = i;
+    for (; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (inStr) {
+        if (c === 92 /* \\ */) j++;
+        else if (c === 34 /* " */) inStr = false;
+      } else if (c === 34) inStr = true;
+      else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
+      else if (c === 125 /* } */ || c === 93 /* ] */) {
+        depth--;
+        if (depth === 0) break;
+      }
+    }
+    if (j >= text.length) {
+      // unterminated: let JSON.parse name the problem (truncated report)
+      docs.push(text.slice(i));
+      break;
+    }
+    docs.push(text.slice(i, j + 1));
+    i = j + 1;
+    while (i < text.length && /\s/.test(text[i])) i++;
+  }
+  return { docs, skipped };
+}
+
+/**
+ * Parse a file holding one or more Bandit JSON reports (see splitJsonDocuments). `notes` says what was
+ * tolerated (skipped leading lines, several documents) so the caller can show it.
+ */
+export function parseBanditReports(text: string, source: string): { reports: BanditReport[]; notes: string[] } {
+  if (text.trim() === '') throw new ReportError(`${source}: the report is empty`);
+  // the common case first: the whole file is one JSON document
+  if (/^[\s\ufeff]*\{/.test(text)) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text.replace(/^\ufeff/, ''));
+    } catch {
+      /* leading noise, several documents, or broken: split below */
+    }
+    if (doc !== undefined) return { reports: [parseDoc(doc, source)], notes: [] };
+  }
+  const { docs, skipped } = splitJsonDocuments(text, source);
+  const notes: string[] = [];
+  if (skipped) notes.push(`${source}: skipped ${skipped} line(s) of non-JSON output before the report (Bandit's progress or log lines captured from stdout; write reports with -o FILE)`);
+  if (docs.length > 1) notes.push(`${source}: holds ${docs.length} concatenated Bandit reports; each is checked and they are summed`);
+  const reports = docs.map((d, k) => parseOneReport(d, docs.length > 1 ? `${source} (document ${k + 1} of ${docs.length})` : source));
+  return { reports, notes };
+}
+
+/**
  * Parse a Bandit JSON report. Throws ReportError naming the source and the first problem found:
- * invalid JSON (e.g. truncated), missing `results` / `errors` / `metrics._totals.loc`, or a result
- * whose required fields are missing or of the wrong type.
+ * invalid JSON (e.g. truncated), missing `results` / `errors`, or a result whose required fields are missing
+ * or of the wrong type. Leading non-JSON lines are tolerated; several concatenated reports are merged.
  */
 export function parseBanditReport(text: string, source: string): BanditReport {
-  if (text.trim() === '') throw new ReportError(`${source}: the report is empty`);
+  const { reports } = parseBanditReports(text, source);
+  if (reports.length === 1) return reports[0];
+  return {
+    source,
+    results: reports.flatMap((r) => r.results),
+    errors: reports.flatMap((r) => r.errors),
+    loc: reports.reduce((n, r) => n + r.loc, 0),
+    nosec: reports.reduce((n, r) => n + r.nosec, 0),
+    ...(reports.some((r) => r.metricsMissing) ? { metricsMissing: true } : {}),
+    generatedAt: reports[reports.length - 1].generatedAt,
+  };
+}
+
+function parseOneReport(text: string, source: string): BanditReport {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
     throw new ReportError(`${source}: not valid JSON (${(e as Error).message.slice(0, MAX_SHOWN)}); a truncated or non-JSON report is not evidence`);
   }
+  return parseDoc(doc, source);
+}
+
+function parseDoc(doc: unknown, source: string): BanditReport {
   if (!isObj(doc)) throw new ReportError(`${source}: expected a JSON object with results, errors and metrics`);
   if (!Array.isArray(doc.results)) throw new ReportError(`${source}: "results" is missing or not an array: is this a Bandit JSON report (-f json)?`);
   if (!Array.isArray(doc.errors)) throw new ReportError(`${source}: "errors" is missing or not an array`);
-  if (!isObj(doc.metrics)) throw new ReportError(`${source}: "metrics" is missing or not an object`);
-  const totals = doc.metrics._totals;
-  if (!isObj(totals) || typeof totals.loc !== 'number' || !Number.isFinite(totals.loc) || totals.loc < 0) {
-    throw new ReportError(`${source}: "metrics._totals.loc" is missing or not a number: cannot tell how much code was scanned`);
+  if (doc.metrics !== undefined && !isObj(doc.metrics)) throw new ReportError(`${source}: "metrics" is not an object`);
+  const totals = isObj(doc.metrics) ? doc.metrics._totals : undefined;
+  const locRaw = isObj(totals) ? totals.loc : undefined;
+  if (locRaw !== undefined && (typeof locRaw !== 'number' || !Number.isFinite(locRaw) || locRaw < 0)) {
+    throw new ReportError(`${source}: "metrics._totals.loc" is not a number ≥ 0 (${show(locRaw)})`);
   }
   const errors: BanditError[] = [];
   for (let i = 0; i < doc.errors.length; i++) {
@@ -79,22 +191,25 @@ export function parseBanditReport(text: string, source: string): BanditReport {
   }
   const results: BanditResult[] = new Array(doc.results.length);
   for (let i = 0; i < doc.results.length; i++) results[i] = parseResult(doc.results[i], i, source);
-  return {
+  const out: BanditReport = {
     source,
     results,
     errors,
-    loc: totals.loc,
-    nosec: typeof totals.nosec === 'number' ? totals.nosec : 0,
+    loc: typeof locRaw === 'number' ? locRaw : 0,
+    nosec: isObj(totals) && typeof totals.nosec === 'number' ? totals.nosec : 0,
     generatedAt: typeof doc.generated_at === 'string' ? doc.generated_at : undefined,
   };
+  if (typeof locRaw !== 'number') out.metricsMissing = true;
+  return out;
 }
 
 function parseResult(r: unknown, i: number, source: string): BanditResult {
   const where = `${source}: results[${i}]`;
   if (!isObj(r)) throw new ReportError(`${where} is not an object`);
-  const str = (k: string, required = true): string | undefined => {
+  const str = (k: string, required = true, allowEmpty = false): string | undefined => {
     const v = r[k];
-    if (v === undefined && !required) return undefined;
+    if ((v === undefined || v === null) && !required) return undefined;
+    if (typeof v === 'string' && v === '' && allowEmpty) return v;
     if (typeof v !== 'string' || (required && v === '')) throw new ReportError(`${where}.${k}: expected a string, got ${show(v)}`);
     return v;
   };
@@ -117,14 +232,22 @@ function parseResult(r: unknown, i: number, source: string): BanditResult {
     test_name: str('test_name', false) ?? '',
     issue_severity: level('issue_severity'),
     issue_confidence: level('issue_confidence'),
-    issue_text: str('issue_text')!,
+    issue_text: str('issue_text', true, true)!,
     line_number: int('line_number', true)!,
   };
-  const col = int('col_offset', false);
+  // Bandit's Issue defaults col_offset to -1 (and end_col_offset to 0 or null) when no AST node gave one:
+  // that is "column unknown", not a malformed report.
+  const offset = (k: string): number | undefined => {
+    const v = r[k];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new ReportError(`${where}.${k}: expected an integer, got ${show(v)}`);
+    return v >= 0 ? v : undefined;
+  };
+  const col = offset('col_offset');
   if (col !== undefined) out.col_offset = col;
-  const endCol = int('end_col_offset', false);
+  const endCol = offset('end_col_offset');
   if (endCol !== undefined) out.end_col_offset = endCol;
-  if (r.line_range !== undefined) {
+  if (r.line_range !== undefined && r.line_range !== null) {
     if (!Array.isArray(r.line_range) || !r.line_range.every((n) => typeof n === 'number')) throw new ReportError(`${where}.line_range: expected an array of line numbers`);
     out.line_range = r.line_range as number[];
   }

@@ -50,14 +50,23 @@ export function sectionOf(config: LoadedConfig): BanditGateConfig {
   return (config.config[SECTION] ?? {}) as BanditGateConfig;
 }
 
-/** `./a/b.py`, `a\b.py`, `/ws/a/b.py` → `a/b.py` (relative to the workspace when under it). */
+/**
+ * `./a/b.py`, `a\b.py`, `.\a\b.py`, `/ws/a/b.py`, `D:\a\ws\a\b.py` (cwd `D:\a\ws`) → `a/b.py`
+ * (relative to the workspace when under it; Windows drive letters compare case-insensitively).
+ */
 export function normalizePath(p: string, cwd: string): string {
   let s = p.replace(/\\/g, '/');
   const root = cwd.replace(/\\/g, '/').replace(/\/+$/, '');
-  if (s.startsWith(`${root}/`)) s = s.slice(root.length + 1);
+  const drive = /^[A-Za-z]:\//.test(root);
+  if (s.startsWith(`${root}/`) || (drive && s.toLowerCase().startsWith(`${root.toLowerCase()}/`))) s = s.slice(root.length + 1);
   while (s.startsWith('./')) s = s.slice(2);
-  s = s.replace(/\/{2,}/g, '/');
+  s = s.replace(/\/{2,}/g, '/').replace(/(\/\.)+\//g, '/');
   return s;
+}
+
+/** An absolute path (POSIX or Windows drive) after normalizePath: it is not under the workspace. */
+export function isAbsoluteLike(p: string): boolean {
+  return p.startsWith('/') || /^[A-Za-z]:\//.test(p);
 }
 
 const FINGERPRINT = /^[0-9a-f]{32}$/;

@@ -90,8 +90,8 @@ describe('Bandit 1.8 reports', () => {
   it.each([
     ['a result without test_id', (d: any) => delete d.results[0].test_id, /results\[0\]\.test_id: expected a string/],
     ['a string line number', (d: any) => (d.results[0].line_number = '6'), /line_number: expected a non-negative integer/],
-    ['a negative col_offset', (d: any) => (d.results[0].col_offset = -1), /col_offset/],
-    ['no metrics totals', (d: any) => delete d.metrics._totals, /metrics\._totals\.loc/],
+    ['a fractional col_offset', (d: any) => (d.results[0].col_offset = 1.5), /col_offset: expected an integer/],
+    ['a loc that is not a number', (d: any) => (d.metrics._totals.loc = '42'), /metrics\._totals\.loc/],
     ['errors not an array', (d: any) => (d.errors = {}), /"errors" is missing/],
     ['an issue_cwe that is a string', (d: any) => (d.results[0].issue_cwe = 'CWE-78'), /issue_cwe: expected an object/],
   ])('rejects %s', (_n, mutate, msg) => {
