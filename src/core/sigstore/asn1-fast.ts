@@ -293,14 +293,23 @@ function collect(view: Buffer, cur: Cursor, len: number, depth: number): Node[] 
   return subs;
 }
 
+let delegated = 0;
+
+/** How many inputs the fast parser handed to the library's parser so far (tests). */
+export function parseDelegations(): number {
+  return delegated;
+}
+
 /** ASN1Obj.parseBuffer, exception-free on the way; malformed input goes to the library's parser. */
 export function fastParseBuffer(buf: unknown): unknown {
-  if (!(buf instanceof Uint8Array) || TagClass === undefined) return originalParseBuffer.call(ASN1Obj, buf);
-  const view = Buffer.from(buf); // new ByteStream(buf) copies the input the same way
-  const cur: Cursor = { pos: 0 };
-  const obj = parseAt(view, cur, 0);
-  if (obj === null || cur.pos !== view.length) return originalParseBuffer.call(ASN1Obj, buf);
-  return obj;
+  if (buf instanceof Uint8Array && TagClass !== undefined) {
+    const view = Buffer.from(buf); // new ByteStream(buf) copies the input the same way
+    const cur: Cursor = { pos: 0 };
+    const obj = parseAt(view, cur, 0);
+    if (obj !== null && cur.pos === view.length) return obj;
+  }
+  delegated++;
+  return originalParseBuffer.call(ASN1Obj, buf);
 }
 
 /** Structural identity of two ASN1Obj trees: same tag fields, same value bytes, same children (tests, self-test). */
