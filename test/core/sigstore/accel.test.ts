@@ -419,7 +419,32 @@ describe('same verdicts with and without the accelerations', () => {
     tamperedSig.messageSignature.signature = flipLastByte(tamperedSig.messageSignature.signature);
     const tamperedLeaf = cloneBundle(tlogOnlyA) as unknown as { verificationMaterial: { certificate: { rawBytes: string } } };
     tamperedLeaf.verificationMaterial.certificate.rawBytes = flipLastByte(tamperedLeaf.verificationMaterial.certificate.rawBytes);
-    const bundles: unknown[] = [blobA, blobB, attA, tlogOnlyA, tlogOnlyB, tamperedSig, tamperedLeaf];
+    // malformed DER (the parser's errors surface in the messages, which must be identical)
+    type Vm = { verificationMaterial: { certificate: { rawBytes: string }; timestampVerificationData?: { rfc3161Timestamps: { signedTimestamp: string }[] } } };
+    const withLeaf = (f: (der: Buffer) => Buffer) => {
+      const x = cloneBundle(blobA) as unknown as Vm;
+      x.verificationMaterial.certificate.rawBytes = f(Buffer.from(x.verificationMaterial.certificate.rawBytes, 'base64')).toString('base64');
+      return x;
+    };
+    const withToken = (f: (der: Buffer) => Buffer) => {
+      const x = cloneBundle(blobA) as unknown as Vm;
+      const t = x.verificationMaterial.timestampVerificationData!.rfc3161Timestamps[0];
+      t.signedTimestamp = f(Buffer.from(t.signedTimestamp, 'base64')).toString('base64');
+      return x;
+    };
+    const malformed = [
+      withLeaf((d) => d.subarray(0, d.length - 1)),
+      withLeaf((d) => Buffer.concat([d, Buffer.from([0])])),
+      withLeaf((d) => Buffer.concat([Buffer.from([0x30, 0x80]), d.subarray(2)])),
+      withLeaf((d) => {
+        const m = Buffer.from(d);
+        m[20] ^= 0x01; // inside the TBS: the CA signature no longer matches
+        return m;
+      }),
+      withToken((d) => d.subarray(0, 100)),
+      withToken((d) => Buffer.from(d).fill(0xff, 30, 31)),
+    ];
+    const bundles: unknown[] = [blobA, blobB, attA, tlogOnlyA, tlogOnlyB, tamperedSig, tamperedLeaf, ...malformed];
     const roots = [a.trustedRootJSON(), b.trustedRootJSON(), brokenCa];
     const run = () =>
       roots.map((r) => {
@@ -441,6 +466,8 @@ describe('same verdicts with and without the accelerations', () => {
     expect(accelerationState()).toEqual({ asn1: 'fast', asn1Parse: 'fast', asn1Readers: true, keyCache: true, anchorMemo: true });
     expect(fast).toEqual(slow);
     // only A's three good bundles on A's root and B's two on B's pass
+    expect(fast[0].slice(7).every((v) => !v.startsWith('ok:'))).toBe(true);
+    expect(fast[0].slice(7).filter((v) => v.startsWith('bundle-malformed:')).length).toBeGreaterThanOrEqual(4);
     expect(fast.flat().filter((v) => v.startsWith('ok:')).length).toBe(5);
   });
 });
