@@ -64,9 +64,11 @@ type CertLike = X509Certificate & { root: Parameters<typeof sealAsn1>[0] };
 type VerifyFn = (this: CertLike, issuer?: CertLike) => boolean;
 type EqualsFn = (this: CertLike, other: CertLike) => boolean;
 
-const certProto = X509Certificate.prototype as unknown as { verify: VerifyFn; equals: EqualsFn };
+type FindExtensionFn = (this: CertLike, oid: string) => unknown;
+const certProto = X509Certificate.prototype as unknown as { verify: VerifyFn; equals: EqualsFn; findExtension: FindExtensionFn };
 const originalVerify: VerifyFn = certProto.verify;
 const originalEquals: EqualsFn = certProto.equals;
+const originalFindExtension: FindExtensionFn = certProto.findExtension;
 
 /** certificates of loaded trusted roots (sealed) */
 const anchors = new WeakSet<object>();
@@ -177,6 +179,25 @@ function memoVerify(this: CertLike, issuer?: CertLike): boolean {
   return ok;
 }
 
+// Extension look-ups on trust anchors: findExtension(oid) walks the extension list and decodes every OID. On
+// a sealed certificate (object, ASN.1 nodes, children arrays and tags frozen) the answer — the extension
+// node itself, or undefined — is fixed, so it is kept per (anchor, OID), as the anchor's encoding is. An
+// exception is not kept (it propagates, as before). Certificates from bundles always take the library's walk.
+const anchorExtensions = new WeakMap<object, Map<string, unknown>>();
+
+function anchorFindExtension(this: CertLike, oid: string): unknown {
+  if (!anchors.has(this) || typeof oid !== 'string') return originalFindExtension.call(this, oid);
+  let row = anchorExtensions.get(this);
+  if (row?.has(oid)) return row.get(oid);
+  const ext = originalFindExtension.call(this, oid);
+  if (!row) {
+    row = new Map();
+    anchorExtensions.set(this, row);
+  }
+  row.set(oid, ext);
+  return ext;
+}
+
 interface NodeLike {
   tag: { toDER(): number };
   value: Uint8Array;
@@ -233,6 +254,9 @@ export function installSigstoreAcceleration(): void {
   patch(() => {
     certProto.equals = fastEquals;
   });
+  patch(() => {
+    if (typeof originalFindExtension === 'function') certProto.findExtension = anchorFindExtension;
+  });
 }
 
 /** What is active (tests, bench). */
@@ -248,7 +272,7 @@ export function accelerationState(): {
     asn1Parse: fastParseState(),
     asn1Readers: fastReadersInstalled(),
     keyCache: cryptoModule.createPublicKey === cachedCreatePublicKey,
-    anchorMemo: certProto.verify === memoVerify,
+    anchorMemo: certProto.verify === memoVerify && certProto.findExtension === anchorFindExtension,
   };
 }
 
@@ -257,6 +281,7 @@ export function uninstallSigstoreAcceleration(): void {
   cryptoModule.createPublicKey = originalCreatePublicKey;
   certProto.verify = originalVerify;
   certProto.equals = originalEquals;
+  certProto.findExtension = originalFindExtension;
   uninstallFastAsn1();
   keyCache.clear();
   installed = false;

@@ -148,6 +148,41 @@ describe('byte-identical DER encoder', () => {
   });
 });
 
+describe('extension look-ups on trust anchors', () => {
+  const OIDS = ['2.5.29.14', '2.5.29.15', '2.5.29.17', '2.5.29.19', '2.5.29.35', '1.3.6.1.4.1.11129.2.4.2', '1.2.3.4'];
+  type Findable = { findExtension(oid: string): unknown; extensions: unknown[] };
+
+  it('answer with the same extension node as the library, every time', () => {
+    for (const trust of [trustA, trustB]) {
+      for (const ca of [...trust.material.certificateAuthorities, ...trust.material.timestampAuthorities]) {
+        for (const cert of ca.certChain) {
+          expect(isTrustAnchor(cert)).toBe(true);
+          const c = cert as unknown as Findable;
+          for (const oid of OIDS) {
+            const lib = (c.extensions as { subs: { toOID(): string }[] }[]).find((e) => e.subs[0].toOID() === oid);
+            expect(c.findExtension(oid)).toBe(lib);
+            expect(c.findExtension(oid)).toBe(lib); // memoised answer
+          }
+          expect(cert.extBasicConstraints?.isCA).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('a certificate from a bundle is looked up afresh every time (a changed extension list changes the answer)', () => {
+    const leaf = X509Certificate.parse(leafDer(blobA)) as unknown as Findable;
+    expect(isTrustAnchor(leaf)).toBe(false);
+    const san = leaf.findExtension('2.5.29.17');
+    expect(san).toBeDefined();
+    const exts = leaf.extensions;
+    const idx = exts.indexOf(san);
+    exts.splice(idx, 1);
+    expect(leaf.findExtension('2.5.29.17')).toBeUndefined();
+    exts.splice(idx, 0, san);
+    expect(leaf.findExtension('2.5.29.17')).toBe(san);
+  });
+});
+
 describe('KeyObject cache keyed by the key bytes', () => {
   it('returns the same key for the same bytes and a different key for different bytes', () => {
     const k1 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' });
