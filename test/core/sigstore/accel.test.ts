@@ -163,9 +163,11 @@ describe('extension look-ups on trust anchors', () => {
             expect(c.findExtension(oid)).toBe(lib);
             expect(c.findExtension(oid)).toBe(lib); // memoised answer
           }
-          expect(cert.extBasicConstraints?.isCA).toBe(true);
         }
       }
+      // through the library's getters: the CA is a CA, the TSA signing certificate is not
+      expect(trust.material.certificateAuthorities[0].certChain[0].isCA).toBe(true);
+      expect(trust.material.timestampAuthorities[0].certChain[0].extBasicConstraints?.isCA ?? false).toBe(false);
     }
   });
 
