@@ -10,7 +10,8 @@
 // JSON text, as a gate does.
 // The "interleaved A/B" line compares, in short alternating rounds in this one process, the first round of
 // accelerations (decision 0700, items 1–5) with all of them (plus the exception-free DER parser, the OID /
-// date readers and the per-call memo, items 6–8): load from other processes then hits both sides alike.
+// date readers and the per-call memo, items 6–8; item 9, the anchor look-up memo, stays on in both): load
+// from other processes then hits both sides alike.
 // Numbers: wall-clock rate and CPU time per bundle (process.cpuUsage: steadier on a shared machine).
 // BENCH_SECONDS (default 2) sets the length of each timed loop; BENCH_ONLY_BLOB=1 stops after the blob loop
 // (for `node --cpu-prof` on the bundled .tmp/bench/verify-cosign.bench.mjs).
