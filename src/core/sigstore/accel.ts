@@ -27,7 +27,7 @@
 import type { KeyObject } from 'node:crypto';
 import { X509Certificate, crypto as sigCrypto } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
-import { fastAsn1State, installFastAsn1, sealAsn1, uninstallFastAsn1 } from './asn1-fast.js';
+import { fastAsn1State, fastParseState, fastReadersInstalled, installFastAsn1, installFastParse, sealAsn1, uninstallFastAsn1 } from './asn1-fast.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // 2. KeyObject cache
@@ -35,7 +35,8 @@ import { fastAsn1State, installFastAsn1, sealAsn1, uninstallFastAsn1 } from './a
 const KEY_CACHE_MAX = 256;
 const keyCache = new Map<string, KeyObject>();
 type CreatePublicKey = (key: string | Buffer | Uint8Array, type?: 'spki' | 'pkcs1') => KeyObject;
-const cryptoModule = sigCrypto as unknown as { createPublicKey: CreatePublicKey };
+type CryptoVerify = (data: Buffer, key: KeyObject, signature: Buffer, algorithm?: string) => boolean;
+const cryptoModule = sigCrypto as unknown as { createPublicKey: CreatePublicKey; verify: CryptoVerify };
 const originalCreatePublicKey: CreatePublicKey = cryptoModule.createPublicKey;
 
 function cachedCreatePublicKey(key: string | Buffer | Uint8Array, type: 'spki' | 'pkcs1' = 'spki'): KeyObject {
@@ -63,9 +64,11 @@ type CertLike = X509Certificate & { root: Parameters<typeof sealAsn1>[0] };
 type VerifyFn = (this: CertLike, issuer?: CertLike) => boolean;
 type EqualsFn = (this: CertLike, other: CertLike) => boolean;
 
-const certProto = X509Certificate.prototype as unknown as { verify: VerifyFn; equals: EqualsFn };
+type FindExtensionFn = (this: CertLike, oid: string) => unknown;
+const certProto = X509Certificate.prototype as unknown as { verify: VerifyFn; equals: EqualsFn; findExtension: FindExtensionFn };
 const originalVerify: VerifyFn = certProto.verify;
 const originalEquals: EqualsFn = certProto.equals;
+const originalFindExtension: FindExtensionFn = certProto.findExtension;
 
 /** certificates of loaded trusted roots (sealed) */
 const anchors = new WeakSet<object>();
@@ -94,9 +97,76 @@ export function isTrustAnchor(cert: object): boolean {
   return anchors.has(cert);
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// 4. per-call certificate signature memo
+//
+// @sigstore/verify builds the leaf's chain once per timestamp (verifyCertificate → verifyCertificateChain
+// for the RFC 3161 time AND for the tlog time), so the leaf's signature under the Fulcio CA is checked twice
+// inside one verification, over the same bytes with the same key. While a verifyBundle call is running
+// (withCertificateMemo), X509Certificate.verify runs the library's own steps — issuer key (or own key),
+// KeyObject, TBS encoding, signature value, algorithm, in that order, so any exception is the same — and
+// then looks for an earlier check IN THIS CALL with the identical inputs: the same KeyObject (keys are
+// cached by their exact bytes: same object ⇔ same key bytes), the same algorithm, byte-equal TBS and
+// byte-equal signature. A signature verification is a deterministic function of exactly those inputs, so
+// the earlier result IS the result. The memo is keyed by content, not by object, so a certificate mutated
+// between the checks cannot reuse a stale verdict; it is created empty when the call starts and dropped
+// when it returns: nothing carries from one bundle (or one call) to the next.
+
+interface CallEntry {
+  key: KeyObject;
+  algorithm: string | undefined;
+  tbs: Buffer;
+  signature: Buffer;
+  ok: boolean;
+}
+let callEntries: CallEntry[] | undefined;
+let callMemoEnabled = true;
+
+/** Switch the per-call memo off/on (the bench's before/after comparison and tests only). */
+export function setCertificateMemo(enabled: boolean): void {
+  callMemoEnabled = enabled;
+}
+
+/** Run fn with a certificate-signature memo that lives exactly as long as this call (verifyBundle). */
+export function withCertificateMemo<T>(fn: () => T): T {
+  if (!callMemoEnabled) return fn();
+  const previous = callEntries;
+  callEntries = [];
+  try {
+    return fn();
+  } finally {
+    callEntries = previous;
+  }
+}
+
+function callMemoVerify(cert: CertLike, issuer: CertLike | undefined, entries: CallEntry[]): boolean {
+  const c = cert as unknown as { publicKey: Buffer; tbsCertificate: { toDER(): Buffer }; signatureValue: Buffer; signatureAlgorithm: string | undefined };
+  const i = issuer as unknown as { publicKey: Buffer } | undefined;
+  // X509Certificate.prototype.verify (@sigstore/core 4.0.1), step by step
+  const publicKey = i?.publicKey || c.publicKey;
+  const key = cryptoModule.createPublicKey(publicKey);
+  const tbs = c.tbsCertificate.toDER();
+  const signature = c.signatureValue;
+  const algorithm = c.signatureAlgorithm;
+  for (const e of entries) {
+    if (e.key === key && e.algorithm === algorithm && e.signature.equals(signature) && e.tbs.equals(tbs)) return e.ok;
+  }
+  const ok = cryptoModule.verify(tbs, key, signature, algorithm);
+  // copies: the memo must not see later writes into the certificate's buffers
+  entries.push({ key, algorithm, tbs: Buffer.from(tbs), signature: Buffer.from(signature), ok });
+  return ok;
+}
+
+/** Number of certificate checks remembered in the running call (tests: undefined outside a call). */
+export function certificateMemoSize(): number | undefined {
+  return callEntries?.length;
+}
+
 function memoVerify(this: CertLike, issuer?: CertLike): boolean {
   const signer = issuer ?? this;
-  if (!anchors.has(this) || !anchors.has(signer)) return originalVerify.call(this, issuer);
+  if (!anchors.has(this) || !anchors.has(signer)) {
+    return callEntries === undefined ? originalVerify.call(this, issuer) : callMemoVerify(this, issuer, callEntries);
+  }
   let row = anchorResults.get(this);
   const hit = row?.get(signer);
   if (hit !== undefined) return hit;
@@ -107,6 +177,25 @@ function memoVerify(this: CertLike, issuer?: CertLike): boolean {
   }
   row.set(signer, ok);
   return ok;
+}
+
+// Extension look-ups on trust anchors: findExtension(oid) walks the extension list and decodes every OID. On
+// a sealed certificate (object, ASN.1 nodes, children arrays and tags frozen) the answer — the extension
+// node itself, or undefined — is fixed, so it is kept per (anchor, OID), as the anchor's encoding is. An
+// exception is not kept (it propagates, as before). Certificates from bundles always take the library's walk.
+const anchorExtensions = new WeakMap<object, Map<string, unknown>>();
+
+function anchorFindExtension(this: CertLike, oid: string): unknown {
+  if (!anchors.has(this) || typeof oid !== 'string') return originalFindExtension.call(this, oid);
+  let row = anchorExtensions.get(this);
+  if (row?.has(oid)) return row.get(oid);
+  const ext = originalFindExtension.call(this, oid);
+  if (!row) {
+    row = new Map();
+    anchorExtensions.set(this, row);
+  }
+  row.set(oid, ext);
+  return ext;
 }
 
 interface NodeLike {
@@ -148,6 +237,7 @@ export function installSigstoreAcceleration(): void {
   // Each patch is optional: should a future @sigstore/core make these read-only, verification keeps working
   // with the library's own functions (slower, never different). accelerationState() tells which are active.
   installFastAsn1();
+  installFastParse();
   const patch = (apply: () => void) => {
     try {
       apply();
@@ -164,11 +254,26 @@ export function installSigstoreAcceleration(): void {
   patch(() => {
     certProto.equals = fastEquals;
   });
+  patch(() => {
+    if (typeof originalFindExtension === 'function') certProto.findExtension = anchorFindExtension;
+  });
 }
 
 /** What is active (tests, bench). */
-export function accelerationState(): { asn1: ReturnType<typeof fastAsn1State>; keyCache: boolean; anchorMemo: boolean } {
-  return { asn1: fastAsn1State(), keyCache: cryptoModule.createPublicKey === cachedCreatePublicKey, anchorMemo: certProto.verify === memoVerify };
+export function accelerationState(): {
+  asn1: ReturnType<typeof fastAsn1State>;
+  asn1Parse: ReturnType<typeof fastParseState>;
+  asn1Readers: boolean;
+  keyCache: boolean;
+  anchorMemo: boolean;
+} {
+  return {
+    asn1: fastAsn1State(),
+    asn1Parse: fastParseState(),
+    asn1Readers: fastReadersInstalled(),
+    keyCache: cryptoModule.createPublicKey === cachedCreatePublicKey,
+    anchorMemo: certProto.verify === memoVerify && certProto.findExtension === anchorFindExtension,
+  };
 }
 
 /** Restore the library's own functions (tests and the bench's baseline only). */
@@ -176,6 +281,7 @@ export function uninstallSigstoreAcceleration(): void {
   cryptoModule.createPublicKey = originalCreatePublicKey;
   certProto.verify = originalVerify;
   certProto.equals = originalEquals;
+  certProto.findExtension = originalFindExtension;
   uninstallFastAsn1();
   keyCache.clear();
   installed = false;

@@ -11,7 +11,7 @@ import { normalizeDigest, tryNormalizeDigest } from '../digest.js';
 import { decodeFulcioExtensions, issuerOf, type FulcioExtensions, type RawExtension } from './extensions.js';
 import { describeMatcher, exactRegExp, matches, type IdentityPolicy } from './policy.js';
 import { KEY_THRESHOLDS, type LoadedTrust, type Thresholds } from './trust.js';
-import { installSigstoreAcceleration, sealTrustMaterial } from './accel.js';
+import { installSigstoreAcceleration, sealTrustMaterial, withCertificateMemo } from './accel.js';
 
 // exact accelerations of @sigstore/core / @sigstore/verify (see accel.ts): no check is removed
 installSigstoreAcceleration();
@@ -281,7 +281,7 @@ export function verifyBundle(opts: VerifyBundleOptions): VerifyResult {
     /* frozen intrinsics: keep it */
   }
   try {
-    return verifyBundleInner(opts);
+    return withCertificateMemo(() => verifyBundleInner(opts));
   } catch (e) {
     // belt and braces: nothing about a bundle may escape as an exception
     return classifyVerifyError(e);

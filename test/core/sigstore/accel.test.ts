@@ -14,7 +14,16 @@ import {
   type LoadedTrust,
   type VerifyResult,
 } from '../../../src/core/sigstore/index.js';
-import { accelerationState, installSigstoreAcceleration, isTrustAnchor, keyCacheSize, uninstallSigstoreAcceleration } from '../../../src/core/sigstore/accel.js';
+import {
+  accelerationState,
+  certificateMemoSize,
+  installSigstoreAcceleration,
+  isTrustAnchor,
+  keyCacheSize,
+  setCertificateMemo,
+  uninstallSigstoreAcceleration,
+  withCertificateMemo,
+} from '../../../src/core/sigstore/accel.js';
 import { encodeAsn1, fastAsn1State, isSealedAsn1, originalToDER } from '../../../src/core/sigstore/asn1-fast.js';
 import { GITHUB_ISSUER, MockSigstore, cloneBundle, githubClaims, githubIdentity, sha256Hex, statement } from '../../helpers/sigstore.js';
 
@@ -74,7 +83,7 @@ function flipLastByte(b64: string): string {
 describe('byte-identical DER encoder', () => {
   it('is installed', () => {
     expect(fastAsn1State()).toBe('fast');
-    expect(accelerationState()).toEqual({ asn1: 'fast', keyCache: true, anchorMemo: true });
+    expect(accelerationState()).toEqual({ asn1: 'fast', asn1Parse: 'fast', asn1Readers: true, keyCache: true, anchorMemo: true });
   });
 
   it('encodes real certificates exactly as @sigstore/core did, and round-trips their DER', () => {
@@ -136,6 +145,43 @@ describe('byte-identical DER encoder', () => {
     const d2 = cert.root.toDER();
     expect(d2[0]).toBe(0x30);
     expect(d2.equals(originalToDER.call(cert.root))).toBe(true);
+  });
+});
+
+describe('extension look-ups on trust anchors', () => {
+  const OIDS = ['2.5.29.14', '2.5.29.15', '2.5.29.17', '2.5.29.19', '2.5.29.35', '1.3.6.1.4.1.11129.2.4.2', '1.2.3.4'];
+  type Findable = { findExtension(oid: string): unknown; extensions: unknown[] };
+
+  it('answer with the same extension node as the library, every time', () => {
+    for (const trust of [trustA, trustB]) {
+      for (const ca of [...trust.material.certificateAuthorities, ...trust.material.timestampAuthorities]) {
+        for (const cert of ca.certChain) {
+          expect(isTrustAnchor(cert)).toBe(true);
+          const c = cert as unknown as Findable;
+          for (const oid of OIDS) {
+            const lib = (c.extensions as { subs: { toOID(): string }[] }[]).find((e) => e.subs[0].toOID() === oid);
+            expect(c.findExtension(oid)).toBe(lib);
+            expect(c.findExtension(oid)).toBe(lib); // memoised answer
+          }
+        }
+      }
+      // through the library's getters: the CA is a CA, the TSA signing certificate is not
+      expect(trust.material.certificateAuthorities[0].certChain[0].isCA).toBe(true);
+      expect(trust.material.timestampAuthorities[0].certChain[0].extBasicConstraints?.isCA ?? false).toBe(false);
+    }
+  });
+
+  it('a certificate from a bundle is looked up afresh every time (a changed extension list changes the answer)', () => {
+    const leaf = X509Certificate.parse(leafDer(blobA)) as unknown as Findable;
+    expect(isTrustAnchor(leaf)).toBe(false);
+    const san = leaf.findExtension('2.5.29.17');
+    expect(san).toBeDefined();
+    const exts = leaf.extensions;
+    const idx = exts.indexOf(san);
+    exts.splice(idx, 1);
+    expect(leaf.findExtension('2.5.29.17')).toBeUndefined();
+    exts.splice(idx, 0, san);
+    expect(leaf.findExtension('2.5.29.17')).toBe(san);
   });
 });
 
@@ -300,26 +346,95 @@ describe('every per-bundle signature is verified on every call', () => {
     const first = countEcdsa(() => expect(verify(blobA, fresh).ok).toBe(true));
     const second = countEcdsa(() => expect(verify(blobA, fresh).ok).toBe(true));
     const third = countEcdsa(() => expect(verify(blobA, fresh).ok).toBe(true));
-    // per bundle: leaf under CA (once per timestamp: 2), SCT, SET, checkpoint, RFC 3161 token, artifact
-    // (the artifact signature goes through the same function for message signatures)
-    expect(second.length).toBe(7);
+    // per bundle, 6 distinct checks: leaf under CA, SCT, SET, checkpoint, RFC 3161 token, artifact (the
+    // artifact signature goes through the same function for message signatures). The library asks for the
+    // leaf check twice (once per timestamp); the per-call memo answers the second ask from the first.
+    expect(second.length).toBe(6);
+    expect(new Set(second).size).toBe(6);
     expect(third).toEqual(second);
     // the first call with new trust material also checked the trust-anchor signatures: the Fulcio root's
     // self-signature, the TSA root's self-signature, the TSA signing certificate under the TSA root (and,
     // as the mock TSA certificates share one subject name, the signing certificate against its own key)
-    expect(first.length).toBe(11);
+    expect(first.length).toBe(10);
     for (const d of second) expect(first).toContain(d);
   });
 
-  it('another bundle from the same instance is checked with its own signatures (nothing shared with the first)', () => {
+  it('without the per-call memo the library performs 7, and the only one saved is the repeated leaf check', () => {
     const fresh = load(a.trustedRootJSON());
     verify(blobA, fresh);
-    const x = countEcdsa(() => expect(verify(blobA, fresh).ok).toBe(true));
-    const y = countEcdsa(() => expect(verify(tlogOnlyA, fresh).ok).toBe(true));
-    expect(x.length).toBe(7);
-    // tlog-only bundle: leaf under CA (one timestamp), SCT, SET, checkpoint, artifact
-    expect(y.length).toBe(5);
-    expect(y.filter((d) => x.includes(d))).toEqual([]);
+    const withMemo = countEcdsa(() => expect(verify(blobA, fresh).ok).toBe(true));
+    setCertificateMemo(false);
+    let without: string[];
+    try {
+      without = countEcdsa(() => expect(verify(blobA, fresh).ok).toBe(true));
+    } finally {
+      setCertificateMemo(true);
+    }
+    expect(without.length).toBe(7);
+    expect(new Set(without)).toEqual(new Set(withMemo));
+    const repeated = without.filter((d, i) => without.indexOf(d) !== i);
+    expect(repeated.length).toBe(1);
+    // the repeated one is the leaf under the Fulcio CA
+    const leaf = X509Certificate.parse(leafDer(blobA));
+    const tbs = (leaf.tbsCertificate as unknown as { toDER(): Buffer }).toDER();
+    expect(repeated[0]).toBe(createHash('sha256').update(tbs).update(leaf.signatureValue).digest('hex').slice(0, 12));
+  });
+
+  it('the per-call memo exists only during a call, and every call starts empty', () => {
+    const sizes: (number | undefined)[] = [];
+    const mod = sigCrypto as unknown as { verify: (...x: unknown[]) => boolean };
+    const orig = mod.verify;
+    mod.verify = (...x: unknown[]) => {
+      sizes.push(certificateMemoSize());
+      return orig(...x);
+    };
+    try {
+      expect(certificateMemoSize()).toBeUndefined();
+      verify(blobA, trustA);
+      const firstCall = [...sizes];
+      sizes.length = 0;
+      verify(blobA, trustA);
+      expect(sizes).toEqual(firstCall); // the second call starts from an empty memo again
+      expect(sizes[0]).toBe(0);
+      verify(blobB, trustA); // a failing call
+    } finally {
+      mod.verify = orig;
+    }
+    expect(certificateMemoSize()).toBeUndefined();
+  });
+
+  it('the per-call memo is keyed by content: a certificate changed between two checks is checked afresh', () => {
+    const caA = trustA.material.certificateAuthorities[0].certChain[0];
+    const caB = trustB.material.certificateAuthorities[0].certChain[0];
+    const leaf = X509Certificate.parse(leafDer(tlogOnlyA));
+    const sig = (leaf.root as unknown as { subs: { value: Buffer }[] }).subs[2].value;
+    const calls = countEcdsa(() =>
+      withCertificateMemo(() => {
+        expect(leaf.verify(caA)).toBe(true);
+        expect(leaf.verify(caA)).toBe(true); // memo hit
+        expect(leaf.verify(caB)).toBe(false); // another key: checked
+        sig[sig.length - 1] ^= 0x01; // the signature changes in place
+        expect(leaf.verify(caA)).toBe(false);
+        sig[sig.length - 1] ^= 0x01;
+        expect(leaf.verify(caA)).toBe(true); // same bytes as the first check again: memo hit
+        const same = X509Certificate.parse(leafDer(tlogOnlyA)); // another object, same bytes
+        expect(same.verify(caA)).toBe(true);
+      }),
+    );
+    expect(calls.length).toBe(3);
+    // outside a call nothing is remembered: each check is an ECDSA verification
+    expect(countEcdsa(() => [leaf.verify(caA), leaf.verify(caA)]).length).toBe(2);
+  });
+
+  it('a tampered leaf fails under both timestamps of a TSA + tlog bundle, also right after the good one', () => {
+    const t = cloneBundle(blobA) as unknown as { verificationMaterial: { certificate?: { rawBytes: string }; x509CertificateChain?: { certificates: { rawBytes: string }[] } } };
+    const vm = t.verificationMaterial;
+    const c = vm.certificate ?? vm.x509CertificateChain!.certificates[0];
+    c.rawBytes = flipLastByte(c.rawBytes);
+    for (let i = 0; i < 3; i++) {
+      expect(reasonOf(verify(blobA, trustA))).toBe('ok');
+      expect(reasonOf(verify(t, trustA))).toBe('certificate-untrusted');
+    }
   });
 
   it('Error.stackTraceLimit is restored after verification, on success and on failure', () => {
@@ -341,7 +456,32 @@ describe('same verdicts with and without the accelerations', () => {
     tamperedSig.messageSignature.signature = flipLastByte(tamperedSig.messageSignature.signature);
     const tamperedLeaf = cloneBundle(tlogOnlyA) as unknown as { verificationMaterial: { certificate: { rawBytes: string } } };
     tamperedLeaf.verificationMaterial.certificate.rawBytes = flipLastByte(tamperedLeaf.verificationMaterial.certificate.rawBytes);
-    const bundles: unknown[] = [blobA, blobB, attA, tlogOnlyA, tlogOnlyB, tamperedSig, tamperedLeaf];
+    // malformed DER (the parser's errors surface in the messages, which must be identical)
+    type Vm = { verificationMaterial: { certificate: { rawBytes: string }; timestampVerificationData?: { rfc3161Timestamps: { signedTimestamp: string }[] } } };
+    const withLeaf = (f: (der: Buffer) => Buffer) => {
+      const x = cloneBundle(blobA) as unknown as Vm;
+      x.verificationMaterial.certificate.rawBytes = f(Buffer.from(x.verificationMaterial.certificate.rawBytes, 'base64')).toString('base64');
+      return x;
+    };
+    const withToken = (f: (der: Buffer) => Buffer) => {
+      const x = cloneBundle(blobA) as unknown as Vm;
+      const t = x.verificationMaterial.timestampVerificationData!.rfc3161Timestamps[0];
+      t.signedTimestamp = f(Buffer.from(t.signedTimestamp, 'base64')).toString('base64');
+      return x;
+    };
+    const malformed = [
+      withLeaf((d) => d.subarray(0, d.length - 1)),
+      withLeaf((d) => Buffer.concat([d, Buffer.from([0])])),
+      withLeaf((d) => Buffer.concat([Buffer.from([0x30, 0x80]), d.subarray(2)])),
+      withLeaf((d) => {
+        const m = Buffer.from(d);
+        m[20] ^= 0x01; // inside the TBS: the CA signature no longer matches
+        return m;
+      }),
+      withToken((d) => d.subarray(0, 100)),
+      withToken((d) => Buffer.from(d).fill(0xff, 30, 31)),
+    ];
+    const bundles: unknown[] = [blobA, blobB, attA, tlogOnlyA, tlogOnlyB, tamperedSig, tamperedLeaf, ...malformed];
     const roots = [a.trustedRootJSON(), b.trustedRootJSON(), brokenCa];
     const run = () =>
       roots.map((r) => {
@@ -355,14 +495,16 @@ describe('same verdicts with and without the accelerations', () => {
     uninstallSigstoreAcceleration();
     let slow: string[][];
     try {
-      expect(accelerationState()).toEqual({ asn1: 'original', keyCache: false, anchorMemo: false });
+      expect(accelerationState()).toEqual({ asn1: 'original', asn1Parse: 'original', asn1Readers: false, keyCache: false, anchorMemo: false });
       slow = run();
     } finally {
       installSigstoreAcceleration();
     }
-    expect(accelerationState()).toEqual({ asn1: 'fast', keyCache: true, anchorMemo: true });
+    expect(accelerationState()).toEqual({ asn1: 'fast', asn1Parse: 'fast', asn1Readers: true, keyCache: true, anchorMemo: true });
     expect(fast).toEqual(slow);
     // only A's three good bundles on A's root and B's two on B's pass
+    expect(fast[0].slice(7).every((v) => !v.startsWith('ok:'))).toBe(true);
+    expect(fast[0].slice(7).filter((v) => v.startsWith('bundle-malformed:')).length).toBeGreaterThanOrEqual(4);
     expect(fast.flat().filter((v) => v.startsWith('ok:')).length).toBe(5);
   });
 });
