@@ -97,6 +97,67 @@ function dockerRun(t: string[]): { image: number; detached?: number; entrypoint?
   return k < t.length ? { image: k, detached, entrypoint } : undefined;
 }
 
+const SHELL_NAMES = /^(sh|bash|dash|zsh|ksh|ash)$/;
+
+export interface ShellC {
+  /** the word holding the script string */
+  body: Word;
+  /** `-e` / `-o errexit` among the shell's options */
+  errexit: boolean;
+  /** `-o pipefail` among the shell's options */
+  pipefail: boolean;
+  /** bash (runs `$(…)` without errexit) rather than sh/dash */
+  bash: boolean;
+}
+
+/**
+ * `sh -c 'SCRIPT'`, `bash -ec "SCRIPT"`, `bash -o pipefail -c …`, also as the command of a container
+ * (`docker run … IMAGE sh -c "…"`, `docker run --entrypoint sh IMAGE -c "…"`): the script word and the shell's
+ * options. The inner shell has no errexit and no pipefail unless given.
+ */
+export function shellCOf(words: Word[]): ShellC | undefined {
+  let w = words;
+  let name: string | undefined;
+  const d = dockerRun(w.map((x) => x.text));
+  if (d) {
+    const ep = d.entrypoint?.replace(/^.*\//, '');
+    if (ep && SHELL_NAMES.test(ep)) {
+      name = ep;
+      w = w.slice(d.image); // the image word stands where the shell's name would
+    } else w = w.slice(d.image + 1);
+  }
+  if (!w.length) return undefined;
+  name ??= w[0].text.replace(/^.*\//, '');
+  if (!SHELL_NAMES.test(name)) return undefined;
+  let errexit = false;
+  let pipefail = false;
+  for (let k = 1; k < w.length; k++) {
+    const t = w[k].text;
+    if (t === '-o' || t === '+o') {
+      if (t === '-o' && w[k + 1]?.text === 'pipefail') pipefail = true;
+      if (t === '-o' && w[k + 1]?.text === 'errexit') errexit = true;
+      k++;
+      continue;
+    }
+    if (/^-[a-zA-Z]+$/.test(t)) {
+      if (t.includes('e')) errexit = true;
+      // `-eo pipefail -c`: the o takes the next word
+      let next = k + 1;
+      if (t.includes('o') && w[next]) {
+        if (w[next].text === 'pipefail') pipefail = true;
+        if (w[next].text === 'errexit') errexit = true;
+        next++;
+      }
+      if (t.includes('c')) return w[next] ? { body: w[next], errexit, pipefail, bash: name === 'bash' } : undefined;
+      k = next - 1;
+      continue;
+    }
+    if (/^(\+[a-zA-Z]+|--(noprofile|norc|login|posix|restricted))$/.test(t)) continue;
+    return undefined;
+  }
+  return undefined;
+}
+
 /** `trivy --version`, `grype version`, `bandit -h`: a query, not a scan */
 const QUERY = /^(--version|-V|version|--help|-h|help)$/;
 
@@ -105,6 +166,8 @@ function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | 
   const d = dockerRun(t);
   if (d) {
     const ep = d.entrypoint?.replace(/^.*\//, '');
+    // `--entrypoint sh aquasec/trivy -c "trivy …"`: the script decides (shellCOf)
+    if (ep && SHELL_NAMES.test(ep)) return undefined;
     let tool = ep && CLI_TOOLS.has(ep) ? ep : imageTool(expand(t[d.image]));
     if (tool) {
       let sub = d.image + 1;
@@ -254,36 +317,104 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
    */
   // every scanner met inside a substitution counts as a tool of the step (continue-on-error, if: false)
   const substSeen: ToolUse[] = [];
-  const innerScan = (a: number, b: number, quiet: boolean): Array<{ tool: string; loc: Loc }> => {
+  interface InnerOpts {
+    /** what encloses the script: a command substitution or a `sh -c` string */
+    kind: 'subst' | 'shell';
+    /** errexit in force inside */
+    errexit: boolean;
+    pipefail: boolean;
+    /** the shell inside is bash (its `$(…)` drop errexit) */
+    bash: boolean;
+    /** a `timeout` wrapper around the enclosing command */
+    timeout: boolean;
+    depth: number;
+    /** substitutions already judged by the enclosing shell (a double-quoted `sh -c "…"` string) */
+    skipSubst?: boolean;
+    label: string;
+  }
+  const substOpts = (): InnerOpts => ({ kind: 'subst', errexit: !substNoErrexit, pipefail, bash: substNoErrexit, timeout: false, depth: 1, label: '`$(…)`' });
+  /** the script of a `sh -c` string: scanners whose status is the string's (the wrapper's) */
+  const shellScan = (sc: ShellC, quiet: boolean, timeout: boolean, depth: number): Array<{ tool: string; loc: Loc }> => {
+    const q = sc.body.raw[0];
+    const quoted = (q === '"' || q === "'") && sc.body.raw.length >= 2 && sc.body.raw.endsWith(q);
+    const a = quoted ? sc.body.start + 1 : sc.body.start;
+    const b = quoted ? sc.body.end - 1 : sc.body.end;
+    return innerScan(a, b, quiet, { kind: 'shell', errexit: sc.errexit, pipefail: sc.pipefail, bash: sc.bash, timeout, depth, skipSubst: q === '"', label: `the \`${sc.bash ? 'bash' : 'sh'} -c\` script` });
+  };
+  const innerScan = (a: number, b: number, quiet: boolean, o: InnerOpts = substOpts()): Array<{ tool: string; loc: Loc }> => {
     const addFlow = quiet ? () => undefined : add;
     const inner = tokenizeSlice(script, a, b);
     const res: Array<{ tool: string; loc: Loc }> = [];
+    let errexit = o.errexit;
+    let pf = o.pipefail;
+    const innerText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
     for (let k = 0; k < inner.length; k++) {
       const ic = inner[k];
       const icw = commandWords(ic);
       let iw = icw.words;
-      while (iw.length && /^(then|do|else|!)$/.test(iw[0].text)) iw = iw.slice(1);
+      let icond: Word | undefined;
+      while (iw.length && /^(if|elif|while|until|then|do|else|!)$/.test(iw[0].text)) {
+        if (/^(if|elif|while|until)$/.test(iw[0].text)) icond = iw[0];
+        iw = iw.slice(1);
+      }
+      if (iw[0]?.text === 'set') {
+        const flags = iw.slice(1).map((w) => w.text).join(' ');
+        if (/(^|\s)\+[a-zA-Z]*e/.test(flags) || /\+o errexit/.test(flags)) errexit = false;
+        if (/(^|\s)-[a-zA-Z]*e/.test(flags) || /-o errexit/.test(flags)) errexit = true;
+        if (/-[a-zA-Z]*o\s+pipefail/.test(flags)) pf = true;
+        continue;
+      }
+      const tw = icw.timeoutWrapped || o.timeout;
       const h = toolOf(iw, expand);
-      if (!h) continue;
-      const tag = `${h.tool} inside \`$(…)\` in step \`${step.label}\``;
-      const loc = perTool(iw, h, icw.timeoutWrapped, tag);
-      substSeen.push({ tool: h.tool, loc, cmd: ic, words: iw, st, timeoutWrapped: icw.timeoutWrapped });
+      let hits: Array<{ tool: string; loc: Loc }> = [];
+      if (h) {
+        const loc = perTool(iw, h, tw, `${h.tool} inside ${o.label} in step \`${step.label}\``);
+        substSeen.push({ tool: h.tool, loc, cmd: ic, words: iw, st, timeoutWrapped: tw });
+        hits = [{ tool: h.tool, loc }];
+      } else if (o.depth < 4) {
+        const sc = shellCOf(iw);
+        if (sc) hits = shellScan(sc, quiet, tw, o.depth + 1);
+        else if (!o.skipSubst) {
+          // a substitution nested in this script: `out=$(x=$(trivy …); …)`, `sh -c 'r=$(trivy …)'`
+          const substs = ic.words.flatMap((w) => findSubstitutions(script, w.start, w.end));
+          const lastS = substs[substs.length - 1];
+          for (const s2 of substs) {
+            const r2 = innerScan(s2.a, s2.b, quiet, { kind: 'subst', errexit: errexit && !o.bash, pipefail: pf, bash: o.bash, timeout: tw, depth: o.depth + 1, label: '`$(…)`' });
+            if (!r2.length) continue;
+            if (!iw.length) {
+              if (s2 === lastS) hits.push(...r2);
+              else addFlow('exit-suppressed', 'high', `${r2[0].tool} inside \`$(…)\` in step \`${step.label}\` is not the last command substitution of this assignment, so the scanner's failure is lost.`, spanLoc(st, lastS.open, lastS.b + 1), 'subst not-last-assignment');
+            } else {
+              addFlow('exit-suppressed', 'high', `the status of \`${iw[0].text}\` is its own, not that of ${r2[0].tool} inside \`$(…)\` in step \`${step.label}\`, so the scanner's failure is lost.`, spanLoc(st, iw[0].start, iw[0].end), `${iw[0].text}-subst`);
+            }
+          }
+        }
+      }
+      if (!hits.length) continue;
+      const loc = hits[0].loc;
+      const tag = `${[...new Set(hits.map((x) => x.tool))].join(', ')} inside ${o.label} in step \`${step.label}\``;
       let j = k;
       while (inner[j] && inner[j].sep === '|') j++;
-      if (ic.sep === '|' && !pipefail) {
+      if (icond) {
+        // `if scanner; then …` inside the string: judged by its branches, never the string's status
+        if (!blockingText(bodyAfter(inner, j))) addFlow('exit-suppressed', 'high', `${tag} is the condition of \`${icond.text}\` and no branch fails (\`exit 1\`), so its failure is only reported and the scan can never block.`, spanLoc(st, icond.start, icond.end), `${icond.text}-condition`);
+        continue;
+      }
+      if (ic.sep === '|' && !pf) {
         const op = opBefore(script, inner[k + 1], '|', ic.start);
-        addFlow('exit-suppressed', 'high', `${tag} is piped into \`${inner[k + 1]?.words[0]?.text ?? '…'}\` without pipefail, so the substitution's status is the last command's and the scanner's failure is lost.`, spanLoc(st, op, op + 1), '| no-pipefail');
+        addFlow('exit-suppressed', 'high', `${tag} is piped into \`${inner[k + 1]?.words[0]?.text ?? '…'}\` without pipefail, so the status is the last command's and the scanner's failure is lost.`, spanLoc(st, op, op + 1), '| no-pipefail');
         continue;
       }
       let q = j;
       while (inner[q] && inner[q].sep === '&&') q++;
       const sep = inner[q]?.sep ?? '';
+      const laterInner = inner.slice(q + 1).map(innerText).join('\n');
       if (sep === '' || !inner[q + 1]) {
-        res.push({ tool: h.tool, loc });
+        res.push(...hits);
       } else if (sep === '||') {
         const nx = inner[q + 1];
         const restText = inner.slice(q + 1).map((x) => x.words.map((w) => w.text).join(' ')).join(' ; ');
-        if (/\bexit\s+([1-9]|\$)|\bfalse\b|::error/.test(restText) && !/^\s*(true|:)\b/.test(restText)) res.push({ tool: h.tool, loc });
+        if (/\bexit\s+([1-9]|"?\$)|\bfalse\b|::error/.test(restText) && !/^\s*(true|:)\b/.test(restText)) res.push(...hits);
         else {
           const w = nx.words.map((x) => x.text);
           const shown = w[0] === 'exit' ? `|| exit ${w[1] ?? ''}`.trim() : w[0] === 'true' || w[0] === ':' ? `|| ${w[0]}` : `|| ${w.slice(0, 2).join(' ')}`;
@@ -292,15 +423,20 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         }
       } else if (sep === '&') {
         const op = opBefore(script, inner[q + 1], '&', ic.start);
-        addFlow('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
-      } else if (substNoErrexit || q > j) {
-        // `;` or a newline: bash runs `$(…)` without errexit, so the commands after the scanner run and the
-        // substitution's status is the last one's (a failure inside an && list stops no shell)
+        if (!/\bwait\s+(\$|%|-n|\d)/.test(laterInner)) addFlow('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
+        else res.push(...hits);
+      } else if (/\$\?|PIPESTATUS|\bexit\s+("?\$|[1-9])/.test(laterInner)) {
+        // `trivy …; rc=$?; …; exit $rc`: the script hands the status on
+        res.push(...hits);
+      } else if (!errexit || q > j) {
+        // `;` or a newline without errexit (bash's `$(…)`, a `sh -c` string without -e): the commands after
+        // the scanner run and the status is the last one's (a failure inside an && list stops no shell)
         const at = sep === ';' ? opBefore(script, inner[q + 1], ';', ic.start) : -1;
         const where = at >= a && at < b ? spanLoc(st, at, at + 1) : loc;
-        addFlow('exit-suppressed', 'high', `${tag} is followed by other commands inside the substitution: ${q > j ? 'a failure inside an && list does not stop the shell' : 'bash runs `$(…)` without errexit (no `shopt -s inherit_errexit`)'}, so the substitution's status is the last command's and the scanner's failure is lost.`, where, 'subst not-last');
+        const why = q > j ? 'a failure inside an && list does not stop the shell' : o.kind === 'subst' ? 'bash runs `$(…)` without errexit (no `shopt -s inherit_errexit`)' : `${o.label} runs without errexit (no \`-e\`, no \`set -e\`)`;
+        addFlow('exit-suppressed', 'high', `${tag} is followed by other commands: ${why}, so the status is the last command's and the scanner's failure is lost.`, where, o.kind === 'subst' ? 'subst not-last' : 'sh-c not-last');
       } else {
-        res.push({ tool: h.tool, loc });
+        res.push(...hits);
       }
     }
     return res;
@@ -361,6 +497,19 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       }
     }
     const hit = toolOf(words, expand);
+    let via = '`$(…)`';
+    if (!hit && !carrier) {
+      // `sh -c '…'`, `docker run … IMAGE bash -c "…"`: the string's own commands; the wrapper's status is the
+      // string's, so a scanner whose status reaches its end is judged here like the wrapper
+      const sc = posix ? shellCOf(words) : undefined;
+      if (sc) {
+        const r = shellScan(sc, false, timeoutWrapped, 1);
+        if (r.length) {
+          carrier = { tool: [...new Set(r.map((x) => x.tool))].join(', '), loc: r[0].loc };
+          via = `\`${sc.bash ? 'bash' : 'sh'} -c\``;
+        }
+      }
+    }
     if (!hit && !carrier) continue;
     let toolLoc: Loc;
     let tag: string;
@@ -368,7 +517,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       tag = `${hit.tool} in step \`${step.label}\``;
       toolLoc = perTool(words, hit, timeoutWrapped, tag);
     } else {
-      tag = `${carrier!.tool} (through \`$(…)\`) in step \`${step.label}\``;
+      tag = `${carrier!.tool} (through ${via}) in step \`${step.label}\``;
       toolLoc = carrier!.loc;
     }
     uses.push({ tool: hit ? hit.tool : carrier!.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped });
