@@ -6,7 +6,13 @@ import { commandWords, findSubstitutions, tokenizeShell, tokenizeSlice, type Com
 import { scalarText, type ScalarText } from '../prt-guard/scalar.js';
 import { mapGet, isMap, isSeq, type YNode } from '../../core/yaml.js';
 
-const CLI_TOOLS = new Set(['bandit', 'semgrep', 'trivy', 'grype', 'checkov', 'gitleaks', 'trufflehog', 'zizmor', 'pip-audit', 'osv-scanner', 'slsa-verifier', 'cosign', 'chaingate']);
+const CLI_TOOLS = new Set(['bandit', 'semgrep', 'trivy', 'grype', 'checkov', 'gitleaks', 'trufflehog', 'zizmor', 'pip-audit', 'osv-scanner', 'slsa-verifier', 'cosign', 'chaingate', 'snyk', 'safety', 'tfsec', 'kics', 'govulncheck', 'gosec', 'brakeman', 'bundle-audit', 'bundler-audit']);
+/**
+ * Tools that are scans only with a subcommand (`snyk monitor` uploads a snapshot and exits 0 on findings,
+ * `safety license`, `kics version`, `bundle-audit update` are not checks). Linters (shellcheck, actionlint,
+ * hadolint) are not security gates here: decision 0960.
+ */
+const SUBCOMMANDS: Record<string, RegExp> = { snyk: /^(test|code|container|iac|sbom)$/, safety: /^(check|scan)$/, kics: /^scan$/, 'bundle-audit': /^(check)?$/, 'bundler-audit': /^(check)?$/ };
 const MODULE_TOOLS: Record<string, string> = { bandit: 'bandit', pip_audit: 'pip-audit', semgrep: 'semgrep', checkov: 'checkov', zizmor: 'zizmor' };
 
 const ACTION_TOOLS: Array<{ re: RegExp; tool: string }> = [
@@ -22,6 +28,14 @@ const ACTION_TOOLS: Array<{ re: RegExp; tool: string }> = [
   { re: /^google\/osv-scanner-action(\/.*)?$/, tool: 'osv-scanner' },
   { re: /^(chaingate\/[^/]+|[^/]+\/chaingate)(\/.*)?$/, tool: 'chaingate' },
   { re: /^slsa-framework\/slsa-verifier\/actions\/verify.*$/, tool: 'slsa-verifier' },
+  { re: /^zricethezav\/gitleaks-action$/, tool: 'gitleaks' },
+  { re: /^snyk\/actions(\/.*)?$/, tool: 'snyk' },
+  { re: /^aquasecurity\/tfsec-action$/, tool: 'tfsec' },
+  { re: /^checkmarx\/kics-github-action$/, tool: 'kics' },
+  { re: /^securego\/gosec$/, tool: 'gosec' },
+  { re: /^golang\/govulncheck-action$/, tool: 'govulncheck' },
+  { re: /^pyupio\/safety-action$/, tool: 'safety' },
+  { re: /^actions\/dependency-review-action$/, tool: 'dependency-review' },
 ];
 
 /** explicit "never fail" inputs of scanner actions */
@@ -33,6 +47,9 @@ const ACTION_OPT_OUTS: Array<{ tool: string; input: string; bad: RegExp }> = [
   { tool: 'pip-audit', input: 'internal-be-careful-allow-failure', bad: /^true$/i },
   { tool: 'bandit', input: 'exit_zero', bad: /^true$/i },
   { tool: 'chaingate', input: 'fail-on', bad: /^(none|off)$/i },
+  { tool: 'tfsec', input: 'soft_fail', bad: /^true$/i },
+  { tool: 'kics', input: 'ignore_on_exit', bad: /^(all|results)$/i },
+  { tool: 'dependency-review', input: 'warn-only', bad: /^true$/i },
 ];
 
 export interface ToolUse {
@@ -190,27 +207,44 @@ function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | 
   else if (t[0] === 'npm' && t[1] === 'exec') k = 2;
   while (k < t.length && k > 0 && t[k].startsWith('-')) k += RUNNER_VALUE_OPTS.has(t[k]) ? 2 : 1;
   if (/^python[\d.]*$/.test(t[0] ?? '') && t[1] === '-m' && MODULE_TOOLS[t[2]]) return { tool: MODULE_TOOLS[t[2]], at: 0 };
-  if ((t[0] === 'npm' || t[0] === 'pnpm' || t[0] === 'yarn') && t[1] === 'audit' && t[2] !== 'fix') return { tool: `${t[0]} audit`, at: 0 };
+  if ((t[0] === 'npm' || t[0] === 'pnpm' || t[0] === 'yarn') && t[1] === 'audit' && t[2] !== 'fix' && !QUERY.test(t[2] ?? '')) return { tool: `${t[0]} audit`, at: 0 };
+  if (t[0] === 'yarn' && t[1] === 'npm' && t[2] === 'audit') return { tool: 'yarn npm audit', at: 0 };
+  // `cargo audit` (not `cargo audit fix`), `cargo deny check`, `bundle audit [check]`, `gh attestation verify`
+  if (t[0] === 'cargo' && t[1] === 'audit' && !/^(fix|bin)$/.test(t[2] ?? '') && !QUERY.test(t[2] ?? '')) return { tool: 'cargo audit', at: 0 };
+  if (t[0] === 'cargo' && t[1] === 'deny' && t.slice(2).includes('check')) return { tool: 'cargo deny', at: 0 };
+  if (t[0] === 'bundle' && t[1] === 'audit' && /^(check)?$/.test(t[2] ?? '') ) return { tool: 'bundle audit', at: 0 };
+  if (t[0] === 'bundle' && t[1] === 'exec' && /^bundler?-audit$/.test(t[2] ?? '') && /^(check)?$/.test(t[3] ?? '')) return { tool: t[2], at: 2 };
+  if (t[0] === 'gh' && t[1] === 'attestation' && t[2] === 'verify') return { tool: 'gh attestation verify', at: 0 };
   // `@scope/name@1.2`, `bandit==1.7.9`, `bandit[toml]`, `pip-audit@2.7`, `./bin/trivy`
   const name = (t[k] ?? '').replace(/^@/, '').replace(/@.*$/, '').replace(/^.*\//, '').replace(/[[=<>~!;].*$/, '');
   if (!CLI_TOOLS.has(name)) return undefined;
   if (QUERY.test(t[k + 1] ?? '')) return undefined;
   if (name === 'cosign' && !/^verify/.test(t[k + 1] ?? '')) return undefined;
+  if (SUBCOMMANDS[name] && !SUBCOMMANDS[name].test(t.slice(k + 1).find((x) => !x.startsWith('-')) ?? '')) return undefined;
   if (name === 'slsa-verifier' && !/^verify/.test(t[k + 1] ?? '')) return undefined;
   return { tool: name === 'cosign' ? `cosign ${t[k + 1]}` : name, at: k };
 }
 
 /** Flags that turn findings into success, from word `from` on. */
-function suppressFlags(words: Word[], from: number): Array<{ flag: string; k: number }> {
+function suppressFlags(words: Word[], from: number, tool = ''): Array<{ flag: string; k: number }> {
   const out: Array<{ flag: string; k: number }> = [];
   for (let k = from; k < words.length; k++) {
     const w = words[k].text;
     const next = words[k + 1]?.text;
     let flag: string | undefined;
     if (w === '--exit-zero' || w === '--soft-fail' || w === '--no-fail' || w === '--exit-zero-on-findings') flag = w;
+    // tool-specific opt-outs: checkov `-s` (= --soft-fail), gosec `-no-fail`, zizmor `--no-exit-codes`, brakeman
+    // `--no-exit-on-warn`, safety `--continue-on-error`, kics `--ignore-on-exit results|all`
+    else if (tool === 'checkov' && w === '-s') flag = w;
+    else if (tool === 'gosec' && w === '-no-fail') flag = w;
+    else if (tool === 'zizmor' && w === '--no-exit-codes') flag = w;
+    else if (tool === 'brakeman' && w === '--no-exit-on-warn') flag = w;
+    else if (tool === 'safety' && w === '--continue-on-error') flag = w;
+    else if (tool === 'kics' && (/^--ignore-on-exit=(all|results)$/.test(w) || (w === '--ignore-on-exit' && /^(all|results)$/.test(next ?? '')))) flag = `--ignore-on-exit ${w.includes('=') ? w.split('=')[1] : next}`;
     else if (/^--exit-code=0$/.test(w) || (w === '--exit-code' && next === '0')) flag = '--exit-code 0';
     else if (/^--fail-on=(none|never)$/.test(w) || (w === '--fail-on' && /^(none|never)$/.test(next ?? ''))) flag = `--fail-on ${w.includes('=') ? w.split('=')[1] : next}`;
     else if ((w === '--severity-level' || w === '--audit-level') && /^none$/.test(next ?? '')) flag = `${w} none`;
+    else if (/^--(severity-level|audit-level)=none$/.test(w)) flag = w.replace('=', ' ');
     if (flag) out.push({ flag, k });
   }
   return out;
@@ -283,7 +317,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
   };
   /** rules that depend on the tool's own words: never-fail flags, verifier timeout, bandit JSON on stdout */
   const perTool = (words: Word[], hit: Hit, timeoutWrapped: boolean, tag: string) => {
-    for (const { flag, k } of suppressFlags(words, hit.at + 1)) {
+    for (const { flag, k } of suppressFlags(words, hit.at + 1, hit.tool)) {
       add('exit-suppressed', 'high', `\`${flag}\` makes ${tag} exit 0 whatever it finds, so the scan can never block: remove it and baseline or allowlist specific findings instead.`, spanLoc(st, words[k].start, words[k].end), flag);
     }
     const toolLoc = spanLoc(st, words[hit.at].start, words[hit.at].end);
@@ -691,6 +725,22 @@ function matrixExpr(text: string, combo: MatrixCombo): boolean | undefined {
   return mm[1] ? !r : r;
 }
 
+/**
+ * `continue-on-error: true` on a scanner step whose failure a later step of the job turns back into a failed
+ * job (the "let the SARIF upload run, then fail" pattern): a step that reads `steps.<id>.outcome` (in `if:`,
+ * `env:`, `run:` or `with:`) and fails (`exit 1`, `false`, `core.setFailed`).
+ */
+function outcomeGated(job: Job, step: Step): boolean {
+  if (!step.id) return false;
+  const ref = new RegExp(`steps\\.${step.id.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}\\.outcome\\b`);
+  return job.steps.slice(step.index + 1).some((s) => {
+    const text = [s.ifText ?? '', s.run?.value ?? '', ...[...s.env.values()].map((v) => v.value), ...[...s.with.values()].map((v) => v.value)].join('\n');
+    if (!ref.test(text)) return false;
+    const body = [s.run?.value ?? '', s.with.get('script')?.value ?? ''].join('\n');
+    return /\bexit\s+([1-9]|"?\$)|(^|[\s;&|])false\b|\bsetFailed\b|\bthrow\b/.test(body);
+  });
+}
+
 export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLocal?: LocalActionResolver): Finding[] {
   const out: RawFinding[] = [];
   for (const job of m.jobs) {
@@ -713,7 +763,7 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
         if (tool === 'cosign') tool = `cosign ${words[w0].text}`;
         if (tool) {
           tools.push({ tool, loc: nodeLoc(m.p, step.usesNode) });
-          for (const { flag, k } of suppressFlags(words, 0)) {
+          for (const { flag, k } of suppressFlags(words, 0, tool)) {
             out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`${flag}\` in \`args\` makes ${tool} (image ${image}) exit 0 whatever it finds, so the scan can never block.`, loc: spanLoc(st!, words[k].start, words[k].end), token: flag, job: jobLabel, step: step.label });
           }
           if (isVerifier(tool) && !step.timeoutMinutes && !job.timeoutMinutes) {
@@ -740,7 +790,7 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
             }
           }
           for (const [k, v] of step.with) {
-            const mm = /(^|\s)(--exit-zero|--soft-fail|--no-fail)(?=\s|$)/.exec(v.value);
+            const mm = /(^|\s)(--exit-zero|--soft-fail|--no-fail|-no-fail|--no-exit-codes)(?=\s|$)/.exec(v.value);
             if (mm && /args|flags|options/i.test(k)) out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`${mm[2]}\` in \`${k}\` makes ${step.uses.split('@')[0]} exit 0 whatever it finds, so the scan can never block.`, loc: nodeLoc(m.p, v.node), token: mm[2], job: jobLabel, step: step.label });
           }
         }
@@ -749,7 +799,7 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
       jobTools.push(...tools.map((t) => t.tool));
       scannerSteps.push({ step, tools: tools.map((t) => t.tool) });
       const names = [...new Set(tools.map((t) => t.tool))].join(', ');
-      if (step.continueOnError && LITERAL_TRUE.test(step.continueOnError.value.trim())) {
+      if (step.continueOnError && LITERAL_TRUE.test(step.continueOnError.value.trim()) && !outcomeGated(job, step)) {
         out.push({ rule: 'continue-on-error', severity: 'high', message: `\`continue-on-error: true\` on step \`${step.label}\` lets the job pass when ${names} fails, so the check exists but never blocks.`, loc: nodeLoc(m.p, step.continueOnError.node), token: 'continue-on-error', job: jobLabel, step: step.label });
       }
       if (step.ifText !== undefined && step.ifNode && LITERAL_FALSE.test(step.ifText.trim())) {

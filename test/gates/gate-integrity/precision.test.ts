@@ -48,3 +48,73 @@ describe('scripts passed as strings: sh -c / bash -c, also as a container comman
     expect(run(script)).toEqual([]);
   });
 });
+
+describe('scanners by their real exit contracts', () => {
+  it.each([
+    ['snyk test || true', 'snyk test --severity-threshold=high || true', ['exit-suppressed 7:47']],
+    ['snyk code test || true', 'snyk code test --sarif-file-output=snyk.sarif || true', ['exit-suppressed 7:57']],
+    ['safety check --continue-on-error', 'safety check -r requirements.txt --continue-on-error', ['exit-suppressed 7:44']],
+    ['safety check || true', 'safety check -r requirements.txt || true', ['exit-suppressed 7:44']],
+    ['tfsec --soft-fail', 'tfsec . --soft-fail', ['exit-suppressed 7:19']],
+    ['checkov -s (short for --soft-fail)', 'checkov -d . -s', ['exit-suppressed 7:24']],
+    ['gosec -no-fail', 'gosec -no-fail ./...', ['exit-suppressed 7:17']],
+    ['zizmor --no-exit-codes', 'zizmor --no-exit-codes .github/workflows', ['exit-suppressed 7:18']],
+    ['brakeman --no-exit-on-warn', 'brakeman --no-exit-on-warn', ['exit-suppressed 7:20']],
+    ['kics --ignore-on-exit results', 'kics scan -p . --ignore-on-exit results', ['exit-suppressed 7:26']],
+    ['govulncheck || true', 'govulncheck ./... || true', ['exit-suppressed 7:29']],
+    ['cargo audit || true', 'cargo audit || true', ['exit-suppressed 7:23']],
+    ['cargo deny check || true', 'cargo deny check advisories || true', ['exit-suppressed 7:39']],
+    ['bundle exec bundle-audit check || true', 'bundle exec bundle-audit check --update || true', ['exit-suppressed 7:51']],
+    ['gh attestation verify || true', 'gh attestation verify x.tgz --repo o/r || true', ['exit-suppressed 7:50']],
+    ['npm audit --audit-level=high || true', 'npm audit --audit-level=high || true', ['exit-suppressed 7:40']],
+    ['npm audit --audit-level=none', 'npm audit --audit-level=none', ['exit-suppressed 7:21']],
+    ['yarn npm audit || true', 'yarn npm audit --all || true', ['exit-suppressed 7:32']],
+    ['grype without --fail-on, || true (explicit opt-out)', 'grype dir:. || true', ['exit-suppressed 7:23']],
+  ])('%s', (_n, script, want) => {
+    expect(run(script)).toEqual(want);
+  });
+
+  it.each([
+    ['snyk test with a threshold blocks', 'snyk test --severity-threshold=high'],
+    ['snyk monitor is a snapshot upload, not a check', 'snyk monitor || true'],
+    ['safety --version', 'safety --version || true'],
+    ['checkov --soft-fail-on a named check is partial', 'checkov -d . --soft-fail-on CKV_AWS_20'],
+    ['cargo audit fix is a fixer', 'cargo audit fix || true'],
+    ['gh attestation verify (no timeout rule: not cosign/slsa-verifier)', 'gh attestation verify x.tgz --repo o/r'],
+    ['npm audit --audit-level=critical blocks', 'npm audit --audit-level=critical'],
+    ['linters are not security gates: shellcheck', 'shellcheck scripts/*.sh || true'],
+    ['linters are not security gates: hadolint --no-fail', 'hadolint Dockerfile --no-fail'],
+    ['linters are not security gates: actionlint', 'actionlint || true'],
+    ['trivy without --exit-code: a reporter by default (decision 0851)', 'trivy image --severity HIGH,CRITICAL img'],
+    ['|| true on cleanup after the scanner', 'trivy fs . --exit-code 1 ; docker rmi scanner || true'],
+  ])('true negative: %s', (_n, script) => {
+    expect(run(script)).toEqual([]);
+  });
+});
+
+describe('actions by their inputs, and continue-on-error handed to a later failing step', () => {
+  const wf = (steps: string) => `on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+  it.each([
+    ['tfsec-action soft_fail: true', '      - uses: aquasecurity/tfsec-action@v1.0.3\n        with:\n          soft_fail: true\n', ['exit-suppressed 8:22']],
+    ['kics ignore_on_exit: results', '      - uses: checkmarx/kics-github-action@v2\n        with:\n          path: .\n          ignore_on_exit: results\n', ['exit-suppressed 9:27']],
+    ['dependency-review warn-only: true', '      - uses: actions/dependency-review-action@v4\n        with:\n          warn-only: true\n', ['exit-suppressed 8:22']],
+    ['snyk action with continue-on-error and SARIF upload, nothing fails later', '      - uses: snyk/actions/node@master\n        id: snyk\n        continue-on-error: true\n        with:\n          args: --sarif-file-output=snyk.sarif\n      - uses: github/codeql-action/upload-sarif@v3\n        with:\n          sarif_file: snyk.sarif\n', ['continue-on-error 8:28']],
+    ['zricethezav/gitleaks-action with continue-on-error', '      - uses: zricethezav/gitleaks-action@v2\n        continue-on-error: true\n', ['continue-on-error 7:28']],
+    ['gosec action args -no-fail', '      - uses: securego/gosec@v2\n        with:\n          args: -no-fail -fmt sarif -out r.sarif ./...\n', ['exit-suppressed 8:17']],
+  ])('%s', (_n, steps, want) => {
+    expect(scanText(wf(steps))).toEqual(want);
+  });
+
+  it.each([
+    ['snyk: continue-on-error, SARIF upload, then a step failing on the outcome', '      - uses: snyk/actions/node@master\n        id: snyk\n        continue-on-error: true\n      - uses: github/codeql-action/upload-sarif@v3\n        with:\n          sarif_file: snyk.sarif\n      - if: steps.snyk.outcome == \'failure\'\n        run: exit 1\n'],
+    ['the outcome read through env and a failing branch', '      - run: trivy fs --exit-code 1 .\n        id: trivy\n        continue-on-error: true\n      - run: |\n          if [ "$OUTCOME" = failure ]; then echo "::error::trivy found issues"; exit 1; fi\n        env:\n          OUTCOME: ${{ steps.trivy.outcome }}\n'],
+    ['github-script core.setFailed on the outcome', "      - run: bandit -r .\n        id: b\n        continue-on-error: true\n      - uses: actions/github-script@v7\n        if: steps.b.outcome != 'success'\n        with:\n          script: core.setFailed('bandit failed')\n"],
+    ['if: always() on a scanner', '      - run: bandit -r .\n        if: always()\n'],
+    ['continue-on-error on a non-scanner step', '      - run: bandit -r .\n      - run: ./upload.sh\n        continue-on-error: true\n'],
+    ['tfsec-action default (blocks)', '      - uses: aquasecurity/tfsec-action@v1.0.3\n'],
+    ['dependency-review with fail-on-severity', '      - uses: actions/dependency-review-action@v4\n        with:\n          fail-on-severity: critical\n'],
+    ['codeql analyze is upload only, not a gate', '      - uses: github/codeql-action/analyze@v3\n        continue-on-error: true\n'],
+  ])('true negative: %s', (_n, steps) => {
+    expect(scanText(wf(steps))).toEqual([]);
+  });
+});
