@@ -60,6 +60,8 @@ export interface ToolUse {
   words?: Word[];
   st?: ScalarText;
   timeoutWrapped?: boolean;
+  /** found inside `$(…)` or a `sh -c` string (its status is judged through the enclosing command) */
+  inner?: boolean;
 }
 
 interface Hit {
@@ -403,7 +405,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       let hits: Array<{ tool: string; loc: Loc }> = [];
       if (h) {
         const loc = perTool(iw, h, tw, `${h.tool} inside ${o.label} in step \`${step.label}\``);
-        substSeen.push({ tool: h.tool, loc, cmd: ic, words: iw, st, timeoutWrapped: tw });
+        substSeen.push({ tool: h.tool, loc, cmd: ic, words: iw, st, timeoutWrapped: tw, inner: true });
         hits = [{ tool: h.tool, loc }];
       } else if (o.depth < 4) {
         const sc = shellCOf(iw);
@@ -554,7 +556,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       tag = `${carrier!.tool} (through ${via}) in step \`${step.label}\``;
       toolLoc = carrier!.loc;
     }
-    uses.push({ tool: hit ? hit.tool : carrier!.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped });
+    uses.push({ tool: hit ? hit.tool : carrier!.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped, inner: !hit });
     let j = i;
     while (cmds[j] && cmds[j].sep === '|') j++;
     const last = cmds[j];
@@ -725,6 +727,49 @@ function matrixExpr(text: string, combo: MatrixCombo): boolean | undefined {
   return mm[1] ? !r : r;
 }
 
+const NON_BLOCKING_RULES = new Set(['continue-on-error', 'exit-suppressed', 'errexit-disabled']);
+
+/** `cosign verify-blob` → `cosign`, `npm audit` stays */
+function baseTool(tool: string): string {
+  return tool.startsWith('cosign ') ? 'cosign' : tool.replace(/ \(in .*\)$/, '');
+}
+
+/**
+ * Whether a scanner run is configured to fail on findings (ignoring how its status is then handled): tools
+ * that exit 0 on findings by default need the opt-in (trivy `--exit-code N`, grype `--fail-on`, `semgrep ci`
+ * or `--error`, trufflehog `--fail`, govulncheck/zizmor in text mode); an explicit opt-out never blocks.
+ */
+function blocksByConfig(t: ToolUse, step: Step): boolean {
+  const tool = baseTool(t.tool);
+  if (t.words) {
+    const w = t.words.map((x) => x.text);
+    if (suppressFlags(t.words, 0, tool).length) return false;
+    const has = (re: RegExp) => w.some((x) => re.test(x));
+    const val = (name: string) => {
+      const i = w.indexOf(name);
+      if (i >= 0) return w[i + 1];
+      const e = w.find((x) => x.startsWith(`${name}=`));
+      return e?.slice(name.length + 1);
+    };
+    if (tool === 'trivy') return /^[1-9]\d*$/.test(val('--exit-code') ?? '');
+    if (tool === 'grype') return !!(val('--fail-on') ?? val('-f'));
+    if (tool === 'semgrep') return w.includes('ci') || has(/^--error$/);
+    if (tool === 'trufflehog') return has(/^--fail$/);
+    if (tool === 'govulncheck') return !/^(json|sarif|openvex)$/.test(val('-format') ?? val('--format') ?? '');
+    if (tool === 'zizmor') return !/^sarif$/.test(val('--format') ?? '');
+    return true;
+  }
+  if (step.uses && !step.uses.startsWith('docker://') && !step.uses.startsWith('./')) {
+    const input = (k: string) => step.with.get(k)?.value.trim();
+    for (const o of ACTION_OPT_OUTS) if (o.tool === tool && o.bad.test(input(o.input) ?? '')) return false;
+    if (tool === 'trivy') return /^[1-9]\d*$/.test(input('exit-code') ?? '');
+    if (tool === 'zizmor') return /^false$/i.test(input('advanced-security') ?? '');
+    if (tool === 'govulncheck') return !/^(json|sarif)$/.test(input('output-format') ?? '');
+    return true;
+  }
+  return false;
+}
+
 /**
  * `continue-on-error: true` on a scanner step whose failure a later step of the job turns back into a failed
  * job (the "let the SARIF upload run, then fail" pattern): a step that reads `steps.<id>.outcome` (in `if:`,
@@ -747,8 +792,13 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
     const jobLabel = job.key;
     const jobTools: string[] = [];
     const scannerSteps: Array<{ step: Step; tools: string[] }> = [];
+    const jobStart = out.length;
+    /** per step: the tools it runs, and those run in a configuration that blocks on findings */
+    const stepRecs: Array<{ step: Step; uses: ToolUse[]; from: number; to: number }> = [];
     for (const step of job.steps) {
+      const from = out.length;
       const tools: ToolUse[] = [];
+      stepRecs.push({ step, uses: tools, from, to: from });
       if (step.run) tools.push(...analyzeStepScript(m, job, step, out, jobLabel));
       if (step.uses && step.usesNode && step.uses.startsWith('docker://')) {
         // `uses: docker://aquasec/trivy:0.50` runs the image with `with.args` as its arguments
@@ -798,6 +848,7 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
       if (!tools.length) continue;
       jobTools.push(...tools.map((t) => t.tool));
       scannerSteps.push({ step, tools: tools.map((t) => t.tool) });
+
       const names = [...new Set(tools.map((t) => t.tool))].join(', ');
       if (step.continueOnError && LITERAL_TRUE.test(step.continueOnError.value.trim()) && !outcomeGated(job, step)) {
         out.push({ rule: 'continue-on-error', severity: 'high', message: `\`continue-on-error: true\` on step \`${step.label}\` lets the job pass when ${names} fails, so the check exists but never blocks.`, loc: nodeLoc(m.p, step.continueOnError.node), token: 'continue-on-error', job: jobLabel, step: step.label });
@@ -805,6 +856,40 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
       if (step.ifText !== undefined && step.ifNode && LITERAL_FALSE.test(step.ifText.trim())) {
         out.push({ rule: 'disabled-gate', severity: 'high', message: `\`if: ${step.ifText.trim()}\` disables step \`${step.label}\`, so ${names} never runs.`, loc: nodeLoc(m.p, step.ifNode), token: 'if-false', job: jobLabel, step: step.label });
       }
+    }
+    // the "report, then gate" pattern: a non-blocking run of a scanner (`--exit-code 0` + SARIF upload,
+    // continue-on-error) beside a blocking run of the same scanner in the same job (`--exit-code 1 --severity
+    // CRITICAL`): the job still blocks on the tool, so the lenient run is not a gap
+    for (let k = 0; k < stepRecs.length; k++) stepRecs[k].to = stepRecs[k + 1]?.from ?? out.length;
+    const blockingTools = new Set<string>();
+    for (const r of stepRecs) {
+      const fs = out.slice(r.from, r.to);
+      // the whole step is lenient (continue-on-error, set +e, if: false, an action input) …
+      if (fs.some((f) => (NON_BLOCKING_RULES.has(f.rule) && !r.step.run) || (NON_BLOCKING_RULES.has(f.rule) && f.rule !== 'exit-suppressed') || f.rule === 'disabled-gate') || r.step.continueOnError) continue;
+      for (const u of r.uses) {
+        if (u.inner || !blocksByConfig(u, r.step)) continue;
+        // … or this one command (`|| true`, a pipe, `--exit-code 0`) on the lines of the command
+        if (u.cmd && u.st) {
+          // from the command's first word through the operator after it (`\\` continuations included)
+          const text = u.st.value;
+          let e = u.cmd.words[u.cmd.words.length - 1].end;
+          while (e < text.length && /[\s\\|&;]/.test(text[e])) e++;
+          const span = spanLoc(u.st, u.cmd.start, Math.max(u.cmd.start + 1, e));
+          const before = (a: Loc, b: { line: number; column: number }) => a.line < b.line || (a.line === b.line && a.column <= b.column);
+          const end = { line: span.endLine ?? span.line, column: span.endColumn ?? span.column };
+          if (fs.some((f) => before(span, f.loc) && before(f.loc, end))) continue;
+        }
+        blockingTools.add(baseTool(u.tool));
+      }
+    }
+    if (blockingTools.size) {
+      const drop = new Set<RawFinding>();
+      for (const r of stepRecs) {
+        const tools = new Set(r.uses.map((u) => baseTool(u.tool)));
+        if (!tools.size || ![...tools].every((t) => blockingTools.has(t))) continue;
+        for (const f of out.slice(r.from, r.to)) if (NON_BLOCKING_RULES.has(f.rule)) drop.add(f);
+      }
+      for (let k = out.length - 1; k >= jobStart; k--) if (drop.has(out[k])) out.splice(k, 1);
     }
     if (!jobTools.length || m.kind !== 'workflow') continue;
     const names = [...new Set(jobTools)].join(', ');

@@ -118,3 +118,22 @@ describe('actions by their inputs, and continue-on-error handed to a later faili
     expect(scanText(wf(steps))).toEqual([]);
   });
 });
+
+describe('report, then gate: a lenient run beside a blocking run of the same scanner in the job', () => {
+  const wf = (steps: string) => `on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+  it.each([
+    ['trivy: --exit-code 0 for the report, --exit-code 1 on CRITICAL (trivy docs)', '      - run: |\n          trivy image --exit-code 0 --severity LOW,MEDIUM app:1\n          trivy image --exit-code 1 --severity CRITICAL app:1\n'],
+    ['trivy-action: SARIF with exit-code 0, then a table with exit-code 1', "      - uses: aquasecurity/trivy-action@0.28.0\n        with:\n          format: sarif\n          output: t.sarif\n          exit-code: '0'\n      - uses: github/codeql-action/upload-sarif@v3\n        with:\n          sarif_file: t.sarif\n      - uses: aquasecurity/trivy-action@0.28.0\n        with:\n          exit-code: '1'\n          severity: CRITICAL\n"],
+    ['snyk: continue-on-error for SARIF, then snyk test blocking', '      - uses: snyk/actions/node@master\n        continue-on-error: true\n        with:\n          args: --sarif-file-output=snyk.sarif\n      - uses: github/codeql-action/upload-sarif@v3\n        with:\n          sarif_file: snyk.sarif\n      - run: npx snyk test --severity-threshold=high\n'],
+  ])('true negative: %s', (_n, steps) => {
+    expect(scanText(wf(steps))).toEqual([]);
+  });
+
+  it.each([
+    ['the other trivy run is a reporter too (no --exit-code)', '      - run: |\n          trivy image --exit-code 0 --severity LOW,MEDIUM app:1\n          trivy image --severity CRITICAL app:1\n', ['exit-suppressed 7:23']],
+    ['the other run is itself lenient', "      - uses: aquasecurity/trivy-action@0.28.0\n        with:\n          exit-code: '0'\n      - uses: aquasecurity/trivy-action@0.28.0\n        continue-on-error: true\n        with:\n          exit-code: '1'\n", ['exit-suppressed 8:23', 'continue-on-error 10:28']],
+    ['a blocking run of a different scanner does not cover it', '      - run: bandit -r . || true\n      - run: trivy fs --exit-code 1 .\n', ['exit-suppressed 6:26']],
+  ])('%s', (_n, steps, want) => {
+    expect(scanText(wf(steps))).toEqual(want);
+  });
+});
