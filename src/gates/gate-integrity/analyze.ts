@@ -190,6 +190,8 @@ function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | 
     let tool = ep && CLI_TOOLS.has(ep) ? ep : imageTool(expand(t[d.image]));
     if (tool) {
       let sub = d.image + 1;
+      // `docker run semgrep/semgrep sh -c "semgrep ci; echo"`: the string decides (shellCOf)
+      if (SHELL_NAMES.test((t[sub] ?? '').replace(/^.*\//, '')) && /^-[a-zA-Z]*[co]/.test(t[sub + 1] ?? '')) return undefined;
       if (t[sub] === tool) sub++;
       if (QUERY.test(t[sub] ?? '')) return undefined;
       if ((tool === 'cosign' || tool === 'slsa-verifier') && !/^verify/.test(t[sub] ?? '')) return undefined;
@@ -593,7 +595,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const rest = cmds.slice(j + 1).filter((x, idx, arr) => idx === 0 || arr[idx - 1].sep === '||' || arr[idx - 1].sep === '&&' || arr[idx - 1].sep === '|' || arr[idx - 1].sep === ';' && x.start - arr[idx - 1].start < 200);
       const restText = rest.map((x) => x.words.map((w) => w.text).join(' ')).join(' ; ');
       const blocks = /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error/.test(restText.split(/\n/)[0]) && !/^\s*(true|:)\b/.test(restText);
-      if (nx && !blocks) {
+      // `scanner || rc=$?` … `exit $rc`: the status is captured and handed on later
+      const cap = nx ? /^([A-Za-z_]\w*)=\$\?$/.exec(nx.words[0]?.text ?? '') : null;
+      const handedOn = !!cap && ((later: string) => new RegExp(`\\$\\{?${cap[1]}\\b`).test(later) && blockingText(later))(cmds.slice(j + 2).map(cmdText).join('\n'));
+      if (nx && !blocks && !handedOn) {
         const w = nx.words.map((x) => x.text);
         const shown = w[0] === 'exit' ? `|| exit ${w[1] ?? ''}`.trim() : w[0] === 'true' || w[0] === ':' ? `|| ${w[0]}` : `|| ${w.slice(0, 2).join(' ')}`;
         const op = opBefore(script, nx, '||', c.start);

@@ -31,6 +31,8 @@ describe('scripts passed as strings: sh -c / bash -c, also as a container comman
     ['nested $(…): the outer command decides', 'x=$(echo $(trivy fs --exit-code 1 .))', ['exit-suppressed 7:15']],
     ['nested $(… || true)', 'out=$(y=$(trivy fs --exit-code 1 . || true); echo "$y")', ['exit-suppressed 7:46']],
     ['a verifier inside sh -c with no time limit', 'sh -c "cosign verify --key k img"', ['verifier-no-timeout 7:18']],
+    ['a scanner image running sh -c (the string decides)', 'docker run --rm -v "${PWD}:/src" semgrep/semgrep sh -c "semgrep ci --config auto; echo finished"', ['exit-suppressed 7:91']],
+    ['|| rc=$? with nothing handing it on', 'trivy image --exit-code 1 app:1 || rc=$?\necho "$rc"', ['exit-suppressed 7:43']],
   ])('%s', (_n, script, want) => {
     expect(run(script)).toEqual(want);
   });
@@ -44,6 +46,8 @@ describe('scripts passed as strings: sh -c / bash -c, also as a container comman
     ['the status handed on: rc=$? … exit $rc', "sh -c 'trivy fs --exit-code 1 .; rc=$?; rm -f x; exit $rc'"],
     ['timeout around the wrapper', 'timeout 300 sh -c "cosign verify --key k img"'],
     ['|| true on a non-scanner inside sh -c', "sh -c 'echo hello || true'"],
+    ['|| rc=$? handed on by exit $rc', 'rc=0\ntrivy image --exit-code 1 app:1 || rc=$?\ndocker rmi app:1 || true\nexit $rc'],
+    ['a scanner image running sh -c, scanner last', 'docker run --rm -v "${PWD}:/src" semgrep/semgrep sh -c "cd /src && semgrep ci --config auto"'],
   ])('true negative: %s', (_n, script) => {
     expect(run(script)).toEqual([]);
   });
