@@ -251,6 +251,8 @@ function suppressFlags(words: Word[], from: number, tool = ''): Array<{ flag: st
     else if (/^--(severity-level|audit-level)=none$/.test(w)) flag = w.replace('=', ' ');
     if (flag) out.push({ flag, k });
   }
+  // checkov `--soft-fail --hard-fail-on HIGH`: the hard-fail list still fails the run
+  if (tool === 'checkov' && words.some((w) => /^--hard-fail-on(=|$)/.test(w.text))) return out.filter((o) => o.flag !== '--soft-fail' && o.flag !== '-s');
   return out;
 }
 
@@ -626,7 +628,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     } else if (errexitOff) {
       const later = cmds.slice(j + 1);
       const laterText = later.map((x) => script.slice(x.start, x.words[x.words.length - 1].end)).join('\n');
-      const checked = /\$\?|PIPESTATUS|\bset\s+-[a-zA-Z]*e|errexit|\bexit\s+\$|\bexit\s+[1-9]/.test(laterText) || (last && (last.sep === '&&' || last.sep === '||'));
+      const checked = /\$\?|PIPESTATUS|\bexit\s+\$|\bexit\s+[1-9]/.test(laterText) || (last && (last.sep === '&&' || last.sep === '||'));
       const isLast = later.length === 0;
       if (!checked && !isLast) {
         const ew = errexitOff.words[0];
@@ -766,7 +768,7 @@ function blocksByConfig(t: ToolUse, step: Step): boolean {
   }
   if (step.uses && !step.uses.startsWith('docker://') && !step.uses.startsWith('./')) {
     const input = (k: string) => step.with.get(k)?.value.trim();
-    for (const o of ACTION_OPT_OUTS) if (o.tool === tool && o.bad.test(input(o.input) ?? '')) return false;
+    for (const o of ACTION_OPT_OUTS) if (o.tool === tool && o.bad.test(input(o.input) ?? '') && !(tool === 'checkov' && input('hard_fail_on'))) return false;
     if (tool === 'trivy') return /^[1-9]\d*$/.test(input('exit-code') ?? '');
     if (tool === 'zizmor') return /^false$/i.test(input('advanced-security') ?? '');
     if (tool === 'govulncheck') return !/^(json|sarif)$/.test(input('output-format') ?? '');
@@ -840,6 +842,8 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
           tools.push({ tool: hit.tool, loc: nodeLoc(m.p, step.usesNode) });
           for (const o of ACTION_OPT_OUTS) {
             const v = step.with.get(o.input);
+            // checkov-action `soft_fail: true` with `hard_fail_on:` still fails on the listed checks/severities
+            if (o.tool === 'checkov' && step.with.get('hard_fail_on')?.value.trim()) continue;
             if (o.tool === hit.tool && v && o.bad.test(v.value.trim())) {
               out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`${o.input}: ${v.value.trim()}\` makes ${step.uses.split('@')[0]} succeed whatever it finds, so the scan can never block.`, loc: nodeLoc(m.p, v.node), token: `${o.input}:${v.value}`, job: jobLabel, step: step.label });
             }

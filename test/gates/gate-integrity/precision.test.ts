@@ -32,6 +32,7 @@ describe('scripts passed as strings: sh -c / bash -c, also as a container comman
     ['nested $(… || true)', 'out=$(y=$(trivy fs --exit-code 1 . || true); echo "$y")', ['exit-suppressed 7:46']],
     ['a verifier inside sh -c with no time limit', 'sh -c "cosign verify --key k img"', ['verifier-no-timeout 7:18']],
     ['a scanner image running sh -c (the string decides)', 'docker run --rm -v "${PWD}:/src" semgrep/semgrep sh -c "semgrep ci --config auto; echo finished"', ['exit-suppressed 7:91']],
+    ['set +e … scanner … set -e: errexit back on, the status was never read', 'set +e\ntrivy fs --exit-code 1 .\nset -e\necho done', ['errexit-disabled 7:11']],
     ['|| rc=$? with nothing handing it on', 'trivy image --exit-code 1 app:1 || rc=$?\necho "$rc"', ['exit-suppressed 7:43']],
   ])('%s', (_n, script, want) => {
     expect(run(script)).toEqual(want);
@@ -46,6 +47,7 @@ describe('scripts passed as strings: sh -c / bash -c, also as a container comman
     ['the status handed on: rc=$? … exit $rc', "sh -c 'trivy fs --exit-code 1 .; rc=$?; rm -f x; exit $rc'"],
     ['timeout around the wrapper', 'timeout 300 sh -c "cosign verify --key k img"'],
     ['|| true on a non-scanner inside sh -c', "sh -c 'echo hello || true'"],
+    ['set +e, rc=$?, set -e, exit $rc', 'set +e\ntrivy fs --exit-code 1 .\nrc=$?\nset -e\necho "rc=$rc"\nexit $rc'],
     ['|| rc=$? handed on by exit $rc', 'rc=0\ntrivy image --exit-code 1 app:1 || rc=$?\ndocker rmi app:1 || true\nexit $rc'],
     ['a scanner image running sh -c, scanner last', 'docker run --rm -v "${PWD}:/src" semgrep/semgrep sh -c "cd /src && semgrep ci --config auto"'],
   ])('true negative: %s', (_n, script) => {
@@ -83,6 +85,7 @@ describe('scanners by their real exit contracts', () => {
     ['snyk monitor is a snapshot upload, not a check', 'snyk monitor || true'],
     ['safety --version', 'safety --version || true'],
     ['checkov --soft-fail-on a named check is partial', 'checkov -d . --soft-fail-on CKV_AWS_20'],
+    ['checkov --soft-fail with --hard-fail-on still fails on the list', 'checkov -d . --soft-fail --hard-fail-on HIGH,CRITICAL'],
     ['cargo audit fix is a fixer', 'cargo audit fix || true'],
     ['gh attestation verify (no timeout rule: not cosign/slsa-verifier)', 'gh attestation verify x.tgz --repo o/r'],
     ['npm audit --audit-level=critical blocks', 'npm audit --audit-level=critical'],
@@ -99,6 +102,7 @@ describe('scanners by their real exit contracts', () => {
 describe('actions by their inputs, and continue-on-error handed to a later failing step', () => {
   const wf = (steps: string) => `on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
   it.each([
+    ['checkov-action soft_fail: true alone', '      - uses: bridgecrewio/checkov-action@v12\n        with:\n          soft_fail: true\n', ['exit-suppressed 8:22']],
     ['tfsec-action soft_fail: true', '      - uses: aquasecurity/tfsec-action@v1.0.3\n        with:\n          soft_fail: true\n', ['exit-suppressed 8:22']],
     ['kics ignore_on_exit: results', '      - uses: checkmarx/kics-github-action@v2\n        with:\n          path: .\n          ignore_on_exit: results\n', ['exit-suppressed 9:27']],
     ['dependency-review warn-only: true', '      - uses: actions/dependency-review-action@v4\n        with:\n          warn-only: true\n', ['exit-suppressed 8:22']],
@@ -116,6 +120,7 @@ describe('actions by their inputs, and continue-on-error handed to a later faili
     ['if: always() on a scanner', '      - run: bandit -r .\n        if: always()\n'],
     ['continue-on-error on a non-scanner step', '      - run: bandit -r .\n      - run: ./upload.sh\n        continue-on-error: true\n'],
     ['tfsec-action default (blocks)', '      - uses: aquasecurity/tfsec-action@v1.0.3\n'],
+    ['checkov-action soft_fail with hard_fail_on', '      - uses: bridgecrewio/checkov-action@v12\n        with:\n          soft_fail: true\n          hard_fail_on: HIGH\n'],
     ['dependency-review with fail-on-severity', '      - uses: actions/dependency-review-action@v4\n        with:\n          fail-on-severity: critical\n'],
     ['codeql analyze is upload only, not a gate', '      - uses: github/codeql-action/analyze@v3\n        continue-on-error: true\n'],
   ])('true negative: %s', (_n, steps) => {
