@@ -736,6 +736,26 @@ function matrixExpr(text: string, combo: MatrixCombo): boolean | undefined {
 
 const NON_BLOCKING_RULES = new Set(['continue-on-error', 'exit-suppressed', 'errexit-disabled']);
 
+/** Report files a scanner step writes (`-o F`, `--output=F`, `--sarif-file-output=F`, `> F`, `| tee F`, `output:` inputs); basenames of 4+ characters. */
+function reportFiles(step: Step, uses: ToolUse[]): string[] {
+  const files: string[] = [];
+  const OUT = /^(-o|--output|--output-file|--out|-out|--report|--report-path|--output-file-path|--sarif-file-output|--json-file-output|--sarif-output|--json-output|--output-path)$/;
+  for (const u of uses) {
+    const w = (u.words ?? []).map((x) => x.text);
+    for (let k = 0; k < w.length; k++) {
+      const eq = /^(--?[\w-]+)=(.+)$/.exec(w[k]);
+      if (eq && OUT.test(eq[1])) files.push(eq[2]);
+      else if (OUT.test(w[k]) && w[k + 1]) files.push(w[k + 1]);
+    }
+    if (u.cmd && u.st) {
+      const rest = u.st.value.slice(u.cmd.start).split('\n')[0];
+      for (const mm of rest.matchAll(/(?:>>?|\btee\s+(?:-a\s+)?)\s*"?([^\s";|&]+)/g)) files.push(mm[1]);
+    }
+  }
+  if (step.uses) for (const [k, v] of step.with) if (/output|sarif|report|file/i.test(k) && !/format|type|dir/i.test(k)) files.push(v.value.trim());
+  return [...new Set(files.map((f) => f.replace(/^.*\//, '')).filter((f) => f.length >= 4 && !/^[$&]/.test(f) && !/\$\{\{/.test(f) && f !== 'null'))];
+}
+
 /** `cosign verify-blob` → `cosign`, `npm audit` stays */
 function baseTool(tool: string): string {
   return tool.startsWith('cosign ') ? 'cosign' : tool.replace(/ \(in .*\)$/, '');
@@ -891,15 +911,28 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
         blockingTools.add(baseTool(u.tool));
       }
     }
+    const drop = new Set<RawFinding>();
+    // a lenient scanner step whose report a later step of the job reads and fails on (`jq … trivy.json`,
+    // `exit 1`): the gate is that later step
+    for (let k = 0; k < stepRecs.length; k++) {
+      const r = stepRecs[k];
+      if (!r.uses.length || !out.slice(r.from, r.to).some((f) => NON_BLOCKING_RULES.has(f.rule))) continue;
+      const files = reportFiles(r.step, r.uses);
+      if (!files.length) continue;
+      const gated = stepRecs.slice(k + 1).some((l) => {
+        const body = [l.step.run?.value ?? '', l.step.with.get('script')?.value ?? ''].join('\n');
+        return files.some((f) => body.includes(f)) && /\bexit\s+([1-9]|"?\$)|(^|[\s;&|])false\b|\bsetFailed\b|\bthrow\b/.test(body);
+      });
+      if (gated) for (const f of out.slice(r.from, r.to)) if (NON_BLOCKING_RULES.has(f.rule)) drop.add(f);
+    }
     if (blockingTools.size) {
-      const drop = new Set<RawFinding>();
       for (const r of stepRecs) {
         const tools = new Set(r.uses.map((u) => baseTool(u.tool)));
         if (!tools.size || ![...tools].every((t) => blockingTools.has(t))) continue;
         for (const f of out.slice(r.from, r.to)) if (NON_BLOCKING_RULES.has(f.rule)) drop.add(f);
       }
-      for (let k = out.length - 1; k >= jobStart; k--) if (drop.has(out[k])) out.splice(k, 1);
     }
+    for (let k = out.length - 1; k >= jobStart; k--) if (drop.has(out[k])) out.splice(k, 1);
     if (!jobTools.length || m.kind !== 'workflow') continue;
     const names = [...new Set(jobTools)].join(', ');
     if (job.continueOnError && LITERAL_TRUE.test(job.continueOnError.value.trim())) {

@@ -123,8 +123,17 @@ describe('actions by their inputs, and continue-on-error handed to a later faili
     ['checkov-action soft_fail with hard_fail_on', '      - uses: bridgecrewio/checkov-action@v12\n        with:\n          soft_fail: true\n          hard_fail_on: HIGH\n'],
     ['dependency-review with fail-on-severity', '      - uses: actions/dependency-review-action@v4\n        with:\n          fail-on-severity: critical\n'],
     ['codeql analyze is upload only, not a gate', '      - uses: github/codeql-action/analyze@v3\n        continue-on-error: true\n'],
+    ['a later step reads the report and fails', '      - run: trivy fs --exit-code 1 --format json -o trivy.json . || true\n      - uses: github/codeql-action/upload-sarif@v3\n        with:\n          sarif_file: trivy.sarif\n      - run: |\n          n=$(jq \'[.Results[]?.Vulnerabilities[]?] | length\' trivy.json)\n          if [ "$n" -gt 0 ]; then echo "::error::$n vulnerabilities"; exit 1; fi\n'],
+    ['an action with continue-on-error whose SARIF a later step counts and fails on', "      - uses: aquasecurity/trivy-action@0.28.0\n        continue-on-error: true\n        with:\n          exit-code: '1'\n          format: sarif\n          output: trivy-results.sarif\n      - run: test \"$(jq '.runs[0].results | length' trivy-results.sarif)\" -eq 0 || exit 1\n"],
   ])('true negative: %s', (_n, steps) => {
     expect(scanText(wf(steps))).toEqual([]);
+  });
+
+  it.each([
+    ['the report is only summarised, nothing fails', '      - run: bandit -r . -f json -o bandit.json || true\n      - run: jq . bandit.json >> "$GITHUB_STEP_SUMMARY"\n', ['exit-suppressed 6:49']],
+    ['a later failing step that does not read the report', '      - run: bandit -r . -f json -o bandit.json || true\n      - run: test -f dist/app.tgz || exit 1\n', ['exit-suppressed 6:49']],
+  ])('%s', (_n, steps, want) => {
+    expect(scanText(wf(steps))).toEqual(want);
   });
 });
 
