@@ -933,6 +933,21 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
       }
     }
     for (let k = out.length - 1; k >= jobStart; k--) if (drop.has(out[k])) out.splice(k, 1);
+    // a reusable workflow of a scanner called as a job (`uses: google/osv-scanner-action/.github/workflows/
+    // osv-scanner-reusable.yml@v2`): its "never fail" input, and if: false on the job
+    if (job.uses && job.usesNode && m.kind === 'workflow') {
+      const { name } = splitUses(job.uses);
+      const hit = ACTION_TOOLS.find((a) => a.re.test(name));
+      if (hit) {
+        jobTools.push(hit.tool);
+        for (const o of ACTION_OPT_OUTS) {
+          const v = job.with.get(o.input);
+          if (o.tool === hit.tool && v && o.bad.test(v.value.trim())) {
+            out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`${o.input}: ${v.value.trim()}\` makes ${job.uses.split('@')[0]} succeed whatever it finds, so the scan can never block.`, loc: nodeLoc(m.p, v.node), token: `${o.input}:${v.value}`, job: jobLabel, step: '' });
+          }
+        }
+      }
+    }
     if (!jobTools.length || m.kind !== 'workflow') continue;
     const names = [...new Set(jobTools)].join(', ');
     if (job.continueOnError && LITERAL_TRUE.test(job.continueOnError.value.trim())) {

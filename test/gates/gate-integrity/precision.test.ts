@@ -155,3 +155,14 @@ describe('report, then gate: a lenient run beside a blocking run of the same sca
     expect(scanText(wf(steps))).toEqual(want);
   });
 });
+
+describe('a scanner\'s reusable workflow called as a job', () => {
+  const call = (extra: string) => `on: push\njobs:\n  osv:\n    uses: google/osv-scanner-action/.github/workflows/osv-scanner-reusable.yml@v2.0.0\n${extra}`;
+  it('fail-on-vuln: false never blocks; if: false disables it', () => {
+    expect(scanText(call('    with:\n      fail-on-vuln: false\n'))).toEqual(['exit-suppressed 6:21']);
+    expect(scanText(call('    if: false\n'))).toEqual(['disabled-gate 5:9']);
+  });
+  it('true negative: the default (fail-on-vuln true) and other inputs', () => {
+    expect(scanText(call("    with:\n      scan-args: |-\n        -r\n        ./\n"))).toEqual([]);
+  });
+});
