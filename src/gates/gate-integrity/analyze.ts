@@ -209,6 +209,8 @@ function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | 
   else if (t[0] === 'uv' && t[1] === 'tool' && t[2] === 'run') k = 3;
   else if ((t[0] === 'pnpm' || t[0] === 'yarn') && (t[1] === 'dlx' || t[1] === 'exec')) k = 2;
   else if (t[0] === 'npm' && t[1] === 'exec') k = 2;
+  // `bundle exec brakeman`, `go run golang.org/x/vuln/cmd/govulncheck@latest ./...`
+  else if ((t[0] === 'bundle' && t[1] === 'exec') || (t[0] === 'go' && t[1] === 'run')) k = 2;
   while (k < t.length && k > 0 && t[k].startsWith('-')) k += RUNNER_VALUE_OPTS.has(t[k]) ? 2 : 1;
   if (/^python[\d.]*$/.test(t[0] ?? '') && t[1] === '-m' && MODULE_TOOLS[t[2]]) return { tool: MODULE_TOOLS[t[2]], at: 0 };
   if ((t[0] === 'npm' || t[0] === 'pnpm' || t[0] === 'yarn') && t[1] === 'audit' && t[2] !== 'fix' && !QUERY.test(t[2] ?? '')) return { tool: `${t[0]} audit`, at: 0 };
@@ -217,7 +219,6 @@ function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | 
   if (t[0] === 'cargo' && t[1] === 'audit' && !/^(fix|bin)$/.test(t[2] ?? '') && !QUERY.test(t[2] ?? '')) return { tool: 'cargo audit', at: 0 };
   if (t[0] === 'cargo' && t[1] === 'deny' && t.slice(2).includes('check')) return { tool: 'cargo deny', at: 0 };
   if (t[0] === 'bundle' && t[1] === 'audit' && /^(check)?$/.test(t[2] ?? '') ) return { tool: 'bundle audit', at: 0 };
-  if (t[0] === 'bundle' && t[1] === 'exec' && /^bundler?-audit$/.test(t[2] ?? '') && /^(check)?$/.test(t[3] ?? '')) return { tool: t[2], at: 2 };
   if (t[0] === 'gh' && t[1] === 'attestation' && t[2] === 'verify') return { tool: 'gh attestation verify', at: 0 };
   // `@scope/name@1.2`, `bandit==1.7.9`, `bandit[toml]`, `pip-audit@2.7`, `./bin/trivy`
   const name = (t[k] ?? '').replace(/^@/, '').replace(/@.*$/, '').replace(/^.*\//, '').replace(/[[=<>~!;].*$/, '');

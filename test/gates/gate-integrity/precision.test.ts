@@ -75,6 +75,9 @@ describe('scanners by their real exit contracts', () => {
     ['npm audit --audit-level=high || true', 'npm audit --audit-level=high || true', ['exit-suppressed 7:40']],
     ['npm audit --audit-level=none', 'npm audit --audit-level=none', ['exit-suppressed 7:21']],
     ['yarn npm audit || true', 'yarn npm audit --all || true', ['exit-suppressed 7:32']],
+    ['bundle exec brakeman --no-exit-on-warn', 'bundle exec brakeman -q --no-exit-on-warn', ['exit-suppressed 7:35']],
+    ['go run govulncheck@latest || true', 'go run golang.org/x/vuln/cmd/govulncheck@latest ./... || true', ['exit-suppressed 7:65']],
+    ['bin/brakeman (Rails binstub) || true', 'bin/brakeman --no-pager || true', ['exit-suppressed 7:35']],
     ['grype without --fail-on, || true (explicit opt-out)', 'grype dir:. || true', ['exit-suppressed 7:23']],
   ])('%s', (_n, script, want) => {
     expect(run(script)).toEqual(want);
@@ -87,6 +90,8 @@ describe('scanners by their real exit contracts', () => {
     ['checkov --soft-fail-on a named check is partial', 'checkov -d . --soft-fail-on CKV_AWS_20'],
     ['checkov --soft-fail with --hard-fail-on still fails on the list', 'checkov -d . --soft-fail --hard-fail-on HIGH,CRITICAL'],
     ['cargo audit fix is a fixer', 'cargo audit fix || true'],
+    ['go run of another tool', 'go run ./cmd/gen ./... || true'],
+    ['bundle exec of a non-scanner', 'bundle exec rubocop || true'],
     ['gh attestation verify (no timeout rule: not cosign/slsa-verifier)', 'gh attestation verify x.tgz --repo o/r'],
     ['npm audit --audit-level=critical blocks', 'npm audit --audit-level=critical'],
     ['linters are not security gates: shellcheck', 'shellcheck scripts/*.sh || true'],
