@@ -6,7 +6,13 @@ import { commandWords, findSubstitutions, tokenizeShell, tokenizeSlice, type Com
 import { scalarText, type ScalarText } from '../prt-guard/scalar.js';
 import { mapGet, isMap, isSeq, type YNode } from '../../core/yaml.js';
 
-const CLI_TOOLS = new Set(['bandit', 'semgrep', 'trivy', 'grype', 'checkov', 'gitleaks', 'trufflehog', 'zizmor', 'pip-audit', 'osv-scanner', 'slsa-verifier', 'cosign', 'chaingate']);
+const CLI_TOOLS = new Set(['bandit', 'semgrep', 'trivy', 'grype', 'checkov', 'gitleaks', 'trufflehog', 'zizmor', 'pip-audit', 'osv-scanner', 'slsa-verifier', 'cosign', 'chaingate', 'snyk', 'safety', 'tfsec', 'kics', 'govulncheck', 'gosec', 'brakeman', 'bundle-audit', 'bundler-audit']);
+/**
+ * Tools that are scans only with a subcommand (`snyk monitor` uploads a snapshot and exits 0 on findings,
+ * `safety license`, `kics version`, `bundle-audit update` are not checks). Linters (shellcheck, actionlint,
+ * hadolint) are not security gates here: decision 0960.
+ */
+const SUBCOMMANDS: Record<string, RegExp> = { snyk: /^(test|code|container|iac|sbom)$/, safety: /^(check|scan)$/, kics: /^scan$/, 'bundle-audit': /^(check)?$/, 'bundler-audit': /^(check)?$/ };
 const MODULE_TOOLS: Record<string, string> = { bandit: 'bandit', pip_audit: 'pip-audit', semgrep: 'semgrep', checkov: 'checkov', zizmor: 'zizmor' };
 
 const ACTION_TOOLS: Array<{ re: RegExp; tool: string }> = [
@@ -22,6 +28,14 @@ const ACTION_TOOLS: Array<{ re: RegExp; tool: string }> = [
   { re: /^google\/osv-scanner-action(\/.*)?$/, tool: 'osv-scanner' },
   { re: /^(chaingate\/[^/]+|[^/]+\/chaingate)(\/.*)?$/, tool: 'chaingate' },
   { re: /^slsa-framework\/slsa-verifier\/actions\/verify.*$/, tool: 'slsa-verifier' },
+  { re: /^zricethezav\/gitleaks-action$/, tool: 'gitleaks' },
+  { re: /^snyk\/actions(\/.*)?$/, tool: 'snyk' },
+  { re: /^aquasecurity\/tfsec-action$/, tool: 'tfsec' },
+  { re: /^checkmarx\/kics-github-action$/, tool: 'kics' },
+  { re: /^securego\/gosec$/, tool: 'gosec' },
+  { re: /^golang\/govulncheck-action$/, tool: 'govulncheck' },
+  { re: /^pyupio\/safety-action$/, tool: 'safety' },
+  { re: /^actions\/dependency-review-action$/, tool: 'dependency-review' },
 ];
 
 /** explicit "never fail" inputs of scanner actions */
@@ -33,6 +47,9 @@ const ACTION_OPT_OUTS: Array<{ tool: string; input: string; bad: RegExp }> = [
   { tool: 'pip-audit', input: 'internal-be-careful-allow-failure', bad: /^true$/i },
   { tool: 'bandit', input: 'exit_zero', bad: /^true$/i },
   { tool: 'chaingate', input: 'fail-on', bad: /^(none|off)$/i },
+  { tool: 'tfsec', input: 'soft_fail', bad: /^true$/i },
+  { tool: 'kics', input: 'ignore_on_exit', bad: /^(all|results)$/i },
+  { tool: 'dependency-review', input: 'warn-only', bad: /^true$/i },
 ];
 
 export interface ToolUse {
@@ -43,6 +60,8 @@ export interface ToolUse {
   words?: Word[];
   st?: ScalarText;
   timeoutWrapped?: boolean;
+  /** found inside `$(…)` or a `sh -c` string (its status is judged through the enclosing command) */
+  inner?: boolean;
 }
 
 interface Hit {
@@ -97,6 +116,67 @@ function dockerRun(t: string[]): { image: number; detached?: number; entrypoint?
   return k < t.length ? { image: k, detached, entrypoint } : undefined;
 }
 
+const SHELL_NAMES = /^(sh|bash|dash|zsh|ksh|ash)$/;
+
+export interface ShellC {
+  /** the word holding the script string */
+  body: Word;
+  /** `-e` / `-o errexit` among the shell's options */
+  errexit: boolean;
+  /** `-o pipefail` among the shell's options */
+  pipefail: boolean;
+  /** bash (runs `$(…)` without errexit) rather than sh/dash */
+  bash: boolean;
+}
+
+/**
+ * `sh -c 'SCRIPT'`, `bash -ec "SCRIPT"`, `bash -o pipefail -c …`, also as the command of a container
+ * (`docker run … IMAGE sh -c "…"`, `docker run --entrypoint sh IMAGE -c "…"`): the script word and the shell's
+ * options. The inner shell has no errexit and no pipefail unless given.
+ */
+export function shellCOf(words: Word[]): ShellC | undefined {
+  let w = words;
+  let name: string | undefined;
+  const d = dockerRun(w.map((x) => x.text));
+  if (d) {
+    const ep = d.entrypoint?.replace(/^.*\//, '');
+    if (ep && SHELL_NAMES.test(ep)) {
+      name = ep;
+      w = w.slice(d.image); // the image word stands where the shell's name would
+    } else w = w.slice(d.image + 1);
+  }
+  if (!w.length) return undefined;
+  name ??= w[0].text.replace(/^.*\//, '');
+  if (!SHELL_NAMES.test(name)) return undefined;
+  let errexit = false;
+  let pipefail = false;
+  for (let k = 1; k < w.length; k++) {
+    const t = w[k].text;
+    if (t === '-o' || t === '+o') {
+      if (t === '-o' && w[k + 1]?.text === 'pipefail') pipefail = true;
+      if (t === '-o' && w[k + 1]?.text === 'errexit') errexit = true;
+      k++;
+      continue;
+    }
+    if (/^-[a-zA-Z]+$/.test(t)) {
+      if (t.includes('e')) errexit = true;
+      // `-eo pipefail -c`: the o takes the next word
+      let next = k + 1;
+      if (t.includes('o') && w[next]) {
+        if (w[next].text === 'pipefail') pipefail = true;
+        if (w[next].text === 'errexit') errexit = true;
+        next++;
+      }
+      if (t.includes('c')) return w[next] ? { body: w[next], errexit, pipefail, bash: name === 'bash' } : undefined;
+      k = next - 1;
+      continue;
+    }
+    if (/^(\+[a-zA-Z]+|--(noprofile|norc|login|posix|restricted))$/.test(t)) continue;
+    return undefined;
+  }
+  return undefined;
+}
+
 /** `trivy --version`, `grype version`, `bandit -h`: a query, not a scan */
 const QUERY = /^(--version|-V|version|--help|-h|help)$/;
 
@@ -105,9 +185,13 @@ function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | 
   const d = dockerRun(t);
   if (d) {
     const ep = d.entrypoint?.replace(/^.*\//, '');
+    // `--entrypoint sh aquasec/trivy -c "trivy …"`: the script decides (shellCOf)
+    if (ep && SHELL_NAMES.test(ep)) return undefined;
     let tool = ep && CLI_TOOLS.has(ep) ? ep : imageTool(expand(t[d.image]));
     if (tool) {
       let sub = d.image + 1;
+      // `docker run semgrep/semgrep sh -c "semgrep ci; echo"`: the string decides (shellCOf)
+      if (SHELL_NAMES.test((t[sub] ?? '').replace(/^.*\//, '')) && /^-[a-zA-Z]*[co]/.test(t[sub + 1] ?? '')) return undefined;
       if (t[sub] === tool) sub++;
       if (QUERY.test(t[sub] ?? '')) return undefined;
       if ((tool === 'cosign' || tool === 'slsa-verifier') && !/^verify/.test(t[sub] ?? '')) return undefined;
@@ -125,31 +209,51 @@ function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | 
   else if (t[0] === 'uv' && t[1] === 'tool' && t[2] === 'run') k = 3;
   else if ((t[0] === 'pnpm' || t[0] === 'yarn') && (t[1] === 'dlx' || t[1] === 'exec')) k = 2;
   else if (t[0] === 'npm' && t[1] === 'exec') k = 2;
+  // `bundle exec brakeman`, `go run golang.org/x/vuln/cmd/govulncheck@latest ./...`
+  else if ((t[0] === 'bundle' && t[1] === 'exec') || (t[0] === 'go' && t[1] === 'run')) k = 2;
   while (k < t.length && k > 0 && t[k].startsWith('-')) k += RUNNER_VALUE_OPTS.has(t[k]) ? 2 : 1;
   if (/^python[\d.]*$/.test(t[0] ?? '') && t[1] === '-m' && MODULE_TOOLS[t[2]]) return { tool: MODULE_TOOLS[t[2]], at: 0 };
-  if ((t[0] === 'npm' || t[0] === 'pnpm' || t[0] === 'yarn') && t[1] === 'audit' && t[2] !== 'fix') return { tool: `${t[0]} audit`, at: 0 };
+  if ((t[0] === 'npm' || t[0] === 'pnpm' || t[0] === 'yarn') && t[1] === 'audit' && t[2] !== 'fix' && !QUERY.test(t[2] ?? '')) return { tool: `${t[0]} audit`, at: 0 };
+  if (t[0] === 'yarn' && t[1] === 'npm' && t[2] === 'audit') return { tool: 'yarn npm audit', at: 0 };
+  // `cargo audit` (not `cargo audit fix`), `cargo deny check`, `bundle audit [check]`, `gh attestation verify`
+  if (t[0] === 'cargo' && t[1] === 'audit' && !/^(fix|bin)$/.test(t[2] ?? '') && !QUERY.test(t[2] ?? '')) return { tool: 'cargo audit', at: 0 };
+  if (t[0] === 'cargo' && t[1] === 'deny' && t.slice(2).includes('check')) return { tool: 'cargo deny', at: 0 };
+  if (t[0] === 'bundle' && t[1] === 'audit' && /^(check)?$/.test(t[2] ?? '') ) return { tool: 'bundle audit', at: 0 };
+  if (t[0] === 'gh' && t[1] === 'attestation' && t[2] === 'verify') return { tool: 'gh attestation verify', at: 0 };
   // `@scope/name@1.2`, `bandit==1.7.9`, `bandit[toml]`, `pip-audit@2.7`, `./bin/trivy`
   const name = (t[k] ?? '').replace(/^@/, '').replace(/@.*$/, '').replace(/^.*\//, '').replace(/[[=<>~!;].*$/, '');
   if (!CLI_TOOLS.has(name)) return undefined;
   if (QUERY.test(t[k + 1] ?? '')) return undefined;
   if (name === 'cosign' && !/^verify/.test(t[k + 1] ?? '')) return undefined;
+  if (SUBCOMMANDS[name] && !SUBCOMMANDS[name].test(t.slice(k + 1).find((x) => !x.startsWith('-')) ?? '')) return undefined;
   if (name === 'slsa-verifier' && !/^verify/.test(t[k + 1] ?? '')) return undefined;
   return { tool: name === 'cosign' ? `cosign ${t[k + 1]}` : name, at: k };
 }
 
 /** Flags that turn findings into success, from word `from` on. */
-function suppressFlags(words: Word[], from: number): Array<{ flag: string; k: number }> {
+function suppressFlags(words: Word[], from: number, tool = ''): Array<{ flag: string; k: number }> {
   const out: Array<{ flag: string; k: number }> = [];
   for (let k = from; k < words.length; k++) {
     const w = words[k].text;
     const next = words[k + 1]?.text;
     let flag: string | undefined;
     if (w === '--exit-zero' || w === '--soft-fail' || w === '--no-fail' || w === '--exit-zero-on-findings') flag = w;
+    // tool-specific opt-outs: checkov `-s` (= --soft-fail), gosec `-no-fail`, zizmor `--no-exit-codes`, brakeman
+    // `--no-exit-on-warn`, safety `--continue-on-error`, kics `--ignore-on-exit results|all`
+    else if (tool === 'checkov' && w === '-s') flag = w;
+    else if (tool === 'gosec' && w === '-no-fail') flag = w;
+    else if (tool === 'zizmor' && w === '--no-exit-codes') flag = w;
+    else if (tool === 'brakeman' && w === '--no-exit-on-warn') flag = w;
+    else if (tool === 'safety' && w === '--continue-on-error') flag = w;
+    else if (tool === 'kics' && (/^--ignore-on-exit=(all|results)$/.test(w) || (w === '--ignore-on-exit' && /^(all|results)$/.test(next ?? '')))) flag = `--ignore-on-exit ${w.includes('=') ? w.split('=')[1] : next}`;
     else if (/^--exit-code=0$/.test(w) || (w === '--exit-code' && next === '0')) flag = '--exit-code 0';
     else if (/^--fail-on=(none|never)$/.test(w) || (w === '--fail-on' && /^(none|never)$/.test(next ?? ''))) flag = `--fail-on ${w.includes('=') ? w.split('=')[1] : next}`;
     else if ((w === '--severity-level' || w === '--audit-level') && /^none$/.test(next ?? '')) flag = `${w} none`;
+    else if (/^--(severity-level|audit-level)=none$/.test(w)) flag = w.replace('=', ' ');
     if (flag) out.push({ flag, k });
   }
+  // checkov `--soft-fail --hard-fail-on HIGH`: the hard-fail list still fails the run
+  if (tool === 'checkov' && words.some((w) => /^--hard-fail-on(=|$)/.test(w.text))) return out.filter((o) => o.flag !== '--soft-fail' && o.flag !== '-s');
   return out;
 }
 
@@ -220,7 +324,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
   };
   /** rules that depend on the tool's own words: never-fail flags, verifier timeout, bandit JSON on stdout */
   const perTool = (words: Word[], hit: Hit, timeoutWrapped: boolean, tag: string) => {
-    for (const { flag, k } of suppressFlags(words, hit.at + 1)) {
+    for (const { flag, k } of suppressFlags(words, hit.at + 1, hit.tool)) {
       add('exit-suppressed', 'high', `\`${flag}\` makes ${tag} exit 0 whatever it finds, so the scan can never block: remove it and baseline or allowlist specific findings instead.`, spanLoc(st, words[k].start, words[k].end), flag);
     }
     const toolLoc = spanLoc(st, words[hit.at].start, words[hit.at].end);
@@ -254,36 +358,104 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
    */
   // every scanner met inside a substitution counts as a tool of the step (continue-on-error, if: false)
   const substSeen: ToolUse[] = [];
-  const innerScan = (a: number, b: number, quiet: boolean): Array<{ tool: string; loc: Loc }> => {
+  interface InnerOpts {
+    /** what encloses the script: a command substitution or a `sh -c` string */
+    kind: 'subst' | 'shell';
+    /** errexit in force inside */
+    errexit: boolean;
+    pipefail: boolean;
+    /** the shell inside is bash (its `$(…)` drop errexit) */
+    bash: boolean;
+    /** a `timeout` wrapper around the enclosing command */
+    timeout: boolean;
+    depth: number;
+    /** substitutions already judged by the enclosing shell (a double-quoted `sh -c "…"` string) */
+    skipSubst?: boolean;
+    label: string;
+  }
+  const substOpts = (): InnerOpts => ({ kind: 'subst', errexit: !substNoErrexit, pipefail, bash: substNoErrexit, timeout: false, depth: 1, label: '`$(…)`' });
+  /** the script of a `sh -c` string: scanners whose status is the string's (the wrapper's) */
+  const shellScan = (sc: ShellC, quiet: boolean, timeout: boolean, depth: number): Array<{ tool: string; loc: Loc }> => {
+    const q = sc.body.raw[0];
+    const quoted = (q === '"' || q === "'") && sc.body.raw.length >= 2 && sc.body.raw.endsWith(q);
+    const a = quoted ? sc.body.start + 1 : sc.body.start;
+    const b = quoted ? sc.body.end - 1 : sc.body.end;
+    return innerScan(a, b, quiet, { kind: 'shell', errexit: sc.errexit, pipefail: sc.pipefail, bash: sc.bash, timeout, depth, skipSubst: q === '"', label: `the \`${sc.bash ? 'bash' : 'sh'} -c\` script` });
+  };
+  const innerScan = (a: number, b: number, quiet: boolean, o: InnerOpts = substOpts()): Array<{ tool: string; loc: Loc }> => {
     const addFlow = quiet ? () => undefined : add;
     const inner = tokenizeSlice(script, a, b);
     const res: Array<{ tool: string; loc: Loc }> = [];
+    let errexit = o.errexit;
+    let pf = o.pipefail;
+    const innerText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
     for (let k = 0; k < inner.length; k++) {
       const ic = inner[k];
       const icw = commandWords(ic);
       let iw = icw.words;
-      while (iw.length && /^(then|do|else|!)$/.test(iw[0].text)) iw = iw.slice(1);
+      let icond: Word | undefined;
+      while (iw.length && /^(if|elif|while|until|then|do|else|!)$/.test(iw[0].text)) {
+        if (/^(if|elif|while|until)$/.test(iw[0].text)) icond = iw[0];
+        iw = iw.slice(1);
+      }
+      if (iw[0]?.text === 'set') {
+        const flags = iw.slice(1).map((w) => w.text).join(' ');
+        if (/(^|\s)\+[a-zA-Z]*e/.test(flags) || /\+o errexit/.test(flags)) errexit = false;
+        if (/(^|\s)-[a-zA-Z]*e/.test(flags) || /-o errexit/.test(flags)) errexit = true;
+        if (/-[a-zA-Z]*o\s+pipefail/.test(flags)) pf = true;
+        continue;
+      }
+      const tw = icw.timeoutWrapped || o.timeout;
       const h = toolOf(iw, expand);
-      if (!h) continue;
-      const tag = `${h.tool} inside \`$(…)\` in step \`${step.label}\``;
-      const loc = perTool(iw, h, icw.timeoutWrapped, tag);
-      substSeen.push({ tool: h.tool, loc, cmd: ic, words: iw, st, timeoutWrapped: icw.timeoutWrapped });
+      let hits: Array<{ tool: string; loc: Loc }> = [];
+      if (h) {
+        const loc = perTool(iw, h, tw, `${h.tool} inside ${o.label} in step \`${step.label}\``);
+        substSeen.push({ tool: h.tool, loc, cmd: ic, words: iw, st, timeoutWrapped: tw, inner: true });
+        hits = [{ tool: h.tool, loc }];
+      } else if (o.depth < 4) {
+        const sc = shellCOf(iw);
+        if (sc) hits = shellScan(sc, quiet, tw, o.depth + 1);
+        else if (!o.skipSubst) {
+          // a substitution nested in this script: `out=$(x=$(trivy …); …)`, `sh -c 'r=$(trivy …)'`
+          const substs = ic.words.flatMap((w) => findSubstitutions(script, w.start, w.end));
+          const lastS = substs[substs.length - 1];
+          for (const s2 of substs) {
+            const r2 = innerScan(s2.a, s2.b, quiet, { kind: 'subst', errexit: errexit && !o.bash, pipefail: pf, bash: o.bash, timeout: tw, depth: o.depth + 1, label: '`$(…)`' });
+            if (!r2.length) continue;
+            if (!iw.length) {
+              if (s2 === lastS) hits.push(...r2);
+              else addFlow('exit-suppressed', 'high', `${r2[0].tool} inside \`$(…)\` in step \`${step.label}\` is not the last command substitution of this assignment, so the scanner's failure is lost.`, spanLoc(st, lastS.open, lastS.b + 1), 'subst not-last-assignment');
+            } else {
+              addFlow('exit-suppressed', 'high', `the status of \`${iw[0].text}\` is its own, not that of ${r2[0].tool} inside \`$(…)\` in step \`${step.label}\`, so the scanner's failure is lost.`, spanLoc(st, iw[0].start, iw[0].end), `${iw[0].text}-subst`);
+            }
+          }
+        }
+      }
+      if (!hits.length) continue;
+      const loc = hits[0].loc;
+      const tag = `${[...new Set(hits.map((x) => x.tool))].join(', ')} inside ${o.label} in step \`${step.label}\``;
       let j = k;
       while (inner[j] && inner[j].sep === '|') j++;
-      if (ic.sep === '|' && !pipefail) {
+      if (icond) {
+        // `if scanner; then …` inside the string: judged by its branches, never the string's status
+        if (!blockingText(bodyAfter(inner, j))) addFlow('exit-suppressed', 'high', `${tag} is the condition of \`${icond.text}\` and no branch fails (\`exit 1\`), so its failure is only reported and the scan can never block.`, spanLoc(st, icond.start, icond.end), `${icond.text}-condition`);
+        continue;
+      }
+      if (ic.sep === '|' && !pf) {
         const op = opBefore(script, inner[k + 1], '|', ic.start);
-        addFlow('exit-suppressed', 'high', `${tag} is piped into \`${inner[k + 1]?.words[0]?.text ?? '…'}\` without pipefail, so the substitution's status is the last command's and the scanner's failure is lost.`, spanLoc(st, op, op + 1), '| no-pipefail');
+        addFlow('exit-suppressed', 'high', `${tag} is piped into \`${inner[k + 1]?.words[0]?.text ?? '…'}\` without pipefail, so the status is the last command's and the scanner's failure is lost.`, spanLoc(st, op, op + 1), '| no-pipefail');
         continue;
       }
       let q = j;
       while (inner[q] && inner[q].sep === '&&') q++;
       const sep = inner[q]?.sep ?? '';
+      const laterInner = inner.slice(q + 1).map(innerText).join('\n');
       if (sep === '' || !inner[q + 1]) {
-        res.push({ tool: h.tool, loc });
+        res.push(...hits);
       } else if (sep === '||') {
         const nx = inner[q + 1];
         const restText = inner.slice(q + 1).map((x) => x.words.map((w) => w.text).join(' ')).join(' ; ');
-        if (/\bexit\s+([1-9]|\$)|\bfalse\b|::error/.test(restText) && !/^\s*(true|:)\b/.test(restText)) res.push({ tool: h.tool, loc });
+        if (/\bexit\s+([1-9]|"?\$)|\bfalse\b|::error/.test(restText) && !/^\s*(true|:)\b/.test(restText)) res.push(...hits);
         else {
           const w = nx.words.map((x) => x.text);
           const shown = w[0] === 'exit' ? `|| exit ${w[1] ?? ''}`.trim() : w[0] === 'true' || w[0] === ':' ? `|| ${w[0]}` : `|| ${w.slice(0, 2).join(' ')}`;
@@ -292,15 +464,20 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         }
       } else if (sep === '&') {
         const op = opBefore(script, inner[q + 1], '&', ic.start);
-        addFlow('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
-      } else if (substNoErrexit || q > j) {
-        // `;` or a newline: bash runs `$(…)` without errexit, so the commands after the scanner run and the
-        // substitution's status is the last one's (a failure inside an && list stops no shell)
+        if (!/\bwait\s+(\$|%|-n|\d)/.test(laterInner)) addFlow('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
+        else res.push(...hits);
+      } else if (/\$\?|PIPESTATUS|\bexit\s+("?\$|[1-9])/.test(laterInner)) {
+        // `trivy …; rc=$?; …; exit $rc`: the script hands the status on
+        res.push(...hits);
+      } else if (!errexit || q > j) {
+        // `;` or a newline without errexit (bash's `$(…)`, a `sh -c` string without -e): the commands after
+        // the scanner run and the status is the last one's (a failure inside an && list stops no shell)
         const at = sep === ';' ? opBefore(script, inner[q + 1], ';', ic.start) : -1;
         const where = at >= a && at < b ? spanLoc(st, at, at + 1) : loc;
-        addFlow('exit-suppressed', 'high', `${tag} is followed by other commands inside the substitution: ${q > j ? 'a failure inside an && list does not stop the shell' : 'bash runs `$(…)` without errexit (no `shopt -s inherit_errexit`)'}, so the substitution's status is the last command's and the scanner's failure is lost.`, where, 'subst not-last');
+        const why = q > j ? 'a failure inside an && list does not stop the shell' : o.kind === 'subst' ? 'bash runs `$(…)` without errexit (no `shopt -s inherit_errexit`)' : `${o.label} runs without errexit (no \`-e\`, no \`set -e\`)`;
+        addFlow('exit-suppressed', 'high', `${tag} is followed by other commands: ${why}, so the status is the last command's and the scanner's failure is lost.`, where, o.kind === 'subst' ? 'subst not-last' : 'sh-c not-last');
       } else {
-        res.push({ tool: h.tool, loc });
+        res.push(...hits);
       }
     }
     return res;
@@ -361,6 +538,19 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       }
     }
     const hit = toolOf(words, expand);
+    let via = '`$(…)`';
+    if (!hit && !carrier) {
+      // `sh -c '…'`, `docker run … IMAGE bash -c "…"`: the string's own commands; the wrapper's status is the
+      // string's, so a scanner whose status reaches its end is judged here like the wrapper
+      const sc = posix ? shellCOf(words) : undefined;
+      if (sc) {
+        const r = shellScan(sc, false, timeoutWrapped, 1);
+        if (r.length) {
+          carrier = { tool: [...new Set(r.map((x) => x.tool))].join(', '), loc: r[0].loc };
+          via = `\`${sc.bash ? 'bash' : 'sh'} -c\``;
+        }
+      }
+    }
     if (!hit && !carrier) continue;
     let toolLoc: Loc;
     let tag: string;
@@ -368,10 +558,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       tag = `${hit.tool} in step \`${step.label}\``;
       toolLoc = perTool(words, hit, timeoutWrapped, tag);
     } else {
-      tag = `${carrier!.tool} (through \`$(…)\`) in step \`${step.label}\``;
+      tag = `${carrier!.tool} (through ${via}) in step \`${step.label}\``;
       toolLoc = carrier!.loc;
     }
-    uses.push({ tool: hit ? hit.tool : carrier!.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped });
+    uses.push({ tool: hit ? hit.tool : carrier!.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped, inner: !hit });
     let j = i;
     while (cmds[j] && cmds[j].sep === '|') j++;
     const last = cmds[j];
@@ -408,7 +598,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const rest = cmds.slice(j + 1).filter((x, idx, arr) => idx === 0 || arr[idx - 1].sep === '||' || arr[idx - 1].sep === '&&' || arr[idx - 1].sep === '|' || arr[idx - 1].sep === ';' && x.start - arr[idx - 1].start < 200);
       const restText = rest.map((x) => x.words.map((w) => w.text).join(' ')).join(' ; ');
       const blocks = /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error/.test(restText.split(/\n/)[0]) && !/^\s*(true|:)\b/.test(restText);
-      if (nx && !blocks) {
+      // `scanner || rc=$?` … `exit $rc`: the status is captured and handed on later
+      const cap = nx ? /^([A-Za-z_]\w*)=\$\?$/.exec(nx.words[0]?.text ?? '') : null;
+      const handedOn = !!cap && ((later: string) => new RegExp(`\\$\\{?${cap[1]}\\b`).test(later) && blockingText(later))(cmds.slice(j + 2).map(cmdText).join('\n'));
+      if (nx && !blocks && !handedOn) {
         const w = nx.words.map((x) => x.text);
         const shown = w[0] === 'exit' ? `|| exit ${w[1] ?? ''}`.trim() : w[0] === 'true' || w[0] === ':' ? `|| ${w[0]}` : `|| ${w.slice(0, 2).join(' ')}`;
         const op = opBefore(script, nx, '||', c.start);
@@ -436,7 +629,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     } else if (errexitOff) {
       const later = cmds.slice(j + 1);
       const laterText = later.map((x) => script.slice(x.start, x.words[x.words.length - 1].end)).join('\n');
-      const checked = /\$\?|PIPESTATUS|\bset\s+-[a-zA-Z]*e|errexit|\bexit\s+\$|\bexit\s+[1-9]/.test(laterText) || (last && (last.sep === '&&' || last.sep === '||'));
+      const checked = /\$\?|PIPESTATUS|\bexit\s+\$|\bexit\s+[1-9]/.test(laterText) || (last && (last.sep === '&&' || last.sep === '||'));
       const isLast = later.length === 0;
       if (!checked && !isLast) {
         const ew = errexitOff.words[0];
@@ -542,14 +735,98 @@ function matrixExpr(text: string, combo: MatrixCombo): boolean | undefined {
   return mm[1] ? !r : r;
 }
 
+const NON_BLOCKING_RULES = new Set(['continue-on-error', 'exit-suppressed', 'errexit-disabled']);
+
+/** Report files a scanner step writes (`-o F`, `--output=F`, `--sarif-file-output=F`, `> F`, `| tee F`, `output:` inputs); basenames of 4+ characters. */
+function reportFiles(step: Step, uses: ToolUse[]): string[] {
+  const files: string[] = [];
+  const OUT = /^(-o|--output|--output-file|--out|-out|--report|--report-path|--output-file-path|--sarif-file-output|--json-file-output|--sarif-output|--json-output|--output-path)$/;
+  for (const u of uses) {
+    const w = (u.words ?? []).map((x) => x.text);
+    for (let k = 0; k < w.length; k++) {
+      const eq = /^(--?[\w-]+)=(.+)$/.exec(w[k]);
+      if (eq && OUT.test(eq[1])) files.push(eq[2]);
+      else if (OUT.test(w[k]) && w[k + 1]) files.push(w[k + 1]);
+    }
+    if (u.cmd && u.st) {
+      const rest = u.st.value.slice(u.cmd.start).split('\n')[0];
+      for (const mm of rest.matchAll(/(?:>>?|\btee\s+(?:-a\s+)?)\s*"?([^\s";|&]+)/g)) files.push(mm[1]);
+    }
+  }
+  if (step.uses) for (const [k, v] of step.with) if (/output|sarif|report|file/i.test(k) && !/format|type|dir/i.test(k)) files.push(v.value.trim());
+  return [...new Set(files.map((f) => f.replace(/^.*\//, '')).filter((f) => f.length >= 4 && !/^[$&]/.test(f) && !/\$\{\{/.test(f) && f !== 'null'))];
+}
+
+/** `cosign verify-blob` → `cosign`, `npm audit` stays */
+function baseTool(tool: string): string {
+  return tool.startsWith('cosign ') ? 'cosign' : tool.replace(/ \(in .*\)$/, '');
+}
+
+/**
+ * Whether a scanner run is configured to fail on findings (ignoring how its status is then handled): tools
+ * that exit 0 on findings by default need the opt-in (trivy `--exit-code N`, grype `--fail-on`, `semgrep ci`
+ * or `--error`, trufflehog `--fail`, govulncheck/zizmor in text mode); an explicit opt-out never blocks.
+ */
+function blocksByConfig(t: ToolUse, step: Step): boolean {
+  const tool = baseTool(t.tool);
+  if (t.words) {
+    const w = t.words.map((x) => x.text);
+    if (suppressFlags(t.words, 0, tool).length) return false;
+    const has = (re: RegExp) => w.some((x) => re.test(x));
+    const val = (name: string) => {
+      const i = w.indexOf(name);
+      if (i >= 0) return w[i + 1];
+      const e = w.find((x) => x.startsWith(`${name}=`));
+      return e?.slice(name.length + 1);
+    };
+    if (tool === 'trivy') return /^[1-9]\d*$/.test(val('--exit-code') ?? '');
+    if (tool === 'grype') return !!(val('--fail-on') ?? val('-f'));
+    if (tool === 'semgrep') return w.includes('ci') || has(/^--error$/);
+    if (tool === 'trufflehog') return has(/^--fail$/);
+    if (tool === 'govulncheck') return !/^(json|sarif|openvex)$/.test(val('-format') ?? val('--format') ?? '');
+    if (tool === 'zizmor') return !/^sarif$/.test(val('--format') ?? '');
+    return true;
+  }
+  if (step.uses && !step.uses.startsWith('docker://') && !step.uses.startsWith('./')) {
+    const input = (k: string) => step.with.get(k)?.value.trim();
+    for (const o of ACTION_OPT_OUTS) if (o.tool === tool && o.bad.test(input(o.input) ?? '') && !(tool === 'checkov' && input('hard_fail_on'))) return false;
+    if (tool === 'trivy') return /^[1-9]\d*$/.test(input('exit-code') ?? '');
+    if (tool === 'zizmor') return /^false$/i.test(input('advanced-security') ?? '');
+    if (tool === 'govulncheck') return !/^(json|sarif)$/.test(input('output-format') ?? '');
+    return true;
+  }
+  return false;
+}
+
+/**
+ * `continue-on-error: true` on a scanner step whose failure a later step of the job turns back into a failed
+ * job (the "let the SARIF upload run, then fail" pattern): a step that reads `steps.<id>.outcome` (in `if:`,
+ * `env:`, `run:` or `with:`) and fails (`exit 1`, `false`, `core.setFailed`).
+ */
+function outcomeGated(job: Job, step: Step): boolean {
+  if (!step.id) return false;
+  const ref = new RegExp(`steps\\.${step.id.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}\\.outcome\\b`);
+  return job.steps.slice(step.index + 1).some((s) => {
+    const text = [s.ifText ?? '', s.run?.value ?? '', ...[...s.env.values()].map((v) => v.value), ...[...s.with.values()].map((v) => v.value)].join('\n');
+    if (!ref.test(text)) return false;
+    const body = [s.run?.value ?? '', s.with.get('script')?.value ?? ''].join('\n');
+    return /\bexit\s+([1-9]|"?\$)|(^|[\s;&|])false\b|\bsetFailed\b|\bthrow\b/.test(body);
+  });
+}
+
 export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLocal?: LocalActionResolver): Finding[] {
   const out: RawFinding[] = [];
   for (const job of m.jobs) {
     const jobLabel = job.key;
     const jobTools: string[] = [];
     const scannerSteps: Array<{ step: Step; tools: string[] }> = [];
+    const jobStart = out.length;
+    /** per step: the tools it runs, and those run in a configuration that blocks on findings */
+    const stepRecs: Array<{ step: Step; uses: ToolUse[]; from: number; to: number }> = [];
     for (const step of job.steps) {
+      const from = out.length;
       const tools: ToolUse[] = [];
+      stepRecs.push({ step, uses: tools, from, to: from });
       if (step.run) tools.push(...analyzeStepScript(m, job, step, out, jobLabel));
       if (step.uses && step.usesNode && step.uses.startsWith('docker://')) {
         // `uses: docker://aquasec/trivy:0.50` runs the image with `with.args` as its arguments
@@ -564,7 +841,7 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
         if (tool === 'cosign') tool = `cosign ${words[w0].text}`;
         if (tool) {
           tools.push({ tool, loc: nodeLoc(m.p, step.usesNode) });
-          for (const { flag, k } of suppressFlags(words, 0)) {
+          for (const { flag, k } of suppressFlags(words, 0, tool)) {
             out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`${flag}\` in \`args\` makes ${tool} (image ${image}) exit 0 whatever it finds, so the scan can never block.`, loc: spanLoc(st!, words[k].start, words[k].end), token: flag, job: jobLabel, step: step.label });
           }
           if (isVerifier(tool) && !step.timeoutMinutes && !job.timeoutMinutes) {
@@ -586,12 +863,14 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
           tools.push({ tool: hit.tool, loc: nodeLoc(m.p, step.usesNode) });
           for (const o of ACTION_OPT_OUTS) {
             const v = step.with.get(o.input);
+            // checkov-action `soft_fail: true` with `hard_fail_on:` still fails on the listed checks/severities
+            if (o.tool === 'checkov' && step.with.get('hard_fail_on')?.value.trim()) continue;
             if (o.tool === hit.tool && v && o.bad.test(v.value.trim())) {
               out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`${o.input}: ${v.value.trim()}\` makes ${step.uses.split('@')[0]} succeed whatever it finds, so the scan can never block.`, loc: nodeLoc(m.p, v.node), token: `${o.input}:${v.value}`, job: jobLabel, step: step.label });
             }
           }
           for (const [k, v] of step.with) {
-            const mm = /(^|\s)(--exit-zero|--soft-fail|--no-fail)(?=\s|$)/.exec(v.value);
+            const mm = /(^|\s)(--exit-zero|--soft-fail|--no-fail|-no-fail|--no-exit-codes)(?=\s|$)/.exec(v.value);
             if (mm && /args|flags|options/i.test(k)) out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`${mm[2]}\` in \`${k}\` makes ${step.uses.split('@')[0]} exit 0 whatever it finds, so the scan can never block.`, loc: nodeLoc(m.p, v.node), token: mm[2], job: jobLabel, step: step.label });
           }
         }
@@ -599,12 +878,75 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
       if (!tools.length) continue;
       jobTools.push(...tools.map((t) => t.tool));
       scannerSteps.push({ step, tools: tools.map((t) => t.tool) });
+
       const names = [...new Set(tools.map((t) => t.tool))].join(', ');
-      if (step.continueOnError && LITERAL_TRUE.test(step.continueOnError.value.trim())) {
+      if (step.continueOnError && LITERAL_TRUE.test(step.continueOnError.value.trim()) && !outcomeGated(job, step)) {
         out.push({ rule: 'continue-on-error', severity: 'high', message: `\`continue-on-error: true\` on step \`${step.label}\` lets the job pass when ${names} fails, so the check exists but never blocks.`, loc: nodeLoc(m.p, step.continueOnError.node), token: 'continue-on-error', job: jobLabel, step: step.label });
       }
       if (step.ifText !== undefined && step.ifNode && LITERAL_FALSE.test(step.ifText.trim())) {
         out.push({ rule: 'disabled-gate', severity: 'high', message: `\`if: ${step.ifText.trim()}\` disables step \`${step.label}\`, so ${names} never runs.`, loc: nodeLoc(m.p, step.ifNode), token: 'if-false', job: jobLabel, step: step.label });
+      }
+    }
+    // the "report, then gate" pattern: a non-blocking run of a scanner (`--exit-code 0` + SARIF upload,
+    // continue-on-error) beside a blocking run of the same scanner in the same job (`--exit-code 1 --severity
+    // CRITICAL`): the job still blocks on the tool, so the lenient run is not a gap
+    for (let k = 0; k < stepRecs.length; k++) stepRecs[k].to = stepRecs[k + 1]?.from ?? out.length;
+    const blockingTools = new Set<string>();
+    for (const r of stepRecs) {
+      const fs = out.slice(r.from, r.to);
+      // the whole step is lenient (continue-on-error, set +e, if: false, an action input) …
+      if (fs.some((f) => (NON_BLOCKING_RULES.has(f.rule) && !r.step.run) || (NON_BLOCKING_RULES.has(f.rule) && f.rule !== 'exit-suppressed') || f.rule === 'disabled-gate') || r.step.continueOnError) continue;
+      for (const u of r.uses) {
+        if (u.inner || !blocksByConfig(u, r.step)) continue;
+        // … or this one command (`|| true`, a pipe, `--exit-code 0`) on the lines of the command
+        if (u.cmd && u.st) {
+          // from the command's first word through the operator after it (`\\` continuations included)
+          const text = u.st.value;
+          let e = u.cmd.words[u.cmd.words.length - 1].end;
+          while (e < text.length && /[\s\\|&;]/.test(text[e])) e++;
+          const span = spanLoc(u.st, u.cmd.start, Math.max(u.cmd.start + 1, e));
+          const before = (a: Loc, b: { line: number; column: number }) => a.line < b.line || (a.line === b.line && a.column <= b.column);
+          const end = { line: span.endLine ?? span.line, column: span.endColumn ?? span.column };
+          if (fs.some((f) => before(span, f.loc) && before(f.loc, end))) continue;
+        }
+        blockingTools.add(baseTool(u.tool));
+      }
+    }
+    const drop = new Set<RawFinding>();
+    // a lenient scanner step whose report a later step of the job reads and fails on (`jq … trivy.json`,
+    // `exit 1`): the gate is that later step
+    for (let k = 0; k < stepRecs.length; k++) {
+      const r = stepRecs[k];
+      if (!r.uses.length || !out.slice(r.from, r.to).some((f) => NON_BLOCKING_RULES.has(f.rule))) continue;
+      const files = reportFiles(r.step, r.uses);
+      if (!files.length) continue;
+      const gated = stepRecs.slice(k + 1).some((l) => {
+        const body = [l.step.run?.value ?? '', l.step.with.get('script')?.value ?? ''].join('\n');
+        return files.some((f) => body.includes(f)) && /\bexit\s+([1-9]|"?\$)|(^|[\s;&|])false\b|\bsetFailed\b|\bthrow\b/.test(body);
+      });
+      if (gated) for (const f of out.slice(r.from, r.to)) if (NON_BLOCKING_RULES.has(f.rule)) drop.add(f);
+    }
+    if (blockingTools.size) {
+      for (const r of stepRecs) {
+        const tools = new Set(r.uses.map((u) => baseTool(u.tool)));
+        if (!tools.size || ![...tools].every((t) => blockingTools.has(t))) continue;
+        for (const f of out.slice(r.from, r.to)) if (NON_BLOCKING_RULES.has(f.rule)) drop.add(f);
+      }
+    }
+    for (let k = out.length - 1; k >= jobStart; k--) if (drop.has(out[k])) out.splice(k, 1);
+    // a reusable workflow of a scanner called as a job (`uses: google/osv-scanner-action/.github/workflows/
+    // osv-scanner-reusable.yml@v2`): its "never fail" input, and if: false on the job
+    if (job.uses && job.usesNode && m.kind === 'workflow') {
+      const { name } = splitUses(job.uses);
+      const hit = ACTION_TOOLS.find((a) => a.re.test(name));
+      if (hit) {
+        jobTools.push(hit.tool);
+        for (const o of ACTION_OPT_OUTS) {
+          const v = job.with.get(o.input);
+          if (o.tool === hit.tool && v && o.bad.test(v.value.trim())) {
+            out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`${o.input}: ${v.value.trim()}\` makes ${job.uses.split('@')[0]} succeed whatever it finds, so the scan can never block.`, loc: nodeLoc(m.p, v.node), token: `${o.input}:${v.value}`, job: jobLabel, step: '' });
+          }
+        }
       }
     }
     if (!jobTools.length || m.kind !== 'workflow') continue;

@@ -161,7 +161,7 @@ runs:
         zizmor .
         echo done
       shell: bash
-    - run: trivy fs --exit-code 1 . | tee t.txt
+    - run: grype dir:. --fail-on high | tee g.txt
       shell: bash
     - run: gitleaks detect
       shell: bash
