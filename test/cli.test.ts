@@ -96,4 +96,109 @@ describe('chaingate CLI', () => {
     expect(r.stdout).not.toMatch(/parse-error/);
     expect(r.stdout).toMatch(/pin-lint: FAIL \(unpinned, unpinnable\)/);
   });
+
+  // ---- first-user pass (qa): each of these failed before the fix next to it ----
+
+  it('check: a usage error is reported once, as check, before any gate runs', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD });
+    for (const argv of [['check', '--bogus'], ['check', '--token', 'x'], ['check', '--format', 'xml']]) {
+      const r = io(dir);
+      expect(await main(argv, r.io)).toBe(2);
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(/^chaingate check: /);
+      expect(r.err[0]).toContain('chaingate check --help');
+      expect(existsSync(join(dir, 'rec.ndjson')), 'no gate ran').toBe(false);
+    }
+  });
+
+  it('check --help lists every option it takes, with defaults', async () => {
+    const r = io('/');
+    expect(await main(['check', '--help'], r.io)).toBe(0);
+    const h = r.out.join('\n');
+    for (const o of ['[paths…]', '--fail-on <value>', '--config', '--record-file', '--record-mode', '--sarif-file', '--format <text|json|sarif|github>']) expect(h).toContain(o);
+    expect(h).toContain('(default: medium)');
+  });
+
+  it('check --format json and sarif print ONE parseable document for all gates', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD });
+    const j = io(dir);
+    expect(await main(['check', '--format', 'json'], j.io)).toBe(1);
+    const doc = JSON.parse(j.out.join('\n'));
+    expect(doc.outcome).toBe('fail');
+    expect(doc.gates.map((g: { gate: string }) => g.gate)).toEqual(['pin-lint', 'prt-guard', 'gate-integrity']);
+    const s = io(dir);
+    expect(await main(['check', '--format=sarif'], s.io)).toBe(1);
+    const sarif = JSON.parse(s.out.join('\n'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs).toHaveLength(3);
+    expect(sarif.runs[0].results[0].ruleId).toBe('unpinned-action');
+  });
+
+  it('check --sarif-file keeps every gate (one log, one run per gate), and an unwritable path fails before any gate runs', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD });
+    const r = io(dir);
+    expect(await main(['check', '--sarif-file', 'out/all.sarif'], r.io)).toBe(1);
+    const { readFileSync } = await import('node:fs');
+    const sarif = JSON.parse(readFileSync(join(dir, 'out/all.sarif'), 'utf8'));
+    expect(sarif.runs.map((x: { tool: { driver: { name: string } } }) => x.tool.driver.name)).toEqual(['chaingate pin-lint', 'chaingate prt-guard', 'chaingate gate-integrity']);
+    expect(sarif.runs[0].results).toHaveLength(1);
+    const bad = io(dir);
+    expect(await main(['check', '--sarif-file', '.github'], bad.io)).toBe(2);
+    expect(bad.err.join('\n')).toContain('cannot write SARIF to .github: is a directory, not a file');
+  });
+
+  it('an option where a value belongs is a usage error, not the value', async () => {
+    const specs = [{ name: 'gate', description: '' }, { name: 'outcome', description: '' }];
+    expect(() => parseArgs(['--gate', '--outcome', 'pass'], specs)).toThrow('--gate needs a value (got the option --outcome');
+    expect(parseArgs(['--gate=--odd', '--outcome', '-1'], specs).raw).toMatchObject({ gate: '--odd', outcome: '-1' });
+    const r = io('/');
+    expect(await main(['record', '--gate', '--outcome', 'pass'], r.io)).toBe(2);
+    expect(r.err.join()).toContain('--gate needs a value');
+    const f = io('/');
+    expect(await main(['pin-lint', '--format'], f.io)).toBe(2);
+    expect(f.err.join()).toContain('--format needs a value');
+  });
+
+  it.each([
+    [['evidence-bundle'], 'missing required --subject-digest'],
+    [['evidence-verify', '--certificate-identity', 'x'], 'missing required <bundle> (as an argument)'],
+    [['verify-slsa', 'a.bin', '--provenance', 'p.json'], 'missing required --source-uri'],
+  ])('%j without a required input is a usage error (exit 2) that names it', async (argv, msg) => {
+    const dir = repo({});
+    const r = io(dir);
+    expect(await main(argv, r.io)).toBe(2);
+    expect(r.err.join('\n')).toContain(msg);
+    expect(r.err.join('\n')).toContain('--help');
+  });
+
+  it('a record that cannot be written is said once, in plain words', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD, 'adir/x': '' });
+    const r = io(dir);
+    expect(await main(['pin-lint', '--record-file', 'adir'], r.io)).toBe(2);
+    const all = [...r.out, ...r.err].join('\n');
+    expect(all.match(/cannot write pipeline_run record/g)).toHaveLength(1);
+    expect(all).toContain('is a directory, not a file (EISDIR)');
+    expect(all).not.toContain('illegal operation');
+  });
+
+  it('a --sarif-file that cannot be written is the user\'s input (invalid-input), not an internal error', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD, 'adir/x': '' });
+    const r = io(dir);
+    expect(await main(['pin-lint', '--sarif-file', 'adir', '--format', 'json'], r.io)).toBe(2);
+    const doc = JSON.parse(r.out.join('\n'));
+    expect(doc.reasons).toContain('invalid-input');
+    expect(doc.reasons).not.toContain('internal-error');
+    expect(doc.messages.join()).toContain('cannot write SARIF to adir: is a directory, not a file');
+  });
+
+  it('config errors: a directory given as --config and a wrong version say what to do', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD });
+    const d = io(dir);
+    expect(await main(['pin-lint', '--config', '.github'], d.io)).toBe(2);
+    expect(d.out.join('\n')).toContain('.github: cannot read configuration: is a directory, not a file (EISDIR); give the path of the file');
+    const v = repo({ '.github/workflows/ci.yml': BAD, '.github/chaingate.yml': 'version: 2\n' });
+    const r = io(v);
+    expect(await main(['pin-lint'], r.io)).toBe(2);
+    expect(r.out.join('\n')).toContain('.github/chaingate.yml:1:10: version: must be 1');
+  });
 });

@@ -3,6 +3,29 @@ import { basename, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { globToRegExp, toPosix, walk } from './glob.js';
 import { InputError } from './types.js';
 
+/**
+ * A file-system error as a person reads it: "no such file or directory", "is a directory, not a file", … with
+ * the errno code in brackets (so logs stay greppable), never a bare `ENOENT` or Node's
+ * "illegal operation on a directory".
+ */
+export function fsErrorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const plain: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EISDIR: 'is a directory, not a file',
+    ENOTDIR: 'a part of the path is a file, not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EMFILE: 'too many open files',
+    ELOOP: 'too many levels of symbolic links',
+    ENAMETOOLONG: 'file name too long',
+  };
+  if (code && plain[code]) return `${plain[code]} (${code})`;
+  return code ?? (e instanceof Error ? e.message : String(e));
+}
+
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export type ReadText = { ok: true; text: string } | { ok: false; reason: 'unreadable-file' | 'binary' | 'not-utf8' | 'too-large'; message: string };
@@ -15,7 +38,7 @@ export function readTextFile(abs: string): ReadText {
     if (st.size > MAX_FILE_BYTES) return { ok: false, reason: 'too-large', message: `file is larger than ${MAX_FILE_BYTES} bytes` };
     buf = readFileSync(abs);
   } catch (e) {
-    return { ok: false, reason: 'unreadable-file', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    return { ok: false, reason: 'unreadable-file', message: `cannot read file: ${fsErrorText(e)}` };
   }
   if (buf.includes(0)) return { ok: false, reason: 'binary', message: 'file is binary (contains NUL bytes), not YAML' };
   try {

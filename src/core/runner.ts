@@ -10,6 +10,7 @@ import { Redactor } from './redact.js';
 import { appendRecord, buildRecord, defaultRecordPath, type PipelineRunRecord, type RecordMode } from './record.js';
 import type { ExecFn } from './exec.js';
 import { toSarif } from './sarif.js';
+import { fsErrorText } from './files.js';
 import { realSleep } from './retry.js';
 
 export interface RunDeps {
@@ -122,8 +123,10 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
         mkdirSync(dirname(sarifPath), { recursive: true });
         writeFileSync(sarifPath, `${JSON.stringify(sarif, null, 2)}\n`);
       } catch (e) {
-        sarifError = `cannot write SARIF to ${wanted}: ${(e as Error).message}`;
-        result = { ...result, outcome: 'error', reasons: [...result.reasons, 'internal-error'], messages: [...(result.messages ?? []), sarifError] };
+        sarifError = `cannot write SARIF to ${wanted}: ${fsErrorText(e)}`;
+        // a sarif-file the user named that cannot be written is their input, not a chaingate bug
+        const why = raw['sarif-file'] ? 'invalid-input' : 'internal-error';
+        result = { ...result, outcome: 'error', reasons: [...new Set([...result.reasons, why])], messages: [...(result.messages ?? []), sarifError] };
         sarifPath = undefined;
       }
     }
@@ -138,7 +141,7 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
   try {
     appendRecord(recordPath, record);
   } catch (e) {
-    recordError = `cannot write pipeline_run record to ${recordPath}: ${(e as Error).message}`;
+    recordError = `cannot write pipeline_run record to ${recordPath}: ${fsErrorText(e)}`;
     if (recordMode === 'strict') {
       result = {
         ...result,

@@ -6,7 +6,7 @@ import type { Gate, GateContext } from '../../core/gate.js';
 import type { GateResult } from '../../core/types.js';
 import { InputError } from '../../core/types.js';
 import { parseDuration } from '../../core/config.js';
-import { parseBool, splitList } from '../../core/files.js';
+import { parseBool, splitList, fsErrorText } from '../../core/files.js';
 import { expandGlob } from '../../core/glob.js';
 import { parseBanditReport, parseBanditReports, ReportError, type BanditReport } from './report.js';
 import { evaluate, summaryTable, type Budget, type Confidence } from './evaluate.js';
@@ -185,7 +185,7 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     try {
       baseline = parseBanditReport(readFileSync(abs, 'utf8'), `baseline ${inputs.baseline}`);
     } catch (e) {
-      const msg = e instanceof ReportError ? e.message : `baseline ${inputs.baseline}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      const msg = e instanceof ReportError ? e.message : `baseline ${inputs.baseline}: cannot read: ${fsErrorText(e)}`;
       return { outcome: 'error', reasons: ['baseline-invalid'], findings: [], messages: [msg], policy, tool };
     }
   }
@@ -296,7 +296,7 @@ function readReports(patterns: string[], ctx: GateContext): Step<{ reports: Band
     try {
       text = readFileSync(f, 'utf8');
     } catch (e) {
-      return fail('report-invalid', `report ${f}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return fail('report-invalid', `report ${f}: cannot read: ${fsErrorText(e)}`);
     }
     try {
       const parsed = parseBanditReports(text, `report ${normalizePath(f, ctx.cwd)}`);
