@@ -201,4 +201,28 @@ describe('chaingate CLI', () => {
     expect(await main(['pin-lint'], r.io)).toBe(2);
     expect(r.out.join('\n')).toContain('.github/chaingate.yml:1:10: version: must be 1');
   });
+
+  it.each([
+    ['verify-cosign --trusted-root <dir>', ['verify-cosign', '--bundle', 'b.json', '--artifact', 'a.bin', '--certificate-identity', 'x', '--certificate-oidc-issuer', 'y', '--trusted-root', 'adir']],
+    ['verify-cosign --bundle <dir>', ['verify-cosign', '--bundle', 'adir', '--artifact', 'a.bin', '--certificate-identity', 'x', '--certificate-oidc-issuer', 'y']],
+    ['verify-cosign --bundle <missing>', ['verify-cosign', '--bundle', 'nope.json', '--artifact', 'a.bin', '--certificate-identity', 'x', '--certificate-oidc-issuer', 'y']],
+    ['verify-slsa --provenance <dir>', ['verify-slsa', 'a.bin', '--provenance', 'adir', '--source-uri', 'github.com/o/r']],
+    ['bandit-gate --report <missing>', ['bandit-gate', '--report', 'nope.json']],
+    ['evidence-verify <missing>', ['evidence-verify', 'nope.zip', '--certificate-identity', 'x']],
+  ])('%s: a file-system error in plain words, exit 2', async (_name, argv) => {
+    const dir = repo({ 'a.bin': 'x', 'b.json': '{}', 'adir/x': '' });
+    const r = io(dir);
+    expect(await main(argv, r.io)).toBe(2);
+    const text = [...r.out, ...r.err].join('\n');
+    expect(text).toMatch(/(no such file or directory \(ENOENT\)|is a directory, not a file \(EISDIR\)|not a file)/);
+    expect(text).not.toMatch(/illegal operation|: E[A-Z]+$|: E[A-Z]+\n/m);
+  });
+
+  it('fsErrorText names the common errno codes in words', async () => {
+    const { fsErrorText } = await import('../src/core/files.js');
+    expect(fsErrorText(Object.assign(new Error('x'), { code: 'ENOENT' }))).toBe('no such file or directory (ENOENT)');
+    expect(fsErrorText(Object.assign(new Error('x'), { code: 'EISDIR' }))).toBe('is a directory, not a file (EISDIR)');
+    expect(fsErrorText(Object.assign(new Error('odd'), { code: 'EWHATEVER' }))).toBe('EWHATEVER');
+    expect(fsErrorText(new Error('plain'))).toBe('plain');
+  });
 });
