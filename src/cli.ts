@@ -64,6 +64,15 @@ function gateHelp(gate: Gate<unknown>): string {
   ].join('\n');
 }
 
+/**
+ * Inputs that take a list (their description says "one per line", "repeatable", "comma-separated", …) may be
+ * repeated on the command line; the values are joined with newlines. Any other option given twice is a usage
+ * error: `--fail-on high --fail-on low` must not become the value "high\nlow".
+ */
+export function takesMany(spec: InputSpec): boolean {
+  return !!spec.positional || /one per line|repeatable|comma|newline|separated/i.test(spec.description);
+}
+
 export function parseArgs(argv: string[], specs: InputSpec[]): { raw: RawInputs; format: Format; help: boolean } {
   const raw: RawInputs = {};
   let format: Format = 'text';
@@ -72,6 +81,10 @@ export function parseArgs(argv: string[], specs: InputSpec[]): { raw: RawInputs;
   const pos = specs.find((s) => s.positional);
   const positional: string[] = [];
   const append = (name: string, v: string) => {
+    const spec = byName.get(name);
+    if (raw[name] !== undefined && spec && !spec.flag && !takesMany(spec)) {
+      throw new UsageError(`--${name} given more than once ("${raw[name]}", then "${v}"): it takes one value`);
+    }
     raw[name] = raw[name] === undefined ? v : `${raw[name]}\n${v}`;
   };
   let i = 0;

@@ -82,7 +82,7 @@ describe('chaingate CLI', () => {
   it('parseArgs: positional paths, repeated options joined by newlines, flags without values, -- ends options', () => {
     const specs = [
       { name: 'paths', description: '', positional: true },
-      { name: 'artifact', description: '' },
+      { name: 'artifact', description: 'Artifacts, one per line.' },
       { name: 'fix', description: '', flag: true },
     ];
     expect(parseArgs(['a', '--artifact', 'x', '--artifact=y', '--fix', '--', '--weird'], specs).raw).toEqual({ paths: 'a\n--weird', artifact: 'x\ny', fix: 'true' });
@@ -224,5 +224,20 @@ describe('chaingate CLI', () => {
     expect(fsErrorText(Object.assign(new Error('x'), { code: 'EISDIR' }))).toBe('is a directory, not a file (EISDIR)');
     expect(fsErrorText(Object.assign(new Error('odd'), { code: 'EWHATEVER' }))).toBe('EWHATEVER');
     expect(fsErrorText(new Error('plain'))).toBe('plain');
+  });
+
+  it('a single-valued option given twice is a usage error; list options still repeat', async () => {
+    const specs = [
+      { name: 'fail-on', description: 'Lowest severity that fails the gate.' },
+      { name: 'image', description: 'Container images, one per line.' },
+      { name: 'fix', description: '', flag: true },
+    ];
+    expect(() => parseArgs(['--fail-on', 'high', '--fail-on=low'], specs)).toThrow('--fail-on given more than once ("high", then "low"): it takes one value');
+    expect(parseArgs(['--image', 'a', '--image', 'b', '--fix', '--fix'], specs).raw).toMatchObject({ image: 'a\nb', fix: 'true\ntrue' });
+    const r = io('/');
+    expect(await main(['pin-lint', '--fail-on', 'high', '--fail-on', 'low'], r.io)).toBe(2);
+    expect(r.err.join()).toContain('--fail-on given more than once');
+    const rec = io(repo({}));
+    expect(await main(['record', '--gate', 'dr-drill', '--outcome', 'pass', '--detail', 'a=1', '--detail', 'b=2', '--reason', 'ok', '--reason', 'drill'], rec.io)).toBe(0);
   });
 });
