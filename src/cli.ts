@@ -287,7 +287,8 @@ async function runOne(gate: Gate<unknown>, argv: string[], io: CliIO, formatOver
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
-    io.out(mainHelp());
+    // asked for: help on stdout, exit 0; no command at all is a usage error: help on stderr, exit 2
+    (cmd ? io.out : io.err)(mainHelp());
     return cmd ? 0 : 2;
   }
   if (cmd === '--version' || cmd === '-V') {

@@ -240,4 +240,24 @@ describe('chaingate CLI', () => {
     const rec = io(repo({}));
     expect(await main(['record', '--gate', 'dr-drill', '--outcome', 'pass', '--detail', 'a=1', '--detail', 'b=2', '--reason', 'ok', '--reason', 'drill'], rec.io)).toBe(0);
   });
+
+  it('no command: the help goes to stderr (a usage error, exit 2), not stdout', async () => {
+    const r = io('/');
+    expect(await main([], r.io)).toBe(2);
+    expect(r.out).toEqual([]);
+    expect(r.err.join()).toContain('Usage: chaingate <command>');
+  });
+
+  it('as docs/pin-lint.md says: nothing in the workspace is skip (exit 0, said); named paths without YAML are error', async () => {
+    const empty = repo({ 'README.md': 'x' });
+    const s = io(empty);
+    expect(await main(['pin-lint'], s.io)).toBe(0);
+    expect(s.out.join('\n')).toContain('pin-lint: SKIP (no-files)');
+    const e = io(repo({ 'src/a.txt': 'x' }));
+    expect(await main(['pin-lint', 'src'], e.io)).toBe(2);
+    expect(e.out.join('\n')).toContain('pin-lint: ERROR (no-files)');
+    const m = io(empty);
+    expect(await main(['pin-lint', 'no such dir'], m.io)).toBe(2);
+    expect(m.out.join('\n')).toContain('no such dir: no such file or directory');
+  });
 });
