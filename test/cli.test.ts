@@ -260,4 +260,14 @@ describe('chaingate CLI', () => {
     expect(await main(['pin-lint', 'no such dir'], m.io)).toBe(2);
     expect(m.out.join('\n')).toContain('no such dir: no such file or directory');
   });
+
+  it('a records: section in the configuration is not silently ignored: the gate warns that it is not read', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD, '.github/chaingate.yml': 'version: 1\nrecords:\n  mode: best-effort\n' });
+    const r = io(dir);
+    expect(await main(['pin-lint'], r.io)).toBe(1);
+    expect(r.err.join('\n')).toContain('warning: .github/chaingate.yml: records.mode is not read');
+    const plain = io(repo({ '.github/workflows/ci.yml': BAD, '.github/chaingate.yml': 'version: 1\n' }));
+    await main(['pin-lint'], plain.io);
+    expect(plain.err.join('\n')).not.toContain('is not read');
+  });
 });

@@ -66,6 +66,13 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
       throw new InputError(`record-mode: "${raw['record-mode']}" is not one of strict, best-effort`);
     }
     const config = await loadConfig(deps.cwd, raw.config && raw.config !== '.github/chaingate.yml' ? raw.config : undefined);
+    // `records:` is in the schema but no gate reads it: say so rather than silently ignore a setting
+    const rec = config.config.records;
+    if (rec && typeof rec === 'object' && Object.keys(rec).length) {
+      deps.logger.warn(
+        `${config.file}: records.${Object.keys(rec).join(', records.')} is not read: the record file and mode come from the record-file / record-mode inputs (--record-file, --record-mode) and $CHAINGATE_RECORDS`,
+      );
+    }
     ctx = {
       cwd: deps.cwd,
       env: deps.env,
