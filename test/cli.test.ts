@@ -270,4 +270,13 @@ describe('chaingate CLI', () => {
     await main(['pin-lint'], plain.io);
     expect(plain.err.join('\n')).not.toContain('is not read');
   });
+
+  it('verify-slsa: bad JSON in the provenance names file:line once (no "p.jsonl:2: line 2:")', async () => {
+    const dir = repo({ 'a.bin': 'x', 'p.jsonl': '\n{oops\n' });
+    const r = io(dir);
+    expect(await main(['verify-slsa', 'a.bin', '--provenance', 'p.jsonl', '--source-uri', 'github.com/o/r'], r.io)).toBe(2);
+    const text = r.out.join('\n');
+    expect(text).toMatch(/p\.jsonl:2: invalid JSON: /);
+    expect(text).not.toMatch(/line 2: invalid JSON/);
+  });
 });
