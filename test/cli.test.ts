@@ -279,4 +279,15 @@ describe('chaingate CLI', () => {
     expect(text).toMatch(/p\.jsonl:2: invalid JSON: /);
     expect(text).not.toMatch(/line 2: invalid JSON/);
   });
+
+  it('bandit-gate: a bad max-high does not suggest "none", which max-high refuses; max-medium still offers it', async () => {
+    const dir = repo({ 'r.json': '{}' });
+    const h = io(dir);
+    expect(await main(['bandit-gate', '--report', 'r.json', '--max-high', 'lots'], h.io)).toBe(2);
+    expect(h.out.join('\n')).toContain('max-high: "lots" is not a whole number ≥ 0');
+    expect(h.out.join('\n')).not.toContain('none');
+    const m = io(dir);
+    expect(await main(['bandit-gate', '--report', 'r.json', '--max-medium', 'lots'], m.io)).toBe(2);
+    expect(m.out.join('\n')).toContain('(or "none" for no limit)');
+  });
 });

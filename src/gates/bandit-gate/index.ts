@@ -51,7 +51,8 @@ function budgetNumber(raw: string | undefined, fromConfig: number | undefined, n
   const v = raw?.trim();
   if (v === undefined || v === '') return fromConfig ?? null;
   if (/^(none|unlimited|-)$/i.test(v)) return null;
-  if (!/^\d+$/.test(v)) throw new InputError(`${name}: "${v}" is not a whole number ≥ 0 (or "none" for no limit)`);
+  // max-high always has a budget (no "none"): do not offer what the next run would refuse
+  if (!/^\d+$/.test(v)) throw new InputError(`${name}: "${v}" is not a whole number ≥ 0${name === 'max-high' ? '' : ' (or "none" for no limit)'}`);
   return Number(v);
 }
 
