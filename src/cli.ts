@@ -218,10 +218,10 @@ async function runCheck(argv: string[], io: CliIO): Promise<number> {
   }
   // One SARIF log for all gates: each gate writing the same file would keep only the last gate's results.
   const sarifFile = parsed.raw['sarif-file'] ? resolve(io.cwd, parsed.raw['sarif-file']) : undefined;
-  const { mkdirSync, writeFileSync } = await import('node:fs');
-  const { fsErrorText } = await import('./core/files.js');
+  const { writeFileSync } = await import('node:fs');
+  const { ensureDir, fsErrorText } = await import('./core/files.js');
   const writeSarif = (text: string) => {
-    mkdirSync(dirname(sarifFile!), { recursive: true });
+    ensureDir(dirname(sarifFile!));
     writeFileSync(sarifFile!, text);
   };
   if (sarifFile) {

@@ -290,4 +290,19 @@ describe('chaingate CLI', () => {
     expect(await main(['bandit-gate', '--report', 'r.json', '--max-medium', 'lots'], m.io)).toBe(2);
     expect(m.out.join('\n')).toContain('(or "none" for no limit)');
   });
+
+  // Node's mkdirSync(recursive) spins forever when mkdir answers ENOENT under an existing parent (/proc): run
+  // the built CLI in a child with a time limit, since a hang in-process would block the test worker itself
+  it.runIf(existsSync('/proc/self') && existsSync(join(ROOT, 'dist', 'cli.js')))('a record or SARIF path under /proc is an error at once, not a hang', () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD });
+    const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 20_000, env: { ...process.env, CHAINGATE_RECORDS: join(dir, 'r.ndjson') } });
+    const rec = run(['record', '--gate', 'dr-drill', '--outcome', 'pass', '--record-file', '/proc/nope/x.ndjson']);
+    expect(rec.signal, 'killed by the time limit: it hung').toBeNull();
+    expect(rec.status).toBe(2);
+    expect(rec.stderr).toContain('no such file or directory (ENOENT)');
+    const gate = run(['pin-lint', '--record-file', '/proc/nope/x.ndjson', '--sarif-file', '/proc/nope/x.sarif']);
+    expect(gate.signal).toBeNull();
+    expect(gate.status).toBe(2);
+    expect(gate.stdout).toContain('cannot write SARIF to /proc/nope/x.sarif');
+  });
 });

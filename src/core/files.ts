@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { globToRegExp, toPosix, walk } from './glob.js';
 import { InputError } from './types.js';
 
@@ -24,6 +24,30 @@ export function fsErrorText(e: unknown): string {
   };
   if (code && plain[code]) return `${plain[code]} (${code})`;
   return code ?? (e instanceof Error ? e.message : String(e));
+}
+
+/**
+ * `mkdir -p` that cannot hang. Node's `mkdirSync(dir, { recursive: true })` loops forever when mkdir answers
+ * ENOENT for a directory whose parent exists (e.g. under /proc, some FUSE mounts): a gate must never hang on a
+ * bad --record-file or --sarif-file. Creates each missing component in turn; any error is thrown as is.
+ */
+export function ensureDir(dir: string): void {
+  const abs = resolvePath(dir);
+  const missing: string[] = [];
+  for (let d = abs; ; ) {
+    if (existsSync(d)) break;
+    missing.push(d);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
 }
 
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;

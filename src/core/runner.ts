@@ -10,7 +10,7 @@ import { Redactor } from './redact.js';
 import { appendRecord, buildRecord, defaultRecordPath, type PipelineRunRecord, type RecordMode } from './record.js';
 import type { ExecFn } from './exec.js';
 import { toSarif } from './sarif.js';
-import { fsErrorText } from './files.js';
+import { ensureDir, fsErrorText } from './files.js';
 import { realSleep } from './retry.js';
 
 export interface RunDeps {
@@ -127,7 +127,7 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
     if (wanted) {
       sarifPath = resolvePath(deps.cwd, wanted);
       try {
-        mkdirSync(dirname(sarifPath), { recursive: true });
+        ensureDir(dirname(sarifPath));
         writeFileSync(sarifPath, `${JSON.stringify(sarif, null, 2)}\n`);
       } catch (e) {
         sarifError = `cannot write SARIF to ${wanted}: ${fsErrorText(e)}`;
