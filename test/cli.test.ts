@@ -304,5 +304,9 @@ describe('chaingate CLI', () => {
     expect(gate.signal).toBeNull();
     expect(gate.status).toBe(2);
     expect(gate.stdout).toContain('cannot write SARIF to /proc/nope/x.sarif');
+    expect(run(['record', '--gate', 'dr-drill', '--outcome', 'pass', '--subject-digest', `sha256:${'a'.repeat(64)}`, '--record-file', 'r.ndjson']).status).toBe(0);
+    const bundle = run(['evidence-bundle', '--subject-digest', `sha256:${'a'.repeat(64)}`, '--sign', 'false', '--records', 'r.ndjson', '--output-dir', '/proc/nope/out']);
+    expect(bundle.signal).toBeNull();
+    expect(bundle.status).toBe(2);
   });
 });
