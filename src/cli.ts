@@ -5,6 +5,7 @@ import type { InputSpec, RawInputs } from './core/types.js';
 import { executeGate, exitCodeFor, type RunOutcome } from './core/runner.js';
 import { annotations, extraAnnotations, summaryMarkdown, textReport } from './core/format.js';
 import { SUITE_VERSION } from './core/version.js';
+import { dirname, resolve } from 'node:path';
 import { GATES, COMMANDS, type CliIO } from './gates/index.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -63,6 +64,15 @@ function gateHelp(gate: Gate<unknown>): string {
   ].join('\n');
 }
 
+/**
+ * Inputs that take a list (their description says "one per line", "repeatable", "comma-separated", …) may be
+ * repeated on the command line; the values are joined with newlines. Any other option given twice is a usage
+ * error: `--fail-on high --fail-on low` must not become the value "high\nlow".
+ */
+export function takesMany(spec: InputSpec): boolean {
+  return !!spec.positional || /one per line|repeatable|comma|newline|separated/i.test(spec.description);
+}
+
 export function parseArgs(argv: string[], specs: InputSpec[]): { raw: RawInputs; format: Format; help: boolean } {
   const raw: RawInputs = {};
   let format: Format = 'text';
@@ -71,9 +81,24 @@ export function parseArgs(argv: string[], specs: InputSpec[]): { raw: RawInputs;
   const pos = specs.find((s) => s.positional);
   const positional: string[] = [];
   const append = (name: string, v: string) => {
+    const spec = byName.get(name);
+    if (raw[name] !== undefined && spec && !spec.flag && !takesMany(spec)) {
+      throw new UsageError(`--${name} given more than once ("${raw[name]}", then "${v}"): it takes one value`);
+    }
     raw[name] = raw[name] === undefined ? v : `${raw[name]}\n${v}`;
   };
-  for (let i = 0; i < argv.length; i++) {
+  let i = 0;
+  // The next argument is the value, unless there is none or it is itself an option (`--gate --outcome pass`
+  // would otherwise file the record under the id "--outcome"): a value that starts with -- needs --name=value.
+  const takeValue = (name: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || (v.startsWith('--') && v.length > 2)) {
+      throw new UsageError(`--${name} needs a value${v === undefined ? '' : ` (got the option ${v}; write --${name}=${v} if that is the value)`}`);
+    }
+    i++;
+    return v;
+  };
+  for (; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') {
       help = true;
@@ -88,8 +113,8 @@ export function parseArgs(argv: string[], specs: InputSpec[]): { raw: RawInputs;
       const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
       let value: string | undefined = eq > 0 ? a.slice(eq + 1) : undefined;
       if (name === 'format') {
-        value ??= argv[++i];
-        if (!FORMATS.includes(value as Format)) throw new UsageError(`--format: "${value ?? ''}" is not one of ${FORMATS.join(', ')}`);
+        value ??= takeValue(name);
+        if (!FORMATS.includes(value as Format)) throw new UsageError(`--format: "${value}" is not one of ${FORMATS.join(', ')}`);
         format = value as Format;
         continue;
       }
@@ -99,10 +124,7 @@ export function parseArgs(argv: string[], specs: InputSpec[]): { raw: RawInputs;
         append(name, value ?? 'true');
         continue;
       }
-      if (value === undefined) {
-        value = argv[++i];
-        if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      }
+      value ??= takeValue(name);
       append(name, value);
       continue;
     }
@@ -121,7 +143,7 @@ function emit(gate: Gate<unknown>, out: RunOutcome, format: Format, io: CliIO): 
   const { result, redactor } = out;
   const say = (s: string) => io.out(redactor.redact(s));
   if (format === 'json') {
-    say(JSON.stringify({ gate: gate.id, ...result, record: out.record, recordFile: out.recordPath ?? null, sarifFile: out.sarifPath ?? null }, null, 2));
+    say(JSON.stringify(jsonOf(gate, out), null, 2));
   } else if (format === 'sarif') {
     say(JSON.stringify(out.sarif ?? { version: '2.1.0', runs: [] }, null, 2));
   } else if (format === 'github') {
@@ -131,7 +153,110 @@ function emit(gate: Gate<unknown>, out: RunOutcome, format: Format, io: CliIO): 
   } else {
     say(textReport(gate.id, result));
   }
-  if (out.recordError) io.err(redactor.redact(out.recordError));
+}
+
+function jsonOf(gate: Gate<unknown>, out: RunOutcome): object {
+  return { gate: gate.id, ...out.result, record: out.record, recordFile: out.recordPath ?? null, sarifFile: out.sarifPath ?? null };
+}
+
+async function stepSummary(gate: Gate<unknown>, out: RunOutcome, io: CliIO): Promise<void> {
+  if (io.env.GITHUB_STEP_SUMMARY && io.env.GITHUB_ACTIONS === 'true') {
+    // running as a plain `run:` step: still leave a summary
+    const { appendFileSync } = await import('node:fs');
+    try {
+      appendFileSync(io.env.GITHUB_STEP_SUMMARY, out.redactor.redact(summaryMarkdown(gate.id, gate.title, out.result)));
+    } catch {
+      /* summary is a courtesy */
+    }
+  }
+}
+
+function cliLogger(io: CliIO) {
+  return { info: (m: string) => io.err(m), warn: (m: string) => io.err(`warning: ${m}`), debug: () => undefined };
+}
+
+/** The options `check` takes: those every static gate takes (another would stop one gate after the others ran). */
+function commonSpecs(gates: Gate<unknown>[]): InputSpec[] {
+  const all = gates.map((g) => [...g.inputs, ...COMMON_INPUTS].filter((s) => !s.actionOnly));
+  return all[0].filter((s) => all.every((specs) => specs.some((o) => o.name === s.name)));
+}
+
+function checkHelp(gates: Gate<unknown>[], specs: InputSpec[]): string {
+  const width = Math.max(34, ...specs.map((s) => flagText(s).length + 2));
+  return [
+    'chaingate check — run every static gate on the repository (cwd)',
+    '',
+    `Usage: chaingate check [options] [paths…]`,
+    '',
+    `Gates: ${gates.map((g) => g.id).join(', ')}. Options only some of them take (e.g. pin-lint --token) need \`chaingate <gate>\`.`,
+    '',
+    'Options:',
+    ...specs.filter((s) => s.name !== 'sarif-file').map((s) => optionLine(s, width)),
+    `  ${'--sarif-file <value>'.padEnd(width)}Write one SARIF 2.1.0 log (one run per gate) to this path.`,
+    `  ${'--format <text|json|sarif|github>'.padEnd(width)}output format (default: text); json and sarif print one document for all gates`,
+    `  ${'-h, --help'.padEnd(width)}this help`,
+    '',
+    EXIT_HELP,
+    'The worst outcome decides the exit code.',
+  ].join('\n');
+}
+
+async function runCheck(argv: string[], io: CliIO): Promise<number> {
+  const gates: Gate<unknown>[] = [];
+  for (const entry of GATES.filter((g) => g.static)) gates.push(await entry.load());
+  const specs = commonSpecs(gates);
+  let parsed;
+  try {
+    parsed = parseArgs(argv, specs);
+  } catch (e) {
+    io.err(`chaingate check: ${(e as Error).message}\nRun \`chaingate check --help\` for usage.`);
+    return 2;
+  }
+  if (parsed.help) {
+    io.out(checkHelp(gates, specs));
+    return 0;
+  }
+  // One SARIF log for all gates: each gate writing the same file would keep only the last gate's results.
+  const sarifFile = parsed.raw['sarif-file'] ? resolve(io.cwd, parsed.raw['sarif-file']) : undefined;
+  const { writeFileSync } = await import('node:fs');
+  const { ensureDir, fsErrorText } = await import('./core/files.js');
+  const writeSarif = (text: string) => {
+    ensureDir(dirname(sarifFile!));
+    writeFileSync(sarifFile!, text);
+  };
+  if (sarifFile) {
+    try {
+      writeSarif(''); // fail before any gate runs, not after they all passed
+    } catch (e) {
+      io.err(`chaingate check: cannot write SARIF to ${parsed.raw['sarif-file']}: ${fsErrorText(e)}`);
+      return 2;
+    }
+  }
+  const raw = { ...parsed.raw, 'sarif-file': undefined };
+  let worst = 0;
+  const outs: Array<{ gate: Gate<unknown>; out: RunOutcome }> = [];
+  for (const gate of gates) {
+    const out = await executeGate(gate, raw, { cwd: io.cwd, env: io.env, logger: cliLogger(io) });
+    outs.push({ gate, out });
+    if (parsed.format === 'text' || parsed.format === 'github') emit(gate, out, parsed.format, io);
+    await stepSummary(gate, out, io);
+    worst = Math.max(worst, exitCodeFor(out.result.outcome));
+  }
+  const outcome = worst === 0 ? 'pass' : worst === 1 ? 'fail' : 'error';
+  const runs = outs.flatMap(({ out }) => ((out.sarif as { runs?: unknown[] } | undefined)?.runs ?? []));
+  const sarif = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs };
+  const redact = (t: string) => outs.reduce((acc, { out }) => out.redactor.redact(acc), t);
+  if (parsed.format === 'json') io.out(redact(JSON.stringify({ outcome, gates: outs.map(({ gate, out }) => jsonOf(gate, out)) }, null, 2)));
+  if (parsed.format === 'sarif') io.out(redact(JSON.stringify(sarif, null, 2)));
+  if (sarifFile) {
+    try {
+      writeSarif(`${redact(JSON.stringify(sarif, null, 2))}\n`);
+    } catch (e) {
+      io.err(`chaingate check: cannot write SARIF to ${parsed.raw['sarif-file']}: ${fsErrorText(e)}`);
+      return 2;
+    }
+  }
+  return worst;
 }
 
 async function runOne(gate: Gate<unknown>, argv: string[], io: CliIO, formatOverride?: Format): Promise<number> {
@@ -147,45 +272,30 @@ async function runOne(gate: Gate<unknown>, argv: string[], io: CliIO, formatOver
     io.out(gateHelp(gate));
     return 0;
   }
-  const logger = { info: (m: string) => io.err(m), warn: (m: string) => io.err(`warning: ${m}`), debug: () => undefined };
-  const out = await executeGate(gate, parsed.raw, { cwd: io.cwd, env: io.env, logger });
-  emit(gate, out, formatOverride ?? parsed.format, io);
-  if (io.env.GITHUB_STEP_SUMMARY && io.env.GITHUB_ACTIONS === 'true') {
-    // running as a plain `run:` step: still leave a summary
-    const { appendFileSync } = await import('node:fs');
-    try {
-      appendFileSync(io.env.GITHUB_STEP_SUMMARY, out.redactor.redact(summaryMarkdown(gate.id, gate.title, out.result)));
-    } catch {
-      /* summary is a courtesy */
-    }
+  const missing = specs.filter((s) => s.required && !parsed.raw[s.name]?.trim());
+  if (missing.length) {
+    const what = missing.map((s) => (s.positional ? `<${s.name}> (as an argument)` : `--${s.name}`)).join(', ');
+    io.err(`chaingate ${gate.id}: missing required ${what}: ${missing.map((s) => s.description.replace(/`/g, '')).join(' ')}\nRun \`chaingate ${gate.id} --help\` for usage.`);
+    return 2;
   }
+  const out = await executeGate(gate, parsed.raw, { cwd: io.cwd, env: io.env, logger: cliLogger(io) });
+  emit(gate, out, formatOverride ?? parsed.format, io);
+  await stepSummary(gate, out, io);
   return exitCodeFor(out.result.outcome);
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
-    io.out(mainHelp());
+    // asked for: help on stdout, exit 0; no command at all is a usage error: help on stderr, exit 2
+    (cmd ? io.out : io.err)(mainHelp());
     return cmd ? 0 : 2;
   }
   if (cmd === '--version' || cmd === '-V') {
     io.out(SUITE_VERSION);
     return 0;
   }
-  if (cmd === 'check') {
-    if (rest.includes('-h') || rest.includes('--help')) {
-      io.out(`chaingate check — run every static gate on the repository (cwd)\n\nUsage: chaingate check [--format text|json|github] [--config FILE]\n\nGates: ${GATES.filter((g) => g.static).map((g) => g.id).join(', ')}\n${EXIT_HELP}\nThe worst outcome decides the exit code.`);
-      return 0;
-    }
-    let worst = 0;
-    for (const entry of GATES.filter((g) => g.static)) {
-      const gate = await entry.load();
-      // pass through only the options every gate knows
-      const code = await runOne(gate, rest, io);
-      worst = Math.max(worst, code);
-    }
-    return worst;
-  }
+  if (cmd === 'check') return runCheck(rest, io);
   const entry = GATES.find((g) => g.id === cmd);
   if (entry) return runOne(await entry.load(), rest, io);
   const command = COMMANDS.find((c) => c.id === cmd);

@@ -82,7 +82,7 @@ describe('chaingate CLI', () => {
   it('parseArgs: positional paths, repeated options joined by newlines, flags without values, -- ends options', () => {
     const specs = [
       { name: 'paths', description: '', positional: true },
-      { name: 'artifact', description: '' },
+      { name: 'artifact', description: 'Artifacts, one per line.' },
       { name: 'fix', description: '', flag: true },
     ];
     expect(parseArgs(['a', '--artifact', 'x', '--artifact=y', '--fix', '--', '--weird'], specs).raw).toEqual({ paths: 'a\n--weird', artifact: 'x\ny', fix: 'true' });
@@ -95,5 +95,218 @@ describe('chaingate CLI', () => {
     expect(lines.length).toBeGreaterThan(1000);
     expect(r.stdout).not.toMatch(/parse-error/);
     expect(r.stdout).toMatch(/pin-lint: FAIL \(unpinned, unpinnable\)/);
+  });
+
+  // ---- first-user pass (qa): each of these failed before the fix next to it ----
+
+  it('check: a usage error is reported once, as check, before any gate runs', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD });
+    for (const argv of [['check', '--bogus'], ['check', '--token', 'x'], ['check', '--format', 'xml']]) {
+      const r = io(dir);
+      expect(await main(argv, r.io)).toBe(2);
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(/^chaingate check: /);
+      expect(r.err[0]).toContain('chaingate check --help');
+      expect(existsSync(join(dir, 'rec.ndjson')), 'no gate ran').toBe(false);
+    }
+  });
+
+  it('check --help lists every option it takes, with defaults', async () => {
+    const r = io('/');
+    expect(await main(['check', '--help'], r.io)).toBe(0);
+    const h = r.out.join('\n');
+    for (const o of ['[paths…]', '--fail-on <value>', '--config', '--record-file', '--record-mode', '--sarif-file', '--format <text|json|sarif|github>']) expect(h).toContain(o);
+    expect(h).toContain('(default: medium)');
+  });
+
+  it('check --format json and sarif print ONE parseable document for all gates', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD });
+    const j = io(dir);
+    expect(await main(['check', '--format', 'json'], j.io)).toBe(1);
+    const doc = JSON.parse(j.out.join('\n'));
+    expect(doc.outcome).toBe('fail');
+    expect(doc.gates.map((g: { gate: string }) => g.gate)).toEqual(['pin-lint', 'prt-guard', 'gate-integrity']);
+    const s = io(dir);
+    expect(await main(['check', '--format=sarif'], s.io)).toBe(1);
+    const sarif = JSON.parse(s.out.join('\n'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs).toHaveLength(3);
+    expect(sarif.runs[0].results[0].ruleId).toBe('unpinned-action');
+  });
+
+  it('check --sarif-file keeps every gate (one log, one run per gate), and an unwritable path fails before any gate runs', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD });
+    const r = io(dir);
+    expect(await main(['check', '--sarif-file', 'out/all.sarif'], r.io)).toBe(1);
+    const { readFileSync } = await import('node:fs');
+    const sarif = JSON.parse(readFileSync(join(dir, 'out/all.sarif'), 'utf8'));
+    expect(sarif.runs.map((x: { tool: { driver: { name: string } } }) => x.tool.driver.name)).toEqual(['chaingate pin-lint', 'chaingate prt-guard', 'chaingate gate-integrity']);
+    expect(sarif.runs[0].results).toHaveLength(1);
+    const bad = io(dir);
+    expect(await main(['check', '--sarif-file', '.github'], bad.io)).toBe(2);
+    expect(bad.err.join('\n')).toContain('cannot write SARIF to .github: is a directory, not a file');
+  });
+
+  it('an option where a value belongs is a usage error, not the value', async () => {
+    const specs = [{ name: 'gate', description: '' }, { name: 'outcome', description: '' }];
+    expect(() => parseArgs(['--gate', '--outcome', 'pass'], specs)).toThrow('--gate needs a value (got the option --outcome');
+    expect(parseArgs(['--gate=--odd', '--outcome', '-1'], specs).raw).toMatchObject({ gate: '--odd', outcome: '-1' });
+    const r = io('/');
+    expect(await main(['record', '--gate', '--outcome', 'pass'], r.io)).toBe(2);
+    expect(r.err.join()).toContain('--gate needs a value');
+    const f = io('/');
+    expect(await main(['pin-lint', '--format'], f.io)).toBe(2);
+    expect(f.err.join()).toContain('--format needs a value');
+  });
+
+  it.each([
+    [['evidence-bundle'], 'missing required --subject-digest'],
+    [['evidence-verify', '--certificate-identity', 'x'], 'missing required <bundle> (as an argument)'],
+    [['verify-slsa', 'a.bin', '--provenance', 'p.json'], 'missing required --source-uri'],
+  ])('%j without a required input is a usage error (exit 2) that names it', async (argv, msg) => {
+    const dir = repo({});
+    const r = io(dir);
+    expect(await main(argv, r.io)).toBe(2);
+    expect(r.err.join('\n')).toContain(msg);
+    expect(r.err.join('\n')).toContain('--help');
+  });
+
+  it('a record that cannot be written is said once, in plain words', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD, 'adir/x': '' });
+    const r = io(dir);
+    expect(await main(['pin-lint', '--record-file', 'adir'], r.io)).toBe(2);
+    const all = [...r.out, ...r.err].join('\n');
+    expect(all.match(/cannot write pipeline_run record/g)).toHaveLength(1);
+    expect(all).toContain('is a directory, not a file (EISDIR)');
+    expect(all).not.toContain('illegal operation');
+  });
+
+  it('a --sarif-file that cannot be written is the user\'s input (invalid-input), not an internal error', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD, 'adir/x': '' });
+    const r = io(dir);
+    expect(await main(['pin-lint', '--sarif-file', 'adir', '--format', 'json'], r.io)).toBe(2);
+    const doc = JSON.parse(r.out.join('\n'));
+    expect(doc.reasons).toContain('invalid-input');
+    expect(doc.reasons).not.toContain('internal-error');
+    expect(doc.messages.join()).toContain('cannot write SARIF to adir: is a directory, not a file');
+  });
+
+  it('config errors: a directory given as --config and a wrong version say what to do', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD });
+    const d = io(dir);
+    expect(await main(['pin-lint', '--config', '.github'], d.io)).toBe(2);
+    expect(d.out.join('\n')).toContain('.github: cannot read configuration: is a directory, not a file (EISDIR); give the path of the file');
+    const v = repo({ '.github/workflows/ci.yml': BAD, '.github/chaingate.yml': 'version: 2\n' });
+    const r = io(v);
+    expect(await main(['pin-lint'], r.io)).toBe(2);
+    expect(r.out.join('\n')).toContain('.github/chaingate.yml:1:10: version: must be 1');
+  });
+
+  it.each([
+    ['verify-cosign --trusted-root <dir>', ['verify-cosign', '--bundle', 'b.json', '--artifact', 'a.bin', '--certificate-identity', 'x', '--certificate-oidc-issuer', 'y', '--trusted-root', 'adir']],
+    ['verify-cosign --bundle <dir>', ['verify-cosign', '--bundle', 'adir', '--artifact', 'a.bin', '--certificate-identity', 'x', '--certificate-oidc-issuer', 'y']],
+    ['verify-cosign --bundle <missing>', ['verify-cosign', '--bundle', 'nope.json', '--artifact', 'a.bin', '--certificate-identity', 'x', '--certificate-oidc-issuer', 'y']],
+    ['verify-slsa --provenance <dir>', ['verify-slsa', 'a.bin', '--provenance', 'adir', '--source-uri', 'github.com/o/r']],
+    ['bandit-gate --report <missing>', ['bandit-gate', '--report', 'nope.json']],
+    ['evidence-verify <missing>', ['evidence-verify', 'nope.zip', '--certificate-identity', 'x']],
+  ])('%s: a file-system error in plain words, exit 2', async (_name, argv) => {
+    const dir = repo({ 'a.bin': 'x', 'b.json': '{}', 'adir/x': '' });
+    const r = io(dir);
+    expect(await main(argv, r.io)).toBe(2);
+    const text = [...r.out, ...r.err].join('\n');
+    expect(text).toMatch(/(no such file or directory \(ENOENT\)|is a directory, not a file \(EISDIR\)|not a file)/);
+    expect(text).not.toMatch(/illegal operation|: E[A-Z]+$|: E[A-Z]+\n/m);
+  });
+
+  it('fsErrorText names the common errno codes in words', async () => {
+    const { fsErrorText } = await import('../src/core/files.js');
+    expect(fsErrorText(Object.assign(new Error('x'), { code: 'ENOENT' }))).toBe('no such file or directory (ENOENT)');
+    expect(fsErrorText(Object.assign(new Error('x'), { code: 'EISDIR' }))).toBe('is a directory, not a file (EISDIR)');
+    expect(fsErrorText(Object.assign(new Error('odd'), { code: 'EWHATEVER' }))).toBe('EWHATEVER');
+    expect(fsErrorText(new Error('plain'))).toBe('plain');
+  });
+
+  it('a single-valued option given twice is a usage error; list options still repeat', async () => {
+    const specs = [
+      { name: 'fail-on', description: 'Lowest severity that fails the gate.' },
+      { name: 'image', description: 'Container images, one per line.' },
+      { name: 'fix', description: '', flag: true },
+    ];
+    expect(() => parseArgs(['--fail-on', 'high', '--fail-on=low'], specs)).toThrow('--fail-on given more than once ("high", then "low"): it takes one value');
+    expect(parseArgs(['--image', 'a', '--image', 'b', '--fix', '--fix'], specs).raw).toMatchObject({ image: 'a\nb', fix: 'true\ntrue' });
+    const r = io('/');
+    expect(await main(['pin-lint', '--fail-on', 'high', '--fail-on', 'low'], r.io)).toBe(2);
+    expect(r.err.join()).toContain('--fail-on given more than once');
+    const rec = io(repo({}));
+    expect(await main(['record', '--gate', 'dr-drill', '--outcome', 'pass', '--detail', 'a=1', '--detail', 'b=2', '--reason', 'ok', '--reason', 'drill'], rec.io)).toBe(0);
+  });
+
+  it('no command: the help goes to stderr (a usage error, exit 2), not stdout', async () => {
+    const r = io('/');
+    expect(await main([], r.io)).toBe(2);
+    expect(r.out).toEqual([]);
+    expect(r.err.join()).toContain('Usage: chaingate <command>');
+  });
+
+  it('as docs/pin-lint.md says: nothing in the workspace is skip (exit 0, said); named paths without YAML are error', async () => {
+    const empty = repo({ 'README.md': 'x' });
+    const s = io(empty);
+    expect(await main(['pin-lint'], s.io)).toBe(0);
+    expect(s.out.join('\n')).toContain('pin-lint: SKIP (no-files)');
+    const e = io(repo({ 'src/a.txt': 'x' }));
+    expect(await main(['pin-lint', 'src'], e.io)).toBe(2);
+    expect(e.out.join('\n')).toContain('pin-lint: ERROR (no-files)');
+    const m = io(empty);
+    expect(await main(['pin-lint', 'no such dir'], m.io)).toBe(2);
+    expect(m.out.join('\n')).toContain('no such dir: no such file or directory');
+  });
+
+  it('a records: section in the configuration is not silently ignored: the gate warns that it is not read', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD, '.github/chaingate.yml': 'version: 1\nrecords:\n  mode: best-effort\n' });
+    const r = io(dir);
+    expect(await main(['pin-lint'], r.io)).toBe(1);
+    expect(r.err.join('\n')).toContain('warning: .github/chaingate.yml: records.mode is not read');
+    const plain = io(repo({ '.github/workflows/ci.yml': BAD, '.github/chaingate.yml': 'version: 1\n' }));
+    await main(['pin-lint'], plain.io);
+    expect(plain.err.join('\n')).not.toContain('is not read');
+  });
+
+  it('verify-slsa: bad JSON in the provenance names file:line once (no "p.jsonl:2: line 2:")', async () => {
+    const dir = repo({ 'a.bin': 'x', 'p.jsonl': '\n{oops\n' });
+    const r = io(dir);
+    expect(await main(['verify-slsa', 'a.bin', '--provenance', 'p.jsonl', '--source-uri', 'github.com/o/r'], r.io)).toBe(2);
+    const text = r.out.join('\n');
+    expect(text).toMatch(/p\.jsonl:2: invalid JSON: /);
+    expect(text).not.toMatch(/line 2: invalid JSON/);
+  });
+
+  it('bandit-gate: a bad max-high does not suggest "none", which max-high refuses; max-medium still offers it', async () => {
+    const dir = repo({ 'r.json': '{}' });
+    const h = io(dir);
+    expect(await main(['bandit-gate', '--report', 'r.json', '--max-high', 'lots'], h.io)).toBe(2);
+    expect(h.out.join('\n')).toContain('max-high: "lots" is not a whole number ≥ 0');
+    expect(h.out.join('\n')).not.toContain('none');
+    const m = io(dir);
+    expect(await main(['bandit-gate', '--report', 'r.json', '--max-medium', 'lots'], m.io)).toBe(2);
+    expect(m.out.join('\n')).toContain('(or "none" for no limit)');
+  });
+
+  // Node's mkdirSync(recursive) spins forever when mkdir answers ENOENT under an existing parent (/proc): run
+  // the built CLI in a child with a time limit, since a hang in-process would block the test worker itself
+  it.runIf(existsSync('/proc/self') && existsSync(join(ROOT, 'dist', 'cli.js')))('a record or SARIF path under /proc is an error at once, not a hang', () => {
+    const dir = repo({ '.github/workflows/ci.yml': BAD });
+    const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 20_000, env: { ...process.env, CHAINGATE_RECORDS: join(dir, 'r.ndjson') } });
+    const rec = run(['record', '--gate', 'dr-drill', '--outcome', 'pass', '--record-file', '/proc/nope/x.ndjson']);
+    expect(rec.signal, 'killed by the time limit: it hung').toBeNull();
+    expect(rec.status).toBe(2);
+    expect(rec.stderr).toContain('no such file or directory (ENOENT)');
+    const gate = run(['pin-lint', '--record-file', '/proc/nope/x.ndjson', '--sarif-file', '/proc/nope/x.sarif']);
+    expect(gate.signal).toBeNull();
+    expect(gate.status).toBe(2);
+    expect(gate.stdout).toContain('cannot write SARIF to /proc/nope/x.sarif');
+    expect(run(['record', '--gate', 'dr-drill', '--outcome', 'pass', '--subject-digest', `sha256:${'a'.repeat(64)}`, '--record-file', 'r.ndjson']).status).toBe(0);
+    const bundle = run(['evidence-bundle', '--subject-digest', `sha256:${'a'.repeat(64)}`, '--sign', 'false', '--records', 'r.ndjson', '--output-dir', '/proc/nope/out']);
+    expect(bundle.signal).toBeNull();
+    expect(bundle.status).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 // `chaingate record`: append one schema-valid `pipeline_run` record for a step chaingate does not run itself
 // (a disaster-recovery drill, a chaos trial). The same writer as the gates: src/core/record.ts.
+import { fsErrorText } from '../core/files.js';
 import { resolve as resolvePath } from 'node:path';
 import type { GateResult, InputSpec } from '../core/types.js';
 import { InputError, OUTCOMES, type Outcome } from '../core/types.js';
@@ -113,7 +114,7 @@ export function writeExternalRecord(opts: RecordOptions, deps: RecordDeps): { re
   try {
     appendRecord(path, record);
   } catch (e) {
-    throw new Error(`cannot write pipeline_run record to ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot write pipeline_run record to ${path}: ${fsErrorText(e)}`);
   }
   return { record, path };
 }

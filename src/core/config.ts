@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
 import { ConfigError } from './types.js';
+import { fsErrorText } from './files.js';
 import { parseYaml, posOf, resolve, isMap, isSeq, mapGetPair, type ParsedYaml, type YNode } from './yaml.js';
 
 export const DEFAULT_CONFIG_PATH = '.github/chaingate.yml';
@@ -38,7 +39,8 @@ export async function loadConfig(root: string, path?: string): Promise<LoadedCon
   try {
     text = readFileSync(abs, 'utf8');
   } catch (e) {
-    throw new ConfigError(`${shown}: cannot read configuration: ${(e as Error).message}`);
+    const isDir = (e as NodeJS.ErrnoException).code === 'EISDIR';
+    throw new ConfigError(`${shown}: cannot read configuration: ${fsErrorText(e)}${isDir ? '; give the path of the file, e.g. .github/chaingate.yml' : ''}`);
   }
   return parseConfigText(text, shown);
 }

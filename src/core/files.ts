@@ -1,7 +1,54 @@
-import { readFileSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { globToRegExp, toPosix, walk } from './glob.js';
 import { InputError } from './types.js';
+
+/**
+ * A file-system error as a person reads it: "no such file or directory", "is a directory, not a file", … with
+ * the errno code in brackets (so logs stay greppable), never a bare `ENOENT` or Node's
+ * "illegal operation on a directory".
+ */
+export function fsErrorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const plain: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EISDIR: 'is a directory, not a file',
+    ENOTDIR: 'a part of the path is a file, not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EMFILE: 'too many open files',
+    ELOOP: 'too many levels of symbolic links',
+    ENAMETOOLONG: 'file name too long',
+  };
+  if (code && plain[code]) return `${plain[code]} (${code})`;
+  return code ?? (e instanceof Error ? e.message : String(e));
+}
+
+/**
+ * `mkdir -p` that cannot hang. Node's `mkdirSync(dir, { recursive: true })` loops forever when mkdir answers
+ * ENOENT for a directory whose parent exists (e.g. under /proc, some FUSE mounts): a gate must never hang on a
+ * bad --record-file or --sarif-file. Creates each missing component in turn; any error is thrown as is.
+ */
+export function ensureDir(dir: string): void {
+  const abs = resolvePath(dir);
+  const missing: string[] = [];
+  for (let d = abs; ; ) {
+    if (existsSync(d)) break;
+    missing.push(d);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
 
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
@@ -15,7 +62,7 @@ export function readTextFile(abs: string): ReadText {
     if (st.size > MAX_FILE_BYTES) return { ok: false, reason: 'too-large', message: `file is larger than ${MAX_FILE_BYTES} bytes` };
     buf = readFileSync(abs);
   } catch (e) {
-    return { ok: false, reason: 'unreadable-file', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    return { ok: false, reason: 'unreadable-file', message: `cannot read file: ${fsErrorText(e)}` };
   }
   if (buf.includes(0)) return { ok: false, reason: 'binary', message: 'file is binary (contains NUL bytes), not YAML' };
   try {

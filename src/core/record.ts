@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, writeSync, fsyncSync, readFileSync } from 'node:fs';
+import { ensureDir } from './files.js';
+import { closeSync, openSync, writeSync, fsyncSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Finding, GateResult, Outcome, Severity } from './types.js';
@@ -141,7 +142,7 @@ export function buildRecord(
  * regular local files do not produce, is completed in a loop).
  */
 export function appendRecord(path: string, record: PipelineRunRecord): void {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDir(dirname(path));
   const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
   const fd = openSync(path, 'a', 0o644);
   try {

@@ -10,6 +10,7 @@ import { Redactor } from './redact.js';
 import { appendRecord, buildRecord, defaultRecordPath, type PipelineRunRecord, type RecordMode } from './record.js';
 import type { ExecFn } from './exec.js';
 import { toSarif } from './sarif.js';
+import { ensureDir, fsErrorText } from './files.js';
 import { realSleep } from './retry.js';
 
 export interface RunDeps {
@@ -65,6 +66,13 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
       throw new InputError(`record-mode: "${raw['record-mode']}" is not one of strict, best-effort`);
     }
     const config = await loadConfig(deps.cwd, raw.config && raw.config !== '.github/chaingate.yml' ? raw.config : undefined);
+    // `records:` is in the schema but no gate reads it: say so rather than silently ignore a setting
+    const rec = config.config.records;
+    if (rec && typeof rec === 'object' && Object.keys(rec).length) {
+      deps.logger.warn(
+        `${config.file}: records.${Object.keys(rec).join(', records.')} is not read: the record file and mode come from the record-file / record-mode inputs (--record-file, --record-mode) and $CHAINGATE_RECORDS`,
+      );
+    }
     ctx = {
       cwd: deps.cwd,
       env: deps.env,
@@ -119,11 +127,13 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
     if (wanted) {
       sarifPath = resolvePath(deps.cwd, wanted);
       try {
-        mkdirSync(dirname(sarifPath), { recursive: true });
+        ensureDir(dirname(sarifPath));
         writeFileSync(sarifPath, `${JSON.stringify(sarif, null, 2)}\n`);
       } catch (e) {
-        sarifError = `cannot write SARIF to ${wanted}: ${(e as Error).message}`;
-        result = { ...result, outcome: 'error', reasons: [...result.reasons, 'internal-error'], messages: [...(result.messages ?? []), sarifError] };
+        sarifError = `cannot write SARIF to ${wanted}: ${fsErrorText(e)}`;
+        // a sarif-file the user named that cannot be written is their input, not a chaingate bug
+        const why = raw['sarif-file'] ? 'invalid-input' : 'internal-error';
+        result = { ...result, outcome: 'error', reasons: [...new Set([...result.reasons, why])], messages: [...(result.messages ?? []), sarifError] };
         sarifPath = undefined;
       }
     }
@@ -138,7 +148,7 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
   try {
     appendRecord(recordPath, record);
   } catch (e) {
-    recordError = `cannot write pipeline_run record to ${recordPath}: ${(e as Error).message}`;
+    recordError = `cannot write pipeline_run record to ${recordPath}: ${fsErrorText(e)}`;
     if (recordMode === 'strict') {
       result = {
         ...result,

@@ -48,6 +48,8 @@ function errorMessage(e: ErrorObject): string {
       return `unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"`;
     case 'required':
       return `missing required key "${(e.params as { missingProperty: string }).missingProperty}"`;
+    case 'const':
+      return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
     case 'enum':
       return `must be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
     default:

@@ -5,6 +5,7 @@
 //                one signed timestamp required (thresholds tlog 0 / ctlog 0 / timestamp 1).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fsErrorText } from '../files.js';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 import { sealTrustMaterial } from './accel.js';
@@ -133,7 +134,7 @@ export function trustFromFile(path: string, source: 'file' | 'github' = 'file'):
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new TrustRootError('trust-root-unreadable', `cannot read the trusted root ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new TrustRootError('trust-root-unreadable', `cannot read the trusted root ${path}: ${fsErrorText(e)}`);
   }
   return trustFromBytes(bytes, source, source === 'github' ? 'github (file)' : 'file', path);
 }

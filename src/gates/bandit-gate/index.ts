@@ -6,7 +6,7 @@ import type { Gate, GateContext } from '../../core/gate.js';
 import type { GateResult } from '../../core/types.js';
 import { InputError } from '../../core/types.js';
 import { parseDuration } from '../../core/config.js';
-import { parseBool, splitList } from '../../core/files.js';
+import { parseBool, splitList, fsErrorText } from '../../core/files.js';
 import { expandGlob } from '../../core/glob.js';
 import { parseBanditReport, parseBanditReports, ReportError, type BanditReport } from './report.js';
 import { evaluate, summaryTable, type Budget, type Confidence } from './evaluate.js';
@@ -51,7 +51,8 @@ function budgetNumber(raw: string | undefined, fromConfig: number | undefined, n
   const v = raw?.trim();
   if (v === undefined || v === '') return fromConfig ?? null;
   if (/^(none|unlimited|-)$/i.test(v)) return null;
-  if (!/^\d+$/.test(v)) throw new InputError(`${name}: "${v}" is not a whole number ≥ 0 (or "none" for no limit)`);
+  // max-high always has a budget (no "none"): do not offer what the next run would refuse
+  if (!/^\d+$/.test(v)) throw new InputError(`${name}: "${v}" is not a whole number ≥ 0${name === 'max-high' ? '' : ' (or "none" for no limit)'}`);
   return Number(v);
 }
 
@@ -185,7 +186,7 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     try {
       baseline = parseBanditReport(readFileSync(abs, 'utf8'), `baseline ${inputs.baseline}`);
     } catch (e) {
-      const msg = e instanceof ReportError ? e.message : `baseline ${inputs.baseline}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      const msg = e instanceof ReportError ? e.message : `baseline ${inputs.baseline}: cannot read: ${fsErrorText(e)}`;
       return { outcome: 'error', reasons: ['baseline-invalid'], findings: [], messages: [msg], policy, tool };
     }
   }
@@ -296,7 +297,7 @@ function readReports(patterns: string[], ctx: GateContext): Step<{ reports: Band
     try {
       text = readFileSync(f, 'utf8');
     } catch (e) {
-      return fail('report-invalid', `report ${f}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return fail('report-invalid', `report ${f}: cannot read: ${fsErrorText(e)}`);
     }
     try {
       const parsed = parseBanditReports(text, `report ${normalizePath(f, ctx.cwd)}`);

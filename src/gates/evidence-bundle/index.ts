@@ -1,6 +1,6 @@
 // evidence-bundle: collect the run's pipeline_run records and the gates' reports into one directory with a
 // manifest, an in-toto Statement on the release digest, and (unless `sign: false`) a keyless sigstore bundle.
-import { existsSync, mkdirSync, readdirSync, realpathSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import type { Gate, GateContext } from '../../core/gate.js';
 import type { GateResult } from '../../core/types.js';
@@ -8,7 +8,7 @@ import { InputError } from '../../core/types.js';
 import { normalizeDigest, sha256Hex, DigestError } from '../../core/digest.js';
 import { defaultRecordPath, type PipelineRunRecord } from '../../core/record.js';
 import { expandGlob } from '../../core/glob.js';
-import { parseBool, splitList } from '../../core/files.js';
+import { parseBool, splitList, fsErrorText, ensureDir } from '../../core/files.js';
 import { SUITE_VERSION } from '../../core/version.js';
 import {
   MANIFEST_FILE,
@@ -275,14 +275,14 @@ export async function runEvidenceBundle(inputs: EvidenceBundleInputs, ctx: GateC
   }
   const files: ManifestFile[] = [];
   try {
-    mkdirSync(join(inputs.outputDir, 'records'), { recursive: true });
-    if (entries.some((e) => e.path.startsWith('reports/'))) mkdirSync(join(inputs.outputDir, 'reports'), { recursive: true });
+    ensureDir(join(inputs.outputDir, 'records'));
+    if (entries.some((e) => e.path.startsWith('reports/'))) ensureDir(join(inputs.outputDir, 'reports'));
     for (const e of entries) {
       writeFileSync(join(inputs.outputDir, e.path), e.data);
       files.push({ path: e.path, sha256: sha256Hex(e.data), size: e.data.length, kind: e.path.startsWith('records/') ? 'records' : classify(e.path, e.data) });
     }
   } catch (e) {
-    return fail('error', 'output-unwritable', [`${shownPath(inputs.outputDir, ctx)}: cannot write the bundle: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+    return fail('error', 'output-unwritable', [`${shownPath(inputs.outputDir, ctx)}: cannot write the bundle: ${fsErrorText(e)}`]);
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const gates = records.map(gateSummary).sort((a, b) => (a.gate < b.gate ? -1 : a.gate > b.gate ? 1 : a.started_at < b.started_at ? -1 : 1));
@@ -301,7 +301,7 @@ export async function runEvidenceBundle(inputs: EvidenceBundleInputs, ctx: GateC
   try {
     writeFileSync(join(inputs.outputDir, MANIFEST_FILE), manifestBytes);
   } catch (e) {
-    return fail('error', 'output-unwritable', [`${shownPath(inputs.outputDir, ctx)}: cannot write the bundle: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+    return fail('error', 'output-unwritable', [`${shownPath(inputs.outputDir, ctx)}: cannot write the bundle: ${fsErrorText(e)}`]);
   }
   const manifestHex = sha256Hex(manifestBytes);
   const statement = buildStatement(manifest.subject, {
@@ -317,7 +317,7 @@ export async function runEvidenceBundle(inputs: EvidenceBundleInputs, ctx: GateC
   try {
     writeFileSync(join(inputs.outputDir, STATEMENT_FILE), statementBytes);
   } catch (e) {
-    return fail('error', 'output-unwritable', [`${shownPath(inputs.outputDir, ctx)}: cannot write the bundle: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+    return fail('error', 'output-unwritable', [`${shownPath(inputs.outputDir, ctx)}: cannot write the bundle: ${fsErrorText(e)}`]);
   }
 
   const base = {

@@ -1,6 +1,7 @@
 // Read an evidence bundle (a directory, a .tar/.tar.gz or a .zip) into memory, safely.
 // Nothing is ever extracted to disk: entries are checked (no absolute paths, no `..`, no links, no devices,
 // no duplicates), counted and size-capped, then held in a Map keyed by a clean relative path.
+import { fsErrorText } from '../../core/files.js';
 import { lstatSync, openSync, readSync, closeSync, readdirSync, fstatSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
@@ -81,7 +82,7 @@ function readCapped(abs: string, shown: string, cap: number): Buffer {
   try {
     fd = openSync(abs, 'r');
   } catch (e) {
-    throw new TreeError('unreadable-file', shown, `cannot open: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new TreeError('unreadable-file', shown, `cannot open: ${fsErrorText(e)}`);
   }
   try {
     const st = fstatSync(fd);
@@ -111,7 +112,7 @@ function readDirectory(root: string, limits: TreeLimits): EvidenceTree {
     try {
       entries = readdirSync(join(root, rel), { withFileTypes: true });
     } catch (e) {
-      throw new TreeError('unreadable-file', rel || '.', `cannot list directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new TreeError('unreadable-file', rel || '.', `cannot list directory: ${fsErrorText(e)}`);
     }
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const r = rel ? `${rel}/${e.name}` : e.name;
@@ -353,7 +354,7 @@ export function readEvidenceTree(abs: string, shown: string, limits: TreeLimits 
   try {
     st = lstatSync(abs);
   } catch (e) {
-    throw new TreeError('unreadable-file', shown, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new TreeError('unreadable-file', shown, `cannot read: ${fsErrorText(e)}`);
   }
   if (st.isSymbolicLink()) throw new TreeError('link-entry', shown, 'the bundle path is a symbolic link');
   if (st.isDirectory()) return unwrap({ ...readDirectory(abs, limits), source: shown }, marker);

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { Gate, GateContext } from '../../core/gate.js';
 import type { GateResult } from '../../core/types.js';
 import { InputError } from '../../core/types.js';
-import { parseBool } from '../../core/files.js';
+import { parseBool, fsErrorText } from '../../core/files.js';
 import { parseDuration } from '../../core/config.js';
 import { normalizeDigest, sha256File } from '../../core/digest.js';
 import {
@@ -203,7 +203,7 @@ const gate: Gate<VerifyCosignInputs> = {
       try {
         publicKeyPem = readFileSync(resolve(ctx.cwd, keyPath), 'utf8');
       } catch (e) {
-        throw new InputError(`key: cannot read ${keyPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new InputError(`key: cannot read ${keyPath}: ${fsErrorText(e)}`);
       }
       if (publicKeyPem.trim() === '') throw new InputError(`key: ${keyPath} is empty`);
     }
@@ -323,7 +323,7 @@ async function runInProcess(i: VerifyCosignInputs, ctx: GateContext): Promise<Ga
     if (st.size > MAX_BUNDLE_BYTES) throw new Error(`larger than ${MAX_BUNDLE_BYTES} bytes`);
     bundleBytes = readFileSync(bundlePath);
   } catch (e) {
-    return errorOut(i, 'bundle-unreadable', `cannot read the bundle ${i.bundle}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { tool, details });
+    return errorOut(i, 'bundle-unreadable', `cannot read the bundle ${i.bundle}: ${fsErrorText(e)}`, { tool, details });
   }
   let artifact: ArtifactInput;
   let subjectName: string | undefined;
@@ -335,7 +335,7 @@ async function runInProcess(i: VerifyCosignInputs, ctx: GateContext): Promise<Ga
       if (!st.isFile()) throw new Error('not a file');
       artifact = st.size <= MAX_IN_MEMORY_ARTIFACT ? { kind: 'bytes', bytes: readFileSync(p) } : { kind: 'digest', digest: await sha256File(p) };
     } catch (e) {
-      return errorOut(i, 'artifact-unreadable', `cannot read the artifact ${i.artifact}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { tool, details });
+      return errorOut(i, 'artifact-unreadable', `cannot read the artifact ${i.artifact}: ${fsErrorText(e)}`, { tool, details });
     }
   } else {
     artifact = { kind: 'digest', digest: i.artifactDigest as string };
@@ -469,7 +469,7 @@ async function runWithCosign(i: VerifyCosignInputs, ctx: GateContext): Promise<G
     try {
       subject = { digest: await sha256File(resolve(ctx.cwd, i.artifact as string)), name: i.artifact };
     } catch (e) {
-      return errorOut(i, 'artifact-unreadable', `cannot read the artifact ${i.artifact}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { tool, details });
+      return errorOut(i, 'artifact-unreadable', `cannot read the artifact ${i.artifact}: ${fsErrorText(e)}`, { tool, details });
     }
     if (!existsSync(resolve(ctx.cwd, i.bundle as string))) {
       return errorOut(i, 'bundle-unreadable', `cannot read the bundle ${i.bundle}: ENOENT`, { tool, details, subject });

@@ -9,7 +9,7 @@ import type { GateResult } from '../../core/types.js';
 import { InputError } from '../../core/types.js';
 import { normalizeDigest, sha256File } from '../../core/digest.js';
 import { parseDuration } from '../../core/config.js';
-import { splitList } from '../../core/files.js';
+import { splitList, fsErrorText } from '../../core/files.js';
 import {
   CLAIM_REASONS,
   DEFAULT_TRUSTED_BUILDERS,
@@ -226,7 +226,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
       if (!statSync(p).isFile()) return errorOut(inputs, 'artifact-unreadable', `artifact ${a}: not a file`);
       artifacts.push({ name: a, digest: await sha256File(p), path: p });
     } catch (e) {
-      return errorOut(inputs, 'artifact-unreadable', `artifact ${a}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      return errorOut(inputs, 'artifact-unreadable', `artifact ${a}: ${fsErrorText(e)}`);
     }
   }
   for (const im of inputs.images) artifacts.push({ name: im.ref, digest: im.digest });
@@ -247,7 +247,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
   try {
     text = readFileSync(provPath, 'utf8');
   } catch (e) {
-    return errorOut(inputs, 'provenance-unreadable', `provenance ${inputs.provenance}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    return errorOut(inputs, 'provenance-unreadable', `provenance ${inputs.provenance}: ${fsErrorText(e)}`);
   }
   let docs: ProvenanceDoc[];
   try {

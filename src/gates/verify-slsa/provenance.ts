@@ -106,7 +106,7 @@ export function parseProvenanceText(text: string): ProvenanceDoc[] {
     try {
       v = JSON.parse(raw);
     } catch (e) {
-      throw new ProvenanceFormatError(`line ${i + 1}: invalid JSON: ${(e as Error).message}`, i + 1);
+      throw new ProvenanceFormatError(`invalid JSON: ${(e as Error).message}`, i + 1);
     }
     docs.push(docOf(v, docs.length + 1, i + 1));
   }

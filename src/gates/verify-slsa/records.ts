@@ -1,6 +1,7 @@
 // Cross-check against the run's pipeline_run records: the audit found a release whose records named one
 // digest while the provenance verified another. Any record of this run that names a subject digest other
 // than a verified artifact's is a mismatch.
+import { fsErrorText } from '../../core/files.js';
 import { readRecords } from '../../core/record.js';
 import { tryNormalizeDigest } from '../../core/digest.js';
 import type { Claim } from './claims.js';
@@ -21,7 +22,7 @@ export function crossCheckRecords(path: string, verified: readonly string[], run
   try {
     lines = readRecords(path);
   } catch (e) {
-    return { error: `records: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, considered: 0 };
+    return { error: `records: cannot read ${path}: ${fsErrorText(e)}`, considered: 0 };
   }
   const bad = lines.filter((l) => l.error);
   if (bad.length) return { error: `records: ${path}:${bad[0].line}: ${bad[0].error}`, considered: 0 };

@@ -59,7 +59,7 @@ describe('Bandit 1.8 reports', () => {
     ['truncated.json', /not valid JSON/],
     ['not-bandit.json', /"results" is missing/],
     ['bad-severity.json', /results\[0\]\.issue_severity: expected one of UNDEFINED, LOW, MEDIUM, HIGH, got "CRITICAL"/],
-    ['missing.json', /cannot read: ENOENT/],
+    ['missing.json', /cannot read: no such file or directory \(ENOENT\)/],
   ])('a report %s is an error (report-invalid)', async (file, msg) => {
     const r = await runGate(wsWithReports(), { report: `reports/${file}` });
     expect(r.result.outcome).toBe('error');

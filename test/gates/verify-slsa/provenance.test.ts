@@ -35,7 +35,7 @@ describe('provenance files', () => {
   it.each([
     ['', /empty/],
     ['{"a":1}', /neither a sigstore bundle nor a DSSE envelope/],
-    [`${JSON.stringify(env)}\n{not json`, /line 2: invalid JSON/],
+    [`${JSON.stringify(env)}\n{not json`, /^invalid JSON/], // the line is e.line (the gate prints file:line:), see below
     [JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', messageSignature: {} }), /no dsseEnvelope/],
     [JSON.stringify({ payloadType: 'x', payload: 'eA==' }), /no signatures array/],
     [JSON.stringify({ attestations: [] }), /empty/],
@@ -43,6 +43,17 @@ describe('provenance files', () => {
     expect(() => parseProvenanceText(text)).toThrow(ProvenanceFormatError);
     expect(() => parseProvenanceText(text)).toThrow(re);
   });
+});
+
+it('bad JSON carries its line number for the file:line: prefix', () => {
+  let err: unknown;
+  try {
+    parseProvenanceText(`\n{not json`);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ProvenanceFormatError);
+  expect((err as ProvenanceFormatError).line).toBe(2);
 });
 
 describe('SLSA facts', () => {
