@@ -1,4 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __cgCreateRequire } from 'node:module';
-const require = __cgCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-GV2AJLCO.js";import"./chunk-6SZXWRPO.js";import"./chunk-PCI6SFGJ.js";import"./chunk-BB7D2COQ.js";import"./chunk-6HGTFECX.js";import"./chunk-2DCBYDOM.js";import"./chunk-ISJNJC6E.js";import"./chunk-MWH3L4C7.js";import"./chunk-3V35ZNF3.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};
