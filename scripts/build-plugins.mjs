@@ -2,18 +2,16 @@
 // (docs/decisions/0002-bundling.md, "Cold start"). Exported for test/meta/build-plugins.test.ts.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createRequire, builtinModules } from 'node:module';
+import { builtinModules } from 'node:module';
 
 const root = new URL('..', import.meta.url).pathname;
-const req = createRequire(import.meta.url);
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 /**
  * `import { x } from 'node:fs'` makes Node build an ESM facade of the whole builtin, reading every export,
  * getters included: `fs.promises` loads fs/promises, readline and the REPL history code (~14 M instructions
- * for nothing). An import of a builtin becomes a module that `require()`s it and exports its properties,
- * each wrapped so that esbuild drops the ones nobody imports (a used getter is still read at load, like the
- * facade does). Builtins required from CommonJS are untouched.
+ * for nothing). An import of a builtin becomes a CommonJS module that `require()`s it; esbuild's interop
+ * reads a property where it is used. Builtins required from CommonJS are untouched.
  */
 export const builtinsViaRequire = {
   name: 'builtins-via-require',
@@ -24,15 +22,12 @@ export const builtinsViaRequire = {
       // one facade per importing file, so it lands in the importer's chunk instead of a chunk of its own
       const name = a.path.startsWith('node:') ? a.path : `node:${a.path}`;
       // (relative: the chunk hashes must not depend on where the checkout is)
-      return { path: `${name}?from=${relative(root, a.importer)}`, namespace: 'cg-builtin', pluginData: name };
+      // (.cjs last: esbuild takes the module format from the extension, and the importer may be .mjs)
+      return { path: `${relative(root, a.importer)}/${name}.cjs`, namespace: 'cg-builtin', pluginData: name };
     });
-    b.onLoad({ filter: /.*/, namespace: 'cg-builtin' }, (a) => {
-      const m = req(a.pluginData);
-      const names = Object.getOwnPropertyNames(m).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
-      const lines = [`const m = require(${JSON.stringify(a.pluginData)});`, 'export default m;'];
-      for (const k of names) lines.push(`export const ${k} = /* @__PURE__ */ (() => m.${k})();`);
-      return { contents: `${lines.join('\n')}\n`, loader: 'js' };
-    });
+    // a CommonJS module: esbuild reads the properties an importer uses when it uses them (no list of
+    // exports in the text, so the output does not depend on the Node version that runs the build)
+    b.onLoad({ filter: /.*/, namespace: 'cg-builtin' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(a.pluginData)});\n`, loader: 'js' }));
   },
 };
 
