@@ -3,7 +3,7 @@
 // @actions/core 3.x loads @actions/http-client and undici at import time (~150 ms of cold start per gate
 // step, for an OIDC helper the gates do not use). See docs/decisions/0005-runner-io.md.
 import { appendFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../core/random.js';
 import { EOL } from 'node:os';
 import { workflowCommand } from '../core/format.js';
 

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
 import { ConfigError } from './types.js';
 import { fsErrorText } from './files.js';
 import { parseYaml, posOf, resolve, isMap, isSeq, mapGetPair, type ParsedYaml, type YNode } from './yaml.js';
@@ -58,8 +57,8 @@ export async function parseConfigText(text: string, shown: string): Promise<Load
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(`${shown}:1:1: the configuration must be a mapping`);
   }
-  // ajv is loaded only when there is a configuration to validate (it costs cold start otherwise)
-  const { validateAgainst } = await import('./schema.js');
+  // ajv and the schema are loaded only when there is a configuration to validate (they cost cold start otherwise)
+  const { validateAgainst, configSchema } = await import('./schema.js');
   const problems = validateAgainst(configSchema, value);
   if (problems.length) {
     const lines = problems.slice(0, 10).map((pr) => {

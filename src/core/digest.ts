@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from './random.js';
 import { createReadStream } from 'node:fs';
 import { InputError } from './types.js';
 
@@ -59,11 +59,12 @@ export function tryNormalizeDigest(input: unknown): string | undefined {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  // node:crypto on first use: a clean run (no finding to fingerprint) does not load it
+  return nodeCrypto().createHash('sha256').update(data).digest('hex');
 }
 
 export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
+  const h = nodeCrypto().createHash('sha256');
   await new Promise<void>((resolve, reject) => {
     createReadStream(path)
       .on('data', (c) => h.update(c))

@@ -1,12 +1,12 @@
 import { ensureDir } from './files.js';
 import { closeSync, openSync, writeSync, fsyncSync, readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Finding, GateResult, Outcome, Severity } from './types.js';
 import { SEVERITIES } from './types.js';
 import { Redactor } from './redact.js';
 import { SUITE_VERSION } from './version.js';
 import { tryNormalizeDigest } from './digest.js';
+import { randomBytes } from './random.js';
 
 export const RECORD_SCHEMA = 'chaingate.pipeline_run/v1';
 

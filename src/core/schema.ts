@@ -2,6 +2,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import recordSchema from '../../schemas/pipeline_run.v1.schema.json' with { type: 'json' };
+// here rather than in config.ts: a run without a configuration file does not parse it (7 KB)
+import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM interop.
 const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (a: Ajv2020) => void;
@@ -61,4 +63,4 @@ export function validateRecord(value: unknown): SchemaProblem[] {
   return validateAgainst(recordSchema, value);
 }
 
-export { recordSchema };
+export { recordSchema, configSchema };
