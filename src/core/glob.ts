@@ -1,4 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { join, relative, sep, isAbsolute } from 'node:path';
 
 /** Convert a glob (`**`, `*`, `?`, `{a,b}`) to an anchored RegExp over forward-slash paths. */
@@ -30,11 +31,20 @@ function escape(s: string): string {
 
 export const DEFAULT_SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
-/** Walk a directory, yielding files (relative, forward slashes). Skips DEFAULT_SKIP_DIRS and symlinked dirs. */
-export function walk(root: string, accept: (rel: string) => boolean, skip?: (relDir: string) => boolean): string[] {
-  const out: string[] = [];
+/**
+ * Depth-first walk below `root`: `visit(rel, entry)` for every entry that is not a directory (`rel` relative,
+ * forward slashes); `visit` returning true stops the walk. DEFAULT_SKIP_DIRS, directories `skipDir` names and
+ * symlinked directories are not entered; at most `maxEntries` entries are looked at (default: no limit).
+ */
+export function visitFiles(
+  root: string,
+  visit: (rel: string, entry: Dirent) => boolean | void,
+  opts: { skipDir?: (relDir: string, name: string) => boolean; maxEntries?: number } = {},
+): void {
   const stack = [''];
-  while (stack.length) {
+  let seen = 0;
+  const max = opts.maxEntries ?? Infinity;
+  while (stack.length && seen < max) {
     const rel = stack.pop() as string;
     let entries;
     try {
@@ -43,13 +53,19 @@ export function walk(root: string, accept: (rel: string) => boolean, skip?: (rel
       continue;
     }
     for (const e of entries) {
+      seen++;
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (DEFAULT_SKIP_DIRS.has(e.name) || skip?.(r)) continue;
-        stack.push(r);
-      } else if (e.isFile() && accept(r)) out.push(r);
+        if (!DEFAULT_SKIP_DIRS.has(e.name) && !opts.skipDir?.(r, e.name)) stack.push(r);
+      } else if (visit(r, e) === true) return;
     }
   }
+}
+
+/** Walk a directory, yielding files (relative, forward slashes). Skips DEFAULT_SKIP_DIRS and symlinked dirs. */
+export function walk(root: string, accept: (rel: string) => boolean, skip?: (relDir: string) => boolean): string[] {
+  const out: string[] = [];
+  visitFiles(root, (r, e) => void (e.isFile() && accept(r) && out.push(r)), { skipDir: skip && ((r) => skip(r)) });
   return out.sort();
 }
 

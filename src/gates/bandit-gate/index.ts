@@ -1,5 +1,5 @@
 // bandit-gate: a Bandit findings budget (HIGH: 0 by default) that fails closed.
-import { existsSync, lstatSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Gate, GateContext } from '../../core/gate.js';
@@ -7,7 +7,7 @@ import type { GateResult } from '../../core/types.js';
 import { InputError } from '../../core/types.js';
 import { parseDuration } from '../../core/config.js';
 import { parseBool, splitList, fsErrorText } from '../../core/files.js';
-import { expandGlob } from '../../core/glob.js';
+import { expandGlob, visitFiles } from '../../core/glob.js';
 import { parseBanditReport, parseBanditReports, ReportError, type BanditReport } from './report.js';
 import { evaluate, summaryTable, type Budget, type Confidence } from './evaluate.js';
 import { isAbsoluteLike, normalizePath, parseSuppressions, sectionOf, type ScanErrorEntry, type SuppressionEntry } from './suppressions.js';
@@ -380,23 +380,10 @@ export function holdsPythonCode(abs: string): boolean {
     return false;
   }
   if (st.isFile()) return hasCode(abs, true);
-  const stack = [abs];
-  while (stack.length) {
-    const d = stack.pop()!;
-    let entries;
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) stack.push(p);
-      } else if ((e.isFile() || e.isSymbolicLink()) && /\.pyw?$/i.test(e.name) && hasCode(p, false)) return true; // Bandit scans symlinked files too
-    }
-  }
-  return false;
+  let found = false;
+  // Bandit scans symlinked files too
+  visitFiles(abs, (r, e) => (found = (e.isFile() || e.isSymbolicLink()) && /\.pyw?$/i.test(e.name) && hasCode(join(abs, r), false)), { skipDir: (_r, name) => SKIP_DIRS.has(name) });
+  return found;
 }
 
 function hasCode(p: string, named: boolean): boolean {
@@ -506,24 +493,7 @@ function placeFiles(reports: BanditReport[], baseline: BanditReport | undefined,
 /** Workspace-relative paths of the Python files under cwd (bounded walk, the usual tool dirs skipped). */
 function pyIndex(cwd: string, max = 200_000): string[] {
   const out: string[] = [];
-  const stack = [''];
-  let seen = 0;
-  while (stack.length && seen < max) {
-    const rel = stack.pop()!;
-    let entries;
-    try {
-      entries = readdirSync(join(cwd, rel), { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      seen++;
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) stack.push(p);
-      } else if (/\.pyw?$/i.test(e.name)) out.push(p);
-    }
-  }
+  visitFiles(cwd, (r, e) => void (/\.pyw?$/i.test(e.name) && out.push(r)), { skipDir: (_r, name) => SKIP_DIRS.has(name), maxEntries: max });
   return out;
 }
 

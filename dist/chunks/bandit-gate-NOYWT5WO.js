@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"./chunk-NUANAVK2.js";import"./chunk-HRFUBEWA.js";import"./chunk-TJ4IPIL2.js";import"./chunk-34GMSY73.js";import"./chunk-NGIKBHFD.js";import"./chunk-3TSNS3MQ.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,e as banditExcludes,b as default,d as holdsPythonCode,c as runBanditGate};

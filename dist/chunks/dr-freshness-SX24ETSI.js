@@ -1,1 +1,0 @@
-import{a,b,c}from"./chunk-2IYAWF3E.js";import"./chunk-7ETYR6O7.js";import"./chunk-ATY2XJ5M.js";import"./chunk-TJ4IPIL2.js";import"./chunk-34GMSY73.js";import"./chunk-DSBE2WW3.js";import"./chunk-NGIKBHFD.js";import"./chunk-3TSNS3MQ.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};

@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"./chunk-RLMLZANI.js";import"./chunk-ATY2XJ5M.js";import"./chunk-J3KN4OHL.js";import"./chunk-7HOVRFGB.js";import"./chunk-DSBE2WW3.js";import"./chunk-NGIKBHFD.js";import"./chunk-3TSNS3MQ.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as RECORD_INPUTS,b as buildExternalRecord,e as recordCommand,c as recordPathFor,d as writeExternalRecord};

@@ -1,1 +1,0 @@
-import{a,b}from"./chunk-FG5WQPBN.js";import"./chunk-53EGSCPB.js";import"./chunk-XCJXEEMF.js";import"./chunk-TFITWMUQ.js";import"./chunk-ZALLRKT3.js";import"./chunk-TJ4IPIL2.js";import"./chunk-34GMSY73.js";import"./chunk-NGIKBHFD.js";import"./chunk-3TSNS3MQ.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as PREDICATE_SHORTHANDS,b as default};
