@@ -39,6 +39,8 @@ export type {
   VerifyResult,
   VerifySuccess,
 } from './verify.js';
+export { unwrapBundleInput, MAX_CANDIDATES } from './formats.js';
+export type { BundleCandidate, BundleContainer, BundleFormat, UnwrapResult } from './formats.js';
 export { buildIdentityPolicy, anchoredRegExp, exactRegExp, escapeRegExp, matches, describeMatcher, SigstoreUsageError } from './policy.js';
 export type { IdentityPolicy, IdentityPolicyInput, Matcher } from './policy.js';
 export {

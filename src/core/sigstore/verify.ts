@@ -11,6 +11,7 @@ import { normalizeDigest, tryNormalizeDigest } from '../digest.js';
 import { decodeFulcioExtensions, issuerOf, type FulcioExtensions, type RawExtension } from './extensions.js';
 import { describeMatcher, exactRegExp, matches, type IdentityPolicy } from './policy.js';
 import { KEY_THRESHOLDS, type LoadedTrust, type Thresholds } from './trust.js';
+import { unwrapBundleInput, type BundleCandidate, type BundleContainer, type BundleFormat } from './formats.js';
 import { installSigstoreAcceleration, sealTrustMaterial, withCertificateMemo } from './accel.js';
 
 // exact accelerations of @sigstore/core / @sigstore/verify (see accel.ts): no check is removed
@@ -119,6 +120,12 @@ export interface VerifySuccess {
   /** timestamps counted: RFC 3161, tlog integrated times, or the verification time fallback */
   timestamps: { tsa: number; tlog: number; verificationTime: boolean };
   tlogEntries: number;
+  /** what the file held: a Sigstore bundle, or cosign's legacy bundle (verified as the v0.1 bundle it maps to) */
+  format: BundleFormat;
+  /** how it was wrapped: a plain file, `gh attestation download` JSON Lines, the attestations REST API answer */
+  container: BundleContainer;
+  /** bundles found in the file (the first that verifies is the result) */
+  candidates: number;
 }
 
 export interface VerifyFailure {
@@ -130,6 +137,9 @@ export interface VerifyFailure {
   /** known when the signature verified but a policy check failed */
   signer?: SignerInfo;
   statement?: InTotoStatement;
+  format?: BundleFormat;
+  container?: BundleContainer;
+  candidates?: number;
 }
 
 export type VerifyResult = VerifySuccess | VerifyFailure;
@@ -139,13 +149,6 @@ const MAX_MESSAGE = 400;
 function fail(reason: SigstoreFailureReason, message: string, extra: Partial<VerifyFailure> = {}): VerifyFailure {
   const m = message.replace(/\s+/g, ' ').trim();
   return { ok: false, reason, message: m.length > MAX_MESSAGE ? `${m.slice(0, MAX_MESSAGE)}…` : m, ...extra };
-}
-
-/** Parse bundle JSON (object, text or bytes) → the raw object. */
-function parseJson(bundle: unknown): unknown {
-  if (Buffer.isBuffer(bundle) || bundle instanceof Uint8Array) return JSON.parse(Buffer.from(bundle).toString('utf8'));
-  if (typeof bundle === 'string') return JSON.parse(bundle);
-  return bundle;
 }
 
 function errorText(e: unknown): string {
@@ -295,14 +298,27 @@ export function verifyBundle(opts: VerifyBundleOptions): VerifyResult {
 }
 
 function verifyBundleInner(opts: VerifyBundleOptions): VerifyResult {
-  // 1. parse and check the format version
-  let raw: unknown;
-  try {
-    raw = parseJson(opts.bundle);
-  } catch (e) {
-    return fail('bundle-malformed', `the bundle is not JSON: ${(e as Error).message}`);
+  // 1. parse, unwrap (JSON Lines, attestations API) and convert (cosign legacy bundle)
+  const u = unwrapBundleInput(opts.bundle);
+  if (!u.ok) return fail(u.reason, u.message);
+  const n = u.candidates.length;
+  let first: VerifyFailure | undefined;
+  for (let i = 0; i < n; i++) {
+    const c = u.candidates[i];
+    const r = verifyCandidate(opts, c);
+    if (r.ok) return { ...r, format: c.format, container: u.container, candidates: n };
+    const tagged: VerifyFailure = { ...r, format: c.format, container: u.container, candidates: n };
+    first ??= tagged;
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return fail('bundle-malformed', 'the bundle is not a JSON object');
+  const f = first as VerifyFailure;
+  if (n === 1) return f;
+  return { ...f, message: fail(f.reason, `none of the ${n} bundles in the file verified; the first: ${f.message}`).message };
+}
+
+type CandidateResult = Omit<VerifySuccess, 'format' | 'container' | 'candidates'> | VerifyFailure;
+
+function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate): CandidateResult {
+  const raw = candidate.bundle;
   const mediaType = (raw as { mediaType?: unknown }).mediaType;
   if (typeof mediaType !== 'string') return fail('bundle-malformed', 'the bundle has no mediaType');
   const bundleVersion = (BUNDLE_MEDIA_TYPES as Record<string, '0.1' | '0.2' | '0.3'>)[mediaType];
@@ -428,6 +444,12 @@ function verifyBundleInner(opts: VerifyBundleOptions): VerifyResult {
   let signerInfo: SignerInfo;
   if (opts.policy.kind === 'key') {
     signerInfo = { kind: 'public-key', extensions: {}, keyFingerprint: keyFingerprint(signerKey) };
+    if (candidate.legacyBodyKeyDer) {
+      const given = opts.policy.publicKey.export({ type: 'spki', format: 'der' });
+      if (!safeEqual(given, candidate.legacyBodyKeyDer)) {
+        return fail('tlog-invalid', 'cosign bundle: the public key in the Rekor entry is not the given key (tampered bundle)', { mediaType, signer: signerInfo });
+      }
+    }
   } else {
     const decoded = decodeFulcioExtensions(rawExtensions);
     const issuer = issuerOf(decoded);

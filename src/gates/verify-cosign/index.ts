@@ -359,7 +359,7 @@ async function runInProcess(i: VerifyCosignInputs, ctx: GateContext): Promise<Ga
       subject,
       tool,
       policy: policyRecord(i),
-      details: { ...details, bundle_media_type: r.mediaType ?? null, got_identity: r.signer?.identity ?? null, got_issuer: r.signer?.issuer ?? null },
+      details: { ...details, bundle_media_type: r.mediaType ?? null, bundle_format: r.format ?? null, bundle_container: r.container ?? null, got_identity: r.signer?.identity ?? null, got_issuer: r.signer?.issuer ?? null },
       outputs: emptyOutputs(i),
     };
   }
@@ -369,7 +369,7 @@ async function runInProcess(i: VerifyCosignInputs, ctx: GateContext): Promise<Ga
     reasons: ['ok'],
     findings: [],
     messages: [
-      `verified ${r.content === 'dsse' ? `attestation${r.statement ? ` (${r.statement.predicateType})` : ''}` : 'signature'} over ${r.verifiedDigest} signed by ${who}${r.signer.issuer ? ` (issuer ${r.signer.issuer})` : ''}`,
+      `verified ${r.content === 'dsse' ? `attestation${r.statement ? ` (${r.statement.predicateType})` : ''}` : 'signature'} over ${r.verifiedDigest} signed by ${who}${r.signer.issuer ? ` (issuer ${r.signer.issuer})` : ''}${r.format === 'cosign-legacy-bundle' ? ' (cosign legacy bundle)' : ''}`,
     ],
     subject: { digest: r.verifiedDigest ?? subject.digest, name: subjectName },
     tool,
@@ -377,6 +377,9 @@ async function runInProcess(i: VerifyCosignInputs, ctx: GateContext): Promise<Ga
     details: {
       ...details,
       bundle_version: r.bundleVersion,
+      bundle_format: r.format,
+      bundle_container: r.container,
+      bundle_candidates: r.candidates,
       content: r.content,
       predicate_type: r.statement?.predicateType ?? null,
       signer_identity: r.signer.identity ?? null,
