@@ -7,6 +7,7 @@ import { runGate, withFakeCosignPath } from '../gates/verify-cosign/helpers.js';
 import { runDist, runnerFiles } from '../helpers/runner.js';
 import { CANARY, canaryEnv, collectText, leakedCanaries } from '../helpers/canary.js';
 import { GITHUB_ISSUER, MockSigstore, githubIdentity } from '../helpers/sigstore.js';
+import { detachedFiles, ghJsonl, legacyBody, toLegacyCosignBundle, withLegacyBody } from '../helpers/cosign-legacy.js';
 import { exitCodeFor } from '../../src/core/runner.js';
 
 const IDENTITY = githubIdentity('acme/widget');
@@ -27,6 +28,16 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'empty.json'), '');
   writeFileSync(join(dir, 'v9.json'), JSON.stringify({ ...b, mediaType: 'application/vnd.dev.sigstore.bundle.v9.9+json' }));
   writeFileSync(join(dir, 'bad-root.json'), '{"mediaType":"nope"}');
+  const v01 = await ss.signBlob(ARTIFACT, { identity: IDENTITY, tsa: false, version: '0.1' });
+  const legacy = toLegacyCosignBundle(v01);
+  writeFileSync(join(dir, 'detached.sig'), detachedFiles(v01).signature);
+  writeFileSync(join(dir, 'cert.pem'), detachedFiles(v01).certificatePem);
+  const body = legacyBody(legacy);
+  body.spec.signature.content = Buffer.from('MEUCIQ').toString('base64');
+  writeFileSync(join(dir, 'legacy-tampered.json'), JSON.stringify(withLegacyBody(legacy, body)));
+  const { rekorBundle: _drop, ...noTlog } = legacy;
+  writeFileSync(join(dir, 'legacy-no-tlog.json'), JSON.stringify(noTlog));
+  writeFileSync(join(dir, 'broken.jsonl'), `${ghJsonl([b]).trim()}\n{"bundle": \n`);
   writeFileSync(join(dir, 'unreadable.json'), '{}');
   chmodSync(join(dir, 'unreadable.json'), 0o000);
 });
@@ -54,6 +65,11 @@ const FAULTS: Fault[] = [
   ['bundle truncated', () => inproc({ bundle: join(dir, 'truncated.json') }), {}, 'error', 'bundle-malformed'],
   ['bundle of another version', () => inproc({ bundle: join(dir, 'v9.json') }), {}, 'error', 'bundle-unsupported-version'],
   ['bundle is a directory', () => inproc({ bundle: dir }), {}, 'error', 'bundle-unreadable'],
+  ['bundle is a detached signature (--output-signature)', () => inproc({ bundle: join(dir, 'detached.sig') }), {}, 'error', 'bundle-malformed'],
+  ['bundle is a PEM certificate (--output-certificate)', () => inproc({ bundle: join(dir, 'cert.pem') }), {}, 'error', 'bundle-malformed'],
+  ['cosign legacy bundle with a tampered log entry', () => inproc({ bundle: join(dir, 'legacy-tampered.json') }), {}, 'fail', 'tlog-invalid'],
+  ['cosign legacy bundle without a log entry', () => inproc({ bundle: join(dir, 'legacy-no-tlog.json') }), {}, 'error', 'bundle-malformed'],
+  ['gh JSON Lines with a broken line', () => inproc({ bundle: join(dir, 'broken.jsonl') }), {}, 'error', 'bundle-malformed'],
   ['artifact missing', () => inproc({ artifact: join(dir, 'nope.bin') }), {}, 'error', 'artifact-unreadable'],
   ['trusted root missing', () => inproc({ 'trusted-root': join(dir, 'nope-root.json') }), {}, 'error', 'trust-root-unreadable'],
   ['trusted root malformed', () => inproc({ 'trusted-root': join(dir, 'bad-root.json') }), {}, 'error', 'trust-root-invalid'],

@@ -30,7 +30,7 @@ export interface BundleCandidate {
 
 export type UnwrapResult =
   | { ok: true; container: BundleContainer; candidates: BundleCandidate[] }
-  | { ok: false; reason: FormatReason; message: string };
+  | { ok: false; reason: FormatReason; message: string; format?: BundleFormat };
 
 /** tlog-invalid: a legacy bundle whose log entry contradicts its outer signature / certificate (tampered) */
 export type FormatReason = 'bundle-malformed' | 'bundle-unsupported-version' | 'tlog-invalid';
@@ -45,6 +45,7 @@ class FormatError extends Error {
   constructor(
     readonly reason: FormatReason,
     message: string,
+    public format?: BundleFormat,
   ) {
     super(message);
   }
@@ -57,7 +58,7 @@ export function unwrapBundleInput(input: unknown): UnwrapResult {
   try {
     return unwrap(input);
   } catch (e) {
-    if (e instanceof FormatError) return { ok: false, reason: e.reason, message: e.message };
+    if (e instanceof FormatError) return { ok: false, reason: e.reason, message: e.message, format: e.format };
     return { ok: false, reason: 'bundle-malformed', message: `unreadable bundle: ${(e as Error).message}` };
   }
 }
@@ -128,7 +129,14 @@ function fromNonJson(text: string, jsonError: string): UnwrapResult {
 
 function candidate(o: Record<string, unknown>, where: string): BundleCandidate {
   if (typeof o.mediaType === 'string') return { bundle: o, format: 'sigstore-bundle' };
-  if (o.base64Signature !== undefined || o.rekorBundle !== undefined || o.Payload !== undefined) return convertLegacy(o, where);
+  if (o.base64Signature !== undefined || o.rekorBundle !== undefined || o.Payload !== undefined) {
+    try {
+      return convertLegacy(o, where);
+    } catch (e) {
+      if (e instanceof FormatError) e.format = 'cosign-legacy-bundle';
+      throw e;
+    }
+  }
   if (o.dsseEnvelope !== undefined || o.messageSignature !== undefined) {
     throw new FormatError('bundle-malformed', `${where} has no mediaType`);
   }

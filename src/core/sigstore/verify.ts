@@ -300,7 +300,7 @@ export function verifyBundle(opts: VerifyBundleOptions): VerifyResult {
 function verifyBundleInner(opts: VerifyBundleOptions): VerifyResult {
   // 1. parse, unwrap (JSON Lines, attestations API) and convert (cosign legacy bundle)
   const u = unwrapBundleInput(opts.bundle);
-  if (!u.ok) return fail(u.reason, u.message);
+  if (!u.ok) return fail(u.reason, u.message, u.format ? { format: u.format } : {});
   const n = u.candidates.length;
   let first: VerifyFailure | undefined;
   for (let i = 0; i < n; i++) {
