@@ -126,7 +126,7 @@ const gate: Gate<VerifyCosignInputs> = {
     { name: 'artifact', description: 'Path of the artifact (blob) the bundle signs or attests.' },
     { name: 'artifact-digest', description: 'The artifact\'s digest (`sha256:<hex>`) when the bytes are not at hand; in-process only. Message signatures are verified against the digest.' },
     { name: 'image', description: 'OCI image reference pinned by digest (`registry/repo@sha256:<hex>`); tags are refused. Verified with cosign.' },
-    { name: 'bundle', description: 'Path of the Sigstore bundle (`*.sigstore.json`, v0.1–v0.3) for the artifact.' },
+    { name: 'bundle', description: 'Path of the Sigstore bundle (`*.sigstore.json`, v0.1–v0.3) for the artifact; in-process also the legacy `cosign sign-blob --bundle` file (cosign v1/v2), `gh attestation download` JSON Lines and the attestations API answer.' },
     { name: 'attestation-type', description: 'Verify an in-toto attestation with this predicate type (URI, or a cosign shorthand such as `slsaprovenance1`) instead of a plain signature.' },
     { name: 'certificate-identity', description: 'Exact certificate identity (SAN) of the signer, e.g. `https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.2.3`.' },
     { name: 'certificate-identity-regexp', description: 'Regular expression for the identity; must be anchored `^…$`.' },
