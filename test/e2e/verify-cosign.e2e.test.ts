@@ -3,16 +3,17 @@
 // writes /tmp/cg/{artifact.bin, artifact.sigstore.json, trusted_root.json} (see docs/verify-cosign.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runComposite, runDist, runnerFiles, ROOT, NODE } from '../helpers/runner.js';
+import { detachedFiles, toLegacyCosignBundle } from '../helpers/cosign-legacy.js';
 import { GITHUB_ISSUER, MockSigstore, SLSA_PROVENANCE_V1, githubClaims, githubIdentity, sha256Hex, statement } from '../helpers/sigstore.js';
 
 const IDENTITY = githubIdentity('acme/widget');
 const ARTIFACT = Buffer.from('hello artifact\n');
 let ss: MockSigstore;
-let paths: { bundle: string; root: string; artifact: string; att: string };
+let paths: { bundle: string; root: string; artifact: string; att: string; legacy: string; sig: string };
 
 beforeAll(async () => {
   if (!existsSync(join(ROOT, 'dist/verify-cosign.js'))) throw new Error('dist/verify-cosign.js missing: run npm run build');
@@ -22,7 +23,11 @@ beforeAll(async () => {
   const att = await ss.signStatement(statement([{ name: 'artifact.bin', digest: { sha256: sha256Hex(ARTIFACT) } }]), { identity: IDENTITY, github: githubClaims('acme/widget') });
   const w = ss.writeFiles(out, { bundle: blob, root: true, artifact: ARTIFACT });
   const a = ss.writeFiles(out, { bundle: att, bundleName: 'artifact.intoto.sigstore.json' });
-  paths = { bundle: w.bundle!, root: w.root!, artifact: w.artifact!, att: a.bundle! };
+  // cosign v1/v2 `sign-blob --bundle` (legacy format) and `--output-signature` (detached), same instance
+  const v01 = await ss.signBlob(ARTIFACT, { identity: IDENTITY, github: githubClaims('acme/widget'), tsa: false, version: '0.1' });
+  writeFileSync(join(out, 'artifact.cosign.bundle'), JSON.stringify(toLegacyCosignBundle(v01)));
+  writeFileSync(join(out, 'artifact.sig'), detachedFiles(v01).signature);
+  paths = { bundle: w.bundle!, root: w.root!, artifact: w.artifact!, att: a.bundle!, legacy: join(out, 'artifact.cosign.bundle'), sig: join(out, 'artifact.sig') };
 });
 
 afterAll(async () => {
@@ -82,5 +87,19 @@ describe('verify-cosign as the runner runs it', () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.outputs.reasons).toBe('bundle-unreadable');
     expect(missing.records).toHaveLength(1);
+  });
+
+  it('dist: a legacy cosign bundle passes; a detached signature errors with a --bundle hint', () => {
+    const f = runnerFiles();
+    const ok = runDist('verify-cosign', { bundle: paths.legacy, artifact: paths.artifact, 'certificate-identity': IDENTITY, 'certificate-oidc-issuer': GITHUB_ISSUER, 'trusted-root': paths.root }, f);
+    expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.outputs['verified-digest']).toBe(`sha256:${sha256Hex(ARTIFACT)}`);
+    expect(ok.records[0]).toMatchObject({ outcome: 'pass', details: { bundle_format: 'cosign-legacy-bundle' } });
+    const g = runnerFiles();
+    const sig = runDist('verify-cosign', { bundle: paths.sig, artifact: paths.artifact, 'certificate-identity': IDENTITY, 'certificate-oidc-issuer': GITHUB_ISSUER, 'trusted-root': paths.root }, g);
+    expect(sig.exitCode).toBe(2);
+    expect(sig.outputs.reasons).toBe('bundle-malformed');
+    expect(sig.stdout + sig.stderr).toMatch(/detached signature.*cosign sign-blob --bundle/s);
+    expect(sig.records).toHaveLength(1);
   });
 });
