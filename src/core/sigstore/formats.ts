@@ -118,7 +118,7 @@ function fromNonJson(text: string, jsonError: string): UnwrapResult {
   if (/-----BEGIN [A-Z ]*PUBLIC KEY-----/.test(t)) {
     throw new FormatError('bundle-malformed', 'the bundle file is a PEM public key: give it as `key` and the signature bundle as `bundle`');
   }
-  if (t !== '' && /^[A-Za-z0-9+/=\s_-]+$/.test(t) && t.length < 16384) {
+  if (t.length >= 40 && t.length < 16384 && /^[A-Za-z0-9+/=\s_-]+$/.test(t)) {
     throw new FormatError(
       'bundle-malformed',
       `the bundle file holds a bare base64 signature (cosign sign-blob --output-signature), not a bundle: a detached signature carries no certificate, transparency-log entry or signed time, so it cannot be verified to the policy; ${BUNDLE_HINT}`,

@@ -196,6 +196,12 @@ describe('detached signature files and wrapped bundles', () => {
     }
   });
 
+  it('short non-JSON text is "not JSON", not mistaken for a signature', () => {
+    const r = verifyBundle({ bundle: Buffer.from('hello\n'), artifact: bytes(), policy: keyless(), trust });
+    expectFail(r, 'bundle-malformed');
+    expect(r.ok ? '' : r.message).toMatch(/not JSON/);
+  });
+
   it('gh attestation download JSON Lines: one line, several lines (first that verifies), none verifying', () => {
     const one = verifyBundle({ bundle: Buffer.from(ghJsonl([att])), artifact: bytes(), policy: keyless(), trust });
     expect(one.ok, one.ok ? '' : one.message).toBe(true);
