@@ -15,6 +15,7 @@ import {
   DEFAULT_TRUSTED_BUILDERS,
   checkDocument,
   normalizeSourceUri,
+  sameRepo,
   subjectComparable,
   subjectMatches,
   parseBuilderId,
@@ -354,7 +355,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
       binary = abs(ctx.cwd, binary);
       if (!existsSync(binary)) return errorOut(inputs, 'tool-error', `slsa-verifier-path: ${inputs.slsaVerifierPath}: no such file`, { tool: toolInfo });
     }
-    tool = await runTool(binary, inputs, artifacts, provPath, ctx);
+    tool = await runTool(binary, inputs, artifacts, provPath, ctx, toolSourceUri(inputs, evals));
   }
 
   const result = conclude(inputs, ctx, artifacts, evals, verifiedBy, tool, toolInfo, docs.length);
@@ -377,12 +378,24 @@ export function toolEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([k]) => keep.test(k)));
 }
 
-async function runTool(binary: string, inputs: VerifySlsaInputs, artifacts: Array<{ name: string; path?: string }>, provPath: string, ctx: GateContext): Promise<RunVerdict> {
+/**
+ * The `--source-uri` slsa-verifier gets. It compares the provenance's URI exactly, while GitHub names are
+ * case-insensitive (and `.git` names the same repository): once chaingate has matched the provenance's
+ * repository to `source-uri` (sameRepo), slsa-verifier is given the provenance's own spelling, so a
+ * `github.com/acme/widget` for `Acme/Widget` is not a false failure. Several spellings: the input as given.
+ */
+function toolSourceUri(inputs: VerifySlsaInputs, evals: DocEval[]): string {
+  const spellings = new Set(evals.map((e) => e.facts?.configSourceUri).filter((u): u is string => !!u && sameRepo(u, inputs.sourceUri)));
+  if (spellings.size !== 1) return inputs.sourceUriInput;
+  return [...spellings][0].replace(/^git\+https:\/\//, '');
+}
+
+async function runTool(binary: string, inputs: VerifySlsaInputs, artifacts: Array<{ name: string; path?: string }>, provPath: string, ctx: GateContext, sourceUri: string): Promise<RunVerdict> {
   const req = {
     artifacts: inputs.artifacts,
     images: inputs.images.map((i) => i.ref),
     provenancePath: provPath,
-    sourceUri: inputs.sourceUriInput,
+    sourceUri,
     sourceTag: inputs.sourceTag,
     sourceVersionedTag: inputs.sourceVersionedTag,
     sourceBranch: inputs.sourceBranch,

@@ -197,3 +197,22 @@ describe('npm provenance (pkg:npm subject, sha512 digest, builder.id the hosted 
     expect(why(r)).toMatch(/sha1/);
   });
 });
+
+describe('slsa-github-generator .intoto.jsonl through slsa-verifier (stand-in)', () => {
+  it('source-uri in another case than the provenance: slsa-verifier (which compares exactly) is given the provenance\'s spelling once chaingate matched it', async () => {
+    const { legacyWorkspace } = await import('./workspace.js');
+    const w = legacyWorkspace({ shape: { repo: 'Acme/Widget' } });
+    const go = (uri: string) =>
+      executeGate(
+        gate,
+        { artifact: w.artifact, provenance: w.provenance, 'source-uri': uri, 'source-tag': 'v1.2.3', 'slsa-verifier-path': w.verifier, 'record-file': join(w.f.dir, 'r.ndjson') },
+        { cwd: w.f.workspace, env: { PATH: process.env.PATH ?? '' }, logger: { info: () => undefined, warn: () => undefined, debug: () => undefined } },
+      ).then((o) => o.result);
+    const r = await go('github.com/acme/widget');
+    expect(r.outcome, why(r)).toBe('pass');
+    expect(r.outputs?.['verified-by']).toBe('slsa-verifier');
+    const evil = await go('github.com/acme/widget-evil');
+    expect(evil.outcome, why(evil)).toBe('fail');
+    expect(evil.reasons).toEqual(expect.arrayContaining(['source-mismatch', 'slsa-verifier-failed']));
+  });
+});
