@@ -216,3 +216,23 @@ describe('slsa-github-generator .intoto.jsonl through slsa-verifier (stand-in)',
     expect(evil.reasons).toEqual(expect.arrayContaining(['source-mismatch', 'slsa-verifier-failed']));
   });
 });
+
+describe('trusted-builders configuration', () => {
+  it('an entry with @ref is a configuration error, not a silent untrusted-builder for every provenance', async () => {
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, '.github'), { recursive: true });
+    const b = await signGen(generatorV02Statement({ subjects, repo: REPO, builderId: GEN_SAN }));
+    writeFileSync(join(dir, '.github/chaingate.yml'), `verify-slsa:\n  trusted-builders:\n    - ${GEN_SAN}\n`);
+    try {
+      const r = await run(b);
+      expect(r.outcome).toBe('error');
+      expect(r.reasons).toEqual(['config-error']);
+      writeFileSync(join(dir, '.github/chaingate.yml'), `verify-slsa:\n  trusted-builders:\n    - ${GENERATOR_BUILDER}\n`);
+      expect((await run(b)).outcome).toBe('pass');
+      writeFileSync(join(dir, '.github/chaingate.yml'), `verify-slsa:\n  trusted-builders:\n    - https://github.com/acme/build/.github/workflows/b.yml\n`);
+      expect((await run(b)).reasons).toEqual(['untrusted-builder']);
+    } finally {
+      writeFileSync(join(dir, '.github/chaingate.yml'), '');
+    }
+  });
+});
