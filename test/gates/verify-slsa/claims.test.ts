@@ -78,6 +78,11 @@ describe('semver (Go dialect)', () => {
     expect(versionedTagMismatch('v1.3.0', 'v1.2')).toMatch(/minor/);
     expect(versionedTagMismatch('v1.2.4', 'v1.2.3')).toMatch(/patch/);
     expect(versionedTagMismatch('v1.2.3', 'v1.2.3-rc.1')).toMatch(/prerelease/);
+    // a release candidate is not the release it precedes (before: v1.2.3-rc.1 met v1.2.3)
+    expect(versionedTagMismatch('v1.2.3-rc.1', 'v1.2.3')).toMatch(/prerelease of v1.2.3-rc.1 is not \(none\)/);
+    expect(versionedTagMismatch('v1.2.3-rc.1', 'v1.2.3-rc.1')).toBeUndefined();
+    expect(versionedTagMismatch('v1.2.3-rc.2', 'v1.2.3-rc.1')).toMatch(/prerelease/);
+    expect(versionedTagMismatch('v1.3.0-beta', 'v1')).toBeUndefined();
     expect(versionedTagMismatch('release-1', 'v1')).toMatch(/not a semantic version/);
   });
 });
