@@ -138,6 +138,9 @@ export interface Claim {
 export function normalizeSourceUri(input: string): string {
   let s = input.trim().replace(/\/+$/, '').replace(/\.git$/, '');
   if (!s) throw new InputError('source-uri: empty');
+  // the SSH clone URL users copy from GitHub: git@github.com:owner/repo(.git)
+  const scp = /^git@([^:/\s]+):([^/\s]+\/[^/\s]+)$/.exec(s);
+  if (scp) s = `https://${scp[1]}/${scp[2]}`;
   if (!s.startsWith('git+')) {
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) s = `https://${s}`;
     s = `git+${s}`;

@@ -382,11 +382,12 @@ export function toolEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * The `--source-uri` slsa-verifier gets. It compares the provenance's URI exactly, while GitHub names are
  * case-insensitive (and `.git` names the same repository): once chaingate has matched the provenance's
  * repository to `source-uri` (sameRepo), slsa-verifier is given the provenance's own spelling, so a
- * `github.com/acme/widget` for `Acme/Widget` is not a false failure. Several spellings: the input as given.
+ * `github.com/acme/widget` for `Acme/Widget` is not a false failure. Otherwise the normalised input
+ * (`host/owner/repo`, so an SSH `git@github.com:o/r.git` reaches slsa-verifier in a form it takes).
  */
 function toolSourceUri(inputs: VerifySlsaInputs, evals: DocEval[]): string {
   const spellings = new Set(evals.map((e) => e.facts?.configSourceUri).filter((u): u is string => !!u && sameRepo(u, inputs.sourceUri)));
-  if (spellings.size !== 1) return inputs.sourceUriInput;
+  if (spellings.size !== 1) return inputs.sourceUri.replace(/^git\+https:\/\//, '');
   return [...spellings][0].replace(/^git\+https:\/\//, '');
 }
 

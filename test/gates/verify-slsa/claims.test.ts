@@ -45,6 +45,8 @@ describe('source-uri normalisation (as slsa-verifier)', () => {
     ['https://github.com/acme/widget', 'git+https://github.com/acme/widget'],
     ['git+https://github.com/acme/widget', 'git+https://github.com/acme/widget'],
     ['github.com/acme/widget.git', 'git+https://github.com/acme/widget'],
+    ['git@github.com:acme/widget.git', 'git+https://github.com/acme/widget'],
+    ['https://github.com/acme/widget/', 'git+https://github.com/acme/widget'],
   ])('%s → %s', (a, b) => expect(normalizeSourceUri(a)).toBe(b));
   it.each(['', 'acme/widget', 'github.com/acme', 'github.com/acme/widget/extra', 'github.com/acme/wid get'])('refuses %j', (a) => expect(() => normalizeSourceUri(a)).toThrow(/source-uri/));
 });

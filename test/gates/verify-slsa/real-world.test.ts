@@ -211,6 +211,8 @@ describe('slsa-github-generator .intoto.jsonl through slsa-verifier (stand-in)',
     const r = await go('github.com/acme/widget');
     expect(r.outcome, why(r)).toBe('pass');
     expect(r.outputs?.['verified-by']).toBe('slsa-verifier');
+    const ssh = await go('git@github.com:acme/widget.git');
+    expect(ssh.outcome, why(ssh)).toBe('pass');
     const evil = await go('github.com/acme/widget-evil');
     expect(evil.outcome, why(evil)).toBe('fail');
     expect(evil.reasons).toEqual(expect.arrayContaining(['source-mismatch', 'slsa-verifier-failed']));
