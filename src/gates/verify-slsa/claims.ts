@@ -193,6 +193,16 @@ export function repoKey(uri: string | undefined): string | undefined {
 }
 export const sameRepo = (a: string | undefined, b: string | undefined): boolean => a !== undefined && b !== undefined && repoKey(a) === repoKey(b);
 
+/**
+ * Builder names compare as GitHub resolves them: host, owner and repository case-insensitively, the
+ * workflow's path exactly (file paths are case-sensitive).
+ */
+export function builderNameKey(name: string): string {
+  const m = /^(https:\/\/[^/]+\/[^/]+\/[^/]+)(\/.*)?$/.exec(name.trim());
+  return m ? `${m[1].toLowerCase()}${m[2] ?? ''}` : name.trim();
+}
+const sameBuilder = (a: string, b: string) => builderNameKey(a) === builderNameKey(b);
+
 /** The SLSA v1 builder.id npm writes (and GitHub's workflow build type allows): the runner, not a workflow. */
 export const GITHUB_HOSTED_RUNNER_BUILDER = 'https://github.com/actions/runner/github-hosted';
 
@@ -228,14 +238,14 @@ export function checkBuilder(builderIdentity: string | undefined, facts: Provena
   const own = isOwnWorkflow(b, exp);
   if (exp.builderId) {
     const want = exp.builderId.version ? `${exp.builderId.name}@refs/tags/${exp.builderId.version}` : exp.builderId.name;
-    if (b.name !== exp.builderId.name) {
+    if (!sameBuilder(b.name, exp.builderId.name)) {
       out.push(bad('builder', 'builder', want, builderIdentity, 'builder-mismatch', `builder "${b.name}" is not "${exp.builderId.name}"`));
     } else if (exp.builderId.version && b.ref !== `refs/tags/${exp.builderId.version}`) {
       out.push(bad('builder', 'builder', want, builderIdentity, 'builder-mismatch', `builder version "${b.ref ?? '(none)'}" is not refs/tags/${exp.builderId.version}`));
     } else out.push(ok('builder', 'builder', want, builderIdentity));
   } else {
     const expected = `one of ${exp.trustedBuilders.length} trusted builders or a workflow of ${repoOfSource(exp.sourceUri)}`;
-    if (exp.trustedBuilders.includes(b.name) || own) out.push(ok('builder', 'builder', expected, builderIdentity));
+    if (exp.trustedBuilders.some((t) => sameBuilder(t, b.name)) || own) out.push(ok('builder', 'builder', expected, builderIdentity));
     else out.push(bad('builder', 'builder', expected, builderIdentity, 'untrusted-builder', `builder "${b.name}" is not a trusted builder (give builder-id to trust it)`));
   }
   // the builder's version

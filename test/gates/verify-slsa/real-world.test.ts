@@ -238,3 +238,20 @@ describe('trusted-builders configuration', () => {
     }
   });
 });
+
+describe('builder-id', () => {
+  const b = () => signGen(generatorV02Statement({ subjects, repo: REPO, builderId: GEN_SAN }));
+  it('owner/repository in another case names the same builder; the workflow path does not', async () => {
+    const upper = GENERATOR_BUILDER.replace('slsa-framework/slsa-github-generator', 'SLSA-Framework/SLSA-GitHub-Generator');
+    const r = await run(await b(), { 'builder-id': `${upper}@v2.1.0` });
+    expect(r.outcome, why(r)).toBe('pass');
+    const path = await run(await b(), { 'builder-id': GENERATOR_BUILDER.replace('generator_generic_slsa3.yml', 'Generator_Generic_SLSA3.yml') });
+    expect(path.reasons).toEqual(['builder-mismatch']);
+  });
+  it.each([
+    ['a look-alike repository', GENERATOR_BUILDER.replace('slsa-github-generator', 'slsa-github-generator-evil')],
+    ['another workflow of the builder repository', GENERATOR_BUILDER.replace('generator_generic_slsa3.yml', 'builder_go_slsa3.yml')],
+  ])('fails: %s', async (_n, id) => {
+    expect((await run(await b(), { 'builder-id': id })).reasons).toEqual(['builder-mismatch']);
+  });
+});
