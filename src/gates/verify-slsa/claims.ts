@@ -2,7 +2,7 @@
 // identity and what the caller expects. Each check returns a Claim (what was expected, what was found,
 // pass or not, and the bounded reason code when not) so the summary can show every one of them.
 import { InputError } from '../../core/types.js';
-import type { ProvenanceFacts } from './provenance.js';
+import type { ProvenanceFacts, Subject } from './provenance.js';
 import { isPlainReleaseTag, versionedTagMismatch } from './semver.js';
 
 export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -36,6 +36,35 @@ export interface SignerIdentity {
   buildConfigUri?: string;
 }
 
+export interface ArtifactDigests {
+  name: string;
+  /** `sha256:<hex>` */
+  digest: string;
+  /** `sha512:<hex>`, files only, computed when a subject names a sha512 digest */
+  sha512?: string;
+}
+
+/**
+ * A subject names the artifact when every digest of it chaingate can compute agrees and at least one was
+ * compared: sha256 always, sha512 for files (npm provenance names the tarball by sha512 only). A subject
+ * whose sha256 matches but whose sha512 does not is not the artifact.
+ */
+export function subjectMatches(s: Subject, a: ArtifactDigests): boolean {
+  let compared = false;
+  if (s.digest) {
+    if (s.digest !== a.digest) return false;
+    compared = true;
+  }
+  if (s.sha512 && a.sha512) {
+    if (s.sha512 !== a.sha512) return false;
+    compared = true;
+  }
+  return compared;
+}
+
+/** Whether chaingate can compare this subject with the artifact at all. */
+export const subjectComparable = (s: Subject, a: ArtifactDigests): boolean => !!s.digest || (!!s.sha512 && !!a.sha512);
+
 export interface BuilderIdSpec {
   name: string;
   /** `vX.Y.Z` when a version was given */
@@ -50,8 +79,9 @@ export interface Expectations {
   sourceBranch?: string;
   builderId?: BuilderIdSpec;
   workflow?: string;
-  /** normalised digests of the artifacts (files and images) with a display name */
-  artifacts: Array<{ name: string; digest: string }>;
+  /** normalised digests of the artifacts (files and images) with a display name; `sha512` for files when a
+   *  subject names a sha512 digest (npm provenance) */
+  artifacts: ArtifactDigests[];
   trustedBuilders: readonly string[];
 }
 
@@ -108,6 +138,9 @@ export interface Claim {
 export function normalizeSourceUri(input: string): string {
   let s = input.trim().replace(/\/+$/, '').replace(/\.git$/, '');
   if (!s) throw new InputError('source-uri: empty');
+  // the SSH clone URL users copy from GitHub: git@github.com:owner/repo(.git)
+  const scp = /^git@([^:/\s]+):([^/\s]+\/[^/\s]+)$/.exec(s);
+  if (scp) s = `https://${scp[1]}/${scp[2]}`;
   if (!s.startsWith('git+')) {
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) s = `https://${s}`;
     s = `git+${s}`;
@@ -132,22 +165,54 @@ export function parseBuilderId(input: string): BuilderIdSpec {
 }
 
 /** `https://github.com/o/r/.github/workflows/x.yml@refs/tags/v1` → parts. */
-export function parseWorkflowIdentity(id: string): { name: string; ref?: string; repository?: string } {
+export function parseWorkflowIdentity(id: string): { name: string; ref?: string; repository?: string; host?: string } {
   const at = id.indexOf('@');
   const name = at < 0 ? id : id.slice(0, at);
   const ref = at < 0 ? undefined : id.slice(at + 1);
-  const m = /^https:\/\/[^/]+\/([^/]+\/[^/]+)\//.exec(name);
-  return { name, ref, repository: m?.[1] };
+  const m = /^https:\/\/([^/]+)\/([^/]+\/[^/]+)\//.exec(name);
+  return { name, ref, repository: m?.[2], host: m?.[1] };
 }
 
 function repoOfSource(sourceUri: string): string {
   return sourceUri.replace(/^git\+https:\/\/[^/]+\//, '');
 }
+function hostOfSource(sourceUri: string): string {
+  return /^git\+https:\/\/([^/]+)\//.exec(sourceUri)?.[1] ?? '';
+}
 
 const eqRepo = (a: string | undefined, b: string) => !!a && a.toLowerCase() === b.toLowerCase();
 
+/**
+ * Comparison key of a repository URI: GitHub owner and repository names (and host names) are
+ * case-insensitive and a `.git` suffix names the same repository, so `https://github.com/Acme/Widget.git`
+ * and `git+https://github.com/acme/widget` are one repository; `acme/widget-evil` or `acme/widget.evil` are not.
+ */
+export function repoKey(uri: string | undefined): string | undefined {
+  if (uri === undefined) return undefined;
+  return uri.trim().replace(/^git\+/, '').replace(/\/+$/, '').replace(/\.git$/i, '').toLowerCase();
+}
+export const sameRepo = (a: string | undefined, b: string | undefined): boolean => a !== undefined && b !== undefined && repoKey(a) === repoKey(b);
+
+/**
+ * Builder names compare as GitHub resolves them: host, owner and repository case-insensitively, the
+ * workflow's path exactly (file paths are case-sensitive).
+ */
+export function builderNameKey(name: string): string {
+  const m = /^(https:\/\/[^/]+\/[^/]+\/[^/]+)(\/.*)?$/.exec(name.trim());
+  return m ? `${m[1].toLowerCase()}${m[2] ?? ''}` : name.trim();
+}
+const sameBuilder = (a: string, b: string) => builderNameKey(a) === builderNameKey(b);
+
+/** The SLSA v1 builder.id npm writes (and GitHub's workflow build type allows): the runner, not a workflow. */
+export const GITHUB_HOSTED_RUNNER_BUILDER = 'https://github.com/actions/runner/github-hosted';
+
 // ---------------------------------------------------------------------------------------------------------
 // Checks
+
+/** A workflow file of the source repository itself, on the source's host. */
+function isOwnWorkflow(b: ReturnType<typeof parseWorkflowIdentity>, exp: Expectations): boolean {
+  return eqRepo(b.repository, repoOfSource(exp.sourceUri)) && (b.host ?? '').toLowerCase() === hostOfSource(exp.sourceUri).toLowerCase() && b.name.includes('/.github/workflows/');
+}
 
 const ok = (id: string, label: string, expected: string, actual: string): Claim => ({ id, label, expected, actual, ok: true });
 const bad = (id: string, label: string, expected: string, actual: string, reason: ClaimReason, message: string): Claim => ({ id, label, expected, actual, ok: false, reason, message });
@@ -170,17 +235,17 @@ export function checkBuilder(builderIdentity: string | undefined, facts: Provena
     return out;
   }
   const b = parseWorkflowIdentity(builderIdentity);
-  const own = eqRepo(b.repository, repoOfSource(exp.sourceUri)) && b.name.includes('/.github/workflows/');
+  const own = isOwnWorkflow(b, exp);
   if (exp.builderId) {
     const want = exp.builderId.version ? `${exp.builderId.name}@refs/tags/${exp.builderId.version}` : exp.builderId.name;
-    if (b.name !== exp.builderId.name) {
+    if (!sameBuilder(b.name, exp.builderId.name)) {
       out.push(bad('builder', 'builder', want, builderIdentity, 'builder-mismatch', `builder "${b.name}" is not "${exp.builderId.name}"`));
     } else if (exp.builderId.version && b.ref !== `refs/tags/${exp.builderId.version}`) {
       out.push(bad('builder', 'builder', want, builderIdentity, 'builder-mismatch', `builder version "${b.ref ?? '(none)'}" is not refs/tags/${exp.builderId.version}`));
     } else out.push(ok('builder', 'builder', want, builderIdentity));
   } else {
     const expected = `one of ${exp.trustedBuilders.length} trusted builders or a workflow of ${repoOfSource(exp.sourceUri)}`;
-    if (exp.trustedBuilders.includes(b.name) || own) out.push(ok('builder', 'builder', expected, builderIdentity));
+    if (exp.trustedBuilders.some((t) => sameBuilder(t, b.name)) || own) out.push(ok('builder', 'builder', expected, builderIdentity));
     else out.push(bad('builder', 'builder', expected, builderIdentity, 'untrusted-builder', `builder "${b.name}" is not a trusted builder (give builder-id to trust it)`));
   }
   // the builder's version
@@ -195,10 +260,29 @@ export function checkBuilder(builderIdentity: string | undefined, facts: Provena
   return out;
 }
 
-/** The provenance's builder.id must be the identity that signed it. */
-export function checkBuilderConsistent(facts: ProvenanceFacts, identity: SignerIdentity): Claim {
+/**
+ * The provenance's builder.id must be the identity that signed it. One exception, what the npm CLI writes
+ * (buildType github-actions-buildtypes/workflow/v1): builder.id is GitHub's hosted runner
+ * `https://github.com/actions/runner/github-hosted` while a workflow of the source repository itself signed
+ * it; the builder checked is then that signing workflow. A self-hosted runner is not accepted.
+ */
+export function checkBuilderConsistent(facts: ProvenanceFacts, identity: SignerIdentity, exp?: Expectations): Claim {
   const label = 'builder.id = certificate identity';
   if (facts.builderId === identity.san) return ok('builder-consistent', label, identity.san, facts.builderId);
+  if (facts.builderId === GITHUB_HOSTED_RUNNER_BUILDER && exp && isOwnWorkflow(parseWorkflowIdentity(identity.san), exp)) {
+    return ok('builder-consistent', label, `${identity.san} (or the hosted runner, when signed by the source repository's workflow)`, facts.builderId);
+  }
+  if (facts.builderId?.startsWith('https://github.com/actions/runner/')) {
+    const own = exp && isOwnWorkflow(parseWorkflowIdentity(identity.san), exp);
+    return bad(
+      'builder-consistent',
+      label,
+      identity.san,
+      facts.builderId,
+      'builder-mismatch',
+      own ? `provenance builder.id "${facts.builderId}" is not GitHub's hosted runner (${GITHUB_HOSTED_RUNNER_BUILDER})` : `provenance builder.id "${facts.builderId}" (a runner) was signed by "${identity.san}", not by a workflow of the source repository`,
+    );
+  }
   return bad('builder-consistent', label, identity.san, facts.builderId ?? '(none)', 'builder-mismatch', `provenance builder.id "${facts.builderId ?? '(none)'}" is not the signing workflow "${identity.san}"`);
 }
 
@@ -212,8 +296,7 @@ export function checkCaller(identity: SignerIdentity, exp: Expectations): Claim 
     if (!reusable) return undefined;
     return bad('caller-repository', label, exp.sourceUri, '(none)', 'caller-mismatch', 'the certificate of a reusable-workflow builder does not name the calling repository');
   }
-  const norm = got.startsWith('git+') ? got : `git+${got}`;
-  if (norm === exp.sourceUri) return ok('caller-repository', label, exp.sourceUri, got);
+  if (sameRepo(got, exp.sourceUri)) return ok('caller-repository', label, exp.sourceUri, got);
   return bad('caller-repository', label, exp.sourceUri, got, 'caller-mismatch', `the workflow was called from "${got}", not "${exp.sourceUri.slice(4)}"`);
 }
 
@@ -231,15 +314,15 @@ export function checkCertificateRef(facts: ProvenanceFacts, identity: SignerIden
 }
 
 export function checkSubjects(facts: ProvenanceFacts, exp: Expectations): Claim {
-  const have = new Set(facts.subjects.map((s) => s.digest).filter((d): d is string => !!d));
-  const missing = exp.artifacts.filter((a) => !have.has(a.digest));
+  const have = facts.subjects.flatMap((s) => [s.digest, s.sha512]).filter((d): d is string => !!d);
+  const missing = exp.artifacts.filter((a) => !facts.subjects.some((s) => subjectMatches(s, a)));
   const expected = exp.artifacts.map((a) => `${a.name} ${a.digest}`).join(', ');
-  if (!missing.length) return ok('subjects', 'subject digests', expected, `${have.size} sha256 subject(s) cover every artifact`);
+  if (!missing.length) return ok('subjects', 'subject digests', expected, `${facts.subjects.length} subject(s) cover every artifact`);
   return bad(
     'subjects',
     'subject digests',
     expected,
-    [...have].join(', ') || '(no sha256 subject)',
+    have.slice(0, 20).join(', ') || `(no sha256 or sha512 subject: ${[...new Set(facts.subjects.flatMap((s) => s.algorithms))].join(', ') || 'no digests'})`,
     'subject-mismatch',
     `no subject of the provenance has the digest of ${missing.map((m) => `${m.name} (${m.digest})`).join(', ')}`,
   );
@@ -250,8 +333,8 @@ export function checkSource(facts: ProvenanceFacts, exp: Expectations): Claim {
   const cfg = facts.configSourceUri;
   const mat = facts.materialSourceUri;
   const actual = cfg === mat ? cfg ?? '(none)' : `${cfg ?? '(none)'} / ${mat ?? '(none)'}`;
-  if (cfg !== exp.sourceUri) return bad('source-uri', label, exp.sourceUri, actual, 'source-mismatch', `expected source "${exp.sourceUri}", the build configuration names "${cfg ?? '(none)'}"`);
-  if (mat !== exp.sourceUri) return bad('source-uri', label, exp.sourceUri, actual, 'source-mismatch', `expected source "${exp.sourceUri}", the first material names "${mat ?? '(none)'}"`);
+  if (!sameRepo(cfg, exp.sourceUri)) return bad('source-uri', label, exp.sourceUri, actual, 'source-mismatch', `expected source "${exp.sourceUri}", the build configuration names "${cfg ?? '(none)'}"`);
+  if (!sameRepo(mat, exp.sourceUri)) return bad('source-uri', label, exp.sourceUri, actual, 'source-mismatch', `expected source "${exp.sourceUri}", the first material names "${mat ?? '(none)'}"`);
   return ok('source-uri', label, exp.sourceUri, actual);
 }
 
@@ -307,7 +390,7 @@ export function checkDocument(facts: ProvenanceFacts, identity: SignerIdentity |
   if (identity) claims.push(checkIssuer(identity));
   claims.push(...checkBuilder(identity?.san ?? facts.builderId, facts, exp));
   if (identity) {
-    claims.push(checkBuilderConsistent(facts, identity));
+    claims.push(checkBuilderConsistent(facts, identity, exp));
     const c = checkCaller(identity, exp);
     if (c) claims.push(c);
   }

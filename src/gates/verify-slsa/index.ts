@@ -15,6 +15,9 @@ import {
   DEFAULT_TRUSTED_BUILDERS,
   checkDocument,
   normalizeSourceUri,
+  sameRepo,
+  subjectComparable,
+  subjectMatches,
   parseBuilderId,
   sourceRefOf,
   type BuilderIdSpec,
@@ -78,6 +81,7 @@ const RUN_REASONS = [
   'tool-download-failed',
   'tool-checksum-mismatch',
   'tool-unsupported-platform',
+  'subject-digest-unsupported',
 ] as const;
 
 export const REASONS: readonly string[] = [...CLAIM_REASONS, ...RUN_REASONS];
@@ -219,7 +223,7 @@ function errorOut(i: VerifySlsaInputs, reason: string, message: string, extra: P
 
 export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext): Promise<GateResult> {
   // 1. what is being verified
-  const artifacts: Array<{ name: string; digest: string; path?: string }> = [];
+  const artifacts: Array<{ name: string; digest: string; sha512?: string; path?: string }> = [];
   for (const a of inputs.artifacts) {
     const p = abs(ctx.cwd, a);
     try {
@@ -237,7 +241,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
     sourceBranch: inputs.sourceBranch,
     builderId: inputs.builderId,
     workflow: inputs.workflow,
-    artifacts: artifacts.map(({ name, digest }) => ({ name, digest })),
+    artifacts: [],
     trustedBuilders: inputs.trustedBuilders,
   };
 
@@ -277,6 +281,19 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
       ],
     };
   });
+
+  // npm provenance names the tarball by sha512 only: hash the files with sha512 too when a subject has one
+  if (evals.some((e) => e.facts?.subjects.some((s) => s.sha512))) {
+    for (const a of artifacts) {
+      if (!a.path) continue;
+      try {
+        a.sha512 = await sha512File(a.path);
+      } catch (e) {
+        return errorOut(inputs, 'artifact-unreadable', `artifact ${a.name}: ${fsErrorText(e)}`);
+      }
+    }
+  }
+  exp.artifacts = artifacts.map(({ name, digest, sha512 }) => ({ name, digest, sha512 }));
 
   // 4. signatures (in-process) and claims
   let tool: RunVerdict | undefined;
@@ -338,7 +355,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
       binary = abs(ctx.cwd, binary);
       if (!existsSync(binary)) return errorOut(inputs, 'tool-error', `slsa-verifier-path: ${inputs.slsaVerifierPath}: no such file`, { tool: toolInfo });
     }
-    tool = await runTool(binary, inputs, artifacts, provPath, ctx);
+    tool = await runTool(binary, inputs, artifacts, provPath, ctx, toolSourceUri(inputs, evals));
   }
 
   const result = conclude(inputs, ctx, artifacts, evals, verifiedBy, tool, toolInfo, docs.length);
@@ -347,18 +364,39 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
   return result;
 }
 
+async function sha512File(path: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  const { createReadStream } = await import('node:fs');
+  const h = createHash('sha512');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return `sha512:${h.digest('hex')}`;
+}
+
 /** Minimal environment for the child: no tokens or other secrets of the step. */
 export function toolEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const keep = /^(PATH|HOME|TMPDIR|TEMP|TMP|LANG|LC_ALL|SSL_CERT_FILE|SSL_CERT_DIR|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|SIGSTORE_[A-Z_]+|TUF_[A-Z_]+|SYSTEMROOT|USERPROFILE)$/;
   return Object.fromEntries(Object.entries(env).filter(([k]) => keep.test(k)));
 }
 
-async function runTool(binary: string, inputs: VerifySlsaInputs, artifacts: Array<{ name: string; path?: string }>, provPath: string, ctx: GateContext): Promise<RunVerdict> {
+/**
+ * The `--source-uri` slsa-verifier gets. It compares the provenance's URI exactly, while GitHub names are
+ * case-insensitive (and `.git` names the same repository): once chaingate has matched the provenance's
+ * repository to `source-uri` (sameRepo), slsa-verifier is given the provenance's own spelling, so a
+ * `github.com/acme/widget` for `Acme/Widget` is not a false failure. Otherwise the normalised input
+ * (`host/owner/repo`, so an SSH `git@github.com:o/r.git` reaches slsa-verifier in a form it takes).
+ */
+function toolSourceUri(inputs: VerifySlsaInputs, evals: DocEval[]): string {
+  const spellings = new Set(evals.map((e) => e.facts?.configSourceUri).filter((u): u is string => !!u && sameRepo(u, inputs.sourceUri)));
+  if (spellings.size !== 1) return inputs.sourceUri.replace(/^git\+https:\/\//, '');
+  return [...spellings][0].replace(/^git\+https:\/\//, '');
+}
+
+async function runTool(binary: string, inputs: VerifySlsaInputs, artifacts: Array<{ name: string; path?: string }>, provPath: string, ctx: GateContext, sourceUri: string): Promise<RunVerdict> {
   const req = {
     artifacts: inputs.artifacts,
     images: inputs.images.map((i) => i.ref),
     provenancePath: provPath,
-    sourceUri: inputs.sourceUriInput,
+    sourceUri,
     sourceTag: inputs.sourceTag,
     sourceVersionedTag: inputs.sourceVersionedTag,
     sourceBranch: inputs.sourceBranch,
@@ -391,7 +429,7 @@ function claimTable(title: string, claims: Claim[]): string[] {
 function conclude(
   inputs: VerifySlsaInputs,
   ctx: GateContext,
-  artifacts: Array<{ name: string; digest: string }>,
+  artifacts: Array<{ name: string; digest: string; sha512?: string }>,
   evals: DocEval[],
   verifiedBy: 'in-process' | 'slsa-verifier',
   tool: RunVerdict | undefined,
@@ -405,12 +443,13 @@ function conclude(
   const policy = policyOf(inputs);
 
   // For each artifact: the documents whose subjects name it; it is verified when one of them passes every claim.
-  const covering = (digest: string) => evals.filter((e) => e.facts?.subjects.some((s) => s.digest === digest));
+  const covering = (a: { name: string; digest: string; sha512?: string }) => evals.filter((e) => e.facts?.subjects.some((s) => subjectMatches(s, a)));
   const accepted = new Map<string, DocEval>();
   const shownEvals = new Set<DocEval>();
   let couldNotJudge: DocEval | undefined;
+  let unsupported: string | undefined;
   for (const a of artifacts) {
-    const cands = covering(a.digest);
+    const cands = covering(a);
     const good = cands.find((e) => e.claims.every((c) => c.ok) && !e.errorReason);
     if (good) {
       accepted.set(a.digest, good);
@@ -418,6 +457,14 @@ function conclude(
       continue;
     }
     const judged = cands.length ? cands : evals; // nothing names it: show why each document did not
+    // … and when some subject could not even be compared (a digest algorithm chaingate cannot compute for
+    // this artifact), nothing is proved either way: error, never a pass or a plain mismatch
+    const incomparable = cands.length ? undefined : evals.flatMap((e) => e.facts?.subjects ?? []).find((s) => !subjectComparable(s, a));
+    if (incomparable) {
+      for (const e of judged.slice(0, 5)) shownEvals.add(e);
+      unsupported ??= `${a.name}: no subject has a digest chaingate can compare (subject "${incomparable.name.slice(0, 200)}" names ${incomparable.algorithms.join(', ') || 'no digest'}; chaingate compares sha256, and sha512 for files)`;
+      continue;
+    }
     for (const e of judged.slice(0, 5)) shownEvals.add(e);
     const errored = judged.find((e) => e.errorReason);
     if (errored) {
@@ -461,6 +508,9 @@ function conclude(
     }
   }
 
+  if (unsupported) {
+    return { outcome: 'error', reasons: ['subject-digest-unsupported'], findings: [], messages: [...messages, unsupported], summary, details, policy, tool: toolInfo, subject: subjectOf(artifacts) };
+  }
   if (couldNotJudge && accepted.size < artifacts.length) {
     return {
       outcome: 'error',

@@ -65,6 +65,10 @@ function docOf(v: unknown, index: number, line: number): ProvenanceDoc {
   if (!isObj(v)) throw new ProvenanceFormatError(`${where}: not a JSON object`, line);
   // the GitHub attestations API wraps the bundle: {bundle: {...}, repository_id}
   const obj = isObj(v.bundle) && typeof (v.bundle as Record<string, unknown>).mediaType === 'string' ? (v.bundle as Record<string, unknown>) : v;
+  if (obj === v && 'bundle' in v && !('mediaType' in v) && !('payloadType' in v)) {
+    const url = typeof v.bundle_url === 'string' ? ' (the API gave only its bundle_url: download the bundle, e.g. with `gh attestation download`, and give that file)' : '';
+    throw new ProvenanceFormatError(`${where}: the attestation carries no sigstore bundle${url}`, line);
+  }
   if (typeof obj.mediaType === 'string' && obj.mediaType.startsWith('application/vnd.dev.sigstore.bundle')) {
     if (!obj.dsseEnvelope) throw new ProvenanceFormatError(`${where}: sigstore bundle has no dsseEnvelope (a message-signature bundle is not provenance)`, line);
     return { index, line, format: 'sigstore-bundle', bundle: obj, envelope: envelopeOf(obj.dsseEnvelope, where, line) };
@@ -120,6 +124,19 @@ export interface Subject {
   name: string;
   /** normalised sha256 digest, undefined when the subject has none (or a malformed one) */
   digest?: string;
+  /** `sha512:<128 lowercase hex>` (npm provenance names the tarball by sha512), undefined when none or malformed */
+  sha512?: string;
+  /** every digest algorithm the subject names (for saying why nothing could be compared) */
+  algorithms: string[];
+}
+
+const HEX128 = /^[0-9a-f]{128}$/;
+/** Normalise a sha512 digest (`sha512:<hex>` or bare hex, any case) to `sha512:<lowercase hex>`, or undefined. */
+export function tryNormalizeSha512(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  let s = v.trim().toLowerCase();
+  if (s.startsWith('sha512:')) s = s.slice('sha512:'.length);
+  return HEX128.test(s) ? `sha512:${s}` : undefined;
 }
 
 export interface ProvenanceFacts {
@@ -179,7 +196,7 @@ export function decodeStatement(env: DsseEnvelope): { facts: ProvenanceFacts } |
   const subjects: Subject[] = st.subject.map((s) => {
     const o = isObj(s) ? s : {};
     const d = isObj(o.digest) ? o.digest : {};
-    return { name: str(o.name) ?? '', digest: tryNormalizeDigest(d.sha256) };
+    return { name: str(o.name) ?? '', digest: tryNormalizeDigest(d.sha256), sha512: tryNormalizeSha512(d.sha512), algorithms: Object.keys(d).slice(0, 10) };
   });
   const pred = isObj(st.predicate) ? st.predicate : undefined;
   if (!pred) return { problem: { reason: 'statement-invalid', message: 'statement has no predicate' } };

@@ -32,7 +32,8 @@ export function isPlainReleaseTag(v: string): boolean {
 
 /**
  * slsa-verifier's `--source-versioned-tag` rule: the major must be equal; the minor and patch only when the
- * expected version names them; prerelease and build only when the expected version has them.
+ * expected version names them; with a patch, the prerelease must be equal too (none for none); build
+ * metadata only when the expected version has it.
  * Returns undefined when compatible, else why not.
  */
 export function versionedTagMismatch(provenanceTag: string, expected: string): string | undefined {
@@ -43,7 +44,9 @@ export function versionedTagMismatch(provenanceTag: string, expected: string): s
   if (p.major !== e.major) return `major version of ${provenanceTag} is not v${e.major}`;
   if (e.minor !== undefined && p.minor !== e.minor) return `minor version of ${provenanceTag} is not ${e.major}.${e.minor}`;
   if (e.patch !== undefined && p.patch !== e.patch) return `patch version of ${provenanceTag} is not ${e.major}.${e.minor}.${e.patch}`;
-  if (e.prerelease && p.prerelease !== e.prerelease) return `prerelease of ${provenanceTag} is not ${e.prerelease}`;
+  // the prerelease is part of the patch (as slsa-verifier compares it): a full expected version vX.Y.Z is not
+  // met by its release candidate vX.Y.Z-rc.1, and vX.Y.Z-rc.1 only by itself
+  if (e.patch !== undefined && p.prerelease !== e.prerelease) return `prerelease of ${provenanceTag} is not ${e.prerelease || '(none)'}`;
   if (e.build && p.build !== e.build) return `build metadata of ${provenanceTag} is not ${e.build}`;
   return undefined;
 }

@@ -45,6 +45,8 @@ describe('source-uri normalisation (as slsa-verifier)', () => {
     ['https://github.com/acme/widget', 'git+https://github.com/acme/widget'],
     ['git+https://github.com/acme/widget', 'git+https://github.com/acme/widget'],
     ['github.com/acme/widget.git', 'git+https://github.com/acme/widget'],
+    ['git@github.com:acme/widget.git', 'git+https://github.com/acme/widget'],
+    ['https://github.com/acme/widget/', 'git+https://github.com/acme/widget'],
   ])('%s → %s', (a, b) => expect(normalizeSourceUri(a)).toBe(b));
   it.each(['', 'acme/widget', 'github.com/acme', 'github.com/acme/widget/extra', 'github.com/acme/wid get'])('refuses %j', (a) => expect(() => normalizeSourceUri(a)).toThrow(/source-uri/));
 });
@@ -78,6 +80,11 @@ describe('semver (Go dialect)', () => {
     expect(versionedTagMismatch('v1.3.0', 'v1.2')).toMatch(/minor/);
     expect(versionedTagMismatch('v1.2.4', 'v1.2.3')).toMatch(/patch/);
     expect(versionedTagMismatch('v1.2.3', 'v1.2.3-rc.1')).toMatch(/prerelease/);
+    // a release candidate is not the release it precedes (before: v1.2.3-rc.1 met v1.2.3)
+    expect(versionedTagMismatch('v1.2.3-rc.1', 'v1.2.3')).toMatch(/prerelease of v1.2.3-rc.1 is not \(none\)/);
+    expect(versionedTagMismatch('v1.2.3-rc.1', 'v1.2.3-rc.1')).toBeUndefined();
+    expect(versionedTagMismatch('v1.2.3-rc.2', 'v1.2.3-rc.1')).toMatch(/prerelease/);
+    expect(versionedTagMismatch('v1.3.0-beta', 'v1')).toBeUndefined();
     expect(versionedTagMismatch('release-1', 'v1')).toMatch(/not a semantic version/);
   });
 });

@@ -77,3 +77,30 @@ export function legacyEnvelope(st: Record<string, unknown>, payloadType = 'appli
     signatures: [{ keyid: '', sig: Buffer.from('not-a-real-signature').toString('base64'), cert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' }],
   };
 }
+
+/** SLSA v1 as slsa-github-generator writes it (buildType github-actions-buildtypes/workflow/v1, the generator as builder). */
+export function generatorV1Statement(o: ShapeOptions = {}): Record<string, unknown> {
+  const st = githubV1Statement({ builderId: `${GENERATOR_BUILDER}@refs/tags/v2.1.0`, ...o });
+  const bd = (st.predicate as any).buildDefinition;
+  bd.buildType = 'https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1';
+  bd.externalParameters.inputs = {};
+  bd.externalParameters.vars = {};
+  return st;
+}
+
+/**
+ * SLSA v1 as the npm CLI writes it for `npm publish --provenance`: subject `pkg:npm/<name>@<version>` with a
+ * sha512 digest (hex) of the tarball, builder.id the hosted runner (the signer is the repository's workflow).
+ */
+export function npmV1Statement(o: ShapeOptions & { sha512?: string; runner?: string; name?: string } = {}): Record<string, unknown> {
+  const st = githubV1Statement(o);
+  st.subject = [{ name: o.name ?? 'pkg:npm/%40acme/widget@1.2.3', digest: { sha512: o.sha512 ?? sha512('widget') } }];
+  const pred = st.predicate as any;
+  pred.buildDefinition.buildType = 'https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1';
+  pred.runDetails.builder.id = o.builderId ?? `https://github.com/actions/runner/${o.runner ?? 'github-hosted'}`;
+  return st;
+}
+
+export function sha512(data: string | Buffer): string {
+  return createHash('sha512').update(data).digest('hex');
+}
