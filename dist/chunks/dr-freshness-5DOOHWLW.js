@@ -1,1 +1,0 @@
-import{a,b,c}from"./chunk-ARNQEMIP.js";import"./chunk-U6ZTUI3H.js";import"./chunk-ATY2XJ5M.js";import"./chunk-5XR7JG6K.js";import"./chunk-34GMSY73.js";import"./chunk-MKVG5F33.js";import"./chunk-NGIKBHFD.js";import"./chunk-6NPFBAES.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};

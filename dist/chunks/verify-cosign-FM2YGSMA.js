@@ -1,1 +1,0 @@
-import{a,b}from"./chunk-B2KHG3XZ.js";import"./chunk-VXG3PKLX.js";import"./chunk-XCJXEEMF.js";import"./chunk-TFITWMUQ.js";import"./chunk-ZALLRKT3.js";import"./chunk-5XR7JG6K.js";import"./chunk-34GMSY73.js";import"./chunk-NGIKBHFD.js";import"./chunk-6NPFBAES.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as PREDICATE_SHORTHANDS,b as default};
