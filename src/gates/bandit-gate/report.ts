@@ -78,7 +78,12 @@ export function splitJsonDocuments(text: string, source: string): { docs: string
       break;
     }
     const nl = text.indexOf('\n', j);
-    if (text.slice(j, nl === -1 ? text.length : nl).trim() !== '') skipped++;
+    const line = text.slice(j, nl === -1 ? text.length : nl);
+    // a line that holds a report (after other whitespace, behind a prefix) is not noise: dropping it would drop its findings
+    if (/^\s*\{/.test(line) || /"(results|errors)"\s*:/.test(line)) {
+      throw new ReportError(`${source}: a line before the report holds report data (${show(line.slice(0, 40))}); a report must start on its own line with \`{\``);
+    }
+    if (line.trim() !== '') skipped++;
     if (nl === -1) {
       i = text.length;
       break;

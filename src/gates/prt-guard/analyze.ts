@@ -69,8 +69,8 @@ function stripExpr(s: string | undefined): string {
   return (s ?? '').trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
 }
 
-/** Top-level `||` operands of a condition (parentheses and quoted strings respected), outer parentheses removed. */
-function disjuncts(c: string): string[] {
+/** Top-level `op` operands of a condition (parentheses and quoted strings respected), outer parentheses removed. */
+function splitTop(c: string, op: '|' | '&'): string[] {
   const out: string[] = [];
   let depth = 0;
   let q = false;
@@ -82,7 +82,7 @@ function disjuncts(c: string): string[] {
     } else if (ch === "'") q = true;
     else if (ch === '(') depth++;
     else if (ch === ')') depth--;
-    else if (depth === 0 && ch === '|' && c[i + 1] === '|') {
+    else if (depth === 0 && ch === op && c[i + 1] === op) {
       out.push(c.slice(from, i));
       from = i + 2;
       i++;
@@ -91,6 +91,16 @@ function disjuncts(c: string): string[] {
   out.push(c.slice(from));
   return out.map(unwrap);
 }
+
+/** Top-level `||` operands. */
+const disjuncts = (c: string): string[] => splitTop(c, '|');
+
+/**
+ * Top-level `&&` operands of a condition without a top-level `||` (`==` binds tighter than `&&`, so each operand is a
+ * whole comparison). A barrier counts only when one operand IS the barrier: `x == y == false`, `false == x == y`,
+ * `format('{0}', x == y)` or `! x` contain the barrier's text but let a fork's pull request through.
+ */
+const conjuncts = (c: string): string[] => splitTop(unwrap(c), '&');
 
 /** `(a && b)` → `a && b` when the outer parentheses enclose the whole condition. */
 function unwrap(s: string): string {
@@ -122,23 +132,52 @@ function narrowEvents(events: string[], cond: string | undefined): string[] {
     const union = new Set(ds.flatMap((d) => narrowEvents(events, d)));
     return events.filter((e) => union.has(e));
   }
-  const eq = [...c.matchAll(/github\.event_name\s*==\s*'([^']+)'|'([^']+)'\s*==\s*github\.event_name/gi)].map((m) => (m[1] ?? m[2]).toLowerCase());
-  const ne = [...c.matchAll(/github\.event_name\s*!=\s*'([^']+)'|'([^']+)'\s*!=\s*github\.event_name/gi)].map((m) => (m[1] ?? m[2]).toLowerCase());
+  // only operands that ARE the comparison narrow (`!(github.event_name == 'push')`, `… == 'push' == false` do not)
+  const cs = conjuncts(c);
+  const whole = (re: RegExp) => cs.map((x) => re.exec(x)).filter((m): m is RegExpExecArray => !!m).map((m) => (m[1] ?? m[2]).toLowerCase());
+  const eq = whole(/^(?:github\.event_name\s*==\s*'([^']+)'|'([^']+)'\s*==\s*github\.event_name)$/i);
+  const ne = whole(/^(?:github\.event_name\s*!=\s*'([^']+)'|'([^']+)'\s*!=\s*github\.event_name)$/i);
   let out = events;
-  if (eq.length && !/!\s*\(/.test(c)) out = out.filter((e) => eq.includes(e));
+  for (const e of eq) out = out.filter((x) => x === e);
   if (ne.length) out = out.filter((e) => !ne.includes(e));
   // `github.event.workflow_run.event == 'push'`: the upstream ran on a push (or schedule …), never on a fork's PR
-  const wre = [...c.matchAll(/github\.event\.workflow_run\.event\s*==\s*'([^']+)'|'([^']+)'\s*==\s*github\.event\.workflow_run\.event\b/gi)].map((m) => (m[1] ?? m[2]).toLowerCase());
-  if (wre.length && !/!\s*\(/.test(c) && wre.every((e) => !PR_EVENTS.has(e) && e !== 'workflow_run')) out = out.filter((e) => e !== 'workflow_run');
+  const wre = whole(/^(?:github\.event\.workflow_run\.event\s*==\s*'([^']+)'|'([^']+)'\s*==\s*github\.event\.workflow_run\.event)$/i);
+  if (wre.some((e) => !PR_EVENTS.has(e) && e !== 'workflow_run')) out = out.filter((e) => e !== 'workflow_run');
   return out;
 }
 
 /** A condition that only lets merged pull requests through (`github.event.pull_request.merged == true`). */
 function mergedOnly(cond: string | undefined): boolean {
   const c = stripExpr(cond);
-  if (!c || c.includes('||') || /!\s*\(/.test(c)) return false;
-  return /(^|[^!\w.])github\.event\.pull_request\.merged\b(?!\s*(==\s*false|!=))/.test(c) || /true\s*==\s*github\.event\.pull_request\.merged\b/.test(c);
+  if (!c || c.includes('||')) return false;
+  // `false == …merged`, `! …merged`, `…merged == 0 | null | ''`, `toJSON(…merged)` let unmerged pull requests through
+  return conjuncts(c).some((x) => /^(?:github\.event\.pull_request\.merged(?:\s*==\s*true)?|true\s*==\s*github\.event\.pull_request\.merged)$/i.test(x));
 }
+
+const HEAD_REPO = String.raw`github\.event\.(?:pull_request|workflow_run)\.head\.repo(?:sitory)?\.full_name|github\.event\.workflow_run\.head_repository\.full_name`;
+const LITERAL_REPO = String.raw`'[^'\s]+\/[^'\s]+'`;
+const FORK = String.raw`github\.event\.pull_request\.head\.repo\.fork|github\.event\.workflow_run\.head_repository\.fork`;
+const AUTHOR = String.raw`github\.event\.pull_request\.user\.login`;
+const BOT = String.raw`'(?:dependabot|renovate)\[bot\]'`;
+/** The whole of one `&&` operand that keeps fork pull requests out. */
+const SAME_REPO_OPERAND = new RegExp(
+  [
+    // pull requests opened by Dependabot / the Renovate app come from branches of the base repository
+    `${AUTHOR}\\s*==\\s*${BOT}`,
+    `${BOT}\\s*==\\s*${AUTHOR}`,
+    // the head repository is the base repository, or a literal one (`head.repo.full_name == 'org/repo'`): a fork's full name differs
+    `(?:${HEAD_REPO})\\s*==\\s*(?:github\\.repository|${LITERAL_REPO})`,
+    `(?:github\\.repository|${LITERAL_REPO})\\s*==\\s*(?:${HEAD_REPO})`,
+    `!\\s*(?:${FORK})`,
+    `(?:${FORK})\\s*==\\s*false`,
+    `false\\s*==\\s*(?:${FORK})`,
+  ]
+    .map((x) => `(?:${x})`)
+    .join('|')
+    .replace(/^/, '^(?:')
+    .replace(/$/, ')$'),
+  'i',
+);
 
 /** A condition that only lets same-repository pull requests through (forks never run the job). */
 export function sameRepoOnly(cond: string | undefined): boolean {
@@ -151,24 +190,8 @@ export function sameRepoOnly(cond: string | undefined): boolean {
     if (ds.length < 2 || ds.some((d) => d.includes('||'))) return false;
     return ds.every((d) => sameRepoOnly(d) || narrowEvents(PRIVILEGED_EVENTS, d).length === 0);
   }
-  if (/!\s*\(/.test(c)) return false; // a negated group may turn the check around
-  return (
-    // pull requests opened by Dependabot / the Renovate app come from branches of the base repository
-    /github\.event\.pull_request\.user\.login\s*==\s*'(dependabot|renovate)\[bot\]'/i.test(c) ||
-    /'(dependabot|renovate)\[bot\]'\s*==\s*github\.event\.pull_request\.user\.login/i.test(c) ||
-    // a literal head repository (`head.repo.full_name == 'org/repo'`): a fork's full name differs
-    /github\.event\.(pull_request|workflow_run)\.head\.repo(sitory)?\.full_name\s*==\s*'[^'\s]+\/[^'\s]+'/i.test(c) ||
-    /'[^'\s]+\/[^'\s]+'\s*==\s*github\.event\.(pull_request|workflow_run)\.head\.repo(sitory)?\.full_name/i.test(c) ||
-    /github\.event\.workflow_run\.head_repository\.full_name\s*==\s*'[^'\s]+\/[^'\s]+'/i.test(c) ||
-    /github\.event\.(pull_request|workflow_run)\.head\.repo(sitory)?\.full_name\s*==\s*github\.repository\b/i.test(c) ||
-    /github\.repository\s*==\s*github\.event\.(pull_request|workflow_run)\.head\.repo(sitory)?\.full_name/i.test(c) ||
-    /github\.event\.workflow_run\.head_repository\.full_name\s*==\s*github\.repository\b/i.test(c) ||
-    /github\.repository\s*==\s*github\.event\.workflow_run\.head_repository\.full_name/i.test(c) ||
-    /!\s*github\.event\.pull_request\.head\.repo\.fork\b/i.test(c) ||
-    /github\.event\.pull_request\.head\.repo\.fork\s*==\s*false/i.test(c) ||
-    /github\.event\.workflow_run\.head_repository\.fork\s*==\s*false/i.test(c) ||
-    /!\s*github\.event\.workflow_run\.head_repository\.fork\b/i.test(c)
-  );
+  // one `&&` operand must BE the check: `x == y == false`, `format('{0}', x == y)`, `!(x == y)` contain it but let forks through
+  return conjuncts(c).some((x) => SAME_REPO_OPERAND.test(x));
 }
 
 // ---------------------------------------------------------------------------------------------
