@@ -18,12 +18,18 @@ export function nodeCrypto(): NodeCrypto {
 /** @internal tests: the device to read; `null` forces the node:crypto path */
 export const _random: { device: string | null } = { device: process.platform === 'win32' ? null : '/dev/urandom' };
 
+/** makedev(1, 9) */
+const LINUX_URANDOM_RDEV = (1 << 8) | 9;
+
 function fromDevice(n: number): Buffer | undefined {
   if (!_random.device) return undefined;
   let fd: number | undefined;
   try {
     fd = openSync(_random.device, 'r');
-    if (!fstatSync(fd).isCharacterDevice()) return undefined;
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice()) return undefined;
+    // Linux: /dev/urandom is character device 1:9; anything else there (a container's /dev/zero bind) is not used
+    if (process.platform === 'linux' && st.rdev !== LINUX_URANDOM_RDEV) return undefined;
     const buf = Buffer.alloc(n);
     let off = 0;
     while (off < n) {

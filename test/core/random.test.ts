@@ -37,6 +37,13 @@ describe('random identifiers without node:crypto on the clean path', () => {
     expect(a).not.toBe(b);
   });
 
+  it.runIf(process.platform === 'linux')('another character device (/dev/zero) in place of /dev/urandom is not used', () => {
+    _random.device = '/dev/zero';
+    const a = randomBytes(16).toString('hex');
+    expect(a).not.toBe('0'.repeat(32));
+    expect(randomBytes(16).toString('hex')).not.toBe(a);
+  });
+
   it('bytes are spread over all values (not a constant or a narrow range)', () => {
     const b = randomBytes(4096);
     const seen = new Set(b);

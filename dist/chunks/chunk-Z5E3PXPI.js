@@ -1,0 +1,1 @@
+import{g as t}from"./chunk-MHGP4H2O.js";var n=class{seen=new Map;make(r,i,a,o=""){let c=a.replace(/\s+/g," ").trim(),e=`${r}\0${i.replace(/\\/g,"/")}\0${o}\0${c}`,s=this.seen.get(e)??0;return this.seen.set(e,s+1),t(`${e}\0${s}`).slice(0,32)}};export{n as a};

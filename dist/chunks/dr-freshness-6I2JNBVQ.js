@@ -1,1 +1,0 @@
-import{a,b,c}from"./chunk-GFYUGSSC.js";import"./chunk-EFYUQ2W2.js";import"./chunk-HLV5PSJL.js";import"./chunk-ZM3O547Q.js";import"./chunk-34GMSY73.js";import"./chunk-MKVG5F33.js";import"./chunk-NGIKBHFD.js";import"./chunk-6NPFBAES.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};

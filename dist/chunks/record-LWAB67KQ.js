@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"./chunk-HIUVDYZC.js";import"./chunk-HLV5PSJL.js";import"./chunk-W7ECXAIW.js";import"./chunk-7HOVRFGB.js";import"./chunk-MKVG5F33.js";import"./chunk-NGIKBHFD.js";import"./chunk-6NPFBAES.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as RECORD_INPUTS,b as buildExternalRecord,e as recordCommand,c as recordPathFor,d as writeExternalRecord};
