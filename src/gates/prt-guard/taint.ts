@@ -264,19 +264,38 @@ function blankExpressions(s: string): string {
   return out;
 }
 
-/** Taint of a shell value range: `${{ }}`, `$GITHUB_HEAD_REF`, `$VAR` (script assignment or env), `$(gh pr view --json headRefName …)`. */
-function shellValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number, depth: number): Taint | undefined {
-  if (depth > MAX_DEPTH) return undefined;
-  const v = st.value;
-  const seg = v.slice(a, b);
+/**
+ * The part shell and JavaScript value taint share: `${{ }}` expressions in the range, then (with expressions
+ * blanked) the first attacker-text hint of the language, else the first PR-ref hint. Returns the blanked text too.
+ */
+function hintedTaint(
+  scope: TaintScope,
+  st: ScalarText,
+  a: number,
+  b: number,
+  depth: number,
+  textHint: RegExp,
+  textWhat: (token: string) => string,
+  textSource: string,
+): { plain: string; taint: Taint | undefined } {
+  const seg = st.value.slice(a, b);
   let out = valueTaint(scope, seg, depth, st, a);
   const plain = blankExpressions(seg);
-  const th = TEXT_HINT_SHELL.exec(plain);
-  if (th) out = merge(out, { text: true, ref: true, what: th[0] === 'GITHUB_HEAD_REF' ? '`$GITHUB_HEAD_REF`' : `\`${th[0]}\` of the pull request`, source: rel(scope, st, a + th.index, a + th.index + th[0].length, 'reads the pull request head') });
+  const th = textHint.exec(plain);
+  if (th) out = merge(out, { text: true, ref: true, what: textWhat(th[0]), source: rel(scope, st, a + th.index, a + th.index + th[0].length, textSource) });
   else {
     const rh = REF_HINT.exec(plain);
     if (rh) out = merge(out, { text: false, ref: true, what: `\`${rh[0]}\` of the pull request`, source: rel(scope, st, a + rh.index, a + rh.index + rh[0].length, 'reads the pull request head') });
   }
+  return { plain, taint: out };
+}
+
+/** Taint of a shell value range: `${{ }}`, `$GITHUB_HEAD_REF`, `$VAR` (script assignment or env), `$(gh pr view --json headRefName …)`. */
+function shellValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number, depth: number): Taint | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const v = st.value;
+  const { plain, taint } = hintedTaint(scope, st, a, b, depth, TEXT_HINT_SHELL, (t) => (t === 'GITHUB_HEAD_REF' ? '`$GITHUB_HEAD_REF`' : `\`${t}\` of the pull request`), 'reads the pull request head');
+  let out = taint;
   const art = artifactRead(scope, plain);
   if (art) out = merge(out, { text: true, ref: false, what: `the content of \`${art.file}\` from an artifact of the triggering run`, source: rel(scope, st, a + art.index, a + art.index + art.length, 'reads a file from a downloaded artifact') });
   for (const vm of plain.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
@@ -352,15 +371,8 @@ function artifactRead(scope: TaintScope, plain: string): { file: string; index: 
 function jsValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number, depth: number): Taint | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const v = st.value;
-  const seg = v.slice(a, b);
-  let out = valueTaint(scope, seg, depth, st, a);
-  const plain = blankExpressions(seg);
-  const th = TEXT_HINT_JS.exec(plain);
-  if (th) out = merge(out, { text: true, ref: true, what: `\`${th[0]}\` of the pull request`, source: rel(scope, st, a + th.index, a + th.index + th[0].length, 'reads the pull request') });
-  else {
-    const rh = REF_HINT.exec(plain);
-    if (rh) out = merge(out, { text: false, ref: true, what: `\`${rh[0]}\` of the pull request`, source: rel(scope, st, a + rh.index, a + rh.index + rh[0].length, 'reads the pull request head') });
-  }
+  const { plain, taint } = hintedTaint(scope, st, a, b, depth, TEXT_HINT_JS, (t) => `\`${t}\` of the pull request`, 'reads the pull request');
+  let out = taint;
   for (const im of plain.matchAll(/(?<![\w$.'"`])([A-Za-z_$][\w$]*)\b(?:\.([\w$.]+))?/g)) {
     const id = im[1];
     if (/^(context|github|core|exec|require|process|JSON|String|await|return|true|false|null|undefined|new|const|let|var)$/.test(id)) continue;
