@@ -86,7 +86,7 @@ const FAULTS: Fault[] = [
   ['cosign: no signature (exit 10)', () => cos(), withFakeCosignPath({ FAKE_COSIGN_MODE: 'exit10' }), 'fail', 'no-signature'],
   ['cosign: no matching signature (exit 12)', () => cos(), withFakeCosignPath({ FAKE_COSIGN_MODE: 'exit12' }), 'fail', 'no-matching-signature'],
   ['cosign verified another digest', () => cos(), withFakeCosignPath({ FAKE_COSIGN_MODE: 'digest-mismatch' }), 'fail', 'verified-digest-mismatch'],
-  ['cosign install without pinned checksum', () => cos({ cosign: 'install' }), {}, 'error', 'cosign-checksum-unknown'],
+  ['cosign install with no network', () => cos({ cosign: 'install', 'cosign-download-url': 'http://127.0.0.1:9/release', retries: '0' }), {}, 'error', 'cosign-download-failed'],
 ];
 
 describe('verify-cosign reliability', () => {

@@ -97,6 +97,7 @@ const GATE_REASONS = [
   'artifact-unreadable',
   'cosign-checksum-unknown',
   'cosign-checksum-mismatch',
+  'cosign-signature-invalid',
   'cosign-download-failed',
   'cosign-unsupported-platform',
 ] as const;
@@ -141,8 +142,8 @@ const gate: Gate<VerifyCosignInputs> = {
     { name: 'tuf-refresh', description: 'Refresh the public-good trusted root online through TUF before verifying (fails closed when the refresh fails).', flag: true, default: 'false' },
     { name: 'timeout', description: 'Hard time limit for each cosign run, download or TUF refresh (e.g. `120s`, `2m`).', default: '120s' },
     { name: 'retries', description: 'Retries after a transient failure (timeout, network error); never after a verification failure.', default: '2' },
-    { name: 'cosign', description: '`install` (download the pinned cosign, checked against its SHA-256) or `path` (use the cosign on PATH).', default: 'install' },
-    { name: 'cosign-download-url', description: 'Base URL the pinned cosign release assets are downloaded from (a mirror); the pinned SHA-256 values still apply.' },
+    { name: 'cosign', description: '`install` (download the pinned cosign, checked against its SHA-256 held in the source or, while none is held, its release Sigstore bundle signed by keyless@projectsigstore.iam.gserviceaccount.com) or `path` (use the cosign on PATH).', default: 'install' },
+    { name: 'cosign-download-url', description: 'Base URL the pinned cosign release assets are downloaded from (a mirror); the same checks still apply (the pinned SHA-256, or the release signature).' },
   ],
   outputs: [
     { name: 'verified-digest', description: 'The `sha256:<hex>` digest that was verified (empty unless the outcome is pass).' },
@@ -455,11 +456,14 @@ async function runWithCosign(i: VerifyCosignInputs, ctx: GateContext): Promise<G
     version = await cosignVersion(ctx, cosign);
   } else {
     try {
-      const inst = await installCosign(ctx, { release: i.cosignRelease, timeoutMs: i.timeoutMs, retries: i.retries });
+      const trust = i.tufRefresh ? () => refreshPublicGoodTrust({ timeoutMs: i.timeoutMs, cachePath: join(ctx.tempDir, 'tuf-cache') }) : undefined;
+      const inst = await installCosign(ctx, { release: i.cosignRelease, timeoutMs: i.timeoutMs, retries: i.retries, trust });
       cosign = inst.path;
       version = `v${inst.version}`;
       details.cosign_sha256 = `sha256:${inst.sha256}`;
       details.cosign_from_cache = inst.fromCache;
+      details.cosign_checked_by = inst.checkedBy;
+      if (inst.trustVersion) details.cosign_signature_trust = inst.trustVersion;
     } catch (e) {
       if (e instanceof InstallError) return errorOut(i, e.reason, e.message, { tool: { name: 'cosign', version: `v${i.cosignRelease.version}` }, details });
       throw e;

@@ -1,13 +1,20 @@
-// Installing cosign: a pinned version, downloaded from the release assets, checked against a SHA-256 held
-// here BEFORE anything is cached, then cached with @actions/tool-cache. A cached binary is re-hashed on
-// every use (a tampered cache on a self-hosted runner is caught). No checksum → no install (fail closed).
-import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// Installing cosign: a pinned version, downloaded from the release assets and checked BEFORE anything is
+// cached, then cached with @actions/tool-cache. Two ways to check, in this order:
+//   1. a SHA-256 held here for the platform's asset (COSIGN_SHA256): the download must hash to it;
+//   2. while no SHA-256 is held: the release's own Sigstore bundle `<asset>.sigstore.json`, verified
+//      in-process (src/core/sigstore) against the Sigstore public-good trusted root with the release signer's
+//      exact identity (keyless@projectsigstore.iam.gserviceaccount.com, issuer https://accounts.google.com):
+//      the signed digest must equal the download's SHA-256.
+// A cached binary is checked again on every use (re-hashed; with way 2 its kept bundle is verified again),
+// so a tampered cache on a self-hosted runner is caught. Neither way available → no install (fail closed).
+import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { GateContext } from '../../core/gate.js';
 import { sha256File } from '../../core/digest.js';
 import { retry } from '../../core/retry.js';
+import { buildIdentityPolicy, publicGoodTrust, verifyBundle, type LoadedTrust } from '../../core/sigstore/index.js';
 
 export const COSIGN_VERSION = '3.0.2';
 export const COSIGN_RELEASE_BASE = `https://github.com/sigstore/cosign/releases/download/v${COSIGN_VERSION}`;
@@ -18,8 +25,8 @@ export type CosignPlatform = `${'linux' | 'darwin' | 'windows'}-${'amd64' | 'arm
  * SHA-256 of each release asset of cosign v{COSIGN_VERSION}, from the release's cosign_checksums.txt.
  *
  * NOT YET FILLED IN: the machine this was written on cannot reach GitHub, and a checksum must never be
- * guessed. Until a value is filled in, installing cosign on that platform fails with
- * `cosign-checksum-unknown` (use `cosign: path` with a cosign you installed, or mode `in-process`).
+ * guessed. Until a value is filled in, the download is checked by its Sigstore signature instead (way 2
+ * above, RELEASE_SIGNER).
  * To fill it: download cosign_checksums.txt and cosign_checksums.txt.sigstore.json from the release, verify
  * them with `npx chaingate verify-cosign --bundle cosign_checksums.txt.sigstore.json --artifact
  * cosign_checksums.txt --certificate-identity keyless@projectsigstore.iam.gserviceaccount.com
@@ -34,16 +41,40 @@ export const COSIGN_SHA256: Readonly<Record<CosignPlatform, string | null>> = {
   'windows-arm64': null, // cosign-windows-arm64.exe
 };
 
+/** Who signs cosign's release assets (REFERENCE: `<asset>.sigstore.json`, keyless, Google service account). */
+export interface ReleaseSigner {
+  /** exact certificate SAN */
+  identity: string;
+  /** exact OIDC issuer */
+  issuer: string;
+}
+
+export const RELEASE_SIGNER: ReleaseSigner = {
+  identity: 'keyless@projectsigstore.iam.gserviceaccount.com',
+  issuer: 'https://accounts.google.com',
+};
+
 export interface CosignRelease {
   version: string;
   /** base URL the asset names are appended to */
   baseUrl: string;
   sha256: Readonly<Record<string, string | null>>;
+  /** check by `<asset>.sigstore.json` when no SHA-256 is held; absent → no signature check (fail closed) */
+  signer?: ReleaseSigner;
 }
 
-export const PINNED_RELEASE: CosignRelease = { version: COSIGN_VERSION, baseUrl: COSIGN_RELEASE_BASE, sha256: COSIGN_SHA256 };
+export const PINNED_RELEASE: CosignRelease = { version: COSIGN_VERSION, baseUrl: COSIGN_RELEASE_BASE, sha256: COSIGN_SHA256, signer: RELEASE_SIGNER };
 
-export type InstallReason = 'cosign-checksum-unknown' | 'cosign-checksum-mismatch' | 'cosign-download-failed' | 'cosign-unsupported-platform';
+export type InstallReason =
+  | 'cosign-checksum-unknown'
+  | 'cosign-checksum-mismatch'
+  | 'cosign-signature-invalid'
+  | 'cosign-download-failed'
+  | 'cosign-unsupported-platform';
+
+/** Name of the bundle kept beside a signature-checked binary in the tool cache. */
+export const bundleName = (asset: string): string => `${asset}.sigstore.json`;
+const MAX_BUNDLE_BYTES = 1024 * 1024;
 
 export class InstallError extends Error {
   override name = 'InstallError';
@@ -76,6 +107,8 @@ export interface InstallOptions {
   retries: number;
   /** cap on the download size */
   maxBytes?: number;
+  /** trust for the release signature (default: the embedded Sigstore public-good trusted root) */
+  trust?: () => LoadedTrust | Promise<LoadedTrust>;
 }
 
 export interface Installed {
@@ -84,6 +117,10 @@ export interface Installed {
   sha256: string;
   fromCache: boolean;
   attempts: number;
+  /** how the binary was checked */
+  checkedBy: 'sha256' | 'signature';
+  /** with `signature`: the trusted root used (e.g. `@sigstore/tuf 4.0.0 seeds (TUF root v14)`) */
+  trustVersion?: string;
 }
 
 class TransientDownload extends Error {}
@@ -93,11 +130,12 @@ export async function installCosign(ctx: GateContext, opts: InstallOptions): Pro
   const release = opts.release ?? PINNED_RELEASE;
   const platform = opts.platform ?? currentPlatform();
   const asset = assetName(platform);
-  const want = release.sha256[platform];
-  if (!want || !/^[0-9a-f]{64}$/.test(want)) {
+  const pinned = release.sha256[platform];
+  const want = pinned && /^[0-9a-f]{64}$/.test(pinned) ? pinned : null;
+  if (!want && !release.signer) {
     throw new InstallError(
       'cosign-checksum-unknown',
-      `no SHA-256 is pinned for ${asset} v${release.version}: refusing to install an unchecked binary (use cosign: path, or mode: in-process)`,
+      `no SHA-256 is pinned for ${asset} v${release.version} and no release signer is set: refusing to install an unchecked binary (use cosign: path, or mode: in-process)`,
     );
   }
   // @actions/tool-cache reads these from process.env; give it a home outside a runner (CLI use).
@@ -110,41 +148,83 @@ export async function installCosign(ctx: GateContext, opts: InstallOptions): Pro
   const cachedDir = tc.find('cosign', release.version, arch);
   if (cachedDir) {
     const p = join(cachedDir, asset);
-    if (existsSync(p)) {
+    const b = join(cachedDir, bundleName(asset));
+    if (existsSync(p) && (want || existsSync(b))) {
       const got = (await sha256File(p)).slice(7);
-      if (got !== want) {
-        throw new InstallError('cosign-checksum-mismatch', `the cached ${asset} has sha256 ${got}, expected ${want}: the tool cache was altered`);
+      if (want) {
+        if (got !== want) {
+          throw new InstallError('cosign-checksum-mismatch', `the cached ${asset} has sha256 ${got}, expected ${want}: the tool cache was altered`);
+        }
+        return { path: p, version: release.version, sha256: got, fromCache: true, attempts: 0, checkedBy: 'sha256' };
       }
-      return { path: p, version: release.version, sha256: got, fromCache: true, attempts: 0 };
+      const trustVersion = await checkSignature(opts, release, asset, readBounded(b), got, 'the cached ');
+      return { path: p, version: release.version, sha256: got, fromCache: true, attempts: 0, checkedBy: 'signature', trustVersion };
     }
   }
 
-  const url = `${release.baseUrl.replace(/\/+$/, '')}/${asset}`;
+  const base = release.baseUrl.replace(/\/+$/, '');
+  const url = `${base}/${asset}`;
   const dir = mkdtempSync(join(ctx.tempDir, 'cosign-dl-'));
   const file = join(dir, asset);
-  try {
-    const { value: got, attempts } = await retry(
-      async () => download(ctx, url, file, opts.timeoutMs, opts.maxBytes ?? 512 * 1024 * 1024),
-      {
-        retries: opts.retries,
-        isTransientError: (e) => e instanceof TransientDownload,
-        sleep: (ms) => ctx.sleep(ms),
-        onRetry: (n, ms, why) => ctx.logger.warn(`cosign download attempt ${n} failed (${why}); retrying in ${ms} ms`),
-      },
-    ).catch((e: unknown) => {
-      throw e instanceof InstallError ? e : new InstallError('cosign-download-failed', `cannot download ${url}: ${(e as Error).message}`);
+  const get = <T>(what: string, fn: () => Promise<T>) =>
+    retry(fn, {
+      retries: opts.retries,
+      isTransientError: (e) => e instanceof TransientDownload,
+      sleep: (ms) => ctx.sleep(ms),
+      onRetry: (n, ms, why) => ctx.logger.warn(`${what} download attempt ${n} failed (${why}); retrying in ${ms} ms`),
+    }).catch((e: unknown) => {
+      throw e instanceof InstallError ? e : new InstallError('cosign-download-failed', `cannot download ${what}: ${(e as Error).message}`);
     });
-    if (got !== want) {
-      throw new InstallError('cosign-checksum-mismatch', `${asset} from ${url} has sha256 ${got}, expected ${want}: not installed, nothing cached`);
+  try {
+    const { value: got, attempts } = await get(url, async () => download(ctx, url, file, opts.timeoutMs, opts.maxBytes ?? 512 * 1024 * 1024));
+    let checkedBy: Installed['checkedBy'] = 'sha256';
+    let trustVersion: string | undefined;
+    if (want) {
+      if (got !== want) {
+        throw new InstallError('cosign-checksum-mismatch', `${asset} from ${url} has sha256 ${got}, expected ${want}: not installed, nothing cached`);
+      }
+    } else {
+      const bundleUrl = `${base}/${bundleName(asset)}`;
+      const bundleFile = join(dir, bundleName(asset));
+      await get(bundleUrl, async () => download(ctx, bundleUrl, bundleFile, opts.timeoutMs, MAX_BUNDLE_BYTES));
+      trustVersion = await checkSignature(opts, release, asset, readBounded(bundleFile), got, '');
+      checkedBy = 'signature';
     }
     chmodSync(file, 0o755);
-    const cached = await tc.cacheFile(file, asset, 'cosign', release.version, arch);
+    const cached = checkedBy === 'sha256' ? await tc.cacheFile(file, asset, 'cosign', release.version, arch) : await tc.cacheDir(dir, 'cosign', release.version, arch);
     const path = join(cached, asset);
     chmodSync(path, 0o755);
-    return { path, version: release.version, sha256: got, fromCache: false, attempts };
+    return { path, version: release.version, sha256: got, fromCache: false, attempts, checkedBy, trustVersion };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function readBounded(p: string): Buffer {
+  const st = statSync(p);
+  if (!st.isFile() || st.size > MAX_BUNDLE_BYTES) throw new InstallError('cosign-signature-invalid', `${p} is not a Sigstore bundle file of at most ${MAX_BUNDLE_BYTES} bytes`);
+  return readFileSync(p);
+}
+
+/** Verify `<asset>.sigstore.json` over the SHA-256 `got`; returns the trust version. Throws InstallError. */
+async function checkSignature(opts: InstallOptions, release: CosignRelease, asset: string, bundle: Buffer, got: string, which: string): Promise<string> {
+  const signer = release.signer as ReleaseSigner;
+  let trust: LoadedTrust;
+  try {
+    trust = await (opts.trust ?? publicGoodTrust)();
+  } catch (e) {
+    throw new InstallError('cosign-signature-invalid', `cannot load the trusted root to check ${bundleName(asset)}: ${(e as Error).message}`);
+  }
+  const policy = buildIdentityPolicy({ certificateIdentity: signer.identity, certificateOidcIssuer: signer.issuer });
+  const r = verifyBundle({ bundle, artifact: { kind: 'digest', digest: `sha256:${got}` }, policy, trust });
+  if (!r.ok) {
+    throw new InstallError(
+      'cosign-signature-invalid',
+      `${which}${asset} v${release.version} (sha256 ${got}) is not signed by ${signer.identity} (${signer.issuer}) under the ${trust.info.version} trusted root: ${r.reason}: ${r.message}; not installed, nothing cached` +
+        (trust.info.source === 'public-good' ? ' (if the embedded root is older than the release signature, try tuf-refresh: true)' : ''),
+    );
+  }
+  return trust.info.version;
 }
 
 async function download(ctx: GateContext, url: string, file: string, timeoutMs: number, maxBytes: number): Promise<string> {

@@ -155,11 +155,19 @@ describe('verify-cosign with cosign (stand-in honouring cosign exit codes)', () 
     expect(r.result.reasons).toEqual(['cosign-not-found']);
   });
 
-  it('a cosign on PATH is NOT used unless asked: default install refuses without a pinned checksum', async () => {
+  it('a cosign on PATH is NOT used unless asked: the default installs, and with no network that is an error', async () => {
     const s = state();
-    const r = await runGate(image({ cosign: undefined }), { env: withFakeCosignPath({ ...s, FAKE_COSIGN_MODE: 'ok' }) });
+    const fetched: string[] = [];
+    const r = await runGate(image({ cosign: undefined }), {
+      env: withFakeCosignPath({ ...s, FAKE_COSIGN_MODE: 'ok' }),
+      fetch: async (u) => {
+        fetched.push(String(u));
+        throw new TypeError('fetch failed');
+      },
+    });
     expect(r.result.outcome).toBe('error');
-    expect(r.result.reasons).toEqual(['cosign-checksum-unknown']);
+    expect(r.result.reasons).toEqual(['cosign-download-failed']);
+    expect(fetched[0]).toMatch(/^https:\/\/github\.com\/sigstore\/cosign\/releases\/download\/v\d+\.\d+\.\d+\/cosign-/);
     expect(calls(s)).toHaveLength(0);
   });
 
