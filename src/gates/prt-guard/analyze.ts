@@ -8,7 +8,7 @@ import { commentAfter, nodeLoc, spanLoc, splitUses, type Job, type Loc, type Ste
 import { commandWords, scriptCommands, type Command } from './shell.js';
 import type { ScalarText } from './scalar.js';
 import { insideJsString, jsPayloadSinks } from './js.js';
-import { artifactEnvWrite, envTaint, githubScriptDownloadsArtifact, hasPrEvents, pathTaint, valueTaint, type Taint } from './taint.js';
+import { artifactEnvWrite, envTaint, githubScriptDownloadsArtifact, hasPrEvents, pathTaint, untrustedDirsBefore, valueTaint, type Taint, type UntrustedDir } from './taint.js';
 
 export const PRIVILEGED_EVENTS = ['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'pull_request_review', 'pull_request_review_comment'];
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
@@ -303,6 +303,10 @@ function envLookup(m: WorkflowModel, job: Job, step: Step | undefined, name: str
 export interface TaintExtra {
   inputs?: Map<string, Taint>;
   prEvents: boolean;
+  /** local composite actions, to trace their outputs */
+  resolveAction?: LocalWorkflowResolver;
+  /** inside a local composite action: what the calling job fetched before the step (artifacts, PR checkouts) */
+  outerDirs?: UntrustedDir[];
 }
 
 export interface PrControlled {
@@ -626,7 +630,7 @@ export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding
       secrets,
       callers: [],
       upstreamNote: priv.unknownUpstreams.length && jobPriv.includes('workflow_run') ? ` (upstream workflow ${priv.unknownUpstreams.map((u) => `"${u}"`).join(', ')} not found in the repository, so it is assumed to run on pull requests)` : '',
-      extra: { prEvents: hasPrEvents(jobEvents) },
+      extra: { prEvents: hasPrEvents(jobEvents), resolveAction: opts.resolveAction },
       stack: [m.file],
     }, raw, opts);
   }
@@ -920,7 +924,7 @@ function followCall(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
       write,
       secrets,
       upstreamNote: jc.upstreamNote,
-      extra: { inputs, prEvents: jc.extra.prEvents },
+      extra: { inputs, prEvents: jc.extra.prEvents, resolveAction: jc.extra.resolveAction },
       callers: [...jc.callers, caller],
       stack: [...jc.stack, callee.file],
     }, raw, opts);
@@ -956,7 +960,7 @@ function followAction(m: WorkflowModel, job: Job, step: Step, jc: JobCtx, raw: R
     ...jc,
     jobPriv: privileged ? stepPriv : [],
     jobSameRepo: guarded,
-    extra: { inputs, prEvents: jc.extra.prEvents },
+    extra: { inputs, prEvents: jc.extra.prEvents, resolveAction: jc.extra.resolveAction, outerDirs: untrustedDirsBefore(scope, step.index) },
     callers: [...jc.callers, caller],
     stack: [...jc.stack, callee.file],
   }, raw, opts);

@@ -200,6 +200,12 @@ export function buildModel(file: string, source: string): WorkflowModel {
         .filter((s) => isMap(s))
         .map((s, i) => stepOf(doc, p, s, i, 'runs/'));
       const range = (runs as YNode).range;
+      // `outputs: { x: { value: ${{ steps.s.outputs.y }} } }`: what a caller reads as `steps.<id>.outputs.x`
+      const outputs = new Map<string, string>();
+      for (const o of mapEntries(doc, mapGet(doc, root, 'outputs'))) {
+        const v = scalarString(doc, mapGet(doc, o.value, 'value'));
+        if (v !== undefined) outputs.set(o.key, v);
+      }
       m.jobs.push({
         key: 'runs',
         keyNode: runs,
@@ -209,7 +215,7 @@ export function buildModel(file: string, source: string): WorkflowModel {
         secretsInherit: false,
         with: new Map(),
         runsOn: '',
-        outputs: new Map(),
+        outputs,
         text: range ? p.text.slice(range[0], range[1]) : '',
       });
     }

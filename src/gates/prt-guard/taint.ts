@@ -32,9 +32,22 @@ export interface TaintScope {
   inputs?: Map<string, Taint>;
   /** can the job run on a pull-request event (decides branch-name actions' outputs) */
   prEvents: boolean;
+  /** reads a local composite action (`uses: ./.github/actions/x`), to trace its `outputs.<o>.value` */
+  resolveAction?: (from: WorkflowModel, path: string) => WorkflowModel | undefined;
+  /**
+   * inside a local composite action: directories the calling job filled with pull-request data before the action
+   * step (triggering-run artifacts, a checkout of the pull request's head)
+   */
+  outerDirs?: UntrustedDir[];
 }
 
-const MAX_DEPTH = 5;
+/** A directory holding pull-request-controlled files: a triggering run's artifact, or a checkout of the PR head. */
+export interface UntrustedDir {
+  dir: string;
+  kind: 'artifact' | 'checkout';
+}
+
+const MAX_DEPTH = 10;
 const PR_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'issue_comment', 'workflow_run'];
 
 export function hasPrEvents(events: Iterable<string>): boolean {
@@ -148,7 +161,30 @@ export function stepOutputTaint(scope: TaintScope, src: Step, name: string, dept
     if (!kind || !src.usesNode) return undefined;
     return { text: kind === 'text', ref: true, what: `output \`${want}\` of ${u} (the pull request's head ${kind === 'text' ? 'branch name' : 'commit'})`, source: { file: scope.m.file, ...nodeLoc(scope.m.p, src.usesNode), message: `step \`${src.id}\` (${u}) resolves the pull request's head` } };
   }
+  if (src.uses && /^\.\/(?!.*\.ya?ml$)/i.test(src.uses)) return compositeOutputTaint(scope, src, want, depth);
   return stepWriteTaint({ ...scope, step: src }, src, 'GITHUB_OUTPUT', want, depth);
+}
+
+/**
+ * Output `name` of a step that uses a local composite action: the action's `outputs.<name>.value`, read in the
+ * action (its steps, `$GITHUB_OUTPUT` writes, `inputs.*` tainted by the calling step's `with:`), with the
+ * directories the calling job filled with pull-request data before the step.
+ */
+function compositeOutputTaint(scope: TaintScope, src: Step, name: string, depth: number): Taint | undefined {
+  const callee = scope.resolveAction?.(scope.m, src.uses!);
+  if (!callee || callee.kind !== 'action' || !callee.jobs.length) return undefined;
+  const value = [...callee.jobs[0].outputs.entries()].find(([k]) => k.toLowerCase() === name)?.[1];
+  if (value === undefined) return undefined;
+  const inputs = new Map<string, Taint>();
+  for (const [k, v] of src.with) {
+    const t = valueTaint({ ...scope, step: src }, v.value, depth + 1, scalarText(scope.m.p, v.node), 0);
+    if (t) inputs.set(k, t);
+  }
+  const inner: TaintScope = { ...scope, m: callee, job: callee.jobs[0], step: undefined, inputs, outerDirs: untrustedDirsBefore(scope, src.index, depth + 1) };
+  const t = valueTaint(inner, value, depth + 1);
+  if (!t) return undefined;
+  const u = src.uses!;
+  return { ...t, what: `output \`${name}\` of the local action \`${u}\`, built from ${t.what}` };
 }
 
 /** Taint of what step `s` writes to `$GITHUB_OUTPUT` / `$GITHUB_ENV` under `name` (run scripts and github-script). */
@@ -296,8 +332,9 @@ function shellValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number
   const v = st.value;
   const { plain, taint } = hintedTaint(scope, st, a, b, depth, TEXT_HINT_SHELL, (t) => (t === 'GITHUB_HEAD_REF' ? '`$GITHUB_HEAD_REF`' : `\`${t}\` of the pull request`), 'reads the pull request head');
   let out = taint;
-  const art = artifactRead(scope, plain);
-  if (art) out = merge(out, { text: true, ref: false, what: `the content of \`${art.file}\` from an artifact of the triggering run`, source: rel(scope, st, a + art.index, a + art.index + art.length, 'reads a file from a downloaded artifact') });
+  const art = untrustedRead(scope, plain, depth);
+  if (art?.kind === 'artifact') out = merge(out, { text: true, ref: false, what: `the content of \`${art.file}\` from an artifact of the triggering run`, source: rel(scope, st, a + art.index, a + art.index + art.length, 'reads a file from a downloaded artifact') });
+  else if (art) out = merge(out, { text: true, ref: false, what: art.file.startsWith('the head') ? art.file : `the content of \`${art.file}\` from the checkout of the pull request's head`, source: rel(scope, st, a + art.index, a + art.index + art.length, 'reads pull-request content from the checkout of its head') });
   for (const vm of plain.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
     const name = vm[1];
     if (/^GITHUB_(OUTPUT|ENV|STEP_SUMMARY|PATH|WORKSPACE|EVENT_PATH|SHA|RUN_ID|RUN_NUMBER|REPOSITORY|BASE_REF|REF|REF_NAME|SERVER_URL|API_URL|TOKEN)$/.test(name)) continue;
@@ -322,7 +359,7 @@ export function artifactEnvWrite(scope: TaintScope, s: Step): { start: number; e
   if (!s.run) return undefined;
   for (const w of shellWrites(s.run.value, 'GITHUB_ENV')) {
     const t = shellValueTaint({ ...scope, step: s }, s.run, w.start, w.end, 1);
-    if (t?.text && t.what.startsWith('the content of')) return { start: w.start, end: w.end };
+    if (t?.text && t.what.startsWith('the content of') && t.what.endsWith('of the triggering run')) return { start: w.start, end: w.end };
   }
   return undefined;
 }
@@ -353,16 +390,56 @@ export function githubScriptDownloadsArtifact(script: string): boolean {
   return /\bdownloadArtifact\s*\(/.test(script) && /workflow_run|run_id\s*:\s*\$\{\{/.test(script);
 }
 
-/** `$(cat f)`, `$(<f)`, `$(jq … f)`, `$(head … f)` reading a file of a downloaded artifact, unless sanitised (`tr -cd`, `grep -o`, …). */
-function artifactRead(scope: TaintScope, plain: string): { file: string; index: number; length: number } | undefined {
+/**
+ * Directories filled with pull-request data by the job's steps before `before`: artifacts of the triggering run,
+ * and checkouts of the pull request's head (`ref:` / `repository:` that name PR code, `gh pr checkout`), plus
+ * those of the calling job when the scope is a local composite action.
+ */
+export function untrustedDirsBefore(scope: TaintScope, before: number, depth = 0): UntrustedDir[] {
+  const out: UntrustedDir[] = artifactDirsBefore(scope.job, before).map((dir) => ({ dir, kind: 'artifact' as const }));
+  for (const s of scope.job.steps) {
+    if (s.index >= before) break;
+    const u = splitUses(s.uses ?? '').name;
+    if (u === 'actions/checkout') {
+      const at = { ...scope, step: s };
+      const fromPr = (k: string) => {
+        const v = s.with.get(k);
+        if (!v) return false;
+        if (/(^|[^\w])(refs\/)?pull\/[^/\s]+\/(head|merge)\b/.test(v.value)) return true;
+        return depth < MAX_DEPTH && !!valueTaint(at, v.value, depth + 1)?.ref;
+      };
+      if (fromPr('ref') || fromPr('repository')) {
+        const d = (s.with.get('path')?.value ?? '').trim().replace(/^\.\/+/, '').replace(/\/+$/, '');
+        out.push({ dir: d === '' || d === '.' ? '.' : d, kind: 'checkout' });
+      }
+    } else if (s.run && /\bgh\s+pr\s+checkout\b/.test(s.run.value)) {
+      const d = (s.workingDirectory ?? '').trim().replace(/^\.\/+/, '').replace(/\/+$/, '');
+      out.push({ dir: d === '' || d === '.' ? '.' : d, kind: 'checkout' });
+    }
+  }
+  return [...out, ...(scope.outerDirs ?? [])];
+}
+
+/**
+ * `$(cat f)`, `$(<f)`, `$(jq … f)`, `$(head … f)` reading a file of a downloaded artifact or of a checkout of the
+ * pull request's head, unless sanitised (`tr -cd`, `grep -o`, …); and `$(git log … --format=%s)` (a commit
+ * message or author name) in a checkout of the head.
+ */
+function untrustedRead(scope: TaintScope, plain: string, depth: number): { file: string; index: number; length: number; kind: UntrustedDir['kind'] } | undefined {
   if (!scope.step) return undefined;
-  const dirs = artifactDirsBefore(scope.job, scope.step.index);
+  const dirs = untrustedDirsBefore(scope, scope.step.index, depth);
   if (!dirs.length) return undefined;
   for (const m of plain.matchAll(/\$\(\s*(?:<\s*|(?:cat|jq\s+(?:-\w+\s+)*(?:'[^']*'|"[^"]*"|\S+)|head\s+(?:-\w+\s+)*|tail\s+(?:-\w+\s+)*)\s+)(["']?)([^\s"'|)]+)\1([^)]*)\)/g)) {
     const rest = m[3];
     if (/\|\s*(tr\s+-(cd|dc)|grep\s+-\w*[ox]|sed\s+-n|head\s+-c|cut\s+-c|wc\b)/.test(rest)) continue;
     const file = m[2].replace(/^\.\/+/, '');
-    if (dirs.some((d) => d === '.' ? !file.startsWith('/') && !file.startsWith('$') : file === d || file.startsWith(`${d}/`))) return { file: m[2], index: m.index!, length: m[0].length };
+    const hit = dirs.find(({ dir: d }) => d === '.' ? !file.startsWith('/') && !file.startsWith('$') : file === d || file.startsWith(`${d}/`));
+    if (hit) return { file: m[2], index: m.index!, length: m[0].length, kind: hit.kind };
+  }
+  // a commit message / author of the fetched head (`git log -1 --pretty=%B`, `git show -s --format=%s`)
+  if (dirs.some((d) => d.kind === 'checkout')) {
+    const g = /\$\(\s*git\s+(?:-C\s+\S+\s+)?(?:log|show)\b[^)]*--(?:pretty|format)[=\s]+["']?[^"')\s]*%[sBbfanAeNcC][^)]*\)/.exec(plain);
+    if (g && !/\|\s*(tr\s+-(cd|dc)|grep\s+-\w*[ox]|head\s+-c|cut\s+-c|wc\b)/.test(g[0])) return { file: 'the head commit\'s message or author', index: g.index, length: g[0].length, kind: 'checkout' };
   }
   return undefined;
 }

@@ -1,0 +1,363 @@
+// Taint through outputs prt-guard did not follow before: local composite actions' `outputs.<o>.value`, job
+// outputs across jobs, github-script / artifact / known-action outputs. Each case is a small repository; every
+// finding (rule file line:column severity) is asserted, [] is a true negative beside its true positive.
+import { describe, expect, it } from 'vitest';
+import { Fingerprinter } from '../../../src/core/fingerprint.js';
+import { buildModel, type WorkflowModel } from '../../../src/gates/prt-guard/model.js';
+import { analyzeWorkflow, mergeDuplicateFindings } from '../../../src/gates/prt-guard/analyze.js';
+import { makeLocalResolver, makeLookup } from '../../../src/gates/prt-guard/load.js';
+
+/** Scan a repository given as path → text (under /repo), as runStatic does. */
+export function scanRepo(files: Record<string, string>, withRelated = false): string[] {
+  const models = Object.entries(files).map(([f, t]) => {
+    const m = buildModel(f, t);
+    expect(m.errors).toEqual([]);
+    return Object.assign(m, { abs: `/repo/${f}` });
+  }).filter((m) => m.kind !== 'other') as Array<WorkflowModel & { abs: string }>;
+  const opts = { fingerprinter: new Fingerprinter(), lookup: makeLookup(models), resolveLocal: makeLocalResolver(models, '/repo'), resolveAction: makeLocalResolver(models, '/repo', 'action') };
+  const all = models.flatMap((m) => analyzeWorkflow(m, opts));
+  return mergeDuplicateFindings(all).map((f) => `${f.rule} ${f.file} ${f.line}:${f.column} ${f.severity}${withRelated ? ` <- ${(f.related ?? []).map((r) => `${r.file}:${r.line}:${r.column}`).join(', ')}` : ''}`).sort();
+}
+
+const W = '.github/workflows/w.yml';
+const A = '.github/actions/meta/action.yml';
+
+const COMPOSITE: Array<[string, Record<string, string>, string[]]> = [
+  [
+    'composite output from a step that writes the PR title (through env:) to $GITHUB_OUTPUT, expanded in a later run:',
+    {
+      [A]: `name: meta
+outputs:
+  title:
+    description: PR title
+    value: \${{ steps.s.outputs.title }}
+runs:
+  using: composite
+  steps:
+    - id: s
+      shell: bash
+      env:
+        TITLE: \${{ github.event.pull_request.title }}
+      run: echo "title=$TITLE" >> "$GITHUB_OUTPUT"
+`,
+      [W]: `on: pull_request_target
+permissions:
+  pull-requests: write
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: meta
+        uses: ./.github/actions/meta
+      - run: |
+          gh pr comment "$N" --body "Title: \${{ steps.meta.outputs.title }}"
+        env:
+          N: \${{ github.event.pull_request.number }}
+`,
+    },
+    [`template-injection ${W} 12:45 critical`],
+  ],
+  [
+    'composite output from `$GITHUB_HEAD_REF` under plain pull_request, pushed with `git push origin HEAD:${{ … }}`: high',
+    {
+      [A]: `name: meta
+outputs:
+  branch:
+    value: \${{ steps.b.outputs.branch }}
+runs:
+  using: composite
+  steps:
+    - id: b
+      shell: bash
+      run: |
+        echo "branch=\${GITHUB_HEAD_REF:-\${GITHUB_REF#refs/heads/}}" >> "$GITHUB_OUTPUT"
+`,
+      [W]: `on: pull_request
+permissions:
+  contents: read
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - id: meta
+        uses: ./.github/actions/meta
+      - run: git push origin "HEAD:\${{ steps.meta.outputs.branch }}"
+`,
+    },
+    [`template-injection ${W} 10:36 high`],
+  ],
+  [
+    'composite output from an input the caller sets to the PR title (read through env: in the action, then written out)',
+    {
+      [A]: `name: meta
+inputs:
+  title:
+    required: true
+outputs:
+  clean:
+    value: \${{ steps.c.outputs.clean }}
+runs:
+  using: composite
+  steps:
+    - id: c
+      shell: bash
+      env:
+        T: \${{ inputs.title }}
+      run: echo "clean=\${T//[\\\`]/}" >> "$GITHUB_OUTPUT"
+`,
+      [W]: `on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - id: meta
+        uses: ./.github/actions/meta
+        with:
+          title: \${{ github.event.pull_request.title }}
+      - run: echo "\${{ steps.meta.outputs.clean }}" > title.txt
+`,
+    },
+    [`template-injection ${W} 12:20 critical`],
+  ],
+  [
+    'true negative: composite outputs that are a constant, `git rev-parse HEAD`, the PR number and the base ref',
+    {
+      [A]: `name: meta
+outputs:
+  kind:
+    value: library
+  sha:
+    value: \${{ steps.s.outputs.sha }}
+  number:
+    value: \${{ steps.s.outputs.number }}
+  base:
+    value: \${{ github.event.pull_request.base.ref }}
+  missing:
+    value: \${{ steps.nope.outputs.x }}
+runs:
+  using: composite
+  steps:
+    - id: s
+      shell: bash
+      run: |
+        echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"
+        echo "number=\${{ github.event.pull_request.number }}" >> "$GITHUB_OUTPUT"
+`,
+      [W]: `on: pull_request_target
+permissions:
+  pull-requests: write
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: meta
+        uses: ./.github/actions/meta
+      - run: |
+          echo "\${{ steps.meta.outputs.kind }} \${{ steps.meta.outputs.sha }} \${{ steps.meta.outputs.base }}"
+          gh pr comment \${{ steps.meta.outputs.number }} --body "built \${{ steps.meta.outputs.missing }}"
+`,
+    },
+    [],
+  ],
+  [
+    'composite output carrying the head SHA is a ref, not text: echoed it is fine, checked out and built it is an untrusted checkout (the action is the source)',
+    {
+      [A]: `name: meta
+outputs:
+  sha:
+    value: \${{ steps.s.outputs.sha }}
+runs:
+  using: composite
+  steps:
+    - id: s
+      shell: bash
+      run: echo "sha=\${{ github.event.pull_request.head.sha }}" >> "$GITHUB_OUTPUT"
+`,
+      [W]: `on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: meta
+        uses: ./.github/actions/meta
+      - run: echo "testing \${{ steps.meta.outputs.sha }}"
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ steps.meta.outputs.sha }}
+      - run: npm ci && npm test
+        env:
+          NPM_TOKEN: \${{ secrets.NPM_TOKEN }}
+`,
+    },
+    [`untrusted-checkout ${W} 12:15 critical`],
+  ],
+  [
+    'workflow_run: the caller downloads the PR run\'s artifact, a local action reads `pr_number` from it into an output, the caller pastes it into gh pr comment',
+    {
+      [A]: `name: pr-number
+outputs:
+  number:
+    value: \${{ steps.n.outputs.number }}
+runs:
+  using: composite
+  steps:
+    - id: n
+      shell: bash
+      run: echo "number=$(cat pr/pr_number)" >> "$GITHUB_OUTPUT"
+`,
+      [W]: `on:
+  workflow_run:
+    workflows: [CI]
+    types: [completed]
+permissions:
+  pull-requests: write
+jobs:
+  comment:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/download-artifact@v4
+        with:
+          name: pr
+          path: pr
+          run-id: \${{ github.event.workflow_run.id }}
+          github-token: \${{ secrets.GITHUB_TOKEN }}
+      - id: pr
+        uses: ./.github/actions/meta
+      - run: gh pr comment \${{ steps.pr.outputs.number }} --body-file report.md
+        env:
+          GH_TOKEN: \${{ github.token }}
+`,
+    },
+    [`template-injection ${W} 20:28 critical`, `untrusted-checkout ${W} 12:15 low`],
+  ],
+  [
+    'true negative: the same local action keeps only digits (`tr -cd 0-9`): the artifact download stays a note',
+    {
+      [A]: `name: pr-number
+outputs:
+  number:
+    value: \${{ steps.n.outputs.number }}
+runs:
+  using: composite
+  steps:
+    - id: n
+      shell: bash
+      run: echo "number=$(cat pr/pr_number | tr -cd 0-9)" >> "$GITHUB_OUTPUT"
+`,
+      [W]: `on:
+  workflow_run:
+    workflows: [CI]
+    types: [completed]
+permissions:
+  pull-requests: write
+jobs:
+  comment:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/download-artifact@v4
+        with:
+          name: pr
+          path: pr
+          run-id: \${{ github.event.workflow_run.id }}
+          github-token: \${{ secrets.GITHUB_TOKEN }}
+      - id: pr
+        uses: ./.github/actions/meta
+      - run: gh pr comment \${{ steps.pr.outputs.number }} --body-file report.md
+        env:
+          GH_TOKEN: \${{ github.token }}
+`,
+    },
+    [`untrusted-checkout ${W} 12:15 low`],
+  ],
+  [
+    'pull_request_target: head checked out into `pr/`, a local action reads pr/package.json\'s version into an output, expanded in run:',
+    {
+      [A]: `name: version
+outputs:
+  version:
+    value: \${{ steps.v.outputs.version }}
+runs:
+  using: composite
+  steps:
+    - id: v
+      shell: bash
+      run: echo "version=$(jq -r .version pr/package.json)" >> "$GITHUB_OUTPUT"
+`,
+      [W]: `on: pull_request_target
+permissions:
+  pull-requests: write
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event.pull_request.head.sha }}
+          path: pr
+      - id: v
+        uses: ./.github/actions/meta
+      - run: gh pr comment "$N" --body "version \${{ steps.v.outputs.version }}"
+        env:
+          N: \${{ github.event.pull_request.number }}
+`,
+    },
+    [`template-injection ${W} 15:49 critical`, `untrusted-checkout ${W} 9:15 low`],
+  ],
+  [
+    'nested local actions: the outer action re-exports the inner action\'s head-branch output',
+    {
+      [A]: `name: meta
+outputs:
+  branch:
+    value: \${{ steps.inner.outputs.branch }}
+runs:
+  using: composite
+  steps:
+    - id: inner
+      uses: ./.github/actions/branch
+`,
+      '.github/actions/branch/action.yml': `name: branch
+outputs:
+  branch:
+    value: \${{ steps.b.outputs.name }}
+runs:
+  using: composite
+  steps:
+    - id: b
+      uses: actions/github-script@v7
+      with:
+        result-encoding: string
+        script: |
+          core.setOutput('name', context.payload.pull_request.head.ref)
+`,
+      [W]: `on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - id: meta
+        uses: ./.github/actions/meta
+      - run: echo "branch \${{ steps.meta.outputs.branch }}"
+`,
+    },
+    [`template-injection ${W} 10:27 critical`],
+  ],
+];
+
+describe('prt-guard: outputs of local composite actions', () => {
+  it.each(COMPOSITE)('%s', (_name, files, want) => {
+    expect(scanRepo(files)).toEqual(want);
+  });
+});
