@@ -10,7 +10,7 @@ import { analyzeExpression, findExpressions, isActorControlled, isPrRefPath, isP
 import { nodeLoc, spanLoc, splitUses, type Job, type Step, type WorkflowModel } from './model.js';
 import type { ScalarText } from './scalar.js';
 import { scalarText } from './scalar.js';
-import { argumentEnd } from './js.js';
+import { argumentEnd, jsScalarOnly } from './js.js';
 
 export interface Taint {
   /** attacker-controlled text (template injection when pasted into a script) */
@@ -448,8 +448,20 @@ function untrustedRead(scope: TaintScope, plain: string, depth: number): { file:
 function jsValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number, depth: number): Taint | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const v = st.value;
+  // a boolean or a number computed from the text (`pr.title.startsWith('feat')`, `body.length`) carries none of it
+  if (jsScalarOnly(blankExpressions(v.slice(a, b)))) return undefined;
   const { plain, taint } = hintedTaint(scope, st, a, b, depth, TEXT_HINT_JS, (t) => `\`${t}\` of the pull request`, 'reads the pull request');
   let out = taint;
+  // fs.readFileSync of a file of a downloaded artifact / the pull request's checkout
+  for (const fm of plain.matchAll(/\breadFileSync\(\s*(['"`])([^'"`$]+)\1/g)) {
+    if (!scope.step) break;
+    const file = fm[2].replace(/^\.\/+/, '');
+    const hit = untrustedDirsBefore(scope, scope.step.index, depth).find(({ dir: d }) => d === '.' ? !file.startsWith('/') : file === d || file.startsWith(`${d}/`));
+    if (!hit) continue;
+    const at = a + fm.index!;
+    out = merge(out, { text: true, ref: false, what: `the content of \`${fm[2]}\` from ${hit.kind === 'artifact' ? 'an artifact of the triggering run' : "the checkout of the pull request's head"}`, source: rel(scope, st, at, at + fm[0].length, hit.kind === 'artifact' ? 'reads a file from a downloaded artifact' : 'reads pull-request content from the checkout of its head') });
+    break;
+  }
   for (const im of plain.matchAll(/(?<![\w$.'"`])([A-Za-z_$][\w$]*)\b(?:\.([\w$.]+))?/g)) {
     const id = im[1];
     if (/^(context|github|core|exec|require|process|JSON|String|await|return|true|false|null|undefined|new|const|let|var)$/.test(id)) continue;

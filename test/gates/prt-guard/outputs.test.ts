@@ -361,3 +361,247 @@ describe('prt-guard: outputs of local composite actions', () => {
     expect(scanRepo(files)).toEqual(want);
   });
 });
+
+const JOBS: Array<[string, Record<string, string>, string[]]> = [
+  [
+    'job a writes the PR title to a job output with github-script core.setOutput, job b runs `echo "${{ needs.a.outputs.title }}"`',
+    {
+      [W]: `on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    outputs:
+      title: \${{ steps.t.outputs.title }}
+    steps:
+      - id: t
+        uses: actions/github-script@v7
+        with:
+          script: core.setOutput('title', context.payload.pull_request.title)
+  b:
+    needs: a
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "\${{ needs.a.outputs.title }}"
+`,
+    },
+    [`template-injection ${W} 18:20 critical`],
+  ],
+  [
+    'needs chain a → b → c: b re-exports a\'s head branch (set from `env:` github.head_ref), c pushes to it',
+    {
+      [W]: `on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    outputs:
+      branch: \${{ steps.b.outputs.branch }}
+    steps:
+      - id: b
+        env:
+          HEAD: \${{ github.head_ref }}
+        run: echo "branch=$HEAD" >> "$GITHUB_OUTPUT"
+  b:
+    needs: a
+    runs-on: ubuntu-latest
+    outputs:
+      branch: \${{ needs.a.outputs.branch }}
+    steps:
+      - run: echo ok
+  c:
+    needs: b
+    runs-on: ubuntu-latest
+    steps:
+      - run: git push origin "HEAD:refs/heads/\${{ needs.b.outputs.branch }}"
+`,
+    },
+    [`template-injection ${W} 25:47 critical`],
+  ],
+  [
+    'true negative: github-script outputs that are booleans or numbers computed from the title/body (startsWith, includes, test, length)',
+    {
+      [W]: `on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    outputs:
+      feat: \${{ steps.c.outputs.feat }}
+    steps:
+      - id: c
+        uses: actions/github-script@v7
+        with:
+          script: |
+            const pr = context.payload.pull_request
+            core.setOutput('feat', pr.title.startsWith('feat'))
+            core.setOutput('skip', pr.body.includes('[skip ci]'))
+            core.setOutput('conventional', /^(feat|fix)(\\(.+\\))?: /.test(pr.title))
+            core.setOutput('len', pr.body.length)
+            core.setOutput('empty', !pr.body)
+      - run: |
+          if [ "\${{ steps.c.outputs.skip }}" = "true" ]; then exit 0; fi
+          echo "\${{ steps.c.outputs.conventional }} \${{ steps.c.outputs.len }} \${{ steps.c.outputs.empty }}"
+  b:
+    needs: a
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "\${{ needs.a.outputs.feat }}"
+`,
+    },
+    [],
+  ],
+  [
+    'github-script returning the comment body (result), expanded in run: — and the same step returning a boolean is clean',
+    {
+      [W]: `on: issue_comment
+permissions:
+  contents: read
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - id: cmd
+        uses: actions/github-script@v7
+        with:
+          result-encoding: string
+          script: return context.payload.comment.body.split(' ')[1]
+      - id: ok
+        uses: actions/github-script@v7
+        with:
+          result-encoding: string
+          script: return context.payload.comment.body.startsWith('/deploy')
+      - run: ./deploy.sh "\${{ steps.cmd.outputs.result }}" "\${{ steps.ok.outputs.result }}"
+`,
+    },
+    [`template-injection ${W} 18:27 critical`],
+  ],
+  [
+    'workflow_run: github-script reads the downloaded artifact with fs.readFileSync into an output, a run: pastes it (and Number(…) is clean)',
+    {
+      [W]: `on:
+  workflow_run:
+    workflows: [CI]
+    types: [completed]
+permissions:
+  pull-requests: write
+jobs:
+  comment:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: dawidd6/action-download-artifact@v6
+        with:
+          run_id: \${{ github.event.workflow_run.id }}
+          name: pr
+          path: pr
+      - id: read
+        uses: actions/github-script@v7
+        with:
+          script: |
+            const fs = require('fs')
+            core.setOutput('number', fs.readFileSync('pr/number', 'utf8').trim())
+            core.setOutput('safe', Number(fs.readFileSync('pr/number', 'utf8')))
+      - run: |
+          gh pr comment \${{ steps.read.outputs.safe }} --body ok
+          gh pr comment \${{ steps.read.outputs.number }} --body ok
+`,
+    },
+    [`template-injection ${W} 25:25 critical`, `untrusted-checkout ${W} 11:15 low`],
+  ],
+  [
+    'workflow_run: artifact content to $GITHUB_OUTPUT in job a, used through needs in job b',
+    {
+      [W]: `on:
+  workflow_run:
+    workflows: [CI]
+    types: [completed]
+permissions:
+  pull-requests: write
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    outputs:
+      pr: \${{ steps.n.outputs.pr }}
+    steps:
+      - uses: actions/download-artifact@v4
+        with:
+          name: pr
+          run-id: \${{ github.event.workflow_run.id }}
+          github-token: \${{ github.token }}
+      - id: n
+        run: echo "pr=$(cat NR)" >> "$GITHUB_OUTPUT"
+  b:
+    needs: a
+    runs-on: ubuntu-latest
+    steps:
+      - run: gh pr comment \${{ needs.a.outputs.pr }} --body done
+        env:
+          GH_TOKEN: \${{ github.token }}
+`,
+    },
+    [`template-injection ${W} 24:28 critical`, `untrusted-checkout ${W} 13:15 low`],
+  ],
+  [
+    'tj-actions/branch-names under pull_request_target: current_branch is the fork\'s branch name (text); base_ref_branch is not flagged',
+    {
+      [W]: `on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - id: branch
+        uses: tj-actions/branch-names@v8
+      - run: echo "\${{ steps.branch.outputs.base_ref_branch }}"
+      - run: echo "\${{ steps.branch.outputs.current_branch }}"
+`,
+    },
+    [`template-injection ${W} 11:20 critical`],
+  ],
+  [
+    'pull_request_target: a commit message of the checked-out head (git log --format=%s) written to an output and pasted into run:',
+    {
+      [W]: `on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event.pull_request.head.sha }}
+          fetch-depth: 2
+      - id: msg
+        run: echo "subject=$(git log -1 --format=%s)" >> "$GITHUB_OUTPUT"
+      - id: sha
+        run: echo "sha=$(git log -1 --format=%H)" >> "$GITHUB_OUTPUT"
+      - run: echo "\${{ steps.sha.outputs.sha }} \${{ steps.msg.outputs.subject }}"
+`,
+    },
+    [`template-injection ${W} 16:49 critical`, `untrusted-checkout ${W} 8:15 low`],
+  ],
+];
+
+describe('prt-guard: step and job outputs (github-script, artifacts, known actions, needs)', () => {
+  it.each(JOBS)('%s', (_name, files, want) => {
+    expect(scanRepo(files)).toEqual(want);
+  });
+});
+
+import { jsScalarOnly } from '../../../src/gates/prt-guard/js.js';
+
+describe('jsScalarOnly: github-script values that carry no text', () => {
+  it.each([
+    "pr.title.startsWith('feat')", "pr.body.includes('[skip ci]')", '/^(feat|fix)(\\(.+\\))?: /.test(pr.title)', 'pr.body.length', '!pr.body',
+    "Number(fs.readFileSync('pr/number', 'utf8'))", "pr.title === 'x'", "pr.body && pr.body.includes('x')", '(pr.title.match(/x/) !== null)', 'parseInt(x, 10)',
+  ])('scalar: %s', (x) => expect(jsScalarOnly(x)).toBe(true));
+  it.each([
+    'pr.title', "context.payload.comment.body.split(' ')[1]", "pr.title || 'x'", "a ? pr.title : 'b'", "pr.body.includes('x') && pr.title",
+    "fs.readFileSync('pr/number', 'utf8').trim()", "pr.title.replace(/a/g, 'b')", '`${pr.title}`', 'JSON.stringify(pr)', 'items.map((x) => x.length)',
+  ])('text: %s', (x) => expect(jsScalarOnly(x)).toBe(false));
+});
