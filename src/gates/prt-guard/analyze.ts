@@ -235,7 +235,7 @@ function reachesSecrets(m: WorkflowModel, job: Job): boolean {
 // Evidence that a job uses a write scope. Lower-cased job text is searched.
 const SCOPE_EVIDENCE: Record<string, RegExp> = {
   contents: /git\s+push|gh\s+release|git-auto-commit|create-pull-request|action-gh-release|release-action|create-release|createrelease|createorupdatefilecontents|createref|updateref|git\s+tag|gh-pages|github-pages-deploy|push-to|auto-commit|merge|gh\s+api|github-script|changesets\/action|semantic-release|release-please|goreleaser|upload-release|commit|delete-branch/,
-  'pull-requests': /gh\s+pr|pulls\.|\/pulls|pull-request|pull_request_comment|sticky|comment|label|review|dependabot\/fetch-metadata|github-script|gh\s+api|automerge|auto-merge|merge|assign|close/,
+  'pull-requests': /gh\s+pr|pulls\.|\/pulls|pull-request|pull_request_comment|sticky|comment|label|review|dependabot\/fetch-metadata|github-script|gh\s+api|automerge|auto-merge|merge|assign|close|first-interaction|pr-message/,
   issues: /gh\s+issue|issues\.|\/issues|comment|label|stale|lock|assign|triage|first-interaction|github-script|gh\s+api|close|milestone/,
   checks: /checks\.|check-run|check_run|\/check-runs|test-reporter|publish-unit-test-result|junit-report|test-results|github-script|gh\s+api|checks/,
   statuses: /statuses|commit-status|createcommitstatus|\/statuses|github-script|gh\s+api|status/,
