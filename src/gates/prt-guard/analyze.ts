@@ -303,8 +303,9 @@ function envLookup(m: WorkflowModel, job: Job, step: Step | undefined, name: str
 export interface TaintExtra {
   inputs?: Map<string, Taint>;
   prEvents: boolean;
-  /** local composite actions, to trace their outputs */
+  /** local composite actions and reusable workflows, to trace their outputs */
   resolveAction?: LocalWorkflowResolver;
+  resolveLocal?: LocalWorkflowResolver;
   /** inside a local composite action: what the calling job fetched before the step (artifacts, PR checkouts) */
   outerDirs?: UntrustedDir[];
 }
@@ -630,7 +631,7 @@ export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding
       secrets,
       callers: [],
       upstreamNote: priv.unknownUpstreams.length && jobPriv.includes('workflow_run') ? ` (upstream workflow ${priv.unknownUpstreams.map((u) => `"${u}"`).join(', ')} not found in the repository, so it is assumed to run on pull requests)` : '',
-      extra: { prEvents: hasPrEvents(jobEvents), resolveAction: opts.resolveAction },
+      extra: { prEvents: hasPrEvents(jobEvents), resolveAction: opts.resolveAction, resolveLocal: opts.resolveLocal },
       stack: [m.file],
     }, raw, opts);
   }
@@ -924,7 +925,7 @@ function followCall(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
       write,
       secrets,
       upstreamNote: jc.upstreamNote,
-      extra: { inputs, prEvents: jc.extra.prEvents, resolveAction: jc.extra.resolveAction },
+      extra: { inputs, prEvents: jc.extra.prEvents, resolveAction: jc.extra.resolveAction, resolveLocal: jc.extra.resolveLocal },
       callers: [...jc.callers, caller],
       stack: [...jc.stack, callee.file],
     }, raw, opts);
@@ -960,7 +961,7 @@ function followAction(m: WorkflowModel, job: Job, step: Step, jc: JobCtx, raw: R
     ...jc,
     jobPriv: privileged ? stepPriv : [],
     jobSameRepo: guarded,
-    extra: { inputs, prEvents: jc.extra.prEvents, resolveAction: jc.extra.resolveAction, outerDirs: untrustedDirsBefore(scope, step.index) },
+    extra: { inputs, prEvents: jc.extra.prEvents, resolveAction: jc.extra.resolveAction, resolveLocal: jc.extra.resolveLocal, outerDirs: untrustedDirsBefore(scope, step.index) },
     callers: [...jc.callers, caller],
     stack: [...jc.stack, callee.file],
   }, raw, opts);

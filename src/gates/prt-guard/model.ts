@@ -61,6 +61,8 @@ export interface WorkflowModel {
   triggers: Set<string>;
   /** on.workflow_run.workflows */
   workflowRunUpstreams: string[];
+  /** `on.workflow_call.outputs.<o>.value` of a reusable workflow (read by callers as `needs.<job>.outputs.<o>`) */
+  callOutputs?: Map<string, string>;
   permissions?: YNode | null;
   hasPermissions: boolean;
   env: Map<string, { value: string; node: YNode }>;
@@ -150,6 +152,14 @@ export function buildModel(file: string, source: string): WorkflowModel {
     const t = triggersOf(doc, on);
     m.triggers = t.triggers;
     m.workflowRunUpstreams = t.upstreams;
+    const callOuts = mapGet(doc, mapGet(doc, on, 'workflow_call'), 'outputs');
+    if (callOuts) {
+      m.callOutputs = new Map();
+      for (const o of mapEntries(doc, callOuts)) {
+        const v = scalarString(doc, mapGet(doc, o.value, 'value'));
+        if (v !== undefined) m.callOutputs.set(o.key, v);
+      }
+    }
     const permPair = mapGetPair(doc, root, 'permissions');
     m.hasPermissions = !!permPair;
     m.permissions = permPair ? mapGet(doc, root, 'permissions') : undefined;

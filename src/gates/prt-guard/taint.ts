@@ -34,6 +34,8 @@ export interface TaintScope {
   prEvents: boolean;
   /** reads a local composite action (`uses: ./.github/actions/x`), to trace its `outputs.<o>.value` */
   resolveAction?: (from: WorkflowModel, path: string) => WorkflowModel | undefined;
+  /** reads a local reusable workflow (`uses: ./.github/workflows/x.yml`), to trace its `workflow_call` outputs */
+  resolveLocal?: (from: WorkflowModel, path: string) => WorkflowModel | undefined;
   /**
    * inside a local composite action: directories the calling job filled with pull-request data before the action
    * step (triggering-run artifacts, a checkout of the pull request's head)
@@ -111,9 +113,18 @@ export function pathTaint(scope: TaintScope, path: string, depth = 0): Taint | u
   if (no) {
     const up = scope.m.jobs.find((j) => j.key.toLowerCase() === no[1]);
     if (!up || up === scope.job) return undefined;
+    if (up.uses?.startsWith('./')) return callOutputTaint(scope, up, no[2], depth);
     const out = [...up.outputs.entries()].find(([k]) => k.toLowerCase() === no[2])?.[1];
     if (!out) return undefined;
     return valueTaint({ ...scope, job: up, step: undefined }, out, depth + 1);
+  }
+  // inside a reusable workflow's `on.workflow_call.outputs`: `jobs.<job>.outputs.<o>`
+  const jo = /^jobs\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path);
+  if (jo) {
+    const j = scope.m.jobs.find((x) => x.key.toLowerCase() === jo[1]);
+    const out = j && [...j.outputs.entries()].find(([k]) => k.toLowerCase() === jo[2])?.[1];
+    if (!j || out === undefined) return undefined;
+    return valueTaint({ ...scope, job: j, step: undefined }, out, depth + 1);
   }
   const im = /^inputs\.([\w-]+)$/.exec(path);
   if (im && scope.inputs) {
@@ -163,6 +174,21 @@ export function stepOutputTaint(scope: TaintScope, src: Step, name: string, dept
   }
   if (src.uses && /^\.\/(?!.*\.ya?ml$)/i.test(src.uses)) return compositeOutputTaint(scope, src, want, depth);
   return stepWriteTaint({ ...scope, step: src }, src, 'GITHUB_OUTPUT', want, depth);
+}
+
+/** `needs.<job>.outputs.<name>` of a job that calls a local reusable workflow: its `on.workflow_call.outputs`. */
+function callOutputTaint(scope: TaintScope, up: Job, name: string, depth: number): Taint | undefined {
+  const callee = scope.resolveLocal?.(scope.m, up.uses!);
+  if (!callee || callee.kind !== 'workflow' || !callee.callOutputs || !callee.jobs.length) return undefined;
+  const value = [...callee.callOutputs.entries()].find(([k]) => k.toLowerCase() === name)?.[1];
+  if (value === undefined) return undefined;
+  const inputs = new Map<string, Taint>();
+  for (const [k, v] of up.with) {
+    const t = valueTaint({ ...scope, job: up, step: undefined }, v.value, depth + 1, scalarText(scope.m.p, v.node), 0);
+    if (t) inputs.set(k, t);
+  }
+  const t = valueTaint({ ...scope, m: callee, job: callee.jobs[0], step: undefined, inputs, outerDirs: undefined }, value, depth + 1);
+  return t && { ...t, what: `output \`${name}\` of the reusable workflow \`${up.uses}\`, built from ${t.what}` };
 }
 
 /**

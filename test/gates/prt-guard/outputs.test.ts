@@ -605,3 +605,48 @@ describe('jsScalarOnly: github-script values that carry no text', () => {
     "fs.readFileSync('pr/number', 'utf8').trim()", "pr.title.replace(/a/g, 'b')", '`${pr.title}`', 'JSON.stringify(pr)', 'items.map((x) => x.length)',
   ])('text: %s', (x) => expect(jsScalarOnly(x)).toBe(false));
 });
+
+const R = '.github/workflows/pr-info.yml';
+const PR_INFO = (line: string) => `name: pr-info
+on:
+  workflow_call:
+    outputs:
+      title:
+        value: \${{ jobs.info.outputs.title }}
+      number:
+        value: \${{ jobs.info.outputs.number }}
+jobs:
+  info:
+    runs-on: ubuntu-latest
+    outputs:
+      title: \${{ steps.i.outputs.title }}
+      number: \${{ steps.i.outputs.number }}
+    steps:
+      - id: i
+        env:
+          TITLE: \${{ github.event.pull_request.title }}
+        run: |
+          ${line}
+          echo "number=\${{ github.event.pull_request.number }}" >> "$GITHUB_OUTPUT"
+`;
+const CALLER = `on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  info:
+    uses: ./.github/workflows/pr-info.yml
+  use:
+    needs: info
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "#\${{ needs.info.outputs.number }} \${{ needs.info.outputs.title }}"
+`;
+
+describe('prt-guard: outputs of local reusable workflows (needs.<call>.outputs.<o>)', () => {
+  it('a reusable workflow exporting the PR title through on.workflow_call.outputs: the caller\'s run: is an injection', () => {
+    expect(scanRepo({ [W]: CALLER, [R]: PR_INFO('echo "title=$TITLE" >> "$GITHUB_OUTPUT"') })).toEqual([`template-injection ${W} 11:54 critical`]);
+  });
+  it('true negative: the same workflow exporting only the number and a constant title', () => {
+    expect(scanRepo({ [W]: CALLER, [R]: PR_INFO('echo "title=pull request" >> "$GITHUB_OUTPUT"') })).toEqual([]);
+  });
+});
