@@ -71,6 +71,28 @@ const ACTION_OUTPUTS: Array<{ re: RegExp; outputs: Record<string, 'text' | 'ref'
   { re: /^eficode\/resolve-pr-refs$/, outputs: { head_ref: 'text', head_sha: 'ref' } },
 ];
 
+// Results per job and calling context (caller inputs, the calling job's untrusted directories, PR events): the same
+// output or variable is asked for from many places, and chains of outputs fan out; without this a long job of
+// outputs built from outputs takes exponential time. A query met again while it is being computed (a cycle) is
+// answered "not tainted", as the depth limit would.
+const NONE = {};
+const memoStore = new WeakMap<object, WeakMap<object, WeakMap<object, Map<string, { v: unknown }>>>>();
+function memo<T>(scope: TaintScope, key: string, compute: () => T): T | undefined {
+  let byInputs = memoStore.get(scope.job);
+  if (!byInputs) memoStore.set(scope.job, (byInputs = new WeakMap()));
+  let byDirs = byInputs.get(scope.inputs ?? NONE);
+  if (!byDirs) byInputs.set(scope.inputs ?? NONE, (byDirs = new WeakMap()));
+  let cache = byDirs.get(scope.outerDirs ?? NONE);
+  if (!cache) byDirs.set(scope.outerDirs ?? NONE, (cache = new Map()));
+  const k = `${scope.prEvents ? 1 : 0}|${key}`;
+  const hit = cache.get(k);
+  if (hit) return hit.v as T | undefined;
+  cache.set(k, { v: undefined });
+  const v = compute();
+  cache.set(k, { v });
+  return v;
+}
+
 function rel(scope: TaintScope, st: ScalarText, a: number, b: number, message: string): RelatedLocation {
   return { file: scope.m.file, ...spanLoc(st, a, b), message };
 }
@@ -135,6 +157,10 @@ export function pathTaint(scope: TaintScope, path: string, depth = 0): Taint | u
 
 /** `env.NAME` / `$NAME` as seen by a step: its own `env:`, then `$GITHUB_ENV` writes of earlier steps, then job and workflow `env:`. */
 export function envTaint(scope: TaintScope, name: string, depth = 0): Taint | undefined {
+  return memo(scope, `env|${scope.step?.index ?? -1}|${name.toLowerCase()}`, () => envTaintUncached(scope, name, depth));
+}
+
+function envTaintUncached(scope: TaintScope, name: string, depth: number): Taint | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const want = name.toLowerCase();
   const fromYaml = (map: Map<string, { value: string; node: import('../../core/yaml.js').YNode }> | undefined, s: TaintScope) => {
@@ -162,6 +188,10 @@ export function envTaint(scope: TaintScope, name: string, depth = 0): Taint | un
 
 /** Taint of output `name` of step `src`. */
 export function stepOutputTaint(scope: TaintScope, src: Step, name: string, depth = 0): Taint | undefined {
+  return memo(scope, `out|${src.index}|${name.toLowerCase()}`, () => stepOutputTaintUncached(scope, src, name, depth));
+}
+
+function stepOutputTaintUncached(scope: TaintScope, src: Step, name: string, depth: number): Taint | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const want = name.toLowerCase();
   const u = splitUses(src.uses ?? '').name;
@@ -422,6 +452,10 @@ export function githubScriptDownloadsArtifact(script: string): boolean {
  * those of the calling job when the scope is a local composite action.
  */
 export function untrustedDirsBefore(scope: TaintScope, before: number, depth = 0): UntrustedDir[] {
+  return memo(scope, `dirs|${before}`, () => untrustedDirsUncached(scope, before, depth)) ?? [];
+}
+
+function untrustedDirsUncached(scope: TaintScope, before: number, depth: number): UntrustedDir[] {
   const out: UntrustedDir[] = artifactDirsBefore(scope.job, before).map((dir) => ({ dir, kind: 'artifact' as const }));
   for (const s of scope.job.steps) {
     if (s.index >= before) break;

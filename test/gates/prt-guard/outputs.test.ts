@@ -650,3 +650,12 @@ describe('prt-guard: outputs of local reusable workflows (needs.<call>.outputs.<
     expect(scanRepo({ [W]: CALLER, [R]: PR_INFO('echo "title=pull request" >> "$GITHUB_OUTPUT"') })).toEqual([]);
   });
 });
+
+it('a long chain of outputs built from outputs (each step reading two earlier ones and env) is followed to the end without blowing up', () => {
+  let steps = `      - id: s0\n        env:\n          H: \${{ github.head_ref }}\n        run: echo "x=$H" >> "$GITHUB_OUTPUT"\n`;
+  for (let i = 1; i < 60; i++) steps += `      - id: s${i}\n        env:\n          A: \${{ steps.s${i - 1}.outputs.x }}\n          B: \${{ env.A }}\n        run: |\n          echo "x=$A$B\${{ steps.s${Math.max(0, i - 2)}.outputs.x }}" >> "$GITHUB_OUTPUT"\n          echo "Y=$A" >> "$GITHUB_ENV"\n`;
+  const text = `on: pull_request_target\npermissions: {}\njobs:\n  j:\n    runs-on: x\n    steps:\n${steps}      - run: echo "\${{ steps.s59.outputs.x }}"\n`;
+  const last = text.split('\n').length - 1;
+  // before results were memoised this took minutes (the chain fans out at every step)
+  expect(scanRepo({ [W]: text }).filter((f) => f.includes(` ${last}:`))).toEqual([`template-injection ${W} ${last}:20 critical`]);
+});
