@@ -8,7 +8,7 @@ import { commentAfter, nodeLoc, spanLoc, splitUses, type Job, type Loc, type Ste
 import { commandWords, scriptCommands, type Command } from './shell.js';
 import type { ScalarText } from './scalar.js';
 import { insideJsString, jsPayloadSinks } from './js.js';
-import { artifactEnvWrite, envTaint, githubScriptDownloadsArtifact, hasPrEvents, pathTaint, valueTaint, type Taint } from './taint.js';
+import { artifactEnvWrite, envTaint, githubScriptDownloadsArtifact, hasPrEvents, pathTaint, untrustedDirsBefore, valueTaint, type Taint, type UntrustedDir } from './taint.js';
 
 export const PRIVILEGED_EVENTS = ['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'pull_request_review', 'pull_request_review_comment'];
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
@@ -235,7 +235,7 @@ function reachesSecrets(m: WorkflowModel, job: Job): boolean {
 // Evidence that a job uses a write scope. Lower-cased job text is searched.
 const SCOPE_EVIDENCE: Record<string, RegExp> = {
   contents: /git\s+push|gh\s+release|git-auto-commit|create-pull-request|action-gh-release|release-action|create-release|createrelease|createorupdatefilecontents|createref|updateref|git\s+tag|gh-pages|github-pages-deploy|push-to|auto-commit|merge|gh\s+api|github-script|changesets\/action|semantic-release|release-please|goreleaser|upload-release|commit|delete-branch/,
-  'pull-requests': /gh\s+pr|pulls\.|\/pulls|pull-request|pull_request_comment|sticky|comment|label|review|dependabot\/fetch-metadata|github-script|gh\s+api|automerge|auto-merge|merge|assign|close/,
+  'pull-requests': /gh\s+pr|pulls\.|\/pulls|pull-request|pull_request_comment|sticky|comment|label|review|dependabot\/fetch-metadata|github-script|gh\s+api|automerge|auto-merge|merge|assign|close|first-interaction|pr-message/,
   issues: /gh\s+issue|issues\.|\/issues|comment|label|stale|lock|assign|triage|first-interaction|github-script|gh\s+api|close|milestone/,
   checks: /checks\.|check-run|check_run|\/check-runs|test-reporter|publish-unit-test-result|junit-report|test-results|github-script|gh\s+api|checks/,
   statuses: /statuses|commit-status|createcommitstatus|\/statuses|github-script|gh\s+api|status/,
@@ -303,6 +303,11 @@ function envLookup(m: WorkflowModel, job: Job, step: Step | undefined, name: str
 export interface TaintExtra {
   inputs?: Map<string, Taint>;
   prEvents: boolean;
+  /** local composite actions and reusable workflows, to trace their outputs */
+  resolveAction?: LocalWorkflowResolver;
+  resolveLocal?: LocalWorkflowResolver;
+  /** inside a local composite action: what the calling job fetched before the step (artifacts, PR checkouts) */
+  outerDirs?: UntrustedDir[];
 }
 
 export interface PrControlled {
@@ -626,7 +631,7 @@ export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding
       secrets,
       callers: [],
       upstreamNote: priv.unknownUpstreams.length && jobPriv.includes('workflow_run') ? ` (upstream workflow ${priv.unknownUpstreams.map((u) => `"${u}"`).join(', ')} not found in the repository, so it is assumed to run on pull requests)` : '',
-      extra: { prEvents: hasPrEvents(jobEvents) },
+      extra: { prEvents: hasPrEvents(jobEvents), resolveAction: opts.resolveAction, resolveLocal: opts.resolveLocal },
       stack: [m.file],
     }, raw, opts);
   }
@@ -920,7 +925,7 @@ function followCall(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
       write,
       secrets,
       upstreamNote: jc.upstreamNote,
-      extra: { inputs, prEvents: jc.extra.prEvents },
+      extra: { inputs, prEvents: jc.extra.prEvents, resolveAction: jc.extra.resolveAction, resolveLocal: jc.extra.resolveLocal },
       callers: [...jc.callers, caller],
       stack: [...jc.stack, callee.file],
     }, raw, opts);
@@ -956,7 +961,7 @@ function followAction(m: WorkflowModel, job: Job, step: Step, jc: JobCtx, raw: R
     ...jc,
     jobPriv: privileged ? stepPriv : [],
     jobSameRepo: guarded,
-    extra: { inputs, prEvents: jc.extra.prEvents },
+    extra: { inputs, prEvents: jc.extra.prEvents, resolveAction: jc.extra.resolveAction, resolveLocal: jc.extra.resolveLocal, outerDirs: untrustedDirsBefore(scope, step.index) },
     callers: [...jc.callers, caller],
     stack: [...jc.stack, callee.file],
   }, raw, opts);

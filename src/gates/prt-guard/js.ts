@@ -105,3 +105,85 @@ export function jsPayloadSinks(script: string): JsSink[] {
   }
   return out.sort((a, b) => a.start - b.start);
 }
+
+/** Strings and regular-expression literals blanked (same length), so operators inside them are not read. */
+function maskLiterals(s: string): string {
+  let out = '';
+  let i = 0;
+  let prev = '';
+  while (i < s.length) {
+    const c = s[i];
+    if (c === "'" || c === '"' || c === '`') {
+      let j = i + 1;
+      while (j < s.length && s[j] !== c) j += s[j] === '\\' ? 2 : 1;
+      out += c + ' '.repeat(Math.max(0, Math.min(j, s.length) - i - 1)) + (j < s.length ? c : '');
+      i = j + 1;
+      prev = c;
+      continue;
+    }
+    if (c === '/' && (prev === '' || /[(,=!&|?:;{}[\s]/.test(prev)) && s[i + 1] !== '/' && s[i + 1] !== '*') {
+      let j = i + 1;
+      let cls = false;
+      while (j < s.length && (cls || s[j] !== '/') && s[j] !== '\n') {
+        if (s[j] === '\\') j++;
+        else if (s[j] === '[') cls = true;
+        else if (s[j] === ']') cls = false;
+        j++;
+      }
+      out += `/${' '.repeat(Math.max(0, j - i - 1))}/`;
+      i = j + 1;
+      while (i < s.length && /[a-z]/.test(s[i])) out += s[i++];
+      prev = '/';
+      continue;
+    }
+    out += c;
+    if (!/\s/.test(c)) prev = c;
+    i++;
+  }
+  return out.slice(0, s.length);
+}
+
+/** The text at parenthesis/bracket depth 0 (nested content blanked). */
+function topLevel(s: string): string {
+  let depth = 0;
+  let out = '';
+  for (const c of s) {
+    if (c === '(' || c === '[' || c === '{') {
+      if (depth === 0) out += c;
+      else out += ' ';
+      depth++;
+    } else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      out += depth === 0 ? c : ' ';
+    } else out += depth === 0 ? c : ' ';
+  }
+  return out;
+}
+
+const SCALAR_METHODS = /\.(startsWith|endsWith|includes|test|some|every|indexOf|lastIndexOf|search|localeCompare|hasOwnProperty|has|isArray|isInteger|isNaN|findIndex|charCodeAt|codePointAt|getTime|valueOf)\s*\(\s*\)$/;
+const SCALAR_CALLS = /^(?:Number|parseInt|parseFloat|Boolean|Math\.\w+|Number\.\w+|Array\.isArray|isNaN)\s*\(\s*\)$/;
+
+/**
+ * Does a JavaScript value expression only yield a boolean or a number (`pr.title.startsWith('feat')`,
+ * `/re/.test(pr.title)`, `pr.body.length`, `!pr.body`, `x === y`, `Number(…)`)? Such an output carries no text.
+ */
+export function jsScalarOnly(expr: string): boolean {
+  let t = expr.trim().replace(/;+\s*$/, '').trim();
+  while (t.startsWith('(') && argumentEnd(t, 1) === t.length - 1) t = t.slice(1, -1).trim();
+  if (!t) return false;
+  if (/^(?:true|false|\d+(?:\.\d+)?|null|undefined)$/.test(t)) return true;
+  const top = topLevel(maskLiterals(t));
+  if (/\?|\|\|/.test(top)) return false;
+  const ands = top.split('&&');
+  if (ands.length > 1) {
+    // `a && b` yields b, or a falsy a (false, '', 0, null)
+    const lastStart = top.lastIndexOf('&&') + 2;
+    return jsScalarOnly(t.slice(lastStart));
+  }
+  if (/^\s*!(?!=)/.test(top) || /^\s*typeof\b/.test(top)) return true;
+  if (/===|!==|==|!=|<=|>=|(?<![=-])>|</.test(top.replace(/=>/g, '  '))) return true;
+  if (/\.(length|size)$/.test(top.trim())) return true;
+  const compact = top.replace(/\s+/g, '');
+  if (SCALAR_METHODS.test(compact) || SCALAR_CALLS.test(compact)) return true;
+  return false;
+}

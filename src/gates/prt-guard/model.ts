@@ -61,6 +61,8 @@ export interface WorkflowModel {
   triggers: Set<string>;
   /** on.workflow_run.workflows */
   workflowRunUpstreams: string[];
+  /** `on.workflow_call.outputs.<o>.value` of a reusable workflow (read by callers as `needs.<job>.outputs.<o>`) */
+  callOutputs?: Map<string, string>;
   permissions?: YNode | null;
   hasPermissions: boolean;
   env: Map<string, { value: string; node: YNode }>;
@@ -150,6 +152,14 @@ export function buildModel(file: string, source: string): WorkflowModel {
     const t = triggersOf(doc, on);
     m.triggers = t.triggers;
     m.workflowRunUpstreams = t.upstreams;
+    const callOuts = mapGet(doc, mapGet(doc, on, 'workflow_call'), 'outputs');
+    if (callOuts) {
+      m.callOutputs = new Map();
+      for (const o of mapEntries(doc, callOuts)) {
+        const v = scalarString(doc, mapGet(doc, o.value, 'value'));
+        if (v !== undefined) m.callOutputs.set(o.key, v);
+      }
+    }
     const permPair = mapGetPair(doc, root, 'permissions');
     m.hasPermissions = !!permPair;
     m.permissions = permPair ? mapGet(doc, root, 'permissions') : undefined;
@@ -200,6 +210,12 @@ export function buildModel(file: string, source: string): WorkflowModel {
         .filter((s) => isMap(s))
         .map((s, i) => stepOf(doc, p, s, i, 'runs/'));
       const range = (runs as YNode).range;
+      // `outputs: { x: { value: ${{ steps.s.outputs.y }} } }`: what a caller reads as `steps.<id>.outputs.x`
+      const outputs = new Map<string, string>();
+      for (const o of mapEntries(doc, mapGet(doc, root, 'outputs'))) {
+        const v = scalarString(doc, mapGet(doc, o.value, 'value'));
+        if (v !== undefined) outputs.set(o.key, v);
+      }
       m.jobs.push({
         key: 'runs',
         keyNode: runs,
@@ -209,7 +225,7 @@ export function buildModel(file: string, source: string): WorkflowModel {
         secretsInherit: false,
         with: new Map(),
         runsOn: '',
-        outputs: new Map(),
+        outputs,
         text: range ? p.text.slice(range[0], range[1]) : '',
       });
     }

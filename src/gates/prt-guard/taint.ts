@@ -10,7 +10,7 @@ import { analyzeExpression, findExpressions, isActorControlled, isPrRefPath, isP
 import { nodeLoc, spanLoc, splitUses, type Job, type Step, type WorkflowModel } from './model.js';
 import type { ScalarText } from './scalar.js';
 import { scalarText } from './scalar.js';
-import { argumentEnd } from './js.js';
+import { argumentEnd, jsScalarOnly } from './js.js';
 
 export interface Taint {
   /** attacker-controlled text (template injection when pasted into a script) */
@@ -32,9 +32,24 @@ export interface TaintScope {
   inputs?: Map<string, Taint>;
   /** can the job run on a pull-request event (decides branch-name actions' outputs) */
   prEvents: boolean;
+  /** reads a local composite action (`uses: ./.github/actions/x`), to trace its `outputs.<o>.value` */
+  resolveAction?: (from: WorkflowModel, path: string) => WorkflowModel | undefined;
+  /** reads a local reusable workflow (`uses: ./.github/workflows/x.yml`), to trace its `workflow_call` outputs */
+  resolveLocal?: (from: WorkflowModel, path: string) => WorkflowModel | undefined;
+  /**
+   * inside a local composite action: directories the calling job filled with pull-request data before the action
+   * step (triggering-run artifacts, a checkout of the pull request's head)
+   */
+  outerDirs?: UntrustedDir[];
 }
 
-const MAX_DEPTH = 5;
+/** A directory holding pull-request-controlled files: a triggering run's artifact, or a checkout of the PR head. */
+export interface UntrustedDir {
+  dir: string;
+  kind: 'artifact' | 'checkout';
+}
+
+const MAX_DEPTH = 10;
 const PR_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'issue_comment', 'workflow_run'];
 
 export function hasPrEvents(events: Iterable<string>): boolean {
@@ -55,6 +70,28 @@ const ACTION_OUTPUTS: Array<{ re: RegExp; outputs: Record<string, 'text' | 'ref'
   { re: /^(xt0rted|alessbell|gotson)\/pull-request-comment-branch$/, outputs: { head_ref: 'text', ref: 'text', head_sha: 'ref', sha: 'ref' } },
   { re: /^eficode\/resolve-pr-refs$/, outputs: { head_ref: 'text', head_sha: 'ref' } },
 ];
+
+// Results per job and calling context (caller inputs, the calling job's untrusted directories, PR events): the same
+// output or variable is asked for from many places, and chains of outputs fan out; without this a long job of
+// outputs built from outputs takes exponential time. A query met again while it is being computed (a cycle) is
+// answered "not tainted", as the depth limit would.
+const NONE = {};
+const memoStore = new WeakMap<object, WeakMap<object, WeakMap<object, Map<string, { v: unknown }>>>>();
+function memo<T>(scope: TaintScope, key: string, compute: () => T): T | undefined {
+  let byInputs = memoStore.get(scope.job);
+  if (!byInputs) memoStore.set(scope.job, (byInputs = new WeakMap()));
+  let byDirs = byInputs.get(scope.inputs ?? NONE);
+  if (!byDirs) byInputs.set(scope.inputs ?? NONE, (byDirs = new WeakMap()));
+  let cache = byDirs.get(scope.outerDirs ?? NONE);
+  if (!cache) byDirs.set(scope.outerDirs ?? NONE, (cache = new Map()));
+  const k = `${scope.prEvents ? 1 : 0}|${key}`;
+  const hit = cache.get(k);
+  if (hit) return hit.v as T | undefined;
+  cache.set(k, { v: undefined });
+  const v = compute();
+  cache.set(k, { v });
+  return v;
+}
 
 function rel(scope: TaintScope, st: ScalarText, a: number, b: number, message: string): RelatedLocation {
   return { file: scope.m.file, ...spanLoc(st, a, b), message };
@@ -98,9 +135,18 @@ export function pathTaint(scope: TaintScope, path: string, depth = 0): Taint | u
   if (no) {
     const up = scope.m.jobs.find((j) => j.key.toLowerCase() === no[1]);
     if (!up || up === scope.job) return undefined;
+    if (up.uses?.startsWith('./')) return callOutputTaint(scope, up, no[2], depth);
     const out = [...up.outputs.entries()].find(([k]) => k.toLowerCase() === no[2])?.[1];
     if (!out) return undefined;
     return valueTaint({ ...scope, job: up, step: undefined }, out, depth + 1);
+  }
+  // inside a reusable workflow's `on.workflow_call.outputs`: `jobs.<job>.outputs.<o>`
+  const jo = /^jobs\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path);
+  if (jo) {
+    const j = scope.m.jobs.find((x) => x.key.toLowerCase() === jo[1]);
+    const out = j && [...j.outputs.entries()].find(([k]) => k.toLowerCase() === jo[2])?.[1];
+    if (!j || out === undefined) return undefined;
+    return valueTaint({ ...scope, job: j, step: undefined }, out, depth + 1);
   }
   const im = /^inputs\.([\w-]+)$/.exec(path);
   if (im && scope.inputs) {
@@ -111,6 +157,10 @@ export function pathTaint(scope: TaintScope, path: string, depth = 0): Taint | u
 
 /** `env.NAME` / `$NAME` as seen by a step: its own `env:`, then `$GITHUB_ENV` writes of earlier steps, then job and workflow `env:`. */
 export function envTaint(scope: TaintScope, name: string, depth = 0): Taint | undefined {
+  return memo(scope, `env|${scope.step?.index ?? -1}|${name.toLowerCase()}`, () => envTaintUncached(scope, name, depth));
+}
+
+function envTaintUncached(scope: TaintScope, name: string, depth: number): Taint | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const want = name.toLowerCase();
   const fromYaml = (map: Map<string, { value: string; node: import('../../core/yaml.js').YNode }> | undefined, s: TaintScope) => {
@@ -138,6 +188,10 @@ export function envTaint(scope: TaintScope, name: string, depth = 0): Taint | un
 
 /** Taint of output `name` of step `src`. */
 export function stepOutputTaint(scope: TaintScope, src: Step, name: string, depth = 0): Taint | undefined {
+  return memo(scope, `out|${src.index}|${name.toLowerCase()}`, () => stepOutputTaintUncached(scope, src, name, depth));
+}
+
+function stepOutputTaintUncached(scope: TaintScope, src: Step, name: string, depth: number): Taint | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const want = name.toLowerCase();
   const u = splitUses(src.uses ?? '').name;
@@ -148,7 +202,45 @@ export function stepOutputTaint(scope: TaintScope, src: Step, name: string, dept
     if (!kind || !src.usesNode) return undefined;
     return { text: kind === 'text', ref: true, what: `output \`${want}\` of ${u} (the pull request's head ${kind === 'text' ? 'branch name' : 'commit'})`, source: { file: scope.m.file, ...nodeLoc(scope.m.p, src.usesNode), message: `step \`${src.id}\` (${u}) resolves the pull request's head` } };
   }
+  if (src.uses && /^\.\/(?!.*\.ya?ml$)/i.test(src.uses)) return compositeOutputTaint(scope, src, want, depth);
   return stepWriteTaint({ ...scope, step: src }, src, 'GITHUB_OUTPUT', want, depth);
+}
+
+/** `needs.<job>.outputs.<name>` of a job that calls a local reusable workflow: its `on.workflow_call.outputs`. */
+function callOutputTaint(scope: TaintScope, up: Job, name: string, depth: number): Taint | undefined {
+  const callee = scope.resolveLocal?.(scope.m, up.uses!);
+  if (!callee || callee.kind !== 'workflow' || !callee.callOutputs || !callee.jobs.length) return undefined;
+  const value = [...callee.callOutputs.entries()].find(([k]) => k.toLowerCase() === name)?.[1];
+  if (value === undefined) return undefined;
+  const inputs = new Map<string, Taint>();
+  for (const [k, v] of up.with) {
+    const t = valueTaint({ ...scope, job: up, step: undefined }, v.value, depth + 1, scalarText(scope.m.p, v.node), 0);
+    if (t) inputs.set(k, t);
+  }
+  const t = valueTaint({ ...scope, m: callee, job: callee.jobs[0], step: undefined, inputs, outerDirs: undefined }, value, depth + 1);
+  return t && { ...t, what: `output \`${name}\` of the reusable workflow \`${up.uses}\`, built from ${t.what}` };
+}
+
+/**
+ * Output `name` of a step that uses a local composite action: the action's `outputs.<name>.value`, read in the
+ * action (its steps, `$GITHUB_OUTPUT` writes, `inputs.*` tainted by the calling step's `with:`), with the
+ * directories the calling job filled with pull-request data before the step.
+ */
+function compositeOutputTaint(scope: TaintScope, src: Step, name: string, depth: number): Taint | undefined {
+  const callee = scope.resolveAction?.(scope.m, src.uses!);
+  if (!callee || callee.kind !== 'action' || !callee.jobs.length) return undefined;
+  const value = [...callee.jobs[0].outputs.entries()].find(([k]) => k.toLowerCase() === name)?.[1];
+  if (value === undefined) return undefined;
+  const inputs = new Map<string, Taint>();
+  for (const [k, v] of src.with) {
+    const t = valueTaint({ ...scope, step: src }, v.value, depth + 1, scalarText(scope.m.p, v.node), 0);
+    if (t) inputs.set(k, t);
+  }
+  const inner: TaintScope = { ...scope, m: callee, job: callee.jobs[0], step: undefined, inputs, outerDirs: untrustedDirsBefore(scope, src.index, depth + 1) };
+  const t = valueTaint(inner, value, depth + 1);
+  if (!t) return undefined;
+  const u = src.uses!;
+  return { ...t, what: `output \`${name}\` of the local action \`${u}\`, built from ${t.what}` };
 }
 
 /** Taint of what step `s` writes to `$GITHUB_OUTPUT` / `$GITHUB_ENV` under `name` (run scripts and github-script). */
@@ -296,8 +388,9 @@ function shellValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number
   const v = st.value;
   const { plain, taint } = hintedTaint(scope, st, a, b, depth, TEXT_HINT_SHELL, (t) => (t === 'GITHUB_HEAD_REF' ? '`$GITHUB_HEAD_REF`' : `\`${t}\` of the pull request`), 'reads the pull request head');
   let out = taint;
-  const art = artifactRead(scope, plain);
-  if (art) out = merge(out, { text: true, ref: false, what: `the content of \`${art.file}\` from an artifact of the triggering run`, source: rel(scope, st, a + art.index, a + art.index + art.length, 'reads a file from a downloaded artifact') });
+  const art = untrustedRead(scope, plain, depth);
+  if (art?.kind === 'artifact') out = merge(out, { text: true, ref: false, what: `the content of \`${art.file}\` from an artifact of the triggering run`, source: rel(scope, st, a + art.index, a + art.index + art.length, 'reads a file from a downloaded artifact') });
+  else if (art) out = merge(out, { text: true, ref: false, what: art.file.startsWith('the head') ? art.file : `the content of \`${art.file}\` from the checkout of the pull request's head`, source: rel(scope, st, a + art.index, a + art.index + art.length, 'reads pull-request content from the checkout of its head') });
   for (const vm of plain.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
     const name = vm[1];
     if (/^GITHUB_(OUTPUT|ENV|STEP_SUMMARY|PATH|WORKSPACE|EVENT_PATH|SHA|RUN_ID|RUN_NUMBER|REPOSITORY|BASE_REF|REF|REF_NAME|SERVER_URL|API_URL|TOKEN)$/.test(name)) continue;
@@ -322,7 +415,7 @@ export function artifactEnvWrite(scope: TaintScope, s: Step): { start: number; e
   if (!s.run) return undefined;
   for (const w of shellWrites(s.run.value, 'GITHUB_ENV')) {
     const t = shellValueTaint({ ...scope, step: s }, s.run, w.start, w.end, 1);
-    if (t?.text && t.what.startsWith('the content of')) return { start: w.start, end: w.end };
+    if (t?.text && t.what.startsWith('the content of') && t.what.endsWith('of the triggering run')) return { start: w.start, end: w.end };
   }
   return undefined;
 }
@@ -353,16 +446,60 @@ export function githubScriptDownloadsArtifact(script: string): boolean {
   return /\bdownloadArtifact\s*\(/.test(script) && /workflow_run|run_id\s*:\s*\$\{\{/.test(script);
 }
 
-/** `$(cat f)`, `$(<f)`, `$(jq … f)`, `$(head … f)` reading a file of a downloaded artifact, unless sanitised (`tr -cd`, `grep -o`, …). */
-function artifactRead(scope: TaintScope, plain: string): { file: string; index: number; length: number } | undefined {
+/**
+ * Directories filled with pull-request data by the job's steps before `before`: artifacts of the triggering run,
+ * and checkouts of the pull request's head (`ref:` / `repository:` that name PR code, `gh pr checkout`), plus
+ * those of the calling job when the scope is a local composite action.
+ */
+export function untrustedDirsBefore(scope: TaintScope, before: number, depth = 0): UntrustedDir[] {
+  return memo(scope, `dirs|${before}`, () => untrustedDirsUncached(scope, before, depth)) ?? [];
+}
+
+function untrustedDirsUncached(scope: TaintScope, before: number, depth: number): UntrustedDir[] {
+  const out: UntrustedDir[] = artifactDirsBefore(scope.job, before).map((dir) => ({ dir, kind: 'artifact' as const }));
+  for (const s of scope.job.steps) {
+    if (s.index >= before) break;
+    const u = splitUses(s.uses ?? '').name;
+    if (u === 'actions/checkout') {
+      const at = { ...scope, step: s };
+      const fromPr = (k: string) => {
+        const v = s.with.get(k);
+        if (!v) return false;
+        if (/(^|[^\w])(refs\/)?pull\/[^/\s]+\/(head|merge)\b/.test(v.value)) return true;
+        return depth < MAX_DEPTH && !!valueTaint(at, v.value, depth + 1)?.ref;
+      };
+      if (fromPr('ref') || fromPr('repository')) {
+        const d = (s.with.get('path')?.value ?? '').trim().replace(/^\.\/+/, '').replace(/\/+$/, '');
+        out.push({ dir: d === '' || d === '.' ? '.' : d, kind: 'checkout' });
+      }
+    } else if (s.run && /\bgh\s+pr\s+checkout\b/.test(s.run.value)) {
+      const d = (s.workingDirectory ?? '').trim().replace(/^\.\/+/, '').replace(/\/+$/, '');
+      out.push({ dir: d === '' || d === '.' ? '.' : d, kind: 'checkout' });
+    }
+  }
+  return [...out, ...(scope.outerDirs ?? [])];
+}
+
+/**
+ * `$(cat f)`, `$(<f)`, `$(jq … f)`, `$(head … f)` reading a file of a downloaded artifact or of a checkout of the
+ * pull request's head, unless sanitised (`tr -cd`, `grep -o`, …); and `$(git log … --format=%s)` (a commit
+ * message or author name) in a checkout of the head.
+ */
+function untrustedRead(scope: TaintScope, plain: string, depth: number): { file: string; index: number; length: number; kind: UntrustedDir['kind'] } | undefined {
   if (!scope.step) return undefined;
-  const dirs = artifactDirsBefore(scope.job, scope.step.index);
+  const dirs = untrustedDirsBefore(scope, scope.step.index, depth);
   if (!dirs.length) return undefined;
   for (const m of plain.matchAll(/\$\(\s*(?:<\s*|(?:cat|jq\s+(?:-\w+\s+)*(?:'[^']*'|"[^"]*"|\S+)|head\s+(?:-\w+\s+)*|tail\s+(?:-\w+\s+)*)\s+)(["']?)([^\s"'|)]+)\1([^)]*)\)/g)) {
     const rest = m[3];
     if (/\|\s*(tr\s+-(cd|dc)|grep\s+-\w*[ox]|sed\s+-n|head\s+-c|cut\s+-c|wc\b)/.test(rest)) continue;
     const file = m[2].replace(/^\.\/+/, '');
-    if (dirs.some((d) => d === '.' ? !file.startsWith('/') && !file.startsWith('$') : file === d || file.startsWith(`${d}/`))) return { file: m[2], index: m.index!, length: m[0].length };
+    const hit = dirs.find(({ dir: d }) => d === '.' ? !file.startsWith('/') && !file.startsWith('$') : file === d || file.startsWith(`${d}/`));
+    if (hit) return { file: m[2], index: m.index!, length: m[0].length, kind: hit.kind };
+  }
+  // a commit message / author of the fetched head (`git log -1 --pretty=%B`, `git show -s --format=%s`)
+  if (dirs.some((d) => d.kind === 'checkout')) {
+    const g = /\$\(\s*git\s+(?:-C\s+\S+\s+)?(?:log|show)\b[^)]*--(?:pretty|format)[=\s]+["']?[^"')\s]*%[sBbfanAeNcC][^)]*\)/.exec(plain);
+    if (g && !/\|\s*(tr\s+-(cd|dc)|grep\s+-\w*[ox]|head\s+-c|cut\s+-c|wc\b)/.test(g[0])) return { file: 'the head commit\'s message or author', index: g.index, length: g[0].length, kind: 'checkout' };
   }
   return undefined;
 }
@@ -371,8 +508,20 @@ function artifactRead(scope: TaintScope, plain: string): { file: string; index: 
 function jsValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number, depth: number): Taint | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const v = st.value;
+  // a boolean or a number computed from the text (`pr.title.startsWith('feat')`, `body.length`) carries none of it
+  if (jsScalarOnly(blankExpressions(v.slice(a, b)))) return undefined;
   const { plain, taint } = hintedTaint(scope, st, a, b, depth, TEXT_HINT_JS, (t) => `\`${t}\` of the pull request`, 'reads the pull request');
   let out = taint;
+  // fs.readFileSync of a file of a downloaded artifact / the pull request's checkout
+  for (const fm of plain.matchAll(/\breadFileSync\(\s*(['"`])([^'"`$]+)\1/g)) {
+    if (!scope.step) break;
+    const file = fm[2].replace(/^\.\/+/, '');
+    const hit = untrustedDirsBefore(scope, scope.step.index, depth).find(({ dir: d }) => d === '.' ? !file.startsWith('/') : file === d || file.startsWith(`${d}/`));
+    if (!hit) continue;
+    const at = a + fm.index!;
+    out = merge(out, { text: true, ref: false, what: `the content of \`${fm[2]}\` from ${hit.kind === 'artifact' ? 'an artifact of the triggering run' : "the checkout of the pull request's head"}`, source: rel(scope, st, at, at + fm[0].length, hit.kind === 'artifact' ? 'reads a file from a downloaded artifact' : 'reads pull-request content from the checkout of its head') });
+    break;
+  }
   for (const im of plain.matchAll(/(?<![\w$.'"`])([A-Za-z_$][\w$]*)\b(?:\.([\w$.]+))?/g)) {
     const id = im[1];
     if (/^(context|github|core|exec|require|process|JSON|String|await|return|true|false|null|undefined|new|const|let|var)$/.test(id)) continue;
