@@ -49,7 +49,7 @@ export interface UntrustedDir {
   kind: 'artifact' | 'checkout';
 }
 
-const MAX_DEPTH = 10;
+const MAX_DEPTH = 40;
 const PR_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'issue_comment', 'workflow_run'];
 
 export function hasPrEvents(events: Iterable<string>): boolean {
@@ -73,11 +73,26 @@ const ACTION_OUTPUTS: Array<{ re: RegExp; outputs: Record<string, 'text' | 'ref'
 
 // Results per job and calling context (caller inputs, the calling job's untrusted directories, PR events): the same
 // output or variable is asked for from many places, and chains of outputs fan out; without this a long job of
-// outputs built from outputs takes exponential time. A query met again while it is being computed (a cycle) is
-// answered "not tainted", as the depth limit would.
+// outputs built from outputs takes exponential time.
+// A query cut short — by the depth limit, or met again while it is being computed (a cycle) — answers "not
+// tainted" there, but that answer is not the query's: it is kept only with the depth budget it had, and a later
+// question with more budget left computes it again (at most MAX_DEPTH times per query). An answer reached
+// without any cut below it is exact and serves every later question.
+let cuts = 0;
+function cut(): undefined {
+  cuts++;
+  return undefined;
+}
 const NONE = {};
-const memoStore = new WeakMap<object, WeakMap<object, WeakMap<object, Map<string, { v: unknown }>>>>();
-function memo<T>(scope: TaintScope, key: string, compute: () => T): T | undefined {
+interface MemoEntry {
+  v: unknown;
+  /** false while being computed */
+  done: boolean;
+  /** depth budget the answer was computed with; Infinity when no cut happened below it */
+  budget: number;
+}
+const memoStore = new WeakMap<object, WeakMap<object, WeakMap<object, Map<string, MemoEntry>>>>();
+function memo<T>(scope: TaintScope, key: string, depth: number, compute: () => T): T | undefined {
   let byInputs = memoStore.get(scope.job);
   if (!byInputs) memoStore.set(scope.job, (byInputs = new WeakMap()));
   let byDirs = byInputs.get(scope.inputs ?? NONE);
@@ -85,11 +100,21 @@ function memo<T>(scope: TaintScope, key: string, compute: () => T): T | undefine
   let cache = byDirs.get(scope.outerDirs ?? NONE);
   if (!cache) byDirs.set(scope.outerDirs ?? NONE, (cache = new Map()));
   const k = `${scope.prEvents ? 1 : 0}|${key}`;
+  const budget = MAX_DEPTH - depth;
   const hit = cache.get(k);
-  if (hit) return hit.v as T | undefined;
-  cache.set(k, { v: undefined });
+  if (hit && !hit.done) return cut();
+  if (hit && hit.budget >= budget) {
+    // a cut-short answer reused within its budget is still cut short for the caller
+    if (hit.budget !== Infinity) cuts++;
+    return hit.v as T | undefined;
+  }
+  const entry: MemoEntry = { v: undefined, done: false, budget };
+  cache.set(k, entry);
+  const before = cuts;
   const v = compute();
-  cache.set(k, { v });
+  entry.v = v;
+  entry.done = true;
+  entry.budget = cuts === before ? Infinity : budget;
   return v;
 }
 
@@ -123,7 +148,7 @@ export function valueTaint(scope: TaintScope, value: string, depth = 0, st?: Sca
 
 /** Taint of a context path read by an expression: `env.X`, `steps.S.outputs.O`, `needs.J.outputs.O`, `inputs.I`. */
 export function pathTaint(scope: TaintScope, path: string, depth = 0): Taint | undefined {
-  if (depth > MAX_DEPTH) return undefined;
+  if (depth > MAX_DEPTH) return cut();
   const envM = /^env\.([\w-]+)$/.exec(path);
   if (envM) return envTaint(scope, envM[1], depth);
   const so = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path);
@@ -157,11 +182,11 @@ export function pathTaint(scope: TaintScope, path: string, depth = 0): Taint | u
 
 /** `env.NAME` / `$NAME` as seen by a step: its own `env:`, then `$GITHUB_ENV` writes of earlier steps, then job and workflow `env:`. */
 export function envTaint(scope: TaintScope, name: string, depth = 0): Taint | undefined {
-  return memo(scope, `env|${scope.step?.index ?? -1}|${name.toLowerCase()}`, () => envTaintUncached(scope, name, depth));
+  return memo(scope, `env|${scope.step?.index ?? -1}|${name.toLowerCase()}`, depth, () => envTaintUncached(scope, name, depth));
 }
 
 function envTaintUncached(scope: TaintScope, name: string, depth: number): Taint | undefined {
-  if (depth > MAX_DEPTH) return undefined;
+  if (depth > MAX_DEPTH) return cut();
   const want = name.toLowerCase();
   const fromYaml = (map: Map<string, { value: string; node: import('../../core/yaml.js').YNode }> | undefined, s: TaintScope) => {
     if (!map) return { found: false, t: undefined as Taint | undefined };
@@ -188,11 +213,11 @@ function envTaintUncached(scope: TaintScope, name: string, depth: number): Taint
 
 /** Taint of output `name` of step `src`. */
 export function stepOutputTaint(scope: TaintScope, src: Step, name: string, depth = 0): Taint | undefined {
-  return memo(scope, `out|${src.index}|${name.toLowerCase()}`, () => stepOutputTaintUncached(scope, src, name, depth));
+  return memo(scope, `out|${src.index}|${name.toLowerCase()}`, depth, () => stepOutputTaintUncached(scope, src, name, depth));
 }
 
 function stepOutputTaintUncached(scope: TaintScope, src: Step, name: string, depth: number): Taint | undefined {
-  if (depth > MAX_DEPTH) return undefined;
+  if (depth > MAX_DEPTH) return cut();
   const want = name.toLowerCase();
   const u = splitUses(src.uses ?? '').name;
   for (const a of ACTION_OUTPUTS) {
@@ -384,7 +409,7 @@ function hintedTaint(
 
 /** Taint of a shell value range: `${{ }}`, `$GITHUB_HEAD_REF`, `$VAR` (script assignment or env), `$(gh pr view --json headRefName …)`. */
 function shellValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number, depth: number): Taint | undefined {
-  if (depth > MAX_DEPTH) return undefined;
+  if (depth > MAX_DEPTH) return cut();
   const v = st.value;
   const { plain, taint } = hintedTaint(scope, st, a, b, depth, TEXT_HINT_SHELL, (t) => (t === 'GITHUB_HEAD_REF' ? '`$GITHUB_HEAD_REF`' : `\`${t}\` of the pull request`), 'reads the pull request head');
   let out = taint;
@@ -452,7 +477,7 @@ export function githubScriptDownloadsArtifact(script: string): boolean {
  * those of the calling job when the scope is a local composite action.
  */
 export function untrustedDirsBefore(scope: TaintScope, before: number, depth = 0): UntrustedDir[] {
-  return memo(scope, `dirs|${before}`, () => untrustedDirsUncached(scope, before, depth)) ?? [];
+  return memo(scope, `dirs|${before}`, depth, () => untrustedDirsUncached(scope, before, depth)) ?? [];
 }
 
 function untrustedDirsUncached(scope: TaintScope, before: number, depth: number): UntrustedDir[] {
@@ -466,7 +491,7 @@ function untrustedDirsUncached(scope: TaintScope, before: number, depth: number)
         const v = s.with.get(k);
         if (!v) return false;
         if (/(^|[^\w])(refs\/)?pull\/[^/\s]+\/(head|merge)\b/.test(v.value)) return true;
-        return depth < MAX_DEPTH && !!valueTaint(at, v.value, depth + 1)?.ref;
+        return depth < MAX_DEPTH ? !!valueTaint(at, v.value, depth + 1)?.ref : !!cut();
       };
       if (fromPr('ref') || fromPr('repository')) {
         const d = (s.with.get('path')?.value ?? '').trim().replace(/^\.\/+/, '').replace(/\/+$/, '');
@@ -506,7 +531,7 @@ function untrustedRead(scope: TaintScope, plain: string, depth: number): { file:
 
 /** Taint of a JavaScript expression range in a github-script: payload/API fields, `${{ }}`, `const x = …` aliases. */
 function jsValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number, depth: number): Taint | undefined {
-  if (depth > MAX_DEPTH) return undefined;
+  if (depth > MAX_DEPTH) return cut();
   const v = st.value;
   // a boolean or a number computed from the text (`pr.title.startsWith('feat')`, `body.length`) carries none of it
   if (jsScalarOnly(blankExpressions(v.slice(a, b)))) return undefined;

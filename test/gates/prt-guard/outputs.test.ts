@@ -659,3 +659,25 @@ it('a long chain of outputs built from outputs (each step reading two earlier on
   // before results were memoised this took minutes (the chain fans out at every step)
   expect(scanRepo({ [W]: text }).filter((f) => f.includes(` ${last}:`))).toEqual([`template-injection ${W} ${last}:20 critical`]);
 });
+
+describe('prt-guard: a result cut short by the depth limit is not reused where the limit is not reached', () => {
+  // A chain a1..a4 carries the PR title through env-passed outputs (no sink on the way). A longer chain
+  // b1..bN reads a4 first, so the first question about a4 is asked deep down, where the depth limit cuts it
+  // short. The later, shallow `run: echo "${{ steps.a4.outputs.v }}"` must still be an injection: a cut-short
+  // "not tainted" is not an answer for a question with more depth left.
+  const link = (id: string, from: string) => `      - id: ${id}\n        env:\n          V: \${{ steps.${from}.outputs.v }}\n        run: echo "v=$V" >> "$GITHUB_OUTPUT"\n`;
+  it.each([0, 1, 2, 4, 8, 9, 10, 11, 12, 13, 14, 16, 20])('with %i links before the shallow question', (n) => {
+    let steps = `      - id: a1\n        env:\n          T: \${{ github.event.pull_request.title }}\n        run: echo "v=$T" >> "$GITHUB_OUTPUT"\n`;
+    steps += link('a2', 'a1') + link('a3', 'a2') + link('a4', 'a3');
+    let prev = 'a4';
+    for (let i = 1; i <= n; i++) {
+      steps += link(`b${i}`, prev);
+      prev = `b${i}`;
+    }
+    steps += `      - run: echo "\${{ steps.${prev}.outputs.v }}"\n`;
+    steps += `      - run: echo "\${{ steps.a4.outputs.v }}"\n`;
+    const text = `on: pull_request_target\npermissions: {}\njobs:\n  j:\n    runs-on: x\n    steps:\n${steps}`;
+    const last = text.trimEnd().split('\n').length;
+    expect(scanRepo({ [W]: text }).filter((f) => f.includes(` ${last}:`))).toEqual([`template-injection ${W} ${last}:20 critical`]);
+  });
+});
