@@ -146,6 +146,11 @@ export function shellCOf(words: Word[]): ShellC | undefined {
     } else w = w.slice(d.image + 1);
   }
   if (!w.length) return undefined;
+  // `nix-shell [-p pkgs] --run 'STRING'`: bash runs the string after the shell's rc file, without errexit
+  if (!name && w[0].text === 'nix-shell') {
+    const r = w.findIndex((x) => x.text === '--run');
+    return r > 0 && w[r + 1] ? { body: w[r + 1], errexit: false, pipefail: false, bash: true } : undefined;
+  }
   name ??= w[0].text.replace(/^.*\//, '');
   if (!SHELL_NAMES.test(name)) return undefined;
   let errexit = false;
@@ -175,6 +180,139 @@ export function shellCOf(words: Word[]): ShellC | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/** a command a wrapper runs: words [from, to) of the wrapper; `lost` is the word that makes the wrapper's status not the command's */
+export interface Wrapped {
+  from: number;
+  to: number;
+  name: string;
+  lost?: { at: number; why: string };
+}
+
+const XARGS_VALUED = new Set(['--max-args', '--max-procs', '--max-lines', '--delimiter', '--eof', '--arg-file', '--replace', '--max-chars', '--process-slot-var']);
+const EXEC_VALUED = new Set(['-e', '--env', '--env-file', '-u', '--user', '-w', '--workdir', '--detach-keys', '--index']);
+const KUBECTL_VALUED = new Set(['-c', '--container', '-n', '--namespace', '--context', '--kubeconfig', '-f', '--filename', '--pod-running-timeout', '--cluster', '--user', '-s', '--server', '--token', '--as', '--request-timeout']);
+
+/**
+ * Wrappers that run another command: `xargs [opts] CMD …` (exits 123/124/125 when an invocation fails, so the
+ * failure is kept), `find … -exec CMD … {} +` (non-zero when an invocation fails) and `-exec … \;` (the
+ * command's status is only a test: find exits 0), `docker|podman exec [opts] CONTAINER CMD` (the command's
+ * status; `-d` returns at once), `docker compose exec SERVICE CMD`, `kubectl|oc exec POD [-- ] CMD`,
+ * `nix develop|shell … -c CMD`, `poetry|uv|pipenv|pdm|hatch|rye run CMD`,
+ * `conda|mamba|micromamba run [-n ENV] CMD`, `pixi run CMD`, `mise exec … -- CMD`, `devbox run CMD`.
+ */
+export function wrapperOf(t: string[], isCmd: (w: string[]) => boolean = () => true): Wrapped | undefined {
+  const n = t.length;
+  const t0 = t[0] ?? '';
+  if (t0 === 'xargs') {
+    let k = 1;
+    while (k < n && t[k].startsWith('-') && t[k] !== '-') {
+      const w = t[k];
+      if (w === '--') {
+        k++;
+        break;
+      }
+      if (w.startsWith('--')) {
+        k += w.includes('=') || !XARGS_VALUED.has(w) ? 1 : 2;
+        continue;
+      }
+      // short options, possibly combined (`-0r`, `-n1`, `-I{}`, `-I {}`); -i/-l/-e take only an attached value
+      let step = 1;
+      for (let i = 1; i < w.length; i++) {
+        if ('ILnPsdEaJRS'.includes(w[i])) {
+          if (i === w.length - 1) step = 2;
+          break;
+        }
+        if ('iel'.includes(w[i])) break;
+      }
+      k += step;
+    }
+    return k < n ? { from: k, to: n, name: 'xargs' } : undefined;
+  }
+  if (t0 === 'find') {
+    let first: Wrapped | undefined;
+    for (let k = 1; k < n; k++) {
+      if (t[k] !== '-exec' && t[k] !== '-execdir') continue;
+      let e = k + 1;
+      while (e < n && t[e] !== ';' && !(t[e] === '+' && t[e - 1] === '{}')) e++;
+      const w: Wrapped = { from: k + 1, to: e, name: `find ${t[k]}` };
+      if (e < n && t[e] === ';') w.lost = { at: e, why: `\`find ${t[k]} … \\;\` uses the command's exit status only as a test and exits 0 whatever it returns (only \`{} +\` passes a failure on)` };
+      if (e > k + 1 && isCmd(t.slice(k + 1, e))) return w;
+      first ??= e > k + 1 ? w : undefined;
+      k = e;
+    }
+    return first;
+  }
+  if (/^(docker|podman|nerdctl|docker-compose|podman-compose)$/.test(t0)) {
+    let i = 1;
+    while (i < n && i < 8 && t[i] !== 'exec') {
+      if (!(t[i] === 'container' || t[i] === 'compose' || t[i].startsWith('-') || t[i - 1].startsWith('-'))) return undefined;
+      i++;
+    }
+    if (t[i] !== 'exec') return undefined;
+    let k = i + 1;
+    let lost: Wrapped['lost'];
+    const detach = (w: string) => ({ at: k, why: `\`${w}\` runs the command detached: \`${t0} exec\` returns as soon as it starts` });
+    while (k < n && t[k].startsWith('-')) {
+      const w = t[k];
+      if (w === '--') {
+        k++;
+        break;
+      }
+      if (w.startsWith('--')) {
+        const eq = w.indexOf('=');
+        const name = eq < 0 ? w : w.slice(0, eq);
+        if (name === '--detach' && w !== '--detach=false') lost = detach(w);
+        k += EXEC_VALUED.has(name) && eq < 0 ? 2 : 1;
+        continue;
+      }
+      // `-it`, `-d`, `-itd`, `-e X=1`, `-eX=1`, `-u root`, `-w /src`
+      const letters = [...w.slice(1)];
+      const v = letters.findIndex((ch) => 'euw'.includes(ch));
+      if (letters.slice(0, v < 0 ? letters.length : v).includes('d')) lost = detach(w);
+      k += v >= 0 && v === letters.length - 1 ? 2 : 1;
+    }
+    k++; // the container / service
+    return k < n ? { from: k, to: n, name: `${t0} exec`, lost } : undefined;
+  }
+  if (t0 === 'kubectl' || t0 === 'oc') {
+    const i = t.indexOf('exec');
+    if (i < 1 || i > 6) return undefined;
+    const dd = t.indexOf('--', i + 1);
+    if (dd > 0) return dd + 1 < n ? { from: dd + 1, to: n, name: `${t0} exec` } : undefined;
+    let k = i + 1;
+    let pod = false;
+    while (k < n) {
+      const w = t[k];
+      if (w.startsWith('-')) k += KUBECTL_VALUED.has(w) ? 2 : 1;
+      else if (!pod) {
+        pod = true;
+        k++;
+      } else break;
+    }
+    return k < n ? { from: k, to: n, name: `${t0} exec` } : undefined;
+  }
+  if (t0 === 'nix' && (t[1] === 'develop' || t[1] === 'shell')) {
+    const c = t.findIndex((w, i) => i > 1 && (w === '-c' || w === '--command'));
+    return c > 0 && c + 1 < n ? { from: c + 1, to: n, name: `nix ${t[1]}` } : undefined;
+  }
+  let k = -1;
+  if (/^(poetry|uv|pipenv|pdm|hatch|rye|pixi|devbox)$/.test(t0) && t[1] === 'run') k = 2;
+  else if (/^(conda|mamba|micromamba)$/.test(t0) && t[1] === 'run') k = 2;
+  else if (t0 === 'mise' && (t[1] === 'exec' || t[1] === 'x')) {
+    const dd = t.indexOf('--', 2);
+    return dd > 0 && dd + 1 < n ? { from: dd + 1, to: n, name: 'mise exec' } : undefined;
+  }
+  if (k < 0) return undefined;
+  while (k < n && t[k].startsWith('-')) {
+    if (t[k] === '--') {
+      k++;
+      break;
+    }
+    k += RUNNER_VALUE_OPTS.has(t[k]) || /^(-n|--name|--prefix|-e|--environment|--env)$/.test(t[k]) ? 2 : 1;
+  }
+  return k < n ? { from: k, to: n, name: `${t0} run` } : undefined;
 }
 
 /** `trivy --version`, `grype version`, `bandit -h`: a query, not a scan */
@@ -230,6 +368,36 @@ function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | 
   return { tool: name === 'cosign' ? `cosign ${t[k + 1]}` : name, at: k };
 }
 
+export interface Unwrapped {
+  words: Word[];
+  timeout: boolean;
+  /** the wrapper word that loses the inner command's status (`\;` of `find -exec`, `docker exec -d`) */
+  lost?: { word: Word; why: string };
+  /** the wrappers passed through, outermost first */
+  via: string[];
+}
+
+/** The command inside wrappers (xargs, find -exec, docker/kubectl exec, nix develop -c, poetry/uv run, …), a few levels deep. */
+export function unwrap(words: Word[], expand: (s: string) => string = (s) => s): Unwrapped {
+  let w = words;
+  let timeout = false;
+  let lost: Unwrapped['lost'];
+  const via: string[] = [];
+  const asWords = (t: string[]) => t.map((text) => ({ text, raw: text, start: 0, end: 0 }));
+  const isCmd = (t: string[]) => !!(toolOf(asWords(t), expand) || shellCOf(asWords(t)) || wrapperOf(t));
+  for (let d = 0; d < 4 && w.length; d++) {
+    if (toolOf(w, expand) || shellCOf(w)) break;
+    const wr = wrapperOf(w.map((x) => x.text), isCmd);
+    if (!wr) break;
+    if (wr.lost && !lost) lost = { word: w[wr.lost.at], why: wr.lost.why };
+    via.push(wr.name);
+    const cw = commandWords({ words: w.slice(wr.from, wr.to), start: w[wr.from].start, sep: '', prev: '', index: 0 });
+    timeout ||= cw.timeoutWrapped;
+    w = cw.words;
+  }
+  return { words: w, timeout, lost, via };
+}
+
 /** Flags that turn findings into success, from word `from` on. */
 function suppressFlags(words: Word[], from: number, tool = ''): Array<{ flag: string; k: number }> {
   const out: Array<{ flag: string; k: number }> = [];
@@ -255,6 +423,96 @@ function suppressFlags(words: Word[], from: number, tool = ''): Array<{ flag: st
   // checkov `--soft-fail --hard-fail-on HIGH`: the hard-fail list still fails the run
   if (tool === 'checkov' && words.some((w) => /^--hard-fail-on(=|$)/.test(w.text))) return out.filter((o) => o.flag !== '--soft-fail' && o.flag !== '-s');
   return out;
+}
+
+/** a command that fails the script: `exit N`/`exit $rc`, `false`, `return N`, `throw` (not `::error`, which only annotates) */
+const FAILS = /\bexit\s+([1-9]|"?\$)|(^|[\s;&|])false\b|\breturn\s+([1-9]|"?\$)|\bthrow\b/;
+const STATUS_REF = /\$\?|\$\{\?\}|PIPESTATUS/;
+/**
+ * A later command that fails the script whatever the scanner's status (the output may decide: `exit 1` after a
+ * `jq` count, `exit $failed`): a command `exit N`/`exit $VAR` (not `exit $?`, the previous command's, nor
+ * words inside an `echo` string) or `false`.
+ */
+function laterFails(list: Command[]): boolean {
+  return list.some((c) => {
+    const w = c.words.map((x) => x.text);
+    let i = 0;
+    while (i < w.length && /^(if|elif|while|until|then|else|do|!|\{)$/.test(w[i])) i++;
+    if (w[i] === 'false') return true;
+    return (w[i] === 'exit' || w[i] === 'return') && /^([1-9]|\$\{?[A-Za-z_])/.test(w[i + 1] ?? '');
+  });
+}
+
+/**
+ * Whether the exit status of the command just before `list[k]` is used to fail: `exit $?`, a test of `$?` or
+ * `${PIPESTATUS[…]}` with a failing branch (`[ $? -ne 0 ] && exit 1`, `if [ $? … ]; then exit 1; fi`), or a
+ * variable captured from it (`rc=$?`, `local rc=$?`, `status=$rc`) used that way; a status written to
+ * `$GITHUB_OUTPUT`/`$GITHUB_ENV` (a later step may fail on it) or passed to an unknown command counts as
+ * used. `echo "exit=$?"`, a test whose branches only warn, and a capture never read are not.
+ * `$?`/`PIPESTATUS` refer to the scanner only in `list[k]`.
+ */
+export function statusUsed(list: Command[], k: number, text: (c: Command) => string, bodyOf: (list: Command[], j: number) => string): boolean {
+  const vars = new Set<string>();
+  const refRe = () => (vars.size ? new RegExp(`\\$\\{?(${[...vars].join('|')})\\b|\\(\\([^)]*\\b(${[...vars].join('|')})\\b`) : undefined);
+  for (let i = k; i < list.length; i++) {
+    const c = list[i];
+    const raw = text(c);
+    const direct = i === k && STATUS_REF.test(raw);
+    const re = refRe();
+    const viaVar = !!re && re.test(raw);
+    if (!direct && !viaVar) {
+      if (!vars.size) return false;
+      continue;
+    }
+    // captures: `rc=$?`, `local rc=$?`, `declare -i rc=$?`, `st=("${PIPESTATUS[@]}")`, `status=$rc`
+    let words = c.words.map((w) => w.text);
+    let captured = false;
+    for (const mm of raw.matchAll(/(?:^|[\s;])([A-Za-z_]\w*)=\(?\s*["']?(\$\?|\$\{\?\}|\$\{?PIPESTATUS|\$\{?([A-Za-z_]\w*))/g)) {
+      if (mm[3] && !vars.has(mm[3])) continue;
+      vars.add(mm[1]);
+      captured = true;
+    }
+    while (words.length && /^(local|declare|typeset|export|readonly|-[a-zA-Z]+)$/.test(words[0]) && captured) words = words.slice(1);
+    if (captured && words.every((w) => /^[A-Za-z_]\w*(\[[^\]]*\])?\+?=/.test(w))) continue;
+    let w0 = 0;
+    let cond = false;
+    while (w0 < words.length && /^(if|elif|while|until|then|else|do|!)$/.test(words[w0])) {
+      if (/^(if|elif|while|until)$/.test(words[w0])) cond = true;
+      w0++;
+    }
+    const head = words[w0] ?? '';
+    if (head === 'exit' || head === 'return') {
+      if (/^"?\$/.test(words[w0 + 1] ?? '') || /^[1-9]/.test(words[w0 + 1] ?? '')) return true;
+      continue;
+    }
+    if (/GITHUB_OUTPUT|GITHUB_ENV/.test(raw)) return true;
+    if (cond) {
+      if (FAILS.test(bodyOf(list, i))) return true;
+      continue;
+    }
+    if (head === 'case') {
+      let e = i + 1;
+      while (e < list.length && list[e].words[0]?.text !== 'esac') e++;
+      if (FAILS.test(list.slice(i + 1, e).map(text).join('\n'))) return true;
+      continue;
+    }
+    if (c.sep === '&&' || c.sep === '||') {
+      let e = i + 1;
+      const rest: string[] = [];
+      while (e < list.length) {
+        rest.push(text(list[e]));
+        if (list[e].sep !== '&&' && list[e].sep !== '||') break;
+        e++;
+      }
+      if (FAILS.test(rest.join('\n'))) return true;
+      continue;
+    }
+    // a report or a test with no failing path; anything else given the status (`./gate.sh "$rc"`) may fail on it
+    if (/^(echo|printf|\[|\[\[|test|:|true|cat|logger|tee|set|let)$/.test(head) || words.some((w) => /^(-ne|-eq|-gt|-lt|-ge|-le|!=|==|>|<)$/.test(w))) continue;
+    if (!head) continue;
+    return true;
+  }
+  return false;
 }
 
 function isVerifier(tool: string): boolean {
@@ -405,11 +663,14 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         if (/-[a-zA-Z]*o\s+pipefail/.test(flags)) pf = true;
         continue;
       }
-      const tw = icw.timeoutWrapped || o.timeout;
+      const iu = unwrap(iw, expand);
+      iw = iu.words;
+      const tw = icw.timeoutWrapped || o.timeout || iu.timeout;
       const h = toolOf(iw, expand);
+      const ivia = iu.via.length ? ` (run by \`${iu.via.join(' → ')}\`)` : '';
       let hits: Array<{ tool: string; loc: Loc }> = [];
       if (h) {
-        const loc = perTool(iw, h, tw, `${h.tool} inside ${o.label} in step \`${step.label}\``);
+        const loc = perTool(iw, h, tw, `${h.tool}${ivia} inside ${o.label} in step \`${step.label}\``);
         substSeen.push({ tool: h.tool, loc, cmd: ic, words: iw, st, timeoutWrapped: tw, inner: true });
         hits = [{ tool: h.tool, loc }];
       } else if (o.depth < 4) {
@@ -433,7 +694,12 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       }
       if (!hits.length) continue;
       const loc = hits[0].loc;
-      const tag = `${[...new Set(hits.map((x) => x.tool))].join(', ')} inside ${o.label} in step \`${step.label}\``;
+      const tag = `${[...new Set(hits.map((x) => x.tool))].join(', ')}${ivia} inside ${o.label} in step \`${step.label}\``;
+      if (iu.lost) {
+        // `find … -exec trivy … \;`, `docker exec -d …`: the wrapper's status is never the scanner's
+        addFlow('exit-suppressed', 'high', `${tag}: ${iu.lost.why}, so the scanner's failure can never fail the step.`, spanLoc(st, iu.lost.word.start, iu.lost.word.end), `${iu.lost.word.text} wrapper-lost`);
+        continue;
+      }
       let j = k;
       while (inner[j] && inner[j].sep === '|') j++;
       if (icond) {
@@ -466,7 +732,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         const op = opBefore(script, inner[q + 1], '&', ic.start);
         if (!/\bwait\s+(\$|%|-n|\d)/.test(laterInner)) addFlow('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
         else res.push(...hits);
-      } else if (/\$\?|PIPESTATUS|\bexit\s+("?\$|[1-9])/.test(laterInner)) {
+      } else if (statusUsed(inner, q + 1, innerText, bodyAfter) || laterFails(inner.slice(q + 1))) {
         // `trivy …; rc=$?; …; exit $rc`: the script hands the status on
         res.push(...hits);
       } else if (!errexit || q > j) {
@@ -537,6 +803,9 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         }
       }
     }
+    const uw = posix && !carrier ? unwrap(words, expand) : { words, timeout: false, via: [] as string[], lost: undefined };
+    words = uw.words;
+    timeoutWrapped = timeoutWrapped || uw.timeout;
     const hit = toolOf(words, expand);
     let via = '`$(…)`';
     if (!hit && !carrier) {
@@ -554,14 +823,20 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     if (!hit && !carrier) continue;
     let toolLoc: Loc;
     let tag: string;
+    const runBy = uw.via.length ? ` (run by \`${uw.via.join(' → ')}\`)` : '';
     if (hit) {
-      tag = `${hit.tool} in step \`${step.label}\``;
+      tag = `${hit.tool}${runBy} in step \`${step.label}\``;
       toolLoc = perTool(words, hit, timeoutWrapped, tag);
     } else {
-      tag = `${carrier!.tool} (through ${via}) in step \`${step.label}\``;
+      tag = `${carrier!.tool} (through ${via})${runBy} in step \`${step.label}\``;
       toolLoc = carrier!.loc;
     }
-    uses.push({ tool: hit ? hit.tool : carrier!.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped, inner: !hit });
+    uses.push({ tool: hit ? hit.tool : carrier!.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped, inner: !hit || !!uw.lost });
+    if (uw.lost) {
+      // `find … -exec trivy … \;`, `docker exec -d CONTAINER bandit …`: the wrapper's status is never the scanner's
+      add('exit-suppressed', 'high', `${tag}: ${uw.lost.why}, so the scanner's failure can never fail the step.`, spanLoc(st, uw.lost.word.start, uw.lost.word.end), `${uw.lost.word.text} wrapper-lost`);
+      continue;
+    }
     let j = i;
     while (cmds[j] && cmds[j].sep === '|') j++;
     const last = cmds[j];
@@ -586,7 +861,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       while (cmds[k] && (cmds[k].sep === '&&' || cmds[k].sep === '||' || cmds[k].sep === '|')) k++;
       const restOfList = cmds.slice(j + 1, k + 1).map(cmdText).join('\n');
       const after = cmds.slice(k + 1);
-      const checked = /\$\?|PIPESTATUS|\bexit\s+\$|\bexit\s+[1-9]/.test(after.map(cmdText).join('\n'));
+      const checked = statusUsed(cmds, k + 1, cmdText, bodyAfter) || laterFails(after);
       if (after.length && !checked && !blockingText(restOfList)) {
         const op = opBefore(script, cmds[j + 1], '&&', c.start);
         add('exit-suppressed', 'high', `${tag} is followed by \`&&\` and more commands: \`bash -e\` does not stop on a failure inside an && list, so the script carries on and the step succeeds when the scanner fails.`, spanLoc(st, op, op + 2), '&& not-last');
@@ -600,7 +875,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const blocks = /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error/.test(restText.split(/\n/)[0]) && !/^\s*(true|:)\b/.test(restText);
       // `scanner || rc=$?` … `exit $rc`: the status is captured and handed on later
       const cap = nx ? /^([A-Za-z_]\w*)=\$\?$/.exec(nx.words[0]?.text ?? '') : null;
-      const handedOn = !!cap && ((later: string) => new RegExp(`\\$\\{?${cap[1]}\\b`).test(later) && blockingText(later))(cmds.slice(j + 2).map(cmdText).join('\n'));
+      const handedOn = !!cap && statusUsed(cmds, j + 1, cmdText, bodyAfter);
       if (nx && !blocks && !handedOn) {
         const w = nx.words.map((x) => x.text);
         const shown = w[0] === 'exit' ? `|| exit ${w[1] ?? ''}`.trim() : w[0] === 'true' || w[0] === ':' ? `|| ${w[0]}` : `|| ${w.slice(0, 2).join(' ')}`;
@@ -626,19 +901,26 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     // set +e with no later check
     if (cond) {
       // handled above
-    } else if (errexitOff) {
-      const later = cmds.slice(j + 1);
-      const laterText = later.map((x) => script.slice(x.start, x.words[x.words.length - 1].end)).join('\n');
-      const checked = /\$\?|PIPESTATUS|\bexit\s+\$|\bexit\s+[1-9]/.test(laterText) || (last && (last.sep === '&&' || last.sep === '||'));
-      const isLast = later.length === 0;
-      if (!checked && !isLast) {
+    } else if (errexitOff && last && last.sep !== '||' && last.sep !== '&') {
+      // the && list holding the scanner: its status is the list's
+      let q = j;
+      while (cmds[q] && cmds[q].sep === '&&') q++;
+      const later = cmds.slice(q + 1);
+      const laterText = later.map(cmdText).join('\n');
+      // the status is read and used to fail (`rc=$?` … `exit $rc`), or the output decides later (`exit 1`)
+      const checked = statusUsed(cmds, q + 1, cmdText, bodyAfter) || laterFails(later);
+      if (!checked && later.length) {
         const ew = errexitOff.words[0];
-        add('errexit-disabled', 'high', `\`set +e\` before ${tag} with no later check of its exit status (\`$?\`): the script carries on and the step succeeds even when the scanner fails.`, spanLoc(st, ew.start, errexitOff.words[errexitOff.words.length - 1].end), 'set +e');
+        const offLine = spanLoc(st, ew.start, ew.end).line;
+        const read = STATUS_REF.test(laterText) ? ' (its status is read, `$?`, but nothing fails on it: no `exit $rc`, no failing branch)' : ' (no `$?` check)';
+        add('errexit-disabled', 'high', `\`set +e\` (line ${offLine}) is in force for ${tag}, and its exit status is never used to fail the step${read}: the script carries on and the step succeeds even when the scanner fails. Capture \`rc=$?\` and \`exit "$rc"\` after reporting.`, toolLoc, 'set +e');
       }
     } else if (noErrexitShell && (!last || (last.sep !== '||' && last.sep !== '&'))) {
       const later = cmds.slice(j + 1);
       const laterText = later.map(cmdText).join('\n');
-      const checked = /\$\?|PIPESTATUS|LASTEXITCODE|ERRORLEVEL|PSNativeCommandUseErrorActionPreference|\bset\s+-[a-zA-Z]*e|errexit|\bexit\s+\$|\bexit\s+[1-9]|\bthrow\b/i.test(laterText) || (last && last.sep === '&&' && blockingText(laterText));
+      const checked = posix
+        ? statusUsed(cmds, j + 1, cmdText, bodyAfter) || laterFails(later) || /\bset\s+-[a-zA-Z]*e|errexit/.test(laterText) || (last && last.sep === '&&' && blockingText(laterText))
+        : /\$\?|PIPESTATUS|LASTEXITCODE|ERRORLEVEL|PSNativeCommandUseErrorActionPreference|\bset\s+-[a-zA-Z]*e|errexit|\bexit\s+\$|\bexit\s+[1-9]|\bthrow\b/i.test(laterText) || (last && last.sep === '&&' && blockingText(laterText));
       if (!checked && later.length) {
         const shellNode = mapGet(m.doc!, step.node, 'shell');
         const where = shellNode ? nodeLoc(m.p, shellNode) : toolLoc;
