@@ -4,7 +4,8 @@ import type { Fingerprinter } from '../../core/fingerprint.js';
 import { nodeLoc, spanLoc, splitUses, type Job, type Loc, type Step, type WorkflowModel } from '../prt-guard/model.js';
 import { commandWords, findSubstitutions, tokenizeShell, tokenizeSlice, type Command, type Word } from '../prt-guard/shell.js';
 import { scalarText, type ScalarText } from '../prt-guard/scalar.js';
-import { mapGet, isMap, isSeq, type YNode } from '../../core/yaml.js';
+import { mapGet, isMap, isSeq, type ParsedYaml, type YNode } from '../../core/yaml.js';
+import { LineCounter } from 'yaml';
 
 const CLI_TOOLS = new Set(['bandit', 'semgrep', 'trivy', 'grype', 'checkov', 'gitleaks', 'trufflehog', 'zizmor', 'pip-audit', 'osv-scanner', 'slsa-verifier', 'cosign', 'chaingate', 'snyk', 'safety', 'tfsec', 'kics', 'govulncheck', 'gosec', 'brakeman', 'bundle-audit', 'bundler-audit']);
 /**
@@ -530,6 +531,130 @@ export interface RawFinding {
   token: string;
   job: string;
   step: string;
+  /** a script file of the repository the finding is in (default: the workflow or action) */
+  file?: string;
+}
+
+/** A shell script of the repository that a step runs (`./scripts/scan.sh`, `bash scan.sh`, `source env.sh`). */
+export interface ScriptFile {
+  /** path shown in findings (relative to the workspace) */
+  file: string;
+  text: string;
+  /** identity (real path) for cycle detection */
+  key: string;
+  /** directory of the script (for `$(dirname "$0")/other.sh`) */
+  dir: string;
+}
+/** Where a relative script path is looked up: the step's working directory, the repository root, the action's directory, a script's directory. */
+export type ScriptBase = { kind: 'workdir'; dir?: string } | { kind: 'root' } | { kind: 'action' } | { kind: 'script'; dir: string };
+/** Opens a script of the scanned repository (bounded, inside the repository root, symlinks resolved); undefined when it cannot be seen. */
+export type ScriptResolver = (from: WorkflowModel, path: string, base: ScriptBase) => ScriptFile | undefined;
+
+interface ScriptCtx {
+  resolve?: ScriptResolver;
+  depth: number;
+  chain: string[];
+  /** the script being judged (script mode) */
+  file?: ScriptFile;
+  shell?: { errexit: boolean; pipefail: boolean; bash: boolean };
+  timeout?: boolean;
+  /** `file:line:column` of the command that runs the script */
+  caller?: string;
+  /** script mode: the scanners whose status reaches the end of the script */
+  carriers?: Array<{ tool: string; loc: Loc }>;
+}
+
+/** A plain text file as a ScalarText (identity offsets), so findings can point into it. */
+function fileText(text: string): ScalarText {
+  const lc = new LineCounter();
+  lc.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+  const map = new Int32Array(text.length + 1);
+  for (let i = 0; i <= text.length; i++) map[i] = i;
+  return { value: text, map, p: { text, docs: [], errors: [], lineCounter: lc, bomLength: 0 } as unknown as ParsedYaml };
+}
+
+/** The shell a script runs in when executed directly: its `#!` line (`#!/bin/bash -e`, `#!/usr/bin/env -S bash -eo pipefail`, `#!/bin/sh`); no `#!`: the calling shell. Not a shell script: undefined. */
+export function shebangShell(text: string, callerBash: boolean): { errexit: boolean; pipefail: boolean; bash: boolean } | undefined {
+  const first = text.startsWith('#!') ? text.slice(2, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')).trim() : '';
+  if (!first) return { errexit: false, pipefail: false, bash: callerBash };
+  let parts = first.split(/\s+/);
+  if (/(^|\/)env$/.test(parts[0])) {
+    parts = parts.slice(1);
+    while (parts[0]?.startsWith('-')) parts = parts.slice(1); // `env -S`
+  }
+  const name = (parts[0] ?? '').replace(/^.*\//, '');
+  if (!SHELL_NAMES.test(name)) return undefined;
+  const opts = parts.slice(1).join(' ');
+  return { errexit: /(^|\s)-[a-zA-Z]*e|-o\s+errexit/.test(opts), pipefail: /-[a-zA-Z]*o\s+pipefail/.test(opts), bash: name !== 'sh' && name !== 'dash' && name !== 'ash' };
+}
+
+/**
+ * A command that runs a script file: `./scripts/scan.sh`, `scripts/scan.sh`, `bash [-e] [-o pipefail] scan.sh`,
+ * `sh scan.sh`, `source env.sh`, `. env.sh`; paths may start with `$GITHUB_WORKSPACE`, `${{ github.workspace }}`,
+ * `$GITHUB_ACTION_PATH`, `${{ github.action_path }}`, or (inside a script) `$(dirname "$0")`. Paths with other
+ * expansions are not resolved.
+ */
+export function scriptCall(words: Word[], expand: (s: string) => string, scriptDirVars: string[] = []): { pathWord: Word; path: string; base: ScriptBase | 'scriptdir'; shell: { errexit: boolean; pipefail: boolean; bash: boolean } | 'shebang' | 'source' } | undefined {
+  if (!words.length) return undefined;
+  const w0 = words[0].text;
+  let k = -1;
+  let shell: { errexit: boolean; pipefail: boolean; bash: boolean } | 'shebang' | 'source' = 'shebang';
+  const name = w0.replace(/^.*\//, '');
+  if (SHELL_NAMES.test(name) && !w0.includes('$')) {
+    let errexit = false;
+    let pipefail = false;
+    let i = 1;
+    for (; i < words.length; i++) {
+      const t = words[i].text;
+      if (t === '-o' || t === '+o') {
+        if (t === '-o' && words[i + 1]?.text === 'pipefail') pipefail = true;
+        if (t === '-o' && words[i + 1]?.text === 'errexit') errexit = true;
+        i++;
+        continue;
+      }
+      if (/^-[a-zA-Z]+$/.test(t)) {
+        if (/[cs]/.test(t)) return undefined; // `-c STRING` (shellCOf), `-s` (stdin)
+        if (t.includes('e')) errexit = true;
+        if (t.includes('o')) {
+          if (words[i + 1]?.text === 'pipefail') pipefail = true;
+          if (words[i + 1]?.text === 'errexit') errexit = true;
+          i++;
+        }
+        continue;
+      }
+      if (/^(\+[a-zA-Z]+|--(noprofile|norc|login|posix))$/.test(t)) continue;
+      if (t === '--') {
+        i++;
+      }
+      break;
+    }
+    if (i >= words.length) return undefined;
+    k = i;
+    shell = { errexit, pipefail, bash: name !== 'sh' && name !== 'dash' && name !== 'ash' };
+  } else if (w0 === 'source' || w0 === '.') {
+    k = 1;
+    shell = 'source';
+  } else if (w0.includes('/') && !/^(https?:|[a-z]+:\/\/)/.test(w0)) {
+    k = 0;
+  } else return undefined;
+  const pathWord = words[k];
+  if (!pathWord) return undefined;
+  let p = pathWord.text.trim();
+  let base: ScriptBase | 'scriptdir' = { kind: 'workdir' };
+  const strip = (re: RegExp) => {
+    const mm = re.exec(p);
+    if (!mm) return false;
+    p = p.slice(mm[0].length).replace(/^\/+/, '');
+    return true;
+  };
+  if (strip(/^(\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?=\/|$)/)) base = { kind: 'root' };
+  else if (strip(/^(\$\{\{\s*github\.action_path\s*\}\}|\$\{?GITHUB_ACTION_PATH\}?)(?=\/|$)/)) base = { kind: 'action' };
+  else if (strip(/^(\$\(\s*dirname\s+"?\$(0|\{?BASH_SOURCE(\[0\])?\}?)"?\s*\)|\$\{(0|BASH_SOURCE(\[0\])?)%\/\*\})(?=\/)/)) base = 'scriptdir';
+  else if (scriptDirVars.length && strip(new RegExp(`^\\$\\{?(${scriptDirVars.join('|')})\\}?(?=/)`))) base = 'scriptdir';
+  p = expand(p);
+  if (!p || p.includes('$') || /[*?[\]`]/.test(p) || p.startsWith('/') || p.startsWith('~')) return undefined;
+  return { pathWord, path: p, base, shell };
 }
 
 /** Offset of the operator that precedes command `next` in the script. */
@@ -539,7 +664,18 @@ function opBefore(script: string, next: Command | undefined, op: string, from: n
   return i >= from ? i : end;
 }
 
-function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFinding[], jobLabel: string): ToolUse[] {
+/** The step's working directory: its own, else `defaults.run.working-directory` of the job, else of the workflow. */
+function workDir(m: WorkflowModel, job: Job, step: Step): string | undefined {
+  if (step.workingDirectory !== undefined) return step.workingDirectory;
+  if (!m.doc) return undefined;
+  const wd = (node: YNode | null | undefined) => {
+    const v = node ? mapGet(m.doc!, mapGet(m.doc!, mapGet(m.doc!, node, 'defaults'), 'run'), 'working-directory') : null;
+    return v && 'value' in (v as object) ? String((v as unknown as { value: unknown }).value) : undefined;
+  };
+  return wd(job.node) ?? wd(m.doc.contents as YNode);
+}
+
+function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFinding[], jobLabel: string, sx: ScriptCtx = { depth: 0, chain: [] }): ToolUse[] {
   const st = step.run!;
   const script = st.value;
   const cmds = tokenizeShell(script);
@@ -559,7 +695,8 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
   // `shopt -s inherit_errexit` or POSIX mode; dash (`shell: sh`) and other shells inherit -e
   const substNoErrexit = (!shell || /^bash\b/.test(shell)) && !/inherit_errexit|set\s+-o\s+posix|--posix/.test(script + shell);
   const expand = (x: string) => x.replace(/\$\{?([A-Za-z_]\w*)\}?/g, (all, name: string) => step.env.get(name)?.value ?? job.env.get(name)?.value ?? m.env.get(name)?.value ?? all);
-  const add = (rule: string, severity: Severity, message: string, loc: Loc, token: string) => out.push({ rule, severity, message, loc, token, job: jobLabel, step: step.label });
+  const inScript = sx.file ? ` (script \`${sx.file.file}\`, run at ${sx.caller})` : '';
+  const add = (rule: string, severity: Severity, message: string, loc: Loc, token: string) => out.push({ rule, severity, message: inScript ? `${message.replace(/\.$/, '')}${inScript}.` : message, loc, token, job: jobLabel, step: step.label, file: sx.file?.file });
   const blockingText = (x: string) => /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error|\bthrow\b|\bError\b/.test(x);
   const cmdText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
   /** the commands of an `if`/`while` body after command j, up to the matching `fi`/`done` */
@@ -640,6 +777,52 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     const b = quoted ? sc.body.end - 1 : sc.body.end;
     return innerScan(a, b, quiet, { kind: 'shell', errexit: sc.errexit, pipefail: sc.pipefail, bash: sc.bash, timeout, depth, skipSubst: q === '"', label: `the \`${sc.bash ? 'bash' : 'sh'} -c\` script` });
   };
+  const stepBash = !/^(sh|dash)\b/.test(shell);
+  // `DIR=$(cd "$(dirname "$0")" && pwd)`, `SCRIPT_DIR=$(dirname "${BASH_SOURCE[0]}")`: variables holding the script's directory
+  const scriptDirVars = sx.file ? [...script.matchAll(/(?:^|\n)\s*(?:local\s+|readonly\s+|export\s+)?([A-Za-z_]\w*)=["']?\$\((?:cd\s+"?)?\$?\(?\s*dirname\s+"?\$(?:0|\{?BASH_SOURCE)/g)].map((mm) => mm[1]) : [];
+  /** a script of the repository run by this command: judged by its own shell's rules; its scanners whose status reaches its end */
+  const runScript = (w: Word[], timeout: boolean, cur: { errexit: boolean; pipefail: boolean }, quiet: boolean) => {
+    if (!sx.resolve || sx.depth >= 3 || !posix) return undefined;
+    const call = scriptCall(w, expand, scriptDirVars);
+    if (!call) return undefined;
+    const base: ScriptBase = call.base === 'scriptdir' ? (sx.file ? { kind: 'script', dir: sx.file.dir } : { kind: 'workdir' }) : call.base.kind === 'workdir' && !sx.file ? { kind: 'workdir', dir: workDir(m, job, step) } : call.base;
+    if (call.base === 'scriptdir' && !sx.file) return undefined;
+    if (base.kind === 'action' && m.kind !== 'action') return undefined;
+    const sf = sx.resolve(m, call.path, base);
+    if (!sf || sx.chain.includes(sf.key)) return undefined;
+    const sh = call.shell === 'source' ? { errexit: cur.errexit, pipefail: cur.pipefail, bash: stepBash } : call.shell === 'shebang' ? shebangShell(sf.text, stepBash) : call.shell;
+    if (!sh) return undefined;
+    const loc = spanLoc(st, call.pathWord.start, call.pathWord.end);
+    const sub: ScriptCtx = { resolve: sx.resolve, depth: sx.depth + 1, chain: [...sx.chain, sf.key], file: sf, shell: sh, timeout, caller: `step \`${step.label}\` (${sx.file?.file ?? m.file}:${loc.line}:${loc.column})` };
+    const tools = analyzeStepScript(m, job, { ...step, run: fileText(sf.text) }, quiet ? [] : out, jobLabel, sub);
+    return { carriers: sub.carriers ?? [], tools, loc, file: sf.file };
+  };
+  /** `name() { … }` / `function name { … }` bodies: [open brace, close brace] offsets */
+  const fnRanges = (a: number, b: number): Array<[number, number]> => {
+    const text = script.slice(a, b);
+    const r: Array<[number, number]> = [];
+    for (const mm of text.matchAll(/(?:^|\n)[ \t]*(?:function[ \t]+[A-Za-z_][\w:.-]*[ \t]*(?:\([ \t]*\))?|[A-Za-z_][\w:.-]*[ \t]*\([ \t]*\))[ \t\n]*\{/g)) {
+      const open = (mm.index ?? 0) + mm[0].length - 1;
+      let depth = 0;
+      let close = text.length;
+      for (let i = open; i < text.length; i++) {
+        const ch = text[i];
+        const before = i === 0 ? '\n' : text[i - 1];
+        const after = text[i + 1] ?? '\n';
+        if (ch === '{' && /[\s;]/.test(before) && /\s/.test(after)) depth++;
+        else if (ch === '{' && i === open) depth++;
+        else if (ch === '}' && /[\s;]/.test(before) && /[\s;)]/.test(after)) {
+          depth--;
+          if (depth === 0) {
+            close = i;
+            break;
+          }
+        }
+      }
+      r.push([a + open, a + close]);
+    }
+    return r;
+  };
   const innerScan = (a: number, b: number, quiet: boolean, o: InnerOpts = substOpts()): Array<{ tool: string; loc: Loc }> => {
     const addFlow = quiet ? () => undefined : add;
     const inner = tokenizeSlice(script, a, b);
@@ -647,6 +830,8 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     let errexit = o.errexit;
     let pf = o.pipefail;
     const innerText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
+    const fns = o.kind === 'shell' ? fnRanges(a, b) : [];
+    let offBy: Command | undefined;
     for (let k = 0; k < inner.length; k++) {
       const ic = inner[k];
       const icw = commandWords(ic);
@@ -658,8 +843,14 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       }
       if (iw[0]?.text === 'set') {
         const flags = iw.slice(1).map((w) => w.text).join(' ');
-        if (/(^|\s)\+[a-zA-Z]*e/.test(flags) || /\+o errexit/.test(flags)) errexit = false;
-        if (/(^|\s)-[a-zA-Z]*e/.test(flags) || /-o errexit/.test(flags)) errexit = true;
+        if (/(^|\s)\+[a-zA-Z]*e/.test(flags) || /\+o errexit/.test(flags)) {
+          errexit = false;
+          offBy = ic;
+        }
+        if (/(^|\s)-[a-zA-Z]*e/.test(flags) || /-o errexit/.test(flags)) {
+          errexit = true;
+          offBy = undefined;
+        }
         if (/-[a-zA-Z]*o\s+pipefail/.test(flags)) pf = true;
         continue;
       }
@@ -675,8 +866,12 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         hits = [{ tool: h.tool, loc }];
       } else if (o.depth < 4) {
         const sc = shellCOf(iw);
+        const rs = sc ? undefined : runScript(iw, tw, { errexit, pipefail: pf }, quiet);
         if (sc) hits = shellScan(sc, quiet, tw, o.depth + 1);
-        else if (!o.skipSubst) {
+        else if (rs) {
+          if (rs.carriers.length) hits = [{ tool: `${[...new Set(rs.carriers.map((x) => x.tool))].join(', ')} (through \`${rs.file}\`)`, loc: rs.loc }];
+          else if (rs.tools.length) substSeen.push({ tool: `${[...new Set(rs.tools.map((x) => x.tool))].join(', ')}`, loc: rs.loc, inner: true });
+        } else if (!o.skipSubst) {
           // a substitution nested in this script: `out=$(x=$(trivy …); …)`, `sh -c 'r=$(trivy …)'`
           const substs = ic.words.flatMap((w) => findSubstitutions(script, w.start, w.end));
           const lastS = substs[substs.length - 1];
@@ -715,8 +910,28 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       let q = j;
       while (inner[q] && inner[q].sep === '&&') q++;
       const sep = inner[q]?.sep ?? '';
-      const laterInner = inner.slice(q + 1).map(innerText).join('\n');
-      if (sep === '' || !inner[q + 1]) {
+      // the next command that runs: after `esac` when the scanner ends a case branch (`a) trivy …;;`)
+      let nxt = q + 1;
+      if (inner[q + 1] && /;;/.test(script.slice(inner[q].words[inner[q].words.length - 1].end, inner[q + 1].start))) {
+        let depth = 0;
+        let e = q + 1;
+        for (; e < inner.length; e++) {
+          const w0 = inner[e].words[0]?.text;
+          if (w0 === 'case') depth++;
+          else if (w0 === 'esac') {
+            if (depth === 0) break;
+            depth--;
+          }
+        }
+        nxt = e + 1;
+      }
+      // inside a function body: its status is the function's, judged where it is called (not followed here)
+      const fn = fns.find(([fa, fb]) => ic.start > fa && ic.start < fb);
+      const endsFn = !!fn && (!inner[nxt] || inner[nxt].start > fn[1]);
+      const laterInner = inner.slice(nxt).map(innerText).join('\n');
+      if (endsFn && sep !== '||' && sep !== '&') {
+        continue;
+      } else if (sep === '' || !inner[nxt]) {
         res.push(...hits);
       } else if (sep === '||') {
         const nx = inner[q + 1];
@@ -732,9 +947,13 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         const op = opBefore(script, inner[q + 1], '&', ic.start);
         if (!/\bwait\s+(\$|%|-n|\d)/.test(laterInner)) addFlow('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
         else res.push(...hits);
-      } else if (statusUsed(inner, q + 1, innerText, bodyAfter) || laterFails(inner.slice(q + 1))) {
+      } else if (statusUsed(inner, nxt, innerText, bodyAfter) || laterFails(inner.slice(nxt))) {
         // `trivy …; rc=$?; …; exit $rc`: the script hands the status on
         res.push(...hits);
+      } else if (!errexit && offBy && q === j) {
+        // an explicit `set +e` in the string or script: reported at the scanner, like `set +e` in a step
+        const offLine = spanLoc(st, offBy.words[0].start, offBy.words[0].end).line;
+        addFlow('errexit-disabled', 'high', `\`set +e\` (line ${offLine}) is in force for ${tag}, and its exit status is never used to fail (${STATUS_REF.test(laterInner) ? 'it is read, but nothing fails on it' : 'no `$?` check'}): the commands after it run and the status is the last one's, so the scanner's failure is lost.`, loc, 'set +e');
       } else if (!errexit || q > j) {
         // `;` or a newline without errexit (bash's `$(…)`, a `sh -c` string without -e): the commands after
         // the scanner run and the status is the last one's (a failure inside an && list stops no shell)
@@ -748,6 +967,11 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     }
     return res;
   };
+  if (sx.file && sx.shell) {
+    // script mode: the file's commands, as a `bash -c` string with the script's own errexit/pipefail
+    sx.carriers = innerScan(0, script.length, false, { kind: 'shell', errexit: sx.shell.errexit, pipefail: sx.shell.pipefail, bash: sx.shell.bash, timeout: !!sx.timeout, depth: 1, label: `the script \`${sx.file.file}\`` });
+    return substSeen;
+  }
   for (let i = 0; i < cmds.length; i++) {
     const c = cmds[i];
     const cw = commandWords(c);
@@ -818,6 +1042,13 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
           carrier = { tool: [...new Set(r.map((x) => x.tool))].join(', '), loc: r[0].loc };
           via = `\`${sc.bash ? 'bash' : 'sh'} -c\``;
         }
+      } else {
+        // `./scripts/scan.sh`, `bash scripts/scan.sh`: the script file, by its own shell's rules
+        const rs = runScript(words, timeoutWrapped, { errexit: !errexitOff && !noErrexitShell, pipefail }, false);
+        if (rs && rs.carriers.length) {
+          carrier = { tool: [...new Set(rs.carriers.map((x) => x.tool))].join(', '), loc: rs.loc };
+          via = `\`${rs.file}\``;
+        } else if (rs && rs.tools.length) substSeen.push({ tool: [...new Set(rs.tools.map((x) => x.tool))].join(', '), loc: rs.loc, inner: true });
       }
     }
     if (!hit && !carrier) continue;
@@ -1096,7 +1327,7 @@ function outcomeGated(job: Job, step: Step): boolean {
   });
 }
 
-export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLocal?: LocalActionResolver): Finding[] {
+export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLocal?: LocalActionResolver, resolveScript?: ScriptResolver): Finding[] {
   const out: RawFinding[] = [];
   for (const job of m.jobs) {
     const jobLabel = job.key;
@@ -1109,7 +1340,7 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
       const from = out.length;
       const tools: ToolUse[] = [];
       stepRecs.push({ step, uses: tools, from, to: from });
-      if (step.run) tools.push(...analyzeStepScript(m, job, step, out, jobLabel));
+      if (step.run) tools.push(...analyzeStepScript(m, job, step, out, jobLabel, { resolve: resolveScript, depth: 0, chain: [] }));
       if (step.uses && step.usesNode && step.uses.startsWith('docker://')) {
         // `uses: docker://aquasec/trivy:0.50` runs the image with `with.args` as its arguments
         const image = step.uses.slice('docker://'.length);
@@ -1255,13 +1486,22 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
       out.push({ rule: 'disabled-gate', severity: 'high', message: `\`if: ${job.ifText.trim()}\` disables job \`${job.key}\`, so ${names} never runs.`, loc: nodeLoc(m.p, job.ifNode), token: 'if-false', job: jobLabel, step: '' });
     }
   }
-  return out.map((r) => ({
+  // a script run by several steps: its findings once, for the first step that runs it
+  const seen = new Set<string>();
+  const kept = out.filter((r) => {
+    if (!r.file) return true;
+    const key = `${r.rule} ${r.file}:${r.loc.line}:${r.loc.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return kept.map((r) => ({
     rule: r.rule,
     severity: r.severity,
     message: r.message,
-    file: m.file,
+    file: r.file ?? m.file,
     ...r.loc,
-    fingerprint: fp.make(r.rule, m.file, r.token, `${r.job}/${r.step}`),
+    fingerprint: fp.make(r.rule, r.file ?? m.file, r.token, `${r.job}/${r.step}`),
     properties: { job: r.job, step: r.step },
   }));
 }
