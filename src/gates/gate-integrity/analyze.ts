@@ -452,8 +452,9 @@ function laterFails(list: Command[]): boolean {
  * used. `echo "exit=$?"`, a test whose branches only warn, and a capture never read are not.
  * `$?`/`PIPESTATUS` refer to the scanner only in `list[k]`.
  */
-export function statusUsed(list: Command[], k: number, text: (c: Command) => string, bodyOf: (list: Command[], j: number) => string): boolean {
+export function statusUsed(list: Command[], k: number, text: (c: Command) => string, bodyOf: (list: Command[], j: number) => string, errexitAtStart = false): boolean {
   const vars = new Set<string>();
+  let errexit = errexitAtStart;
   const refRe = () => (vars.size ? new RegExp(`\\$\\{?(${[...vars].join('|')})\\b|\\(\\([^)]*\\b(${[...vars].join('|')})\\b`) : undefined);
   for (let i = k; i < list.length; i++) {
     const c = list[i];
@@ -461,6 +462,11 @@ export function statusUsed(list: Command[], k: number, text: (c: Command) => str
     const direct = i === k && STATUS_REF.test(raw);
     const re = refRe();
     const viaVar = !!re && re.test(raw);
+    if (c.words[0]?.text === 'set') {
+      const flags = c.words.slice(1).map((w) => w.text).join(' ');
+      if (/(^|\s)-[a-zA-Z]*e|-o errexit/.test(flags)) errexit = true;
+      if (/(^|\s)\+[a-zA-Z]*e|\+o errexit/.test(flags)) errexit = false;
+    }
     if (!direct && !viaVar) {
       if (!vars.size) return false;
       continue;
@@ -508,6 +514,9 @@ export function statusUsed(list: Command[], k: number, text: (c: Command) => str
       if (FAILS.test(rest.join('\n'))) return true;
       continue;
     }
+    const isTest = /^(\[|\[\[|test)$/.test(head) || words.some((w) => /^(-ne|-eq|-gt|-lt|-ge|-le|!=|==|>|<)$/.test(w));
+    // a bare test of the status (`test "$rc" -eq 0`) fails the step under errexit, or as the last command
+    if (isTest && (errexit || i === list.length - 1)) return true;
     // a report or a test with no failing path; anything else given the status (`./gate.sh "$rc"`) may fail on it
     if (/^(echo|printf|\[|\[\[|test|:|true|cat|logger|tee|set|let)$/.test(head) || words.some((w) => /^(-ne|-eq|-gt|-lt|-ge|-le|!=|==|>|<)$/.test(w))) continue;
     if (!head) continue;
@@ -947,7 +956,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         const op = opBefore(script, inner[q + 1], '&', ic.start);
         if (!/\bwait\s+(\$|%|-n|\d)/.test(laterInner)) addFlow('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
         else res.push(...hits);
-      } else if (statusUsed(inner, nxt, innerText, bodyAfter) || laterFails(inner.slice(nxt))) {
+      } else if (statusUsed(inner, nxt, innerText, bodyAfter, errexit) || laterFails(inner.slice(nxt))) {
         // `trivy …; rc=$?; …; exit $rc`: the script hands the status on
         res.push(...hits);
       } else if (!errexit && offBy && q === j) {
@@ -1092,7 +1101,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       while (cmds[k] && (cmds[k].sep === '&&' || cmds[k].sep === '||' || cmds[k].sep === '|')) k++;
       const restOfList = cmds.slice(j + 1, k + 1).map(cmdText).join('\n');
       const after = cmds.slice(k + 1);
-      const checked = statusUsed(cmds, k + 1, cmdText, bodyAfter) || laterFails(after);
+      const checked = statusUsed(cmds, k + 1, cmdText, bodyAfter, true) || laterFails(after);
       if (after.length && !checked && !blockingText(restOfList)) {
         const op = opBefore(script, cmds[j + 1], '&&', c.start);
         add('exit-suppressed', 'high', `${tag} is followed by \`&&\` and more commands: \`bash -e\` does not stop on a failure inside an && list, so the script carries on and the step succeeds when the scanner fails.`, spanLoc(st, op, op + 2), '&& not-last');
