@@ -4,7 +4,7 @@ import type { Fingerprinter } from '../../core/fingerprint.js';
 import { nodeLoc, spanLoc, splitUses, type Job, type Loc, type Step, type WorkflowModel } from '../prt-guard/model.js';
 import { commandWords, findSubstitutions, tokenizeShell, tokenizeSlice, type Command, type Word } from '../prt-guard/shell.js';
 import { scalarText, type ScalarText } from '../prt-guard/scalar.js';
-import { mapGet, isMap, isSeq, type ParsedYaml, type YNode } from '../../core/yaml.js';
+import { mapGet, mapEntries, scalarString, isMap, isSeq, type ParsedYaml, type YNode } from '../../core/yaml.js';
 import { LineCounter } from 'yaml';
 
 const CLI_TOOLS = new Set(['bandit', 'semgrep', 'trivy', 'grype', 'checkov', 'gitleaks', 'trufflehog', 'zizmor', 'pip-audit', 'osv-scanner', 'slsa-verifier', 'cosign', 'chaingate', 'snyk', 'safety', 'tfsec', 'kics', 'govulncheck', 'gosec', 'brakeman', 'bundle-audit', 'bundler-audit']);
@@ -1115,7 +1115,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const blocks = /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error/.test(restText.split(/\n/)[0]) && !/^\s*(true|:)\b/.test(restText);
       // `scanner || rc=$?` … `exit $rc`: the status is captured and handed on later
       const cap = nx ? /^([A-Za-z_]\w*)=\$\?$/.exec(nx.words[0]?.text ?? '') : null;
-      const handedOn = !!cap && statusUsed(cmds, j + 1, cmdText, bodyAfter);
+      const handedOn = !!cap && statusUsed(cmds, j + 1, cmdText, bodyAfter, !errexitOff && !noErrexitShell);
       if (nx && !blocks && !handedOn) {
         const w = nx.words.map((x) => x.text);
         const shown = w[0] === 'exit' ? `|| exit ${w[1] ?? ''}`.trim() : w[0] === 'true' || w[0] === ':' ? `|| ${w[0]}` : `|| ${w.slice(0, 2).join(' ')}`;
@@ -1325,15 +1325,27 @@ function blocksByConfig(t: ToolUse, step: Step): boolean {
  * job (the "let the SARIF upload run, then fail" pattern): a step that reads `steps.<id>.outcome` (in `if:`,
  * `env:`, `run:` or `with:`) and fails (`exit 1`, `false`, `core.setFailed`).
  */
-function outcomeGated(job: Job, step: Step): boolean {
+function outcomeGated(m: WorkflowModel, job: Job, step: Step): boolean {
   if (!step.id) return false;
-  const ref = new RegExp(`steps\\.${step.id.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}\\.outcome\\b`);
-  return job.steps.slice(step.index + 1).some((s) => {
-    const text = [s.ifText ?? '', s.run?.value ?? '', ...[...s.env.values()].map((v) => v.value), ...[...s.with.values()].map((v) => v.value)].join('\n');
-    if (!ref.test(text)) return false;
-    const body = [s.run?.value ?? '', s.with.get('script')?.value ?? ''].join('\n');
-    return /\bexit\s+([1-9]|"?\$)|(^|[\s;&|])false\b|\bsetFailed\b|\bthrow\b/.test(body);
-  });
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  const ref = new RegExp(`steps\\.${esc(step.id)}\\.outcome\\b`);
+  const failsOn = (steps: Step[], re: RegExp, jobIf = '') =>
+    steps.some((s) => {
+      const text = [jobIf, s.ifText ?? '', s.run?.value ?? '', ...[...s.env.values()].map((v) => v.value), ...[...s.with.values()].map((v) => v.value)].join('\n');
+      if (!re.test(text)) return false;
+      const body = [s.run?.value ?? '', s.with.get('script')?.value ?? ''].join('\n');
+      return /\bexit\s+([1-9]|"?\$)|(^|[\s;&|])false\b|\bsetFailed\b|\bthrow\b/.test(body);
+    });
+  if (failsOn(job.steps.slice(step.index + 1), ref)) return true;
+  // exported as a job output (`outputs: {scan: ${{ steps.scan.outcome }}}`) and failed on by a later job
+  // (`if: needs.scan.outputs.scan == 'failure'` + `exit 1`)
+  if (!m.doc) return false;
+  const names = mapEntries(m.doc, mapGet(m.doc, job.node, 'outputs'))
+    .filter((e) => ref.test(scalarString(m.doc!, e.value) ?? ''))
+    .map((e) => e.key);
+  if (!names.length) return false;
+  const out = new RegExp(`needs\\.${esc(job.key)}\\.outputs\\.(${names.map(esc).join('|')})\\b`);
+  return m.jobs.some((j2) => j2 !== job && failsOn(j2.steps, out, j2.ifText ?? ''));
 }
 
 export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLocal?: LocalActionResolver, resolveScript?: ScriptResolver): Finding[] {
@@ -1402,7 +1414,7 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
       scannerSteps.push({ step, tools: tools.map((t) => t.tool) });
 
       const names = [...new Set(tools.map((t) => t.tool))].join(', ');
-      if (step.continueOnError && LITERAL_TRUE.test(step.continueOnError.value.trim()) && !outcomeGated(job, step)) {
+      if (step.continueOnError && LITERAL_TRUE.test(step.continueOnError.value.trim()) && !outcomeGated(m, job, step)) {
         out.push({ rule: 'continue-on-error', severity: 'high', message: `\`continue-on-error: true\` on step \`${step.label}\` lets the job pass when ${names} fails, so the check exists but never blocks.`, loc: nodeLoc(m.p, step.continueOnError.node), token: 'continue-on-error', job: jobLabel, step: step.label });
       }
       if (step.ifText !== undefined && step.ifNode && LITERAL_FALSE.test(step.ifText.trim())) {
