@@ -426,6 +426,31 @@ function suppressFlags(words: Word[], from: number, tool = ''): Array<{ flag: st
   return out;
 }
 
+/**
+ * Index of the next command that runs after list[k - 1] when it ends a block: `fi`, `done`, `esac`, `}` close it
+ * (the block's status is its last command's), and an `else`/`elif` branch that follows a taken branch does not
+ * run. `done` is passed over too: a loop's status is its last iteration's.
+ */
+export function skipClosers(list: Command[], k: number): number {
+  let i = k;
+  for (;;) {
+    const w0 = list[i]?.words[0]?.text;
+    if (w0 === 'fi' || w0 === 'done' || w0 === 'esac' || w0 === '}') i++;
+    else if (w0 === 'else' || w0 === 'elif') {
+      let depth = 0;
+      for (i++; i < list.length; i++) {
+        const t = list[i].words.map((w) => w.text);
+        if (t.includes('if') && t[0] !== 'fi') depth += t.filter((x) => x === 'if').length;
+        if (t[0] === 'fi') {
+          if (depth === 0) break;
+          depth--;
+        }
+      }
+      i++;
+    } else return i;
+  }
+}
+
 /** a command that fails the script: `exit N`/`exit $rc`, `false`, `return N`, `throw` (not `::error`, which only annotates) */
 const FAILS = /\bexit\s+([1-9]|"?\$)|(^|[\s;&|])false\b|\breturn\s+([1-9]|"?\$)|\bthrow\b/;
 const STATUS_REF = /\$\?|\$\{\?\}|PIPESTATUS/;
@@ -863,6 +888,23 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         if (/-[a-zA-Z]*o\s+pipefail/.test(flags)) pf = true;
         continue;
       }
+      // `trap 'exit 1' ERR`: a failing command runs the trap, which fails the script, errexit or not
+      if (iw[0]?.text === 'trap' && iw.some((w) => w.text === 'ERR') && FAILS.test(iw[1]?.text ?? '')) {
+        errexit = true;
+        offBy = undefined;
+        continue;
+      }
+      // a sourced file may turn errexit/pipefail on (`source "$(dirname "$0")/lib.sh"`): unseen, assume it does
+      if ((iw[0]?.text === 'source' || iw[0]?.text === '.') && iw[1] && o.kind === 'shell') {
+        const call = scriptCall(iw, expand, scriptDirVars);
+        const base: ScriptBase | undefined = !call ? undefined : call.base === 'scriptdir' ? (sx.file ? { kind: 'script', dir: sx.file.dir } : undefined) : call.base.kind === 'workdir' && !sx.file ? { kind: 'workdir', dir: workDir(m, job, step) } : call.base;
+        const sf = call && base && sx.resolve ? sx.resolve(m, call.path, base) : undefined;
+        if (!sf || /(^|\n)\s*set\s+(-[a-zA-Z]*e|-o\s+errexit)/.test(sf.text)) {
+          errexit = true;
+          offBy = undefined;
+        }
+        if (!sf || /set\s+(-[a-zA-Z]*o\s+pipefail|-o\s+pipefail)/.test(sf.text)) pf = true;
+      }
       const iu = unwrap(iw, expand);
       iw = iu.words;
       const tw = icw.timeoutWrapped || o.timeout || iu.timeout;
@@ -934,6 +976,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         }
         nxt = e + 1;
       }
+      nxt = skipClosers(inner, nxt);
       // inside a function body: its status is the function's, judged where it is called (not followed here)
       const fn = fns.find(([fa, fb]) => ic.start > fa && ic.start < fb);
       const endsFn = !!fn && (!inner[nxt] || inner[nxt].start > fn[1]);
@@ -1145,10 +1188,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       // the && list holding the scanner: its status is the list's
       let q = j;
       while (cmds[q] && cmds[q].sep === '&&') q++;
-      const later = cmds.slice(q + 1);
+      const later = cmds.slice(skipClosers(cmds, q + 1));
       const laterText = later.map(cmdText).join('\n');
       // the status is read and used to fail (`rc=$?` … `exit $rc`), or the output decides later (`exit 1`)
-      const checked = statusUsed(cmds, q + 1, cmdText, bodyAfter) || laterFails(later);
+      const checked = statusUsed(cmds, skipClosers(cmds, q + 1), cmdText, bodyAfter) || laterFails(later);
       if (!checked && later.length) {
         const ew = errexitOff.words[0];
         const offLine = spanLoc(st, ew.start, ew.end).line;
@@ -1156,10 +1199,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         add('errexit-disabled', 'high', `\`set +e\` (line ${offLine}) is in force for ${tag}, and its exit status is never used to fail the step${read}: the script carries on and the step succeeds even when the scanner fails. Capture \`rc=$?\` and \`exit "$rc"\` after reporting.`, toolLoc, 'set +e');
       }
     } else if (noErrexitShell && (!last || (last.sep !== '||' && last.sep !== '&'))) {
-      const later = cmds.slice(j + 1);
+      const later = cmds.slice(skipClosers(cmds, j + 1));
       const laterText = later.map(cmdText).join('\n');
       const checked = posix
-        ? statusUsed(cmds, j + 1, cmdText, bodyAfter) || laterFails(later) || /\bset\s+-[a-zA-Z]*e|errexit/.test(laterText) || (last && last.sep === '&&' && blockingText(laterText))
+        ? statusUsed(cmds, skipClosers(cmds, j + 1), cmdText, bodyAfter) || laterFails(later) || /\bset\s+-[a-zA-Z]*e|errexit/.test(laterText) || (last && last.sep === '&&' && blockingText(laterText))
         : /\$\?|PIPESTATUS|LASTEXITCODE|ERRORLEVEL|PSNativeCommandUseErrorActionPreference|\bset\s+-[a-zA-Z]*e|errexit|\bexit\s+\$|\bexit\s+[1-9]|\bthrow\b/i.test(laterText) || (last && last.sep === '&&' && blockingText(laterText));
       if (!checked && later.length) {
         const shellNode = mapGet(m.doc!, step.node, 'shell');

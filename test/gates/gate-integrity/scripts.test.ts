@@ -57,6 +57,8 @@ describe('gap 3: scripts in repository files', () => {
     ['$GITHUB_WORKSPACE/ path', '"$GITHUB_WORKSPACE/scripts/scan.sh"', { 'scripts/scan.sh': NO_ERREXIT }, ['exit-suppressed scripts/scan.sh:2:1']],
     ['a script calling another through $(dirname "$0")', './ci/run.sh', { 'ci/run.sh': '#!/bin/bash\nset -euo pipefail\n"$(dirname "$0")/scan.sh" || true\n', 'ci/scan.sh': STRICT }, ['exit-suppressed ci/run.sh:3:27']],
     ['source: the step shell (bash -e) runs it, a scanner in an && list not last', 'source ./env.sh\n        shell: bash', { 'env.sh': 'pip-audit && echo audited\necho more\n' }, ['exit-suppressed env.sh:1:1']],
+    ['a sourced library seen, without set -e', './ci/scan.sh', { 'ci/scan.sh': '#!/bin/bash\n. "$(dirname "$0")/lib.sh"\ntrivy fs --exit-code 1 .\necho done\n', 'ci/lib.sh': 'export TRIVY_CACHE_DIR=/tmp/trivy\n' }, ['exit-suppressed ci/scan.sh:3:1']],
+    ['a loop without errexit: earlier iterations are lost', './scan.sh', { 'scan.sh': '#!/bin/bash\nfor img in api web; do\n  trivy image --exit-code 1 "$img"\n  echo "scanned $img"\ndone\n' }, ['exit-suppressed scan.sh:3:3']],
     ['case branch: the scanner ends the branch, commands after esac', './scan.sh', { 'scan.sh': '#!/bin/bash\ncase "${1:-all}" in\n  all) trivy fs --exit-code 1 . ;;\n  *) echo skip ;;\nesac\necho done\n' }, ['exit-suppressed scan.sh:3:34']],
   ])('%s', (_n, run, files, want) => {
     const root = repo({ '.github/workflows/ci.yml': wf(run), ...files });
@@ -73,6 +75,10 @@ describe('gap 3: scripts in repository files', () => {
     ['a Python script is not judged as shell', './scan.py', { 'scan.py': '#!/usr/bin/env python3\nimport subprocess\nsubprocess.run(["bandit", "-r", "."])\nprint("done")\n' }],
     ['a scanner in a function body, the function called last', './scan.sh', { 'scan.sh': '#!/bin/bash\nscan() {\n  trivy fs --exit-code 1 .\n}\necho start\nscan\n' }],
     ['a case branch ending the script', './scan.sh', { 'scan.sh': '#!/bin/bash\ncase "$1" in\n  fs) trivy fs --exit-code 1 . ;;\n  *) grype dir:. --fail-on high ;;\nesac\n' }],
+    ['no errexit, the scanner last in an if block that ends the script', './scan.sh', { 'scan.sh': '#!/bin/bash\nif [ -f requirements.txt ]; then\n  pip-audit -r requirements.txt\nelse\n  echo "no requirements"\nfi\n' }],
+    ["trap 'exit 1' ERR instead of set -e", './scan.sh', { 'scan.sh': "#!/bin/bash\ntrap 'echo failed; exit 1' ERR\ntrivy fs --exit-code 1 .\necho done\n" }],
+    ['a sourced library that cannot be seen may set -e', './scan.sh', { 'scan.sh': '#!/bin/bash\nsource "$(dirname "$0")/lib/common.sh"\ntrivy fs --exit-code 1 .\necho done\n' }],
+    ['a sourced library that sets -euo pipefail', './ci/scan.sh', { 'ci/scan.sh': '#!/bin/bash\n. "$(dirname "$0")/lib.sh"\ntrivy fs --exit-code 1 . | tee t.txt\necho done\n', 'ci/lib.sh': 'set -euo pipefail\n' }],
     ['a path with an unknown variable', '"$TOOLS/scan.sh"', { 'scan.sh': NO_ERREXIT }],
     ['a script with no scanner', './build.sh', { 'build.sh': '#!/bin/bash\nmake\necho built\n' }],
     ['a strict script, the step has continue-on-error, the outcome is gated later', './scan.sh\n        id: scan\n        continue-on-error: true\n      - run: exit 1\n        if: steps.scan.outcome == \'failure\'', { 'scan.sh': STRICT }],

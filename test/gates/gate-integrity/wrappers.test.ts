@@ -117,6 +117,7 @@ describe('gap 2: set +e with a status captured or printed but never used to fail
     ['a bare [ $rc -eq 0 ] as the last command', 'set +e\nbandit -r src\nrc=$?\necho "bandit rc=$rc"\n[ "$rc" -eq 0 ]'],
     ['status passed to a gate script', 'set +e\ntrivy fs --exit-code 1 .\nrc=$?\n./ci/fail-if.sh "$rc"'],
     ['the output decides later: exit 1 on a count', 'set +e\ntrivy fs --format json -o t.json --exit-code 1 .\nset -e\nn=$(jq ".Results | length" t.json)\nif [ "$n" -gt 0 ]; then exit 1; fi'],
+    ['set +e, the scanner last inside an if block that ends the step', 'set +e\nif [ -f requirements.txt ]; then\n  pip-audit -r requirements.txt\nfi'],
     ['the scanner is the last command', 'set +e\necho start\ntrivy fs --exit-code 1 .'],
     ['default bash -e: scanner; echo "exit=$?" (errexit stops first)', 'trivy fs --exit-code 1 .\necho "exit=$?"'],
     ['sh -c: scanner; rc=$?; exit $rc', "sh -c 'trivy fs --exit-code 1 .; rc=$?; echo \"rc=$rc\"; exit $rc'"],
