@@ -4,7 +4,8 @@ import type { Fingerprinter } from '../../core/fingerprint.js';
 import { nodeLoc, spanLoc, splitUses, type Job, type Loc, type Step, type WorkflowModel } from '../prt-guard/model.js';
 import { commandWords, findSubstitutions, tokenizeShell, tokenizeSlice, type Command, type Word } from '../prt-guard/shell.js';
 import { scalarText, type ScalarText } from '../prt-guard/scalar.js';
-import { mapGet, isMap, isSeq, type YNode } from '../../core/yaml.js';
+import { mapGet, mapEntries, scalarString, isMap, isSeq, type ParsedYaml, type YNode } from '../../core/yaml.js';
+import { LineCounter } from 'yaml';
 
 const CLI_TOOLS = new Set(['bandit', 'semgrep', 'trivy', 'grype', 'checkov', 'gitleaks', 'trufflehog', 'zizmor', 'pip-audit', 'osv-scanner', 'slsa-verifier', 'cosign', 'chaingate', 'snyk', 'safety', 'tfsec', 'kics', 'govulncheck', 'gosec', 'brakeman', 'bundle-audit', 'bundler-audit']);
 /**
@@ -146,6 +147,11 @@ export function shellCOf(words: Word[]): ShellC | undefined {
     } else w = w.slice(d.image + 1);
   }
   if (!w.length) return undefined;
+  // `nix-shell [-p pkgs] --run 'STRING'`: bash runs the string after the shell's rc file, without errexit
+  if (!name && w[0].text === 'nix-shell') {
+    const r = w.findIndex((x) => x.text === '--run');
+    return r > 0 && w[r + 1] ? { body: w[r + 1], errexit: false, pipefail: false, bash: true } : undefined;
+  }
   name ??= w[0].text.replace(/^.*\//, '');
   if (!SHELL_NAMES.test(name)) return undefined;
   let errexit = false;
@@ -175,6 +181,139 @@ export function shellCOf(words: Word[]): ShellC | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/** a command a wrapper runs: words [from, to) of the wrapper; `lost` is the word that makes the wrapper's status not the command's */
+export interface Wrapped {
+  from: number;
+  to: number;
+  name: string;
+  lost?: { at: number; why: string };
+}
+
+const XARGS_VALUED = new Set(['--max-args', '--max-procs', '--max-lines', '--delimiter', '--eof', '--arg-file', '--replace', '--max-chars', '--process-slot-var']);
+const EXEC_VALUED = new Set(['-e', '--env', '--env-file', '-u', '--user', '-w', '--workdir', '--detach-keys', '--index']);
+const KUBECTL_VALUED = new Set(['-c', '--container', '-n', '--namespace', '--context', '--kubeconfig', '-f', '--filename', '--pod-running-timeout', '--cluster', '--user', '-s', '--server', '--token', '--as', '--request-timeout']);
+
+/**
+ * Wrappers that run another command: `xargs [opts] CMD …` (exits 123/124/125 when an invocation fails, so the
+ * failure is kept), `find … -exec CMD … {} +` (non-zero when an invocation fails) and `-exec … \;` (the
+ * command's status is only a test: find exits 0), `docker|podman exec [opts] CONTAINER CMD` (the command's
+ * status; `-d` returns at once), `docker compose exec SERVICE CMD`, `kubectl|oc exec POD [-- ] CMD`,
+ * `nix develop|shell … -c CMD`, `poetry|uv|pipenv|pdm|hatch|rye run CMD`,
+ * `conda|mamba|micromamba run [-n ENV] CMD`, `pixi run CMD`, `mise exec … -- CMD`, `devbox run CMD`.
+ */
+export function wrapperOf(t: string[], isCmd: (w: string[]) => boolean = () => true): Wrapped | undefined {
+  const n = t.length;
+  const t0 = t[0] ?? '';
+  if (t0 === 'xargs') {
+    let k = 1;
+    while (k < n && t[k].startsWith('-') && t[k] !== '-') {
+      const w = t[k];
+      if (w === '--') {
+        k++;
+        break;
+      }
+      if (w.startsWith('--')) {
+        k += w.includes('=') || !XARGS_VALUED.has(w) ? 1 : 2;
+        continue;
+      }
+      // short options, possibly combined (`-0r`, `-n1`, `-I{}`, `-I {}`); -i/-l/-e take only an attached value
+      let step = 1;
+      for (let i = 1; i < w.length; i++) {
+        if ('ILnPsdEaJRS'.includes(w[i])) {
+          if (i === w.length - 1) step = 2;
+          break;
+        }
+        if ('iel'.includes(w[i])) break;
+      }
+      k += step;
+    }
+    return k < n ? { from: k, to: n, name: 'xargs' } : undefined;
+  }
+  if (t0 === 'find') {
+    let first: Wrapped | undefined;
+    for (let k = 1; k < n; k++) {
+      if (t[k] !== '-exec' && t[k] !== '-execdir') continue;
+      let e = k + 1;
+      while (e < n && t[e] !== ';' && !(t[e] === '+' && t[e - 1] === '{}')) e++;
+      const w: Wrapped = { from: k + 1, to: e, name: `find ${t[k]}` };
+      if (e < n && t[e] === ';') w.lost = { at: e, why: `\`find ${t[k]} … \\;\` uses the command's exit status only as a test and exits 0 whatever it returns (only \`{} +\` passes a failure on)` };
+      if (e > k + 1 && isCmd(t.slice(k + 1, e))) return w;
+      first ??= e > k + 1 ? w : undefined;
+      k = e;
+    }
+    return first;
+  }
+  if (/^(docker|podman|nerdctl|docker-compose|podman-compose)$/.test(t0)) {
+    let i = 1;
+    while (i < n && i < 8 && t[i] !== 'exec') {
+      if (!(t[i] === 'container' || t[i] === 'compose' || t[i].startsWith('-') || t[i - 1].startsWith('-'))) return undefined;
+      i++;
+    }
+    if (t[i] !== 'exec') return undefined;
+    let k = i + 1;
+    let lost: Wrapped['lost'];
+    const detach = (w: string) => ({ at: k, why: `\`${w}\` runs the command detached: \`${t0} exec\` returns as soon as it starts` });
+    while (k < n && t[k].startsWith('-')) {
+      const w = t[k];
+      if (w === '--') {
+        k++;
+        break;
+      }
+      if (w.startsWith('--')) {
+        const eq = w.indexOf('=');
+        const name = eq < 0 ? w : w.slice(0, eq);
+        if (name === '--detach' && w !== '--detach=false') lost = detach(w);
+        k += EXEC_VALUED.has(name) && eq < 0 ? 2 : 1;
+        continue;
+      }
+      // `-it`, `-d`, `-itd`, `-e X=1`, `-eX=1`, `-u root`, `-w /src`
+      const letters = [...w.slice(1)];
+      const v = letters.findIndex((ch) => 'euw'.includes(ch));
+      if (letters.slice(0, v < 0 ? letters.length : v).includes('d')) lost = detach(w);
+      k += v >= 0 && v === letters.length - 1 ? 2 : 1;
+    }
+    k++; // the container / service
+    return k < n ? { from: k, to: n, name: `${t0} exec`, lost } : undefined;
+  }
+  if (t0 === 'kubectl' || t0 === 'oc') {
+    const i = t.indexOf('exec');
+    if (i < 1 || i > 6) return undefined;
+    const dd = t.indexOf('--', i + 1);
+    if (dd > 0) return dd + 1 < n ? { from: dd + 1, to: n, name: `${t0} exec` } : undefined;
+    let k = i + 1;
+    let pod = false;
+    while (k < n) {
+      const w = t[k];
+      if (w.startsWith('-')) k += KUBECTL_VALUED.has(w) ? 2 : 1;
+      else if (!pod) {
+        pod = true;
+        k++;
+      } else break;
+    }
+    return k < n ? { from: k, to: n, name: `${t0} exec` } : undefined;
+  }
+  if (t0 === 'nix' && (t[1] === 'develop' || t[1] === 'shell')) {
+    const c = t.findIndex((w, i) => i > 1 && (w === '-c' || w === '--command'));
+    return c > 0 && c + 1 < n ? { from: c + 1, to: n, name: `nix ${t[1]}` } : undefined;
+  }
+  let k = -1;
+  if (/^(poetry|uv|pipenv|pdm|hatch|rye|pixi|devbox)$/.test(t0) && t[1] === 'run') k = 2;
+  else if (/^(conda|mamba|micromamba)$/.test(t0) && t[1] === 'run') k = 2;
+  else if (t0 === 'mise' && (t[1] === 'exec' || t[1] === 'x')) {
+    const dd = t.indexOf('--', 2);
+    return dd > 0 && dd + 1 < n ? { from: dd + 1, to: n, name: 'mise exec' } : undefined;
+  }
+  if (k < 0) return undefined;
+  while (k < n && t[k].startsWith('-')) {
+    if (t[k] === '--') {
+      k++;
+      break;
+    }
+    k += RUNNER_VALUE_OPTS.has(t[k]) || /^(-n|--name|--prefix|-e|--environment|--env)$/.test(t[k]) ? 2 : 1;
+  }
+  return k < n ? { from: k, to: n, name: `${t0} run` } : undefined;
 }
 
 /** `trivy --version`, `grype version`, `bandit -h`: a query, not a scan */
@@ -230,6 +369,36 @@ function toolOf(words: Word[], expand: (s: string) => string = (s) => s): Hit | 
   return { tool: name === 'cosign' ? `cosign ${t[k + 1]}` : name, at: k };
 }
 
+export interface Unwrapped {
+  words: Word[];
+  timeout: boolean;
+  /** the wrapper word that loses the inner command's status (`\;` of `find -exec`, `docker exec -d`) */
+  lost?: { word: Word; why: string };
+  /** the wrappers passed through, outermost first */
+  via: string[];
+}
+
+/** The command inside wrappers (xargs, find -exec, docker/kubectl exec, nix develop -c, poetry/uv run, …), a few levels deep. */
+export function unwrap(words: Word[], expand: (s: string) => string = (s) => s): Unwrapped {
+  let w = words;
+  let timeout = false;
+  let lost: Unwrapped['lost'];
+  const via: string[] = [];
+  const asWords = (t: string[]) => t.map((text) => ({ text, raw: text, start: 0, end: 0 }));
+  const isCmd = (t: string[]) => !!(toolOf(asWords(t), expand) || shellCOf(asWords(t)) || wrapperOf(t));
+  for (let d = 0; d < 4 && w.length; d++) {
+    if (toolOf(w, expand) || shellCOf(w)) break;
+    const wr = wrapperOf(w.map((x) => x.text), isCmd);
+    if (!wr) break;
+    if (wr.lost && !lost) lost = { word: w[wr.lost.at], why: wr.lost.why };
+    via.push(wr.name);
+    const cw = commandWords({ words: w.slice(wr.from, wr.to), start: w[wr.from].start, sep: '', prev: '', index: 0 });
+    timeout ||= cw.timeoutWrapped;
+    w = cw.words;
+  }
+  return { words: w, timeout, lost, via };
+}
+
 /** Flags that turn findings into success, from word `from` on. */
 function suppressFlags(words: Word[], from: number, tool = ''): Array<{ flag: string; k: number }> {
   const out: Array<{ flag: string; k: number }> = [];
@@ -257,6 +426,130 @@ function suppressFlags(words: Word[], from: number, tool = ''): Array<{ flag: st
   return out;
 }
 
+/**
+ * Index of the next command that runs after list[k - 1] when it ends a block: `fi`, `done`, `esac`, `}` close it
+ * (the block's status is its last command's), and an `else`/`elif` branch that follows a taken branch does not
+ * run. `done` is passed over too: a loop's status is its last iteration's.
+ */
+export function skipClosers(list: Command[], k: number): number {
+  let i = k;
+  for (;;) {
+    const w0 = list[i]?.words[0]?.text;
+    if (w0 === 'fi' || w0 === 'done' || w0 === 'esac' || w0 === '}') i++;
+    else if (w0 === 'else' || w0 === 'elif') {
+      let depth = 0;
+      for (i++; i < list.length; i++) {
+        const t = list[i].words.map((w) => w.text);
+        if (t.includes('if') && t[0] !== 'fi') depth += t.filter((x) => x === 'if').length;
+        if (t[0] === 'fi') {
+          if (depth === 0) break;
+          depth--;
+        }
+      }
+      i++;
+    } else return i;
+  }
+}
+
+/** a command that fails the script: `exit N`/`exit $rc`, `false`, `return N`, `throw` (not `::error`, which only annotates) */
+const FAILS = /\bexit\s+([1-9]|"?\$)|(^|[\s;&|])false\b|\breturn\s+([1-9]|"?\$)|\bthrow\b/;
+const STATUS_REF = /\$\?|\$\{\?\}|PIPESTATUS/;
+/**
+ * A later command that fails the script whatever the scanner's status (the output may decide: `exit 1` after a
+ * `jq` count, `exit $failed`): a command `exit N`/`exit $VAR` (not `exit $?`, the previous command's, nor
+ * words inside an `echo` string) or `false`.
+ */
+function laterFails(list: Command[]): boolean {
+  return list.some((c) => {
+    const w = c.words.map((x) => x.text);
+    let i = 0;
+    while (i < w.length && /^(if|elif|while|until|then|else|do|!|\{)$/.test(w[i])) i++;
+    if (w[i] === 'false') return true;
+    return (w[i] === 'exit' || w[i] === 'return') && /^([1-9]|\$\{?[A-Za-z_])/.test(w[i + 1] ?? '');
+  });
+}
+
+/**
+ * Whether the exit status of the command just before `list[k]` is used to fail: `exit $?`, a test of `$?` or
+ * `${PIPESTATUS[…]}` with a failing branch (`[ $? -ne 0 ] && exit 1`, `if [ $? … ]; then exit 1; fi`), or a
+ * variable captured from it (`rc=$?`, `local rc=$?`, `status=$rc`) used that way; a status written to
+ * `$GITHUB_OUTPUT`/`$GITHUB_ENV` (a later step may fail on it) or passed to an unknown command counts as
+ * used. `echo "exit=$?"`, a test whose branches only warn, and a capture never read are not.
+ * `$?`/`PIPESTATUS` refer to the scanner only in `list[k]`.
+ */
+export function statusUsed(list: Command[], k: number, text: (c: Command) => string, bodyOf: (list: Command[], j: number) => string, errexitAtStart = false): boolean {
+  const vars = new Set<string>();
+  let errexit = errexitAtStart;
+  const refRe = () => (vars.size ? new RegExp(`\\$\\{?(${[...vars].join('|')})\\b|\\(\\([^)]*\\b(${[...vars].join('|')})\\b`) : undefined);
+  for (let i = k; i < list.length; i++) {
+    const c = list[i];
+    const raw = text(c);
+    const direct = i === k && STATUS_REF.test(raw);
+    const re = refRe();
+    const viaVar = !!re && re.test(raw);
+    if (c.words[0]?.text === 'set') {
+      const flags = c.words.slice(1).map((w) => w.text).join(' ');
+      if (/(^|\s)-[a-zA-Z]*e|-o errexit/.test(flags)) errexit = true;
+      if (/(^|\s)\+[a-zA-Z]*e|\+o errexit/.test(flags)) errexit = false;
+    }
+    if (!direct && !viaVar) {
+      if (!vars.size) return false;
+      continue;
+    }
+    // captures: `rc=$?`, `local rc=$?`, `declare -i rc=$?`, `st=("${PIPESTATUS[@]}")`, `status=$rc`
+    let words = c.words.map((w) => w.text);
+    let captured = false;
+    for (const mm of raw.matchAll(/(?:^|[\s;])([A-Za-z_]\w*)=\(?\s*["']?(\$\?|\$\{\?\}|\$\{?PIPESTATUS|\$\{?([A-Za-z_]\w*))/g)) {
+      if (mm[3] && !vars.has(mm[3])) continue;
+      vars.add(mm[1]);
+      captured = true;
+    }
+    while (words.length && /^(local|declare|typeset|export|readonly|-[a-zA-Z]+)$/.test(words[0]) && captured) words = words.slice(1);
+    if (captured && words.every((w) => /^[A-Za-z_]\w*(\[[^\]]*\])?\+?=/.test(w))) continue;
+    let w0 = 0;
+    let cond = false;
+    while (w0 < words.length && /^(if|elif|while|until|then|else|do|!)$/.test(words[w0])) {
+      if (/^(if|elif|while|until)$/.test(words[w0])) cond = true;
+      w0++;
+    }
+    const head = words[w0] ?? '';
+    if (head === 'exit' || head === 'return') {
+      if (/^"?\$/.test(words[w0 + 1] ?? '') || /^[1-9]/.test(words[w0 + 1] ?? '')) return true;
+      continue;
+    }
+    if (/GITHUB_OUTPUT|GITHUB_ENV/.test(raw)) return true;
+    if (cond) {
+      if (FAILS.test(bodyOf(list, i))) return true;
+      continue;
+    }
+    if (head === 'case') {
+      let e = i + 1;
+      while (e < list.length && list[e].words[0]?.text !== 'esac') e++;
+      if (FAILS.test(list.slice(i + 1, e).map(text).join('\n'))) return true;
+      continue;
+    }
+    if (c.sep === '&&' || c.sep === '||') {
+      let e = i + 1;
+      const rest: string[] = [];
+      while (e < list.length) {
+        rest.push(text(list[e]));
+        if (list[e].sep !== '&&' && list[e].sep !== '||') break;
+        e++;
+      }
+      if (FAILS.test(rest.join('\n'))) return true;
+      continue;
+    }
+    const isTest = /^(\[|\[\[|test)$/.test(head) || words.some((w) => /^(-ne|-eq|-gt|-lt|-ge|-le|!=|==|>|<)$/.test(w));
+    // a bare test of the status (`test "$rc" -eq 0`) fails the step under errexit, or as the last command
+    if (isTest && (errexit || i === list.length - 1)) return true;
+    // a report or a test with no failing path; anything else given the status (`./gate.sh "$rc"`) may fail on it
+    if (/^(echo|printf|\[|\[\[|test|:|true|cat|logger|tee|set|let)$/.test(head) || words.some((w) => /^(-ne|-eq|-gt|-lt|-ge|-le|!=|==|>|<)$/.test(w))) continue;
+    if (!head) continue;
+    return true;
+  }
+  return false;
+}
+
 function isVerifier(tool: string): boolean {
   return tool.startsWith('cosign verify') || tool === 'slsa-verifier';
 }
@@ -272,6 +565,130 @@ export interface RawFinding {
   token: string;
   job: string;
   step: string;
+  /** a script file of the repository the finding is in (default: the workflow or action) */
+  file?: string;
+}
+
+/** A shell script of the repository that a step runs (`./scripts/scan.sh`, `bash scan.sh`, `source env.sh`). */
+export interface ScriptFile {
+  /** path shown in findings (relative to the workspace) */
+  file: string;
+  text: string;
+  /** identity (real path) for cycle detection */
+  key: string;
+  /** directory of the script (for `$(dirname "$0")/other.sh`) */
+  dir: string;
+}
+/** Where a relative script path is looked up: the step's working directory, the repository root, the action's directory, a script's directory. */
+export type ScriptBase = { kind: 'workdir'; dir?: string } | { kind: 'root' } | { kind: 'action' } | { kind: 'script'; dir: string };
+/** Opens a script of the scanned repository (bounded, inside the repository root, symlinks resolved); undefined when it cannot be seen. */
+export type ScriptResolver = (from: WorkflowModel, path: string, base: ScriptBase) => ScriptFile | undefined;
+
+interface ScriptCtx {
+  resolve?: ScriptResolver;
+  depth: number;
+  chain: string[];
+  /** the script being judged (script mode) */
+  file?: ScriptFile;
+  shell?: { errexit: boolean; pipefail: boolean; bash: boolean };
+  timeout?: boolean;
+  /** `file:line:column` of the command that runs the script */
+  caller?: string;
+  /** script mode: the scanners whose status reaches the end of the script */
+  carriers?: Array<{ tool: string; loc: Loc }>;
+}
+
+/** A plain text file as a ScalarText (identity offsets), so findings can point into it. */
+function fileText(text: string): ScalarText {
+  const lc = new LineCounter();
+  lc.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+  const map = new Int32Array(text.length + 1);
+  for (let i = 0; i <= text.length; i++) map[i] = i;
+  return { value: text, map, p: { text, docs: [], errors: [], lineCounter: lc, bomLength: 0 } as unknown as ParsedYaml };
+}
+
+/** The shell a script runs in when executed directly: its `#!` line (`#!/bin/bash -e`, `#!/usr/bin/env -S bash -eo pipefail`, `#!/bin/sh`); no `#!`: the calling shell. Not a shell script: undefined. */
+export function shebangShell(text: string, callerBash: boolean): { errexit: boolean; pipefail: boolean; bash: boolean } | undefined {
+  const first = text.startsWith('#!') ? text.slice(2, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')).trim() : '';
+  if (!first) return { errexit: false, pipefail: false, bash: callerBash };
+  let parts = first.split(/\s+/);
+  if (/(^|\/)env$/.test(parts[0])) {
+    parts = parts.slice(1);
+    while (parts[0]?.startsWith('-')) parts = parts.slice(1); // `env -S`
+  }
+  const name = (parts[0] ?? '').replace(/^.*\//, '');
+  if (!SHELL_NAMES.test(name)) return undefined;
+  const opts = parts.slice(1).join(' ');
+  return { errexit: /(^|\s)-[a-zA-Z]*e|-o\s+errexit/.test(opts), pipefail: /-[a-zA-Z]*o\s+pipefail/.test(opts), bash: name !== 'sh' && name !== 'dash' && name !== 'ash' };
+}
+
+/**
+ * A command that runs a script file: `./scripts/scan.sh`, `scripts/scan.sh`, `bash [-e] [-o pipefail] scan.sh`,
+ * `sh scan.sh`, `source env.sh`, `. env.sh`; paths may start with `$GITHUB_WORKSPACE`, `${{ github.workspace }}`,
+ * `$GITHUB_ACTION_PATH`, `${{ github.action_path }}`, or (inside a script) `$(dirname "$0")`. Paths with other
+ * expansions are not resolved.
+ */
+export function scriptCall(words: Word[], expand: (s: string) => string, scriptDirVars: string[] = []): { pathWord: Word; path: string; base: ScriptBase | 'scriptdir'; shell: { errexit: boolean; pipefail: boolean; bash: boolean } | 'shebang' | 'source' } | undefined {
+  if (!words.length) return undefined;
+  const w0 = words[0].text;
+  let k = -1;
+  let shell: { errexit: boolean; pipefail: boolean; bash: boolean } | 'shebang' | 'source' = 'shebang';
+  const name = w0.replace(/^.*\//, '');
+  if (SHELL_NAMES.test(name) && !w0.includes('$')) {
+    let errexit = false;
+    let pipefail = false;
+    let i = 1;
+    for (; i < words.length; i++) {
+      const t = words[i].text;
+      if (t === '-o' || t === '+o') {
+        if (t === '-o' && words[i + 1]?.text === 'pipefail') pipefail = true;
+        if (t === '-o' && words[i + 1]?.text === 'errexit') errexit = true;
+        i++;
+        continue;
+      }
+      if (/^-[a-zA-Z]+$/.test(t)) {
+        if (/[cs]/.test(t)) return undefined; // `-c STRING` (shellCOf), `-s` (stdin)
+        if (t.includes('e')) errexit = true;
+        if (t.includes('o')) {
+          if (words[i + 1]?.text === 'pipefail') pipefail = true;
+          if (words[i + 1]?.text === 'errexit') errexit = true;
+          i++;
+        }
+        continue;
+      }
+      if (/^(\+[a-zA-Z]+|--(noprofile|norc|login|posix))$/.test(t)) continue;
+      if (t === '--') {
+        i++;
+      }
+      break;
+    }
+    if (i >= words.length) return undefined;
+    k = i;
+    shell = { errexit, pipefail, bash: name !== 'sh' && name !== 'dash' && name !== 'ash' };
+  } else if (w0 === 'source' || w0 === '.') {
+    k = 1;
+    shell = 'source';
+  } else if (w0.includes('/') && !/^(https?:|[a-z]+:\/\/)/.test(w0)) {
+    k = 0;
+  } else return undefined;
+  const pathWord = words[k];
+  if (!pathWord) return undefined;
+  let p = pathWord.text.trim();
+  let base: ScriptBase | 'scriptdir' = { kind: 'workdir' };
+  const strip = (re: RegExp) => {
+    const mm = re.exec(p);
+    if (!mm) return false;
+    p = p.slice(mm[0].length).replace(/^\/+/, '');
+    return true;
+  };
+  if (strip(/^(\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?=\/|$)/)) base = { kind: 'root' };
+  else if (strip(/^(\$\{\{\s*github\.action_path\s*\}\}|\$\{?GITHUB_ACTION_PATH\}?)(?=\/|$)/)) base = { kind: 'action' };
+  else if (strip(/^(\$\(\s*dirname\s+"?\$(0|\{?BASH_SOURCE(\[0\])?\}?)"?\s*\)|\$\{(0|BASH_SOURCE(\[0\])?)%\/\*\})(?=\/)/)) base = 'scriptdir';
+  else if (scriptDirVars.length && strip(new RegExp(`^\\$\\{?(${scriptDirVars.join('|')})\\}?(?=/)`))) base = 'scriptdir';
+  p = expand(p);
+  if (!p || p.includes('$') || /[*?[\]`]/.test(p) || p.startsWith('/') || p.startsWith('~')) return undefined;
+  return { pathWord, path: p, base, shell };
 }
 
 /** Offset of the operator that precedes command `next` in the script. */
@@ -281,7 +698,18 @@ function opBefore(script: string, next: Command | undefined, op: string, from: n
   return i >= from ? i : end;
 }
 
-function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFinding[], jobLabel: string): ToolUse[] {
+/** The step's working directory: its own, else `defaults.run.working-directory` of the job, else of the workflow. */
+function workDir(m: WorkflowModel, job: Job, step: Step): string | undefined {
+  if (step.workingDirectory !== undefined) return step.workingDirectory;
+  if (!m.doc) return undefined;
+  const wd = (node: YNode | null | undefined) => {
+    const v = node ? mapGet(m.doc!, mapGet(m.doc!, mapGet(m.doc!, node, 'defaults'), 'run'), 'working-directory') : null;
+    return v && 'value' in (v as object) ? String((v as unknown as { value: unknown }).value) : undefined;
+  };
+  return wd(job.node) ?? wd(m.doc.contents as YNode);
+}
+
+function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFinding[], jobLabel: string, sx: ScriptCtx = { depth: 0, chain: [] }): ToolUse[] {
   const st = step.run!;
   const script = st.value;
   const cmds = tokenizeShell(script);
@@ -301,7 +729,8 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
   // `shopt -s inherit_errexit` or POSIX mode; dash (`shell: sh`) and other shells inherit -e
   const substNoErrexit = (!shell || /^bash\b/.test(shell)) && !/inherit_errexit|set\s+-o\s+posix|--posix/.test(script + shell);
   const expand = (x: string) => x.replace(/\$\{?([A-Za-z_]\w*)\}?/g, (all, name: string) => step.env.get(name)?.value ?? job.env.get(name)?.value ?? m.env.get(name)?.value ?? all);
-  const add = (rule: string, severity: Severity, message: string, loc: Loc, token: string) => out.push({ rule, severity, message, loc, token, job: jobLabel, step: step.label });
+  const inScript = sx.file ? ` (script \`${sx.file.file}\`, run at ${sx.caller})` : '';
+  const add = (rule: string, severity: Severity, message: string, loc: Loc, token: string) => out.push({ rule, severity, message: inScript ? `${message.replace(/\.$/, '')}${inScript}.` : message, loc, token, job: jobLabel, step: step.label, file: sx.file?.file });
   const blockingText = (x: string) => /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error|\bthrow\b|\bError\b/.test(x);
   const cmdText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
   /** the commands of an `if`/`while` body after command j, up to the matching `fi`/`done` */
@@ -382,6 +811,52 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     const b = quoted ? sc.body.end - 1 : sc.body.end;
     return innerScan(a, b, quiet, { kind: 'shell', errexit: sc.errexit, pipefail: sc.pipefail, bash: sc.bash, timeout, depth, skipSubst: q === '"', label: `the \`${sc.bash ? 'bash' : 'sh'} -c\` script` });
   };
+  const stepBash = !/^(sh|dash)\b/.test(shell);
+  // `DIR=$(cd "$(dirname "$0")" && pwd)`, `SCRIPT_DIR=$(dirname "${BASH_SOURCE[0]}")`: variables holding the script's directory
+  const scriptDirVars = sx.file ? [...script.matchAll(/(?:^|\n)\s*(?:local\s+|readonly\s+|export\s+)?([A-Za-z_]\w*)=["']?\$\((?:cd\s+"?)?\$?\(?\s*dirname\s+"?\$(?:0|\{?BASH_SOURCE)/g)].map((mm) => mm[1]) : [];
+  /** a script of the repository run by this command: judged by its own shell's rules; its scanners whose status reaches its end */
+  const runScript = (w: Word[], timeout: boolean, cur: { errexit: boolean; pipefail: boolean }, quiet: boolean) => {
+    if (!sx.resolve || sx.depth >= 3 || !posix) return undefined;
+    const call = scriptCall(w, expand, scriptDirVars);
+    if (!call) return undefined;
+    const base: ScriptBase = call.base === 'scriptdir' ? (sx.file ? { kind: 'script', dir: sx.file.dir } : { kind: 'workdir' }) : call.base.kind === 'workdir' && !sx.file ? { kind: 'workdir', dir: workDir(m, job, step) } : call.base;
+    if (call.base === 'scriptdir' && !sx.file) return undefined;
+    if (base.kind === 'action' && m.kind !== 'action') return undefined;
+    const sf = sx.resolve(m, call.path, base);
+    if (!sf || sx.chain.includes(sf.key)) return undefined;
+    const sh = call.shell === 'source' ? { errexit: cur.errexit, pipefail: cur.pipefail, bash: stepBash } : call.shell === 'shebang' ? shebangShell(sf.text, stepBash) : call.shell;
+    if (!sh) return undefined;
+    const loc = spanLoc(st, call.pathWord.start, call.pathWord.end);
+    const sub: ScriptCtx = { resolve: sx.resolve, depth: sx.depth + 1, chain: [...sx.chain, sf.key], file: sf, shell: sh, timeout, caller: `step \`${step.label}\` (${sx.file?.file ?? m.file}:${loc.line}:${loc.column})` };
+    const tools = analyzeStepScript(m, job, { ...step, run: fileText(sf.text) }, quiet ? [] : out, jobLabel, sub);
+    return { carriers: sub.carriers ?? [], tools, loc, file: sf.file };
+  };
+  /** `name() { … }` / `function name { … }` bodies: [open brace, close brace] offsets */
+  const fnRanges = (a: number, b: number): Array<[number, number]> => {
+    const text = script.slice(a, b);
+    const r: Array<[number, number]> = [];
+    for (const mm of text.matchAll(/(?:^|\n)[ \t]*(?:function[ \t]+[A-Za-z_][\w:.-]*[ \t]*(?:\([ \t]*\))?|[A-Za-z_][\w:.-]*[ \t]*\([ \t]*\))[ \t\n]*\{/g)) {
+      const open = (mm.index ?? 0) + mm[0].length - 1;
+      let depth = 0;
+      let close = text.length;
+      for (let i = open; i < text.length; i++) {
+        const ch = text[i];
+        const before = i === 0 ? '\n' : text[i - 1];
+        const after = text[i + 1] ?? '\n';
+        if (ch === '{' && /[\s;]/.test(before) && /\s/.test(after)) depth++;
+        else if (ch === '{' && i === open) depth++;
+        else if (ch === '}' && /[\s;]/.test(before) && /[\s;)]/.test(after)) {
+          depth--;
+          if (depth === 0) {
+            close = i;
+            break;
+          }
+        }
+      }
+      r.push([a + open, a + close]);
+    }
+    return r;
+  };
   const innerScan = (a: number, b: number, quiet: boolean, o: InnerOpts = substOpts()): Array<{ tool: string; loc: Loc }> => {
     const addFlow = quiet ? () => undefined : add;
     const inner = tokenizeSlice(script, a, b);
@@ -389,6 +864,8 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     let errexit = o.errexit;
     let pf = o.pipefail;
     const innerText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
+    const fns = o.kind === 'shell' ? fnRanges(a, b) : [];
+    let offBy: Command | undefined;
     for (let k = 0; k < inner.length; k++) {
       const ic = inner[k];
       const icw = commandWords(ic);
@@ -400,22 +877,52 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       }
       if (iw[0]?.text === 'set') {
         const flags = iw.slice(1).map((w) => w.text).join(' ');
-        if (/(^|\s)\+[a-zA-Z]*e/.test(flags) || /\+o errexit/.test(flags)) errexit = false;
-        if (/(^|\s)-[a-zA-Z]*e/.test(flags) || /-o errexit/.test(flags)) errexit = true;
+        if (/(^|\s)\+[a-zA-Z]*e/.test(flags) || /\+o errexit/.test(flags)) {
+          errexit = false;
+          offBy = ic;
+        }
+        if (/(^|\s)-[a-zA-Z]*e/.test(flags) || /-o errexit/.test(flags)) {
+          errexit = true;
+          offBy = undefined;
+        }
         if (/-[a-zA-Z]*o\s+pipefail/.test(flags)) pf = true;
         continue;
       }
-      const tw = icw.timeoutWrapped || o.timeout;
+      // `trap 'exit 1' ERR`: a failing command runs the trap, which fails the script, errexit or not
+      if (iw[0]?.text === 'trap' && iw.some((w) => w.text === 'ERR') && FAILS.test(iw[1]?.text ?? '')) {
+        errexit = true;
+        offBy = undefined;
+        continue;
+      }
+      // a sourced file may turn errexit/pipefail on (`source "$(dirname "$0")/lib.sh"`): unseen, assume it does
+      if ((iw[0]?.text === 'source' || iw[0]?.text === '.') && iw[1] && o.kind === 'shell') {
+        const call = scriptCall(iw, expand, scriptDirVars);
+        const base: ScriptBase | undefined = !call ? undefined : call.base === 'scriptdir' ? (sx.file ? { kind: 'script', dir: sx.file.dir } : undefined) : call.base.kind === 'workdir' && !sx.file ? { kind: 'workdir', dir: workDir(m, job, step) } : call.base;
+        const sf = call && base && sx.resolve ? sx.resolve(m, call.path, base) : undefined;
+        if (!sf || /(^|\n)\s*set\s+(-[a-zA-Z]*e|-o\s+errexit)/.test(sf.text)) {
+          errexit = true;
+          offBy = undefined;
+        }
+        if (!sf || /set\s+(-[a-zA-Z]*o\s+pipefail|-o\s+pipefail)/.test(sf.text)) pf = true;
+      }
+      const iu = unwrap(iw, expand);
+      iw = iu.words;
+      const tw = icw.timeoutWrapped || o.timeout || iu.timeout;
       const h = toolOf(iw, expand);
+      const ivia = iu.via.length ? ` (run by \`${iu.via.join(' → ')}\`)` : '';
       let hits: Array<{ tool: string; loc: Loc }> = [];
       if (h) {
-        const loc = perTool(iw, h, tw, `${h.tool} inside ${o.label} in step \`${step.label}\``);
+        const loc = perTool(iw, h, tw, `${h.tool}${ivia} inside ${o.label} in step \`${step.label}\``);
         substSeen.push({ tool: h.tool, loc, cmd: ic, words: iw, st, timeoutWrapped: tw, inner: true });
         hits = [{ tool: h.tool, loc }];
       } else if (o.depth < 4) {
         const sc = shellCOf(iw);
+        const rs = sc ? undefined : runScript(iw, tw, { errexit, pipefail: pf }, quiet);
         if (sc) hits = shellScan(sc, quiet, tw, o.depth + 1);
-        else if (!o.skipSubst) {
+        else if (rs) {
+          if (rs.carriers.length) hits = [{ tool: `${[...new Set(rs.carriers.map((x) => x.tool))].join(', ')} (through \`${rs.file}\`)`, loc: rs.loc }];
+          else if (rs.tools.length) substSeen.push({ tool: `${[...new Set(rs.tools.map((x) => x.tool))].join(', ')}`, loc: rs.loc, inner: true });
+        } else if (!o.skipSubst) {
           // a substitution nested in this script: `out=$(x=$(trivy …); …)`, `sh -c 'r=$(trivy …)'`
           const substs = ic.words.flatMap((w) => findSubstitutions(script, w.start, w.end));
           const lastS = substs[substs.length - 1];
@@ -433,7 +940,12 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       }
       if (!hits.length) continue;
       const loc = hits[0].loc;
-      const tag = `${[...new Set(hits.map((x) => x.tool))].join(', ')} inside ${o.label} in step \`${step.label}\``;
+      const tag = `${[...new Set(hits.map((x) => x.tool))].join(', ')}${ivia} inside ${o.label} in step \`${step.label}\``;
+      if (iu.lost) {
+        // `find … -exec trivy … \;`, `docker exec -d …`: the wrapper's status is never the scanner's
+        addFlow('exit-suppressed', 'high', `${tag}: ${iu.lost.why}, so the scanner's failure can never fail the step.`, spanLoc(st, iu.lost.word.start, iu.lost.word.end), `${iu.lost.word.text} wrapper-lost`);
+        continue;
+      }
       let j = k;
       while (inner[j] && inner[j].sep === '|') j++;
       if (icond) {
@@ -449,8 +961,29 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       let q = j;
       while (inner[q] && inner[q].sep === '&&') q++;
       const sep = inner[q]?.sep ?? '';
-      const laterInner = inner.slice(q + 1).map(innerText).join('\n');
-      if (sep === '' || !inner[q + 1]) {
+      // the next command that runs: after `esac` when the scanner ends a case branch (`a) trivy …;;`)
+      let nxt = q + 1;
+      if (inner[q + 1] && /;;/.test(script.slice(inner[q].words[inner[q].words.length - 1].end, inner[q + 1].start))) {
+        let depth = 0;
+        let e = q + 1;
+        for (; e < inner.length; e++) {
+          const w0 = inner[e].words[0]?.text;
+          if (w0 === 'case') depth++;
+          else if (w0 === 'esac') {
+            if (depth === 0) break;
+            depth--;
+          }
+        }
+        nxt = e + 1;
+      }
+      nxt = skipClosers(inner, nxt);
+      // inside a function body: its status is the function's, judged where it is called (not followed here)
+      const fn = fns.find(([fa, fb]) => ic.start > fa && ic.start < fb);
+      const endsFn = !!fn && (!inner[nxt] || inner[nxt].start > fn[1]);
+      const laterInner = inner.slice(nxt).map(innerText).join('\n');
+      if (endsFn && sep !== '||' && sep !== '&') {
+        continue;
+      } else if (sep === '' || !inner[nxt]) {
         res.push(...hits);
       } else if (sep === '||') {
         const nx = inner[q + 1];
@@ -466,9 +999,13 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         const op = opBefore(script, inner[q + 1], '&', ic.start);
         if (!/\bwait\s+(\$|%|-n|\d)/.test(laterInner)) addFlow('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
         else res.push(...hits);
-      } else if (/\$\?|PIPESTATUS|\bexit\s+("?\$|[1-9])/.test(laterInner)) {
+      } else if (statusUsed(inner, nxt, innerText, bodyAfter, errexit) || laterFails(inner.slice(nxt))) {
         // `trivy …; rc=$?; …; exit $rc`: the script hands the status on
         res.push(...hits);
+      } else if (!errexit && offBy && q === j) {
+        // an explicit `set +e` in the string or script: reported at the scanner, like `set +e` in a step
+        const offLine = spanLoc(st, offBy.words[0].start, offBy.words[0].end).line;
+        addFlow('errexit-disabled', 'high', `\`set +e\` (line ${offLine}) is in force for ${tag}, and its exit status is never used to fail (${STATUS_REF.test(laterInner) ? 'it is read, but nothing fails on it' : 'no `$?` check'}): the commands after it run and the status is the last one's, so the scanner's failure is lost.`, loc, 'set +e');
       } else if (!errexit || q > j) {
         // `;` or a newline without errexit (bash's `$(…)`, a `sh -c` string without -e): the commands after
         // the scanner run and the status is the last one's (a failure inside an && list stops no shell)
@@ -482,6 +1019,11 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     }
     return res;
   };
+  if (sx.file && sx.shell) {
+    // script mode: the file's commands, as a `bash -c` string with the script's own errexit/pipefail
+    sx.carriers = innerScan(0, script.length, false, { kind: 'shell', errexit: sx.shell.errexit, pipefail: sx.shell.pipefail, bash: sx.shell.bash, timeout: !!sx.timeout, depth: 1, label: `the script \`${sx.file.file}\`` });
+    return substSeen;
+  }
   for (let i = 0; i < cmds.length; i++) {
     const c = cmds[i];
     const cw = commandWords(c);
@@ -537,6 +1079,9 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         }
       }
     }
+    const uw = posix && !carrier ? unwrap(words, expand) : { words, timeout: false, via: [] as string[], lost: undefined };
+    words = uw.words;
+    timeoutWrapped = timeoutWrapped || uw.timeout;
     const hit = toolOf(words, expand);
     let via = '`$(…)`';
     if (!hit && !carrier) {
@@ -549,19 +1094,32 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
           carrier = { tool: [...new Set(r.map((x) => x.tool))].join(', '), loc: r[0].loc };
           via = `\`${sc.bash ? 'bash' : 'sh'} -c\``;
         }
+      } else {
+        // `./scripts/scan.sh`, `bash scripts/scan.sh`: the script file, by its own shell's rules
+        const rs = runScript(words, timeoutWrapped, { errexit: !errexitOff && !noErrexitShell, pipefail }, false);
+        if (rs && rs.carriers.length) {
+          carrier = { tool: [...new Set(rs.carriers.map((x) => x.tool))].join(', '), loc: rs.loc };
+          via = `\`${rs.file}\``;
+        } else if (rs && rs.tools.length) substSeen.push({ tool: [...new Set(rs.tools.map((x) => x.tool))].join(', '), loc: rs.loc, inner: true });
       }
     }
     if (!hit && !carrier) continue;
     let toolLoc: Loc;
     let tag: string;
+    const runBy = uw.via.length ? ` (run by \`${uw.via.join(' → ')}\`)` : '';
     if (hit) {
-      tag = `${hit.tool} in step \`${step.label}\``;
+      tag = `${hit.tool}${runBy} in step \`${step.label}\``;
       toolLoc = perTool(words, hit, timeoutWrapped, tag);
     } else {
-      tag = `${carrier!.tool} (through ${via}) in step \`${step.label}\``;
+      tag = `${carrier!.tool} (through ${via})${runBy} in step \`${step.label}\``;
       toolLoc = carrier!.loc;
     }
-    uses.push({ tool: hit ? hit.tool : carrier!.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped, inner: !hit });
+    uses.push({ tool: hit ? hit.tool : carrier!.tool, loc: toolLoc, cmd: c, words, st, timeoutWrapped, inner: !hit || !!uw.lost });
+    if (uw.lost) {
+      // `find … -exec trivy … \;`, `docker exec -d CONTAINER bandit …`: the wrapper's status is never the scanner's
+      add('exit-suppressed', 'high', `${tag}: ${uw.lost.why}, so the scanner's failure can never fail the step.`, spanLoc(st, uw.lost.word.start, uw.lost.word.end), `${uw.lost.word.text} wrapper-lost`);
+      continue;
+    }
     let j = i;
     while (cmds[j] && cmds[j].sep === '|') j++;
     const last = cmds[j];
@@ -586,7 +1144,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       while (cmds[k] && (cmds[k].sep === '&&' || cmds[k].sep === '||' || cmds[k].sep === '|')) k++;
       const restOfList = cmds.slice(j + 1, k + 1).map(cmdText).join('\n');
       const after = cmds.slice(k + 1);
-      const checked = /\$\?|PIPESTATUS|\bexit\s+\$|\bexit\s+[1-9]/.test(after.map(cmdText).join('\n'));
+      const checked = statusUsed(cmds, k + 1, cmdText, bodyAfter, true) || laterFails(after);
       if (after.length && !checked && !blockingText(restOfList)) {
         const op = opBefore(script, cmds[j + 1], '&&', c.start);
         add('exit-suppressed', 'high', `${tag} is followed by \`&&\` and more commands: \`bash -e\` does not stop on a failure inside an && list, so the script carries on and the step succeeds when the scanner fails.`, spanLoc(st, op, op + 2), '&& not-last');
@@ -600,7 +1158,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const blocks = /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error/.test(restText.split(/\n/)[0]) && !/^\s*(true|:)\b/.test(restText);
       // `scanner || rc=$?` … `exit $rc`: the status is captured and handed on later
       const cap = nx ? /^([A-Za-z_]\w*)=\$\?$/.exec(nx.words[0]?.text ?? '') : null;
-      const handedOn = !!cap && ((later: string) => new RegExp(`\\$\\{?${cap[1]}\\b`).test(later) && blockingText(later))(cmds.slice(j + 2).map(cmdText).join('\n'));
+      const handedOn = !!cap && statusUsed(cmds, j + 1, cmdText, bodyAfter, !errexitOff && !noErrexitShell);
       if (nx && !blocks && !handedOn) {
         const w = nx.words.map((x) => x.text);
         const shown = w[0] === 'exit' ? `|| exit ${w[1] ?? ''}`.trim() : w[0] === 'true' || w[0] === ':' ? `|| ${w[0]}` : `|| ${w.slice(0, 2).join(' ')}`;
@@ -626,19 +1184,26 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     // set +e with no later check
     if (cond) {
       // handled above
-    } else if (errexitOff) {
-      const later = cmds.slice(j + 1);
-      const laterText = later.map((x) => script.slice(x.start, x.words[x.words.length - 1].end)).join('\n');
-      const checked = /\$\?|PIPESTATUS|\bexit\s+\$|\bexit\s+[1-9]/.test(laterText) || (last && (last.sep === '&&' || last.sep === '||'));
-      const isLast = later.length === 0;
-      if (!checked && !isLast) {
+    } else if (errexitOff && last && last.sep !== '||' && last.sep !== '&') {
+      // the && list holding the scanner: its status is the list's
+      let q = j;
+      while (cmds[q] && cmds[q].sep === '&&') q++;
+      const later = cmds.slice(skipClosers(cmds, q + 1));
+      const laterText = later.map(cmdText).join('\n');
+      // the status is read and used to fail (`rc=$?` … `exit $rc`), or the output decides later (`exit 1`)
+      const checked = statusUsed(cmds, skipClosers(cmds, q + 1), cmdText, bodyAfter) || laterFails(later);
+      if (!checked && later.length) {
         const ew = errexitOff.words[0];
-        add('errexit-disabled', 'high', `\`set +e\` before ${tag} with no later check of its exit status (\`$?\`): the script carries on and the step succeeds even when the scanner fails.`, spanLoc(st, ew.start, errexitOff.words[errexitOff.words.length - 1].end), 'set +e');
+        const offLine = spanLoc(st, ew.start, ew.end).line;
+        const read = STATUS_REF.test(laterText) ? ' (its status is read, `$?`, but nothing fails on it: no `exit $rc`, no failing branch)' : ' (no `$?` check)';
+        add('errexit-disabled', 'high', `\`set +e\` (line ${offLine}) is in force for ${tag}, and its exit status is never used to fail the step${read}: the script carries on and the step succeeds even when the scanner fails. Capture \`rc=$?\` and \`exit "$rc"\` after reporting.`, toolLoc, 'set +e');
       }
     } else if (noErrexitShell && (!last || (last.sep !== '||' && last.sep !== '&'))) {
-      const later = cmds.slice(j + 1);
+      const later = cmds.slice(skipClosers(cmds, j + 1));
       const laterText = later.map(cmdText).join('\n');
-      const checked = /\$\?|PIPESTATUS|LASTEXITCODE|ERRORLEVEL|PSNativeCommandUseErrorActionPreference|\bset\s+-[a-zA-Z]*e|errexit|\bexit\s+\$|\bexit\s+[1-9]|\bthrow\b/i.test(laterText) || (last && last.sep === '&&' && blockingText(laterText));
+      const checked = posix
+        ? statusUsed(cmds, skipClosers(cmds, j + 1), cmdText, bodyAfter) || laterFails(later) || /\bset\s+-[a-zA-Z]*e|errexit/.test(laterText) || (last && last.sep === '&&' && blockingText(laterText))
+        : /\$\?|PIPESTATUS|LASTEXITCODE|ERRORLEVEL|PSNativeCommandUseErrorActionPreference|\bset\s+-[a-zA-Z]*e|errexit|\bexit\s+\$|\bexit\s+[1-9]|\bthrow\b/i.test(laterText) || (last && last.sep === '&&' && blockingText(laterText));
       if (!checked && later.length) {
         const shellNode = mapGet(m.doc!, step.node, 'shell');
         const where = shellNode ? nodeLoc(m.p, shellNode) : toolLoc;
@@ -803,18 +1368,30 @@ function blocksByConfig(t: ToolUse, step: Step): boolean {
  * job (the "let the SARIF upload run, then fail" pattern): a step that reads `steps.<id>.outcome` (in `if:`,
  * `env:`, `run:` or `with:`) and fails (`exit 1`, `false`, `core.setFailed`).
  */
-function outcomeGated(job: Job, step: Step): boolean {
+function outcomeGated(m: WorkflowModel, job: Job, step: Step): boolean {
   if (!step.id) return false;
-  const ref = new RegExp(`steps\\.${step.id.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}\\.outcome\\b`);
-  return job.steps.slice(step.index + 1).some((s) => {
-    const text = [s.ifText ?? '', s.run?.value ?? '', ...[...s.env.values()].map((v) => v.value), ...[...s.with.values()].map((v) => v.value)].join('\n');
-    if (!ref.test(text)) return false;
-    const body = [s.run?.value ?? '', s.with.get('script')?.value ?? ''].join('\n');
-    return /\bexit\s+([1-9]|"?\$)|(^|[\s;&|])false\b|\bsetFailed\b|\bthrow\b/.test(body);
-  });
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  const ref = new RegExp(`steps\\.${esc(step.id)}\\.outcome\\b`);
+  const failsOn = (steps: Step[], re: RegExp, jobIf = '') =>
+    steps.some((s) => {
+      const text = [jobIf, s.ifText ?? '', s.run?.value ?? '', ...[...s.env.values()].map((v) => v.value), ...[...s.with.values()].map((v) => v.value)].join('\n');
+      if (!re.test(text)) return false;
+      const body = [s.run?.value ?? '', s.with.get('script')?.value ?? ''].join('\n');
+      return /\bexit\s+([1-9]|"?\$)|(^|[\s;&|])false\b|\bsetFailed\b|\bthrow\b/.test(body);
+    });
+  if (failsOn(job.steps.slice(step.index + 1), ref)) return true;
+  // exported as a job output (`outputs: {scan: ${{ steps.scan.outcome }}}`) and failed on by a later job
+  // (`if: needs.scan.outputs.scan == 'failure'` + `exit 1`)
+  if (!m.doc) return false;
+  const names = mapEntries(m.doc, mapGet(m.doc, job.node, 'outputs'))
+    .filter((e) => ref.test(scalarString(m.doc!, e.value) ?? ''))
+    .map((e) => e.key);
+  if (!names.length) return false;
+  const out = new RegExp(`needs\\.${esc(job.key)}\\.outputs\\.(${names.map(esc).join('|')})\\b`);
+  return m.jobs.some((j2) => j2 !== job && failsOn(j2.steps, out, j2.ifText ?? ''));
 }
 
-export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLocal?: LocalActionResolver): Finding[] {
+export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLocal?: LocalActionResolver, resolveScript?: ScriptResolver): Finding[] {
   const out: RawFinding[] = [];
   for (const job of m.jobs) {
     const jobLabel = job.key;
@@ -827,7 +1404,7 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
       const from = out.length;
       const tools: ToolUse[] = [];
       stepRecs.push({ step, uses: tools, from, to: from });
-      if (step.run) tools.push(...analyzeStepScript(m, job, step, out, jobLabel));
+      if (step.run) tools.push(...analyzeStepScript(m, job, step, out, jobLabel, { resolve: resolveScript, depth: 0, chain: [] }));
       if (step.uses && step.usesNode && step.uses.startsWith('docker://')) {
         // `uses: docker://aquasec/trivy:0.50` runs the image with `with.args` as its arguments
         const image = step.uses.slice('docker://'.length);
@@ -880,7 +1457,7 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
       scannerSteps.push({ step, tools: tools.map((t) => t.tool) });
 
       const names = [...new Set(tools.map((t) => t.tool))].join(', ');
-      if (step.continueOnError && LITERAL_TRUE.test(step.continueOnError.value.trim()) && !outcomeGated(job, step)) {
+      if (step.continueOnError && LITERAL_TRUE.test(step.continueOnError.value.trim()) && !outcomeGated(m, job, step)) {
         out.push({ rule: 'continue-on-error', severity: 'high', message: `\`continue-on-error: true\` on step \`${step.label}\` lets the job pass when ${names} fails, so the check exists but never blocks.`, loc: nodeLoc(m.p, step.continueOnError.node), token: 'continue-on-error', job: jobLabel, step: step.label });
       }
       if (step.ifText !== undefined && step.ifNode && LITERAL_FALSE.test(step.ifText.trim())) {
@@ -973,13 +1550,22 @@ export function analyzeIntegrity(m: WorkflowModel, fp: Fingerprinter, resolveLoc
       out.push({ rule: 'disabled-gate', severity: 'high', message: `\`if: ${job.ifText.trim()}\` disables job \`${job.key}\`, so ${names} never runs.`, loc: nodeLoc(m.p, job.ifNode), token: 'if-false', job: jobLabel, step: '' });
     }
   }
-  return out.map((r) => ({
+  // a script run by several steps: its findings once, for the first step that runs it
+  const seen = new Set<string>();
+  const kept = out.filter((r) => {
+    if (!r.file) return true;
+    const key = `${r.rule} ${r.file}:${r.loc.line}:${r.loc.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return kept.map((r) => ({
     rule: r.rule,
     severity: r.severity,
     message: r.message,
-    file: m.file,
+    file: r.file ?? m.file,
     ...r.loc,
-    fingerprint: fp.make(r.rule, m.file, r.token, `${r.job}/${r.step}`),
+    fingerprint: fp.make(r.rule, r.file ?? m.file, r.token, `${r.job}/${r.step}`),
     properties: { job: r.job, step: r.step },
   }));
 }

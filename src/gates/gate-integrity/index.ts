@@ -4,9 +4,9 @@ import { InputError, SEVERITIES, severityRank } from '../../core/types.js';
 import { Fingerprinter } from '../../core/fingerprint.js';
 import { loadModels } from '../prt-guard/load.js';
 import { approvalMatches, parseApprovals, type Approval } from '../prt-guard/approvals.js';
-import { analyzeIntegrity, type LocalActionResolver } from './analyze.js';
-import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { analyzeIntegrity, type LocalActionResolver, type ScriptResolver } from './analyze.js';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { readTextFile } from '../../core/files.js';
 import { buildModel, type WorkflowModel } from '../prt-guard/model.js';
 
@@ -34,6 +34,62 @@ export function localActionResolver(cwd: string): LocalActionResolver {
       return m;
     }
     return undefined;
+  };
+}
+
+/** Largest script file opened (bytes): a CI script is small; anything larger is not judged. */
+export const MAX_SCRIPT_BYTES = 256 * 1024;
+
+/**
+ * Opens a shell script a step runs. The repository root is three levels above `.github/workflows/x.yml`, else the
+ * workspace (`cwd`); relative paths resolve against the step's working directory (from the root), the root
+ * (`$GITHUB_WORKSPACE/…`), the action's directory (`${{ github.action_path }}/…`) or the calling script's
+ * directory. The real path (symlinks resolved) must stay inside the root's real path; only regular files up to
+ * MAX_SCRIPT_BYTES of UTF-8 text are read. Anything else: undefined (not seen, no finding).
+ */
+export function scriptResolver(cwd: string): ScriptResolver {
+  const cache = new Map<string, ReturnType<ScriptResolver>>();
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  return (from, path, base) => {
+    if (isAbsolute(path) || path.includes('\0')) return undefined;
+    const abs = (from as WorkflowModel & { abs?: string }).abs ?? resolvePath(cwd, from.file);
+    const dir = dirname(abs);
+    const root = basename(dir) === 'workflows' && basename(dirname(dir)) === '.github' ? dirname(dirname(dir)) : resolvePath(cwd);
+    let start: string;
+    if (base.kind === 'root') start = root;
+    else if (base.kind === 'action') start = dir;
+    else if (base.kind === 'script') start = base.dir;
+    else {
+      if (base.dir && (base.dir.includes('$') || isAbsolute(base.dir))) return undefined;
+      start = resolvePath(root, base.dir ?? '.');
+    }
+    const cand = resolvePath(start, path);
+    if (cache.has(cand)) return cache.get(cand);
+    const result = (() => {
+      const rootReal = real(root);
+      const candReal = real(cand);
+      if (!rootReal || !candReal) return undefined;
+      // no following outside the repository: the real path (symlinks resolved) must be inside the root
+      if (candReal !== rootReal && !candReal.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep)) return undefined;
+      let st;
+      try {
+        st = statSync(candReal);
+      } catch {
+        return undefined;
+      }
+      if (!st.isFile() || st.size > MAX_SCRIPT_BYTES) return undefined;
+      const r = readTextFile(candReal);
+      if (!r.ok) return undefined;
+      return { file: relative(cwd, cand) || cand, text: r.text, key: candReal, dir: dirname(cand) };
+    })();
+    cache.set(cand, result);
+    return result;
   };
 }
 
@@ -93,8 +149,9 @@ const gate: Gate<GateIntegrityInputs> = {
     const reasons = new Set<string>();
     const messages: string[] = [];
     const resolveLocal = localActionResolver(ctx.cwd);
+    const resolveScript = scriptResolver(ctx.cwd);
     for (const m of loaded.models) {
-      const fs = analyzeIntegrity(m, fp, resolveLocal);
+      const fs = analyzeIntegrity(m, fp, resolveLocal, resolveScript);
       for (const f of fs) {
         const entries = inputs.allow.filter(
           (a) => approvalMatches(a, m.file, m.name) && (!a.rule || a.rule === f.rule) && (!a.job || a.job === f.properties?.job) && (!a.step || String(f.properties?.step ?? '').endsWith(`/${a.step}`) || a.step === f.properties?.step),

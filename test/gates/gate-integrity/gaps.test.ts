@@ -175,7 +175,7 @@ describe('gap 3: composite actions', () => {
       'exit-suppressed 8:37',
       'continue-on-error 12:26',
       'exit-suppressed 15:18',
-      'errexit-disabled 17:9',
+      'errexit-disabled 18:9',
       'disabled-gate 25:11',
     ]);
   });

@@ -30,7 +30,7 @@ describe('gate-integrity true positives (exact positions)', () => {
     expect(scan(`      - run: npm audit --audit-level=high || echo "audit failed"\n`)).toEqual(['exit-suppressed 6:43 high']);
   });
   it('set +e with no later check', () => {
-    expect(scan(`      - run: |\n          set +e\n          zizmor .github/workflows\n          echo done\n`)).toEqual(['errexit-disabled 7:11 high']);
+    expect(scan(`      - run: |\n          set +e\n          zizmor .github/workflows\n          echo done\n`)).toEqual(['errexit-disabled 8:11 high']);
   });
   it('if: false on a step and on a job', () => {
     expect(scan(`      - run: grype dir:.\n        if: false\n`)).toEqual(['disabled-gate 7:13 high']);

@@ -32,7 +32,7 @@ describe('scripts passed as strings: sh -c / bash -c, also as a container comman
     ['nested $(… || true)', 'out=$(y=$(trivy fs --exit-code 1 . || true); echo "$y")', ['exit-suppressed 7:46']],
     ['a verifier inside sh -c with no time limit', 'sh -c "cosign verify --key k img"', ['verifier-no-timeout 7:18']],
     ['a scanner image running sh -c (the string decides)', 'docker run --rm -v "${PWD}:/src" semgrep/semgrep sh -c "semgrep ci --config auto; echo finished"', ['exit-suppressed 7:91']],
-    ['set +e … scanner … set -e: errexit back on, the status was never read', 'set +e\ntrivy fs --exit-code 1 .\nset -e\necho done', ['errexit-disabled 7:11']],
+    ['set +e … scanner … set -e: errexit back on, the status was never read', 'set +e\ntrivy fs --exit-code 1 .\nset -e\necho done', ['errexit-disabled 8:11']],
     ['|| rc=$? with nothing handing it on', 'trivy image --exit-code 1 app:1 || rc=$?\necho "$rc"', ['exit-suppressed 7:43']],
   ])('%s', (_n, script, want) => {
     expect(run(script)).toEqual(want);
