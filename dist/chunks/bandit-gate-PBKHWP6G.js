@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"./chunk-LDU4P56I.js";import"./chunk-Z5E3PXPI.js";import"./chunk-ZM3O547Q.js";import"./chunk-34GMSY73.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,e as banditExcludes,b as default,d as holdsPythonCode,c as runBanditGate};

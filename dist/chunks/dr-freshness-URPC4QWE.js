@@ -1,1 +1,0 @@
-import{a,b,c}from"./chunk-OOJSGQRR.js";import"./chunk-6DJSONNW.js";import"./chunk-HLV5PSJL.js";import"./chunk-ZM3O547Q.js";import"./chunk-34GMSY73.js";import"./chunk-7SAPORIE.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};

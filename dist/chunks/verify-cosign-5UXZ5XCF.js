@@ -1,1 +1,0 @@
-import{a,b}from"./chunk-7T3VMIC5.js";import"./chunk-JJJOWHC7.js";import"./chunk-XCJXEEMF.js";import"./chunk-TFITWMUQ.js";import"./chunk-ZALLRKT3.js";import"./chunk-ZM3O547Q.js";import"./chunk-34GMSY73.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as PREDICATE_SHORTHANDS,b as default};
