@@ -33,10 +33,10 @@ export interface RecordDeps {
 export const RECORD_INPUTS: InputSpec[] = [
   { name: 'gate', description: 'Id the record is filed under, e.g. dr-drill (lower-case letters, digits, dashes). Ids of chaingate gates are refused.', required: true },
   { name: 'outcome', description: 'pass, fail, error or skip.', required: true },
-  { name: 'reason', description: 'Reason code(s), repeatable or comma-separated (default: ok for pass, failed for fail, error, skipped).' },
+  { name: 'reason', description: 'Reason code(s), repeatable or comma-separated (default: ok for pass, failed for fail, error, skipped).', multiple: true },
   { name: 'subject', description: 'What was exercised, e.g. the database or environment the drill restored.' },
   { name: 'subject-digest', description: 'Digest of what was exercised (sha256:<64 hex>).' },
-  { name: 'detail', description: 'key=value fact for the record, repeatable (at most 32, values up to 500 characters).' },
+  { name: 'detail', description: 'key=value fact for the record, repeatable (at most 32, values up to 500 characters).', multiple: true },
   { name: 'started-at', description: 'When the recorded step started (RFC 3339). Default: now. The record is finished now.' },
   { name: 'record-file', description: 'NDJSON file to append to. Default: $CHAINGATE_RECORDS, else $RUNNER_TEMP/chaingate/pipeline_run.ndjson, else .chaingate/pipeline_run.ndjson.' },
 ];

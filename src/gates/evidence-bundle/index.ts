@@ -87,11 +87,13 @@ const gate: Gate<EvidenceBundleInputs> = {
     {
       name: 'records',
       description: 'NDJSON record files or globs, one per line. Default: the record file the gates of this job append to (`$CHAINGATE_RECORDS`, else `$RUNNER_TEMP/chaingate/pipeline_run.ndjson`).',
+      multiple: true,
     },
     {
       name: 'reports',
       description: 'Report files or globs (SARIF, Bandit JSON, provenance, summaries), one per line. Default: config `evidence.reports`, else the `*.sarif` files under `$RUNNER_TEMP/chaingate/`.',
       positional: true,
+      multiple: true,
     },
     { name: 'output-dir', description: 'Directory the bundle is written to (must be empty or absent). Default: `$RUNNER_TEMP/chaingate-evidence`, else `.chaingate/evidence`.' },
     { name: 'sign', description: 'Sign the Statement keyless with the job\'s OIDC token (needs `id-token: write`). `false` skips signing and says so in the record.', default: 'true' },
