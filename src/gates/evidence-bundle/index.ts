@@ -106,7 +106,7 @@ const gate: Gate<EvidenceBundleInputs> = {
     { name: 'subject-name', description: 'Name of the release in the Statement subject (e.g. ghcr.io/acme/widget). Default: `$GITHUB_REPOSITORY`.' },
     {
       name: 'records',
-      description: 'NDJSON record files or globs, one per line. Default: the record file the gates of this job append to (`$CHAINGATE_RECORDS`, else `$RUNNER_TEMP/chaingate/pipeline_run.ndjson`).',
+      description: 'NDJSON record files or globs, one per line. Default: the record file the gates of this job append to (`$CHAINGATE_RECORDS`, else `records.path` of the config file, else `$RUNNER_TEMP/chaingate/pipeline_run.ndjson`).',
       multiple: true,
     },
     {
@@ -152,7 +152,7 @@ const gate: Gate<EvidenceBundleInputs> = {
     return {
       subjectDigest,
       subjectName: (raw['subject-name']?.trim() || ctx.env.GITHUB_REPOSITORY || 'release').slice(0, 500),
-      records: records.length ? records : [defaultRecordPath(ctx.env, ctx.cwd)],
+      records: records.length ? records : [defaultRecordPath(ctx.env, ctx.cwd, ctx.config.config.records?.path)],
       reports: reports.length ? reports : ctx.env.RUNNER_TEMP ? [join(ctx.env.RUNNER_TEMP, 'chaingate', '*.sarif')] : [],
       outputDir: raw['output-dir']?.trim() ? resolvePath(ctx.cwd, raw['output-dir'].trim()) : defaultOut,
       sign: parseBool(raw.sign, 'sign', true),
