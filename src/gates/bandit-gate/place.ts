@@ -10,8 +10,9 @@
 //      checked out under another root: `/build/src/app/db.py` → `src/app/db.py`), or the reported relative
 //      path is a whole-component suffix of F (the report was made in a subdirectory: `app/db.py` →
 //      `backend/app/db.py`). A partial overlap (`/build/src/app/db.py` vs `vendor/app/db.py`) never counts;
-//  (b) evidence: when the report quotes the flagged source line (Bandit's `code`), F holds that line at that
-//      line number, for every finding on that path; when the report quotes nothing for the path (errors[]
+//  (b) evidence: when the report quotes the flagged source line (Bandit's `code`), F holds that line (same
+//      text, whitespace aside; anywhere in the file, as line numbers may come from a slightly different
+//      revision) for every finding on that path; when the report quotes nothing for the path (errors[]
 //      entries, stripped reports, baseline entries), the match covers at least two components (a directory
 //      and the file name), never a bare file name;
 //  (c) uniqueness: exactly one workspace file passes (a) and (b).
@@ -51,13 +52,14 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
   const mismatched: string[] = [];
   const tooShort: string[] = [];
   let index: string[] | undefined;
-  const lines = new Map<string, string[] | null>();
-  const fileLines = (rel: string): string[] | null => {
+  const lines = new Map<string, Set<string> | null>();
+  /** the file's lines, whitespace-normalised (null: unreadable or too large to check) */
+  const fileLines = (rel: string): Set<string> | null => {
     let l = lines.get(rel);
     if (l === undefined) {
       try {
         const st = statSync(join(cwd, rel));
-        l = st.size > 20_000_000 ? null : readFileSync(join(cwd, rel), 'utf8').split(/\r\n|\n|\r/);
+        l = st.size > 20_000_000 ? null : new Set(readFileSync(join(cwd, rel), 'utf8').split(/\r\n|\n|\r/).map(normLine));
       } catch {
         l = null;
       }
@@ -87,7 +89,7 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
     if (quoted.length) {
       fit = cands.filter((c) => {
         const text = fileLines(c);
-        return text !== null && quoted.every((r) => text[r.line_number - 1] !== undefined && normLine(text[r.line_number - 1]) === normLine(flaggedLine(r)!));
+        return text !== null && quoted.every((r) => text.has(normLine(flaggedLine(r)!)));
       });
       if (!fit.length) return { to: null, why: 'content', candidates: cands };
     } else {
@@ -139,7 +141,9 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
     for (const r of rep.results) {
       let q = quotedBy.get(r.filename);
       if (!q) quotedBy.set(r.filename, (q = []));
-      if (flaggedLine(r) !== undefined) q.push(r);
+      // a quoted blank line proves nothing
+      const l = flaggedLine(r);
+      if (l !== undefined && normLine(l) !== '') q.push(r);
     }
   }
   for (const rep of live) for (const r of rep.results) apply(r, placeOne(r.filename, quotedBy.get(r.filename)!, true));

@@ -110,6 +110,12 @@ describe('placement: the unique correct file is placed', () => {
     expect(r.records[0].details).toMatchObject({ placed_paths: 1, unplaced_paths: 0 });
   });
 
+  it('the flagged line may have moved (a report from a slightly different revision): still placed by its text', async () => {
+    const r = await judge({ 'src/app/db.py': `# header\n\n${DB}` }, report([result('/build/src/app/db.py')]), suppress('src/app/db.py'));
+    expect(r.result.outcome).toBe('pass');
+    expect(r.result.findings[0].file).toBe('src/app/db.py');
+  });
+
   it('a report made in a subdirectory (app/db.py) and one backend/app/db.py holding the line: placed', async () => {
     const r = await judge({ 'backend/app/db.py': DB }, report([result('app/db.py')]), suppress('backend/app/db.py'));
     expect(r.result.outcome).toBe('pass');
