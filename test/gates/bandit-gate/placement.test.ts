@@ -138,3 +138,25 @@ describe('placement: the unique correct file is placed', () => {
     expect(r.result.findings[0].properties?.placement).toBeUndefined();
   });
 });
+
+describe('placement of a real Bandit report made under another root (a container or another checkout)', () => {
+  it('`bandit -r /elsewhere/build` → /elsewhere/build/src/app/db.py: placed at src/app/db.py only when that file is there', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdirSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const other = mkdtempSync(join(tmpdir(), 'cg-elsewhere-'));
+    mkdirSync(join(other, 'build/src/app'), { recursive: true });
+    writeFileSync(join(other, 'build/src/app/db.py'), DB);
+    const out = join(other, 'report.json');
+    spawnSync('bandit', ['-r', join(other, 'build'), '-f', 'json', '-o', out], { encoding: 'utf8' });
+    const { readFileSync } = await import('node:fs');
+    const rep = readFileSync(out, 'utf8');
+    expect(JSON.parse(rep).results.map((x: { filename: string }) => x.filename)).toContain(join(other, 'build/src/app/db.py'));
+    const right = await judge({ 'src/app/db.py': DB, 'vendor/app/db.py': DB }, rep, suppress('src/app/db.py'));
+    expect(right.result.findings.find((f) => f.rule === 'B602')).toMatchObject({ file: 'src/app/db.py', suppressed: expect.anything() });
+    expect(right.result.outputs).toMatchObject({ high: '0' });
+    const wrong = await judge({ 'vendor/app/db.py': DB }, rep, suppress('vendor/app/db.py'));
+    expect(wrong.result.outcome).toBe('fail');
+    expect(wrong.result.findings.find((f) => f.rule === 'B602')).toMatchObject({ file: join(other, 'build/src/app/db.py'), properties: expect.objectContaining({ placement: 'unplaced' }) });
+  });
+});
