@@ -40,7 +40,7 @@ function flagText(spec: InputSpec): string {
 
 function optionLine(spec: InputSpec, width: number): string {
   const def = spec.default !== undefined && spec.default !== '' ? ` (default: ${spec.default})` : '';
-  const req = spec.required ? ' (required)' : '';
+  const req = `${spec.required ? ' (required)' : ''}${spec.multiple && !spec.positional ? ' (repeatable)' : ''}`;
   return `  ${flagText(spec).padEnd(width)}${spec.description.replace(/`/g, '')}${req}${def}`;
 }
 
@@ -65,12 +65,12 @@ function gateHelp(gate: Gate<unknown>): string {
 }
 
 /**
- * Inputs that take a list (their description says "one per line", "repeatable", "comma-separated", …) may be
- * repeated on the command line; the values are joined with newlines. Any other option given twice is a usage
+ * Inputs declared `multiple` take a list: they may be repeated on the command line (and take several
+ * positional arguments) and the values are joined with newlines. Any other option given twice is a usage
  * error: `--fail-on high --fail-on low` must not become the value "high\nlow".
  */
 export function takesMany(spec: InputSpec): boolean {
-  return !!spec.positional || /one per line|repeatable|comma|newline|separated/i.test(spec.description);
+  return spec.multiple === true;
 }
 
 export function parseArgs(argv: string[], specs: InputSpec[]): { raw: RawInputs; format: Format; help: boolean } {
@@ -133,6 +133,9 @@ export function parseArgs(argv: string[], specs: InputSpec[]): { raw: RawInputs;
   }
   if (positional.length) {
     if (!pos) throw new UsageError(`unexpected argument "${positional[0]}"`);
+    if (!takesMany(pos) && positional.length + (raw[pos.name] !== undefined ? 1 : 0) > 1) {
+      throw new UsageError(`${pos.name} takes one value, got ${positional.length + (raw[pos.name] !== undefined ? 1 : 0)} ("${[...(raw[pos.name] !== undefined ? [raw[pos.name]] : []), ...positional].join('", "')}")`);
+    }
     raw[pos.name] = [...(raw[pos.name] ? [raw[pos.name] as string] : []), ...positional].join('\n');
   }
   for (const s of specs) if (raw[s.name] === undefined && s.default !== undefined) raw[s.name] = s.default;

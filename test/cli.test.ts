@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main, parseArgs } from '../src/cli.js';
+import type { InputSpec } from '../src/core/types.js';
 import { ROOT } from './helpers/runner.js';
 
 function io(cwd: string) {
@@ -81,11 +82,42 @@ describe('chaingate CLI', () => {
 
   it('parseArgs: positional paths, repeated options joined by newlines, flags without values, -- ends options', () => {
     const specs = [
-      { name: 'paths', description: '', positional: true },
-      { name: 'artifact', description: 'Artifacts, one per line.' },
+      { name: 'paths', description: '', positional: true, multiple: true },
+      { name: 'artifact', description: 'Artifacts, one per line.', multiple: true },
       { name: 'fix', description: '', flag: true },
     ];
     expect(parseArgs(['a', '--artifact', 'x', '--artifact=y', '--fix', '--', '--weird'], specs).raw).toEqual({ paths: 'a\n--weird', artifact: 'x\ny', fix: 'true' });
+  });
+
+  it('repetition follows the explicit `multiple` flag, not the description; a single-value positional takes one argument', async () => {
+    const specs = [
+      { name: 'bundle', description: 'One per line, says the text, but the flag is what counts.', positional: true },
+      { name: 'tag', description: 'A tag.', multiple: true },
+    ];
+    expect(() => parseArgs(['a', 'b'], specs)).toThrow('bundle takes one value, got 2 ("a", "b")');
+    expect(parseArgs(['a', '--tag', 'x', '--tag', 'y'], specs).raw).toEqual({ bundle: 'a', tag: 'x\ny' });
+    const r = io('/');
+    expect(await main(['evidence-verify', 'one.zip', 'two.zip'], r.io)).toBe(2);
+    expect(r.err.join()).toMatch(/bundle takes one value, got 2/);
+    const b = io('/');
+    expect(await main(['bandit-gate', '--max-high', '1', '--max-high', '2'], b.io)).toBe(2);
+    expect(b.err.join()).toContain('--max-high given more than once');
+  });
+
+  it('every input whose description says it takes a list is declared `multiple`, and every `multiple` input says so', async () => {
+    const { GATES, COMMANDS } = await import('../src/gates/index.js');
+    const { COMMON_INPUTS } = await import('../src/core/gate.js');
+    const { RECORD_INPUTS } = await import('../src/commands/record.js');
+    const SAYS_LIST = /one per line|repeatable|comma[- ]or[- ]newline|comma-separated|newline-separated|comma or newline separated/i;
+    const all: Array<[string, InputSpec]> = [...COMMON_INPUTS.map((s) => ['common', s] as [string, InputSpec]), ...RECORD_INPUTS.map((s) => ['record', s] as [string, InputSpec])];
+    for (const g of GATES) for (const s of (await g.load()).inputs) all.push([g.id, s]);
+    expect(COMMANDS.length).toBeGreaterThan(0);
+    const drift = all.filter(([, s]) => SAYS_LIST.test(s.description) !== (s.multiple === true)).map(([g, s]) => `${g}.${s.name}`);
+    expect(drift).toEqual([]);
+    // and the list inputs the gates split are among them (a sample that must never lose the flag)
+    const many = all.filter(([, s]) => s.multiple).map(([g, s]) => `${g}.${s.name}`);
+    expect(many).toEqual(expect.arrayContaining(['pin-lint.paths', 'bandit-gate.report', 'bandit-gate.skips', 'verify-slsa.image', 'evidence-verify.required-gates', 'record.detail']));
+    expect(many).not.toContain('evidence-verify.bundle');
   });
 
   it.runIf(existsSync(join(ROOT, '..', 'shared', 'corpus', 'workflows')))('npx chaingate pin-lint ../shared/corpus/workflows finishes and reports exact positions', () => {
@@ -229,7 +261,7 @@ describe('chaingate CLI', () => {
   it('a single-valued option given twice is a usage error; list options still repeat', async () => {
     const specs = [
       { name: 'fail-on', description: 'Lowest severity that fails the gate.' },
-      { name: 'image', description: 'Container images, one per line.' },
+      { name: 'image', description: 'Container images, one per line.', multiple: true },
       { name: 'fix', description: '', flag: true },
     ];
     expect(() => parseArgs(['--fail-on', 'high', '--fail-on=low'], specs)).toThrow('--fail-on given more than once ("high", then "low"): it takes one value');

@@ -8,6 +8,7 @@ import { appendRecord, buildRecord, defaultRecordPath, type PipelineRunRecord } 
 import { validateRecord } from '../core/schema.js';
 import { Redactor } from '../core/redact.js';
 import { normalizeDigest } from '../core/digest.js';
+import { loadConfig } from '../core/config.js';
 import { splitList } from '../core/files.js';
 import { GATES, type CliIO } from '../gates/index.js';
 
@@ -27,18 +28,20 @@ export interface RecordOptions {
 export interface RecordDeps {
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** `records.path` of the config file (used when no record file is named and $CHAINGATE_RECORDS is unset) */
+  configuredPath?: string;
   now?: () => Date;
 }
 
 export const RECORD_INPUTS: InputSpec[] = [
   { name: 'gate', description: 'Id the record is filed under, e.g. dr-drill (lower-case letters, digits, dashes). Ids of chaingate gates are refused.', required: true },
   { name: 'outcome', description: 'pass, fail, error or skip.', required: true },
-  { name: 'reason', description: 'Reason code(s), repeatable or comma-separated (default: ok for pass, failed for fail, error, skipped).' },
+  { name: 'reason', description: 'Reason code(s), repeatable or comma-separated (default: ok for pass, failed for fail, error, skipped).', multiple: true },
   { name: 'subject', description: 'What was exercised, e.g. the database or environment the drill restored.' },
   { name: 'subject-digest', description: 'Digest of what was exercised (sha256:<64 hex>).' },
-  { name: 'detail', description: 'key=value fact for the record, repeatable (at most 32, values up to 500 characters).' },
+  { name: 'detail', description: 'key=value fact for the record, repeatable (at most 32, values up to 500 characters).', multiple: true },
   { name: 'started-at', description: 'When the recorded step started (RFC 3339). Default: now. The record is finished now.' },
-  { name: 'record-file', description: 'NDJSON file to append to. Default: $CHAINGATE_RECORDS, else $RUNNER_TEMP/chaingate/pipeline_run.ndjson, else .chaingate/pipeline_run.ndjson.' },
+  { name: 'record-file', description: 'NDJSON file to append to. Default: $CHAINGATE_RECORDS, else records.path of .github/chaingate.yml, else $RUNNER_TEMP/chaingate/pipeline_run.ndjson, else .chaingate/pipeline_run.ndjson.' },
 ];
 
 const ID = /^[a-z][a-z0-9-]{1,40}$/;
@@ -104,7 +107,7 @@ export function buildExternalRecord(opts: RecordOptions, deps: RecordDeps): Pipe
 }
 
 export function recordPathFor(opts: RecordOptions, deps: RecordDeps): string {
-  return opts.recordFile?.trim() ? resolvePath(deps.cwd, opts.recordFile.trim()) : defaultRecordPath(deps.env, deps.cwd);
+  return opts.recordFile?.trim() ? resolvePath(deps.cwd, opts.recordFile.trim()) : defaultRecordPath(deps.env, deps.cwd, deps.configuredPath);
 }
 
 /** Build and append. Throws InputError for bad options, Error when the file cannot be written. */
@@ -162,6 +165,16 @@ export async function recordCommand(argv: string[], io: CliIO): Promise<number> 
   }
   const redactor = new Redactor();
   redactor.addFromEnv(io.env);
+  // the same default record file as the gates: the config's records.path (only needed without --record-file)
+  let configuredPath: string | undefined;
+  if (!raw['record-file']?.trim() && !io.env.CHAINGATE_RECORDS) {
+    try {
+      configuredPath = (await loadConfig(io.cwd)).config.records?.path;
+    } catch (e) {
+      io.err(redactor.redact(`chaingate record: ${(e as Error).message} (the config decides where the record goes: fix it or give --record-file)`));
+      return 2;
+    }
+  }
   try {
     const { record, path } = writeExternalRecord(
       {
@@ -174,7 +187,7 @@ export async function recordCommand(argv: string[], io: CliIO): Promise<number> 
         startedAt: raw['started-at'],
         recordFile: raw['record-file'],
       },
-      { cwd: io.cwd, env: io.env },
+      { cwd: io.cwd, env: io.env, configuredPath },
     );
     if (parsed.format === 'json') io.out(redactor.redact(JSON.stringify({ recordFile: path, record }, null, 2)));
     else io.out(redactor.redact(`recorded ${record.gate} ${record.outcome} (${record.reasons.join(', ')}) at ${record.finished_at} → ${path} [record ${record.record_id}]`));

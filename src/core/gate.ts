@@ -55,7 +55,7 @@ export const COMMON_INPUTS: InputSpec[] = [
   {
     name: 'record-file',
     description:
-      'NDJSON file the `pipeline_run` record is appended to. Default: `$CHAINGATE_RECORDS`, else `$RUNNER_TEMP/chaingate/pipeline_run.ndjson`, else `.chaingate/pipeline_run.ndjson`.',
+      'NDJSON file the `pipeline_run` record is appended to. Default: `$CHAINGATE_RECORDS`, else `records.path` of the config file, else `$RUNNER_TEMP/chaingate/pipeline_run.ndjson`, else `.chaingate/pipeline_run.ndjson`.',
   },
   {
     name: 'record-mode',

@@ -44,11 +44,13 @@ export interface PipelineRunRecord {
 }
 
 /**
- * Where records go: `$CHAINGATE_RECORDS` when set, else `$RUNNER_TEMP/chaingate/pipeline_run.ndjson` on a
+ * Where records go when no record file is named: `$CHAINGATE_RECORDS` when set, else `configured` (the config
+ * file's `records.path`, relative to the workspace), else `$RUNNER_TEMP/chaingate/pipeline_run.ndjson` on a
  * runner, else `./.chaingate/pipeline_run.ndjson` under the working directory.
  */
-export function defaultRecordPath(env: NodeJS.ProcessEnv, cwd: string): string {
+export function defaultRecordPath(env: NodeJS.ProcessEnv, cwd: string, configured?: string): string {
   if (env.CHAINGATE_RECORDS) return resolvePath(cwd, env.CHAINGATE_RECORDS);
+  if (configured?.trim()) return resolvePath(cwd, configured.trim());
   if (env.RUNNER_TEMP) return join(env.RUNNER_TEMP, 'chaingate', 'pipeline_run.ndjson');
   return join(cwd, '.chaingate', 'pipeline_run.ndjson');
 }

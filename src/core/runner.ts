@@ -57,7 +57,9 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
   for (const spec of gate.inputs) if (spec.secret) redactor.add(raw[spec.name]);
 
   const recordMode: RecordMode = raw['record-mode'] === 'best-effort' ? 'best-effort' : 'strict';
-  const recordPath = raw['record-file'] ? resolvePath(deps.cwd, raw['record-file']) : defaultRecordPath(deps.env, deps.cwd);
+  // the config's records.path applies once the config is loaded; a config that cannot be loaded leaves its
+  // error record at the default place
+  let recordPath = raw['record-file'] ? resolvePath(deps.cwd, raw['record-file']) : defaultRecordPath(deps.env, deps.cwd);
 
   let result: GateResult;
   let ctx: GateContext | undefined;
@@ -66,12 +68,11 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
       throw new InputError(`record-mode: "${raw['record-mode']}" is not one of strict, best-effort`);
     }
     const config = await loadConfig(deps.cwd, raw.config && raw.config !== '.github/chaingate.yml' ? raw.config : undefined);
-    // `records:` is in the schema but no gate reads it: say so rather than silently ignore a setting
     const rec = config.config.records;
-    if (rec && typeof rec === 'object' && Object.keys(rec).length) {
-      deps.logger.warn(
-        `${config.file}: records.${Object.keys(rec).join(', records.')} is not read: the record file and mode come from the record-file / record-mode inputs (--record-file, --record-mode) and $CHAINGATE_RECORDS`,
-      );
+    if (rec?.path && !raw['record-file']) recordPath = defaultRecordPath(deps.env, deps.cwd, rec.path);
+    // records.mode is in the schema but not read (the record-mode input always has a value): say so
+    if (rec?.mode !== undefined) {
+      deps.logger.warn(`${config.file}: records.mode is not read: whether a record that cannot be written fails the gate comes from the record-mode input (--record-mode), default strict`);
     }
     ctx = {
       cwd: deps.cwd,

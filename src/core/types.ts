@@ -119,6 +119,11 @@ export interface InputSpec {
   secret?: boolean;
   /** boolean flag on the CLI (no value) */
   flag?: boolean;
+  /**
+   * Takes a list (one per line / comma-separated): the CLI option may be repeated and the values are joined
+   * with newlines. Without it, an option given twice (or several positional arguments) is a usage error.
+   */
+  multiple?: boolean;
 }
 
 export interface OutputSpec {

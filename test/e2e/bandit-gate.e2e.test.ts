@@ -71,7 +71,8 @@ describe('actions/bandit-gate as the runner runs it', () => {
     const f = runnerFiles();
     mkdirSync(join(f.workspace, 'src'));
     writeFileSync(join(f.workspace, 'src/app.py'), 'import subprocess\n\n\n\n\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n');
-    writeFileSync(join(f.workspace, 'src/conf.py'), "\nPASSWORD = 'hunter2'\n");
+    // PASSWORD on line 3, where the report's quoted code has it (placement checks the flagged line)
+    writeFileSync(join(f.workspace, 'src/conf.py'), "\n\nPASSWORD = 'hunter2'\n");
     cpSync(join(FIX, 'reports/bandit-windows.json'), join(f.workspace, 'bandit.json'));
     const r = runComposite('bandit-gate', { report: 'bandit.json' }, f);
     expect(r.exitCode).toBe(1);

@@ -80,6 +80,20 @@ const CASES: Case[] = [
     writeFileSync(join(f.workspace, 'bandit.json'), '{"errors": [], "metrics": {"_totals": {"loc": 3}}, "results": []}\n[main]\tERROR\tcrashed\n');
     return { f, inputs: { report: 'bandit.json' } };
   }, 'error', 'report-invalid'],
+  ['given report filtered (-iii / --severity-level / -b): metrics count a HIGH finding results[] omits', () => {
+    const f = runnerFiles();
+    const t: Record<string, number> = { loc: 3, nosec: 0 };
+    for (const l of ['HIGH', 'MEDIUM', 'LOW', 'UNDEFINED']) t[`SEVERITY.${l}`] = t[`CONFIDENCE.${l}`] = 0;
+    t['SEVERITY.HIGH'] = 1;
+    t['CONFIDENCE.MEDIUM'] = 1;
+    writeFileSync(join(f.workspace, 'bandit.json'), JSON.stringify({ errors: [], metrics: { _totals: t }, results: [] }));
+    return { f, inputs: { report: 'bandit.json' } };
+  }, 'error', 'report-incomplete'],
+  ['given report is SARIF (bandit-sarif-formatter)', () => {
+    const f = runnerFiles();
+    writeFileSync(join(f.workspace, 'bandit.sarif'), JSON.stringify({ version: '2.1.0', $schema: 'https://json.schemastore.org/sarif-2.1.0.json', runs: [{ tool: { driver: { name: 'Bandit' } }, results: [] }] }));
+    return { f, inputs: { report: 'bandit.sarif' } };
+  }, 'error', 'report-invalid'],
   ['baseline truncated', withReport('bandit-1.8.json', { baseline: 'reports/truncated.json', 'max-high': '9' }), 'error', 'baseline-invalid'],
   ['empty target', () => ({ f: project('empty'), inputs: {} }), 'error', 'no-files'],
   ['target does not exist', () => ({ f: project(), inputs: { targets: 'src' } }), 'error', 'invalid-input'],

@@ -202,6 +202,9 @@ export function evaluate(opts: EvaluateOptions): Evaluation {
         bandit_severity: r.issue_severity,
         baseline: st === 'baselined' ? 'unchanged' : 'new',
         ...(r.cwe ? { cwe: `CWE-${r.cwe}` } : {}),
+        // not a workspace file and not placeable without guessing: the report's own path
+        ...(r.unplaced ? { placement: 'unplaced' } : {}),
+        ...(r.reportedAs !== undefined ? { placement: 'placed', reported_path: r.reportedAs } : {}),
       },
     };
     if (lastLine > line) f.endLine = lastLine;
@@ -231,6 +234,7 @@ export function evaluate(opts: EvaluateOptions): Evaluation {
         line: 1,
         column: 1,
         fingerprint: fp.make('scan-error', file, e.reason),
+        ...(e.unplaced ? { properties: { placement: 'unplaced' } } : e.reportedAs !== undefined ? { properties: { placement: 'placed', reported_path: e.reportedAs } } : {}),
       };
       if (entry && !entry.expired) {
         entry.used++;

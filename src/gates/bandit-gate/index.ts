@@ -1,5 +1,5 @@
 // bandit-gate: a Bandit findings budget (HIGH: 0 by default) that fails closed.
-import { existsSync, lstatSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Gate, GateContext } from '../../core/gate.js';
@@ -10,8 +10,9 @@ import { parseBool, splitList, fsErrorText } from '../../core/files.js';
 import { expandGlob, visitFiles } from '../../core/glob.js';
 import { parseBanditReport, parseBanditReports, ReportError, type BanditReport } from './report.js';
 import { evaluate, summaryTable, type Budget, type Confidence } from './evaluate.js';
-import { isAbsoluteLike, normalizePath, parseSuppressions, sectionOf, type ScanErrorEntry, type SuppressionEntry } from './suppressions.js';
+import { normalizePath, parseSuppressions, sectionOf, type ScanErrorEntry, type SuppressionEntry } from './suppressions.js';
 import { BANDIT_RULES } from './rules.js';
+import { placeFiles } from './place.js';
 
 export interface BanditGateInputs {
   targets: string[];
@@ -40,6 +41,7 @@ export const REASONS = [
   'nothing-scanned',
   'suppression-expired',
   'baselined',
+  'report-incomplete',
 ] as const;
 
 const DEFAULT_TIMEOUT = '10m';
@@ -62,12 +64,12 @@ const gate: Gate<BanditGateInputs> = {
   description: 'Bandit findings within budget (no HIGH by default); unscanned code, crashes and bad reports fail closed',
   static: false,
   inputs: [
-    { name: 'targets', description: 'Files or directories Bandit scans (`bandit -r`), one per line. Default `.` (ignored for the run when `report` is given).', positional: true },
-    { name: 'report', description: 'Existing Bandit JSON report file(s) or globs, one per line. When given, Bandit is not run.' },
+    { name: 'targets', description: 'Files or directories Bandit scans (`bandit -r`), one per line. Default `.` (ignored for the run when `report` is given).', positional: true, multiple: true },
+    { name: 'report', description: 'Existing Bandit JSON report file(s) or globs, one per line. When given, Bandit is not run.', multiple: true },
     { name: 'baseline', description: 'A previous Bandit JSON report: identical findings (line numbers ignored) are reported as baselined, at most as many copies as the baseline holds.' },
     { name: 'bandit-config', description: "Bandit's own configuration file, passed as `-c`." },
-    { name: 'skips', description: 'Bandit test ids to skip (`-s`), comma- or newline-separated.' },
-    { name: 'excludes', description: 'Paths Bandit excludes (`-x`), comma- or newline-separated.' },
+    { name: 'skips', description: 'Bandit test ids to skip (`-s`), comma- or newline-separated.', multiple: true },
+    { name: 'excludes', description: 'Paths Bandit excludes (`-x`), comma- or newline-separated.', multiple: true },
     { name: 'ignore-nosec', description: 'Pass `--ignore-nosec`: `# nosec` comments do not hide findings.', flag: true, default: 'false' },
     { name: 'max-high', description: 'HIGH-severity findings allowed after baseline and suppressions. Default 0 (or `max-high` in the config).' },
     { name: 'max-medium', description: 'MEDIUM-severity findings allowed. Default: no limit.' },
@@ -148,6 +150,7 @@ function policyOf(inputs: BanditGateInputs): Record<string, string | number | bo
     'accepted-scan-errors': inputs.scanErrorEntries.length,
     'max-suppression-days': inputs.maxSuppressionDays,
     'ignore-nosec': inputs.ignoreNosec,
+    skips: inputs.skips.length ? inputs.skips.join(',') : null,
     mode: inputs.reports.length ? 'report' : 'run',
   };
 }
@@ -198,6 +201,7 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
   const ev = evaluate({ cwd: ctx.cwd, reports, baseline, suppressions: inputs.suppressions, scanErrorEntries: inputs.scanErrorEntries, budget: inputs.budget });
   const loc = reports.reduce((n, r) => n + r.loc, 0);
   const nosec = reports.reduce((n, r) => n + r.nosec, 0);
+  const skippedTests = reports.reduce((n, r) => n + r.skippedTests, 0);
   const reasons = new Set<string>();
   const messages: string[] = [];
   for (const w of [...notes, ...ev.warnings]) ctx.logger.warn(w);
@@ -228,19 +232,36 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
         : 'Bandit scanned 0 lines of code although the targets hold Python files (all excluded? wrong working directory?)',
     );
   }
+  // A report written with a filter (-l/-i, --severity-level/--confidence-level) or Bandit's own baseline (-b)
+  // lists fewer findings than Bandit counted in metrics._totals: the missing ones may be exactly what counts.
+  const omitted = reports.map((r) => omittedFindings(r, inputs.budget)).filter((o) => o.total > 0);
+  const incomplete = omitted.filter((o) => o.couldCount);
+  if (incomplete.length) {
+    reasons.add('report-incomplete');
+    for (const o of incomplete) {
+      messages.push(
+        `${o.source}: lists ${o.total} finding(s) fewer than Bandit counted (${o.detail}): it was written with a severity or confidence filter (-l, -ll, -lll, --severity-level, -i, -ii, -iii, --confidence-level) or with Bandit's own baseline (-b, which hides every copy of a baselined finding), so findings that count under this policy are missing. Write the report without them: give the baseline to the gate's \`baseline\` input, and use min-confidence and the budgets instead of -l/-i.`,
+      );
+    }
+  }
+  for (const o of omitted.filter((x) => !x.couldCount)) {
+    const m = `${o.source}: omits ${o.total} finding(s) Bandit counted (${o.detail}; a -l/-i filter); none of them could count under this policy (only unbudgeted severities or confidence below min-confidence)`;
+    ctx.logger.info(m);
+    messages.push(m);
+  }
   for (const o of ev.over) messages.push(`${o.count} new ${o.severity} finding(s), budget max ${o.max}`);
   if (ev.over.length) reasons.add('budget-exceeded');
   if (ev.expiredUsed.length || ev.warnings.some((w) => w.startsWith('scan-errors entry'))) reasons.add('suppression-expired');
   if (ev.suppressed || ev.scanErrorsAccepted) reasons.add('findings-suppressed');
   if (ev.baselined) reasons.add('baselined');
 
-  const outcome = errorsFatal || nothing || noMetrics.length ? 'error' : ev.over.length ? 'fail' : 'pass';
+  const outcome = errorsFatal || nothing || noMetrics.length || incomplete.length ? 'error' : ev.over.length ? 'fail' : 'pass';
   if (outcome === 'pass') reasons.add('ok');
 
   const unused = inputs.suppressions.filter((s) => s.used === 0 && !s.expired);
   const summary = [
     ...summaryTable(ev, inputs.budget),
-    `Lines scanned: ${loc}; \`# nosec\` lines skipped by Bandit: ${nosec}; below min-confidence (${inputs.budget.minConfidence}): ${ev.belowConfidence}; files Bandit could not scan: ${ev.scanErrors}${ev.scanErrorsAccepted ? ` (+${ev.scanErrorsAccepted} accepted)` : ''}.`,
+    `Lines scanned: ${loc}; \`# nosec\` lines skipped by Bandit: ${nosec}${skippedTests ? `; findings skipped by \`# nosec <test id>\`: ${skippedTests}` : ''}${nosec || skippedTests ? ' (not counted: the report does not say their severity; `ignore-nosec: true` counts them)' : ''}; below min-confidence (${inputs.budget.minConfidence}): ${ev.belowConfidence}; files Bandit could not scan: ${ev.scanErrors}${ev.scanErrorsAccepted ? ` (+${ev.scanErrorsAccepted} accepted)` : ''}.`,
     ...(inputs.baseline ? [`Baseline: \`${inputs.baseline}\` (${baseline?.results.length ?? 0} entries, ${ev.baselined} finding(s) absorbed).`] : []),
     ...placed.info,
     ...(unused.length ? [`Suppressions that matched nothing (remove them): ${unused.map((s) => `${s.key} (${s.where})`).join(', ')}.`] : []),
@@ -252,7 +273,7 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     findings: ev.findings,
     tool,
     policy,
-    metrics: { loc, nosec, results: ev.findings.length },
+    metrics: { loc, nosec, skipped_tests: skippedTests, results: ev.findings.length },
     details: {
       new_high: ev.counted.HIGH,
       new_medium: ev.counted.MEDIUM,
@@ -266,7 +287,10 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
       expired_suppressions: ev.expiredUsed.length,
       lines_scanned: loc,
       nosec,
+      skipped_tests: skippedTests,
       reports: reports.length,
+      placed_paths: placed.moved,
+      unplaced_paths: placed.unplaced,
     },
     outputs: {
       high: String(ev.counted.HIGH),
@@ -279,6 +303,32 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     summary,
     messages,
   };
+}
+
+/**
+ * What a report leaves out: metrics._totals counts every issue Bandit found (nosec'd ones excluded), before
+ * -l/-i/-b filtered the results. Only marginal counts are known (per severity, per confidence), so an omitted
+ * finding "could count" unless every omitted one is of an unbudgeted severity or every omitted one is below
+ * min-confidence.
+ */
+export function omittedFindings(r: BanditReport, budget: Budget): { source: string; total: number; couldCount: boolean; detail: string } {
+  if (!r.issueTotals) return { source: r.source, total: 0, couldCount: false, detail: '' };
+  const levels = ['HIGH', 'MEDIUM', 'LOW', 'UNDEFINED'] as const;
+  const sev = { HIGH: 0, MEDIUM: 0, LOW: 0, UNDEFINED: 0 };
+  const conf = { HIGH: 0, MEDIUM: 0, LOW: 0, UNDEFINED: 0 };
+  for (const x of r.results) {
+    sev[x.issue_severity]++;
+    conf[x.issue_confidence]++;
+  }
+  const hidSev = Object.fromEntries(levels.map((l) => [l, Math.max(0, r.issueTotals!.severity[l] - sev[l])])) as Record<(typeof levels)[number], number>;
+  const hidConf = Object.fromEntries(levels.map((l) => [l, Math.max(0, r.issueTotals!.confidence[l] - conf[l])])) as Record<(typeof levels)[number], number>;
+  const total = levels.reduce((n, l) => n + hidSev[l], 0);
+  if (!total) return { source: r.source, total: 0, couldCount: false, detail: '' };
+  const budgeted = hidSev.HIGH + (budget.maxMedium !== null ? hidSev.MEDIUM : 0) + (budget.maxLow !== null ? hidSev.LOW : 0);
+  const rank = { low: 1, medium: 2, high: 3 }[budget.minConfidence];
+  const atConfidence = (rank <= 1 ? hidConf.LOW + hidConf.UNDEFINED : 0) + (rank <= 2 ? hidConf.MEDIUM : 0) + hidConf.HIGH;
+  const detail = `missing by severity: ${levels.filter((l) => hidSev[l]).map((l) => `${l} ${hidSev[l]}`).join(', ')}; by confidence: ${levels.filter((l) => hidConf[l]).map((l) => `${l} ${hidConf[l]}`).join(', ') || 'unknown'}`;
+  return { source: r.source, total, couldCount: budgeted > 0 && atConfidence > 0, detail };
 }
 
 function readReports(patterns: string[], ctx: GateContext): Step<{ reports: BanditReport[]; notes: string[] }> {
@@ -421,100 +471,3 @@ function hasToolBanditSection(cwd: string): boolean {
   }
 }
 
-/**
- * Make every file a report names placeable in the workspace (annotations and SARIF need workspace-relative
- * paths). Absolute paths outside the workspace (a report made in a container, on another machine, on Windows)
- * are mapped to the longest path suffix that exists in the workspace. Files Bandit listed in errors[] that are
- * dangling symlinks are dropped: there is no code behind them to scan. Returns notes for the log.
- */
-function placeFiles(reports: BanditReport[], baseline: BanditReport | undefined, cwd: string, moveReports: boolean): { warnings: string[]; info: string[] } {
-  const notes: string[] = [];
-  const info: string[] = [];
-  const cache = new Map<string, string>();
-  const moved: string[] = [];
-  const missing: string[] = [];
-  let index: string[] | undefined;
-  const place = (f: string, track: boolean): string => {
-    let out = cache.get(f);
-    if (out !== undefined) return out;
-    out = f;
-    const n = normalizePath(f, cwd);
-    if (isAbsoluteLike(n)) {
-      const parts = n.replace(/^[A-Za-z]:/, '').split('/').filter(Boolean);
-      for (let k = 1; k < parts.length; k++) {
-        const cand = parts.slice(k).join('/');
-        if (isFileIn(cwd, cand)) {
-          out = cand;
-          moved.push(`${f} → ${cand}`);
-          break;
-        }
-      }
-      if (out === f && track) missing.push(f);
-    } else if (!isFileIn(cwd, n) && !isDangling(cwd, n) && !n.startsWith('../') && n !== '<stdin>') {
-      // made in a subdirectory (`cd backend && bandit -r .`): the one workspace file ending in /<path>
-      const hits = (index ??= pyIndex(cwd)).filter((p) => p.endsWith(`/${n}`));
-      if (hits.length === 1) {
-        out = hits[0];
-        moved.push(`${f} → ${hits[0]}`);
-      } else if (track) missing.push(f);
-    } else if (track && !isFileIn(cwd, n) && !isDangling(cwd, n)) missing.push(f);
-    cache.set(f, out);
-    return out;
-  };
-  for (const rep of [...reports, ...(baseline ? [baseline] : [])]) {
-    const live = rep !== baseline;
-    if (live && !moveReports) {
-      rep.errors = rep.errors.filter((e) => {
-        const n = normalizePath(e.filename, cwd);
-        if (isAbsoluteLike(n) || !isDangling(cwd, n)) return true;
-        notes.push(`${n}: a dangling symlink (Bandit: ${e.reason}); no code behind it to scan`);
-        return false;
-      });
-      continue;
-    }
-    for (const r of rep.results) r.filename = place(r.filename, live);
-    if (!live) continue;
-    rep.errors = rep.errors.filter((e) => {
-      const n = normalizePath(e.filename, cwd);
-      if (!isAbsoluteLike(n) && isDangling(cwd, n)) {
-        notes.push(`${n}: a dangling symlink (Bandit: ${e.reason}); no code behind it to scan`);
-        return false;
-      }
-      e.filename = place(e.filename, true);
-      return true;
-    });
-  }
-  if (moved.length) info.push(`placed ${moved.length} path(s) from outside the workspace at the workspace file with the same path suffix: ${moved.slice(0, 5).join(', ')}${moved.length > 5 ? ', …' : ''}`);
-  const uniq = [...new Set(missing)];
-  if (uniq.length) info.push(`${uniq.length} file(s) named in the report are not in the workspace, so annotations cannot point at them (was the report made in another directory?): ${uniq.slice(0, 5).join(', ')}${uniq.length > 5 ? ', …' : ''}`);
-  return { warnings: notes, info };
-}
-
-/** Workspace-relative paths of the Python files under cwd (bounded walk, the usual tool dirs skipped). */
-function pyIndex(cwd: string, max = 200_000): string[] {
-  const out: string[] = [];
-  visitFiles(cwd, (r, e) => void (/\.pyw?$/i.test(e.name) && out.push(r)), { skipDir: (_r, name) => SKIP_DIRS.has(name), maxEntries: max });
-  return out;
-}
-
-function isFileIn(cwd: string, rel: string): boolean {
-  try {
-    return statSync(join(cwd, rel)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDangling(cwd: string, rel: string): boolean {
-  try {
-    if (!lstatSync(join(cwd, rel)).isSymbolicLink()) return false;
-  } catch {
-    return false;
-  }
-  try {
-    statSync(join(cwd, rel));
-    return false;
-  } catch {
-    return true;
-  }
-}

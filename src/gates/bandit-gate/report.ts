@@ -28,11 +28,17 @@ export interface BanditResult {
   code?: string;
   more_info?: string;
   cwe?: number;
+  /** set by placement: the path could not be mapped onto a workspace file and is kept as written */
+  unplaced?: boolean;
+  /** set by placement: the path as the report wrote it, when it was placed at a workspace file */
+  reportedAs?: string;
 }
 
 export interface BanditError {
   filename: string;
   reason: string;
+  unplaced?: boolean;
+  reportedAs?: string;
 }
 
 export interface BanditReport {
@@ -44,6 +50,13 @@ export interface BanditReport {
   /** the report has no usable metrics._totals.loc: how much code was scanned is unknown */
   metricsMissing?: boolean;
   nosec: number;
+  /** findings Bandit >= 1.7.5 skipped because of `# nosec <test id>` (metrics._totals.skipped_tests) */
+  skippedTests: number;
+  /**
+   * metrics._totals SEVERITY.* / CONFIDENCE.*: every issue Bandit found, before its report filters
+   * (-l/-i, --severity-level/--confidence-level, -b baseline) were applied; absent in stripped reports
+   */
+  issueTotals?: { severity: Record<BanditLevel, number>; confidence: Record<BanditLevel, number> };
   generatedAt?: string;
 }
 
@@ -163,7 +176,9 @@ export function parseBanditReport(text: string, source: string): BanditReport {
     errors: reports.flatMap((r) => r.errors),
     loc: reports.reduce((n, r) => n + r.loc, 0),
     nosec: reports.reduce((n, r) => n + r.nosec, 0),
+    skippedTests: reports.reduce((n, r) => n + r.skippedTests, 0),
     ...(reports.some((r) => r.metricsMissing) ? { metricsMissing: true } : {}),
+    ...(reports.every((r) => r.issueTotals) ? { issueTotals: sumTotals(reports.map((r) => r.issueTotals!)) } : {}),
     generatedAt: reports[reports.length - 1].generatedAt,
   };
 }
@@ -178,8 +193,37 @@ function parseOneReport(text: string, source: string): BanditReport {
   return parseDoc(doc, source);
 }
 
+function sumTotals(ts: Array<NonNullable<BanditReport['issueTotals']>>): NonNullable<BanditReport['issueTotals']> {
+  const z = () => ({ UNDEFINED: 0, LOW: 0, MEDIUM: 0, HIGH: 0 }) as Record<BanditLevel, number>;
+  const out = { severity: z(), confidence: z() };
+  for (const t of ts) for (const l of BANDIT_LEVELS) {
+    out.severity[l] += t.severity[l];
+    out.confidence[l] += t.confidence[l];
+  }
+  return out;
+}
+
+function issueTotalsOf(totals: Record<string, unknown>): BanditReport['issueTotals'] {
+  const sev = {} as Record<BanditLevel, number>;
+  const conf = {} as Record<BanditLevel, number>;
+  for (const l of BANDIT_LEVELS) {
+    const s = totals[`SEVERITY.${l}`];
+    const c = totals[`CONFIDENCE.${l}`];
+    // Bandit 1.6 writes floats (1.0); anything else means these counts cannot be used
+    if (typeof s !== 'number' || typeof c !== 'number' || !Number.isFinite(s) || !Number.isFinite(c)) return undefined;
+    sev[l] = Math.round(s);
+    conf[l] = Math.round(c);
+  }
+  return { severity: sev, confidence: conf };
+}
+
 function parseDoc(doc: unknown, source: string): BanditReport {
   if (!isObj(doc)) throw new ReportError(`${source}: expected a JSON object with results, errors and metrics`);
+  if (Array.isArray(doc.runs) && (typeof doc.version === 'string' || typeof doc.$schema === 'string')) {
+    throw new ReportError(
+      `${source}: this is a SARIF log (e.g. from bandit-sarif-formatter, \`-f sarif\`), not a Bandit JSON report: SARIF has no lines-scanned count and no errors[] for files Bandit could not parse, so it cannot prove a pass. Give the report written with \`-f json\`.`,
+    );
+  }
   if (!Array.isArray(doc.results)) throw new ReportError(`${source}: "results" is missing or not an array: is this a Bandit JSON report (-f json)?`);
   if (!Array.isArray(doc.errors)) throw new ReportError(`${source}: "errors" is missing or not an array`);
   if (doc.metrics !== undefined && !isObj(doc.metrics)) throw new ReportError(`${source}: "metrics" is not an object`);
@@ -202,9 +246,12 @@ function parseDoc(doc: unknown, source: string): BanditReport {
     errors,
     loc: typeof locRaw === 'number' ? locRaw : 0,
     nosec: isObj(totals) && typeof totals.nosec === 'number' ? totals.nosec : 0,
+    skippedTests: isObj(totals) && typeof totals.skipped_tests === 'number' ? totals.skipped_tests : 0,
     generatedAt: typeof doc.generated_at === 'string' ? doc.generated_at : undefined,
   };
   if (typeof locRaw !== 'number') out.metricsMissing = true;
+  const it = isObj(totals) ? issueTotalsOf(totals) : undefined;
+  if (it) out.issueTotals = it;
   return out;
 }
 

@@ -67,6 +67,7 @@ const gate: Gate<DrFreshnessInputs> = {
       description:
         'Globs or paths of `pipeline_run` NDJSON files holding drill records (written by `chaingate record`), one per line or comma-separated. A named file that is missing is an error; a glob that matches nothing gives no evidence.',
       positional: true,
+      multiple: true,
     },
     { name: 'record-gate', description: 'Gate id of the drill records to read.', default: 'dr-drill' },
     { name: 'subject', description: 'Only records whose subject name (or digest) equals this, e.g. the database the drill restored.' },

@@ -10,6 +10,7 @@ import { defaultRecordPath, type PipelineRunRecord } from '../../core/record.js'
 import { expandGlob } from '../../core/glob.js';
 import { parseBool, splitList, fsErrorText, ensureDir } from '../../core/files.js';
 import { SUITE_VERSION } from '../../core/version.js';
+import { parseDuration } from '../../core/config.js';
 import {
   MANIFEST_FILE,
   MANIFEST_SCHEMA,
@@ -76,6 +77,25 @@ function httpUrl(v: string, name: string): string {
   return v.replace(/\/+$/, '');
 }
 
+/**
+ * `timeout`: a duration like every other gate's (`30s`, `2m`, `PT1M`), or, as before, a bare number of
+ * seconds (`60`). Empty means the default. Between 1 second and 1 hour. Returns seconds.
+ */
+export function timeoutSeconds(raw: string | undefined): number {
+  const t = raw?.trim() || '60';
+  let seconds: number;
+  if (/^\d+(\.\d+)?$/.test(t)) seconds = Number(t);
+  else {
+    try {
+      seconds = parseDuration(t, 'timeout') / 1000;
+    } catch {
+      throw new InputError(`timeout: "${raw}" is not a duration (e.g. 30s, 2m, PT1M) or a number of seconds`);
+    }
+  }
+  if (!(seconds >= 1 && seconds <= 3600)) throw new InputError(`timeout: "${raw}" must be between 1 second and 1 hour`);
+  return seconds;
+}
+
 const gate: Gate<EvidenceBundleInputs> = {
   id: 'evidence-bundle',
   title: 'evidence-bundle',
@@ -86,12 +106,14 @@ const gate: Gate<EvidenceBundleInputs> = {
     { name: 'subject-name', description: 'Name of the release in the Statement subject (e.g. ghcr.io/acme/widget). Default: `$GITHUB_REPOSITORY`.' },
     {
       name: 'records',
-      description: 'NDJSON record files or globs, one per line. Default: the record file the gates of this job append to (`$CHAINGATE_RECORDS`, else `$RUNNER_TEMP/chaingate/pipeline_run.ndjson`).',
+      description: 'NDJSON record files or globs, one per line. Default: the record file the gates of this job append to (`$CHAINGATE_RECORDS`, else `records.path` of the config file, else `$RUNNER_TEMP/chaingate/pipeline_run.ndjson`).',
+      multiple: true,
     },
     {
       name: 'reports',
       description: 'Report files or globs (SARIF, Bandit JSON, provenance, summaries), one per line. Default: config `evidence.reports`, else the `*.sarif` files under `$RUNNER_TEMP/chaingate/`.',
       positional: true,
+      multiple: true,
     },
     { name: 'output-dir', description: 'Directory the bundle is written to (must be empty or absent). Default: `$RUNNER_TEMP/chaingate-evidence`, else `.chaingate/evidence`.' },
     { name: 'sign', description: 'Sign the Statement keyless with the job\'s OIDC token (needs `id-token: write`). `false` skips signing and says so in the record.', default: 'true' },
@@ -100,7 +122,7 @@ const gate: Gate<EvidenceBundleInputs> = {
     { name: 'tsa-url', description: 'RFC 3161 timestamp authority base URL (optional).' },
     { name: 'oidc-audience', description: 'Audience of the OIDC token.', default: 'sigstore' },
     { name: 'artifact-name', description: 'Name of the workflow artifact (output only: the composite action uploads it). Default: config `evidence.artifact-name`, else `chaingate-evidence`.' },
-    { name: 'timeout', description: 'Timeout of each network call (token, Fulcio, Rekor), in seconds.', default: '60' },
+    { name: 'timeout', description: 'Timeout of each network call (token, Fulcio, Rekor): a duration (`30s`, `2m`, ISO-8601 `PT1M`), or a bare number of seconds. At most 1 hour.', default: '60' },
   ],
   outputs: [
     { name: 'path', description: 'Directory holding the bundle.' },
@@ -120,8 +142,7 @@ const gate: Gate<EvidenceBundleInputs> = {
       if (e instanceof DigestError) throw new InputError(e.message);
       throw e;
     }
-    const timeout = Number(raw.timeout ?? '60');
-    if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) throw new InputError(`timeout: "${raw.timeout}" is not a number of seconds between 1 and 3600`);
+    const timeout = timeoutSeconds(raw.timeout);
     const records = splitList(raw.records);
     const reports = raw.reports?.trim() ? raw.reports.split('\n').map((s) => s.trim()).filter(Boolean) : (cfg.reports ?? []);
     const defaultOut = ctx.env.RUNNER_TEMP ? join(ctx.env.RUNNER_TEMP, 'chaingate-evidence') : join(ctx.cwd, '.chaingate', 'evidence');
@@ -131,7 +152,7 @@ const gate: Gate<EvidenceBundleInputs> = {
     return {
       subjectDigest,
       subjectName: (raw['subject-name']?.trim() || ctx.env.GITHUB_REPOSITORY || 'release').slice(0, 500),
-      records: records.length ? records : [defaultRecordPath(ctx.env, ctx.cwd)],
+      records: records.length ? records : [defaultRecordPath(ctx.env, ctx.cwd, ctx.config.config.records?.path)],
       reports: reports.length ? reports : ctx.env.RUNNER_TEMP ? [join(ctx.env.RUNNER_TEMP, 'chaingate', '*.sarif')] : [],
       outputDir: raw['output-dir']?.trim() ? resolvePath(ctx.cwd, raw['output-dir'].trim()) : defaultOut,
       sign: parseBool(raw.sign, 'sign', true),

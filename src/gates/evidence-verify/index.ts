@@ -111,7 +111,7 @@ const gate: Gate<EvidenceVerifyInputs> = {
   inputs: [
     { name: 'bundle', description: 'Evidence bundle: the downloaded artifact directory, or a .zip, .tar or .tar.gz file.', required: true, positional: true },
     { name: 'subject-digest', description: 'Digest being promoted (sha256:<64 hex>); the Statement subject must equal it. Strongly recommended.' },
-    { name: 'required-gates', description: 'Gates that must be present and `pass` (comma or newline separated). Default: config `evidence.required-gates`, else every gate recorded in the bundle.' },
+    { name: 'required-gates', description: 'Gates that must be present and `pass` (comma or newline separated). Default: config `evidence.required-gates`, else every gate recorded in the bundle.', multiple: true },
     { name: 'certificate-identity', description: 'Exact signer identity (certificate SAN), e.g. https://github.com/acme/widget/.github/workflows/release.yml@refs/heads/main. Default: config.' },
     { name: 'certificate-identity-regexp', description: 'Signer identity as a regular expression; it must be anchored ^…$ (an unanchored pattern also matches look-alike repositories). Default: config.' },
     { name: 'certificate-oidc-issuer', description: `OIDC issuer of the signer (exact). Default: config, else ${DEFAULT_ISSUER}.` },

@@ -123,7 +123,7 @@ const gate: Gate<GateIntegrityInputs> = {
   description: 'security scanners and verifiers wired so that they can never block (continue-on-error, --exit-zero, || true, set +e, if: false, no timeout)',
   static: true,
   inputs: [
-    { name: 'paths', description: 'Files or directories to scan, one per line. Default: `.github/workflows/*.yml` and every `action.yml` in the workspace.', positional: true },
+    { name: 'paths', description: 'Files or directories to scan, one per line. Default: `.github/workflows/*.yml` and every `action.yml` in the workspace.', positional: true, multiple: true },
     { name: 'fail-on', description: 'Lowest severity that fails the gate: critical, high, medium, low or info.', default: 'medium' },
   ],
   outputs: [],

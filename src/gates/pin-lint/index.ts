@@ -105,6 +105,7 @@ const gate: Gate<PinLintInputs> = {
       name: 'paths',
       description: 'Files or directories to scan, one per line. Default: `.github/workflows/*.yml` and every `action.yml` in the workspace.',
       positional: true,
+      multiple: true,
     },
     { name: 'fail-on', description: 'Lowest severity that fails the gate: critical, high, medium, low or info.', default: 'medium' },
     {

@@ -71,7 +71,7 @@ const gate: Gate<PrtGuardInputs> = {
   description: 'privileged-trigger workflows (pull_request_target, workflow_run, issue_comment, …) that fetch or inject attacker-controlled input',
   static: true,
   inputs: [
-    { name: 'paths', description: 'Files or directories to scan, one per line. Default: `.github/workflows/*.yml` and every `action.yml` in the workspace.', positional: true },
+    { name: 'paths', description: 'Files or directories to scan, one per line. Default: `.github/workflows/*.yml` and every `action.yml` in the workspace.', positional: true, multiple: true },
     {
       name: 'mode',
       description: '`static` scans files. `runtime` (first step of a job) reads GITHUB_EVENT_NAME / GITHUB_EVENT_PATH / GITHUB_WORKFLOW_REF and fails when the event is privileged and the running workflow is not approved or has open critical/high findings.',

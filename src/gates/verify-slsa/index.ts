@@ -97,8 +97,8 @@ const gate: Gate<VerifySlsaInputs> = {
   description: 'SLSA provenance proves the artifact was built from the expected repository, ref and builder',
   static: false,
   inputs: [
-    { name: 'artifact', description: 'Artifact files whose provenance is verified, one per line (relative to the workspace).', positional: true },
-    { name: 'image', description: 'Container images, one per line, as `name@sha256:<hex>` (or a bare `sha256:<hex>`): their digest must be a subject.' },
+    { name: 'artifact', description: 'Artifact files whose provenance is verified, one per line (relative to the workspace).', positional: true, multiple: true },
+    { name: 'image', description: 'Container images, one per line, as `name@sha256:<hex>` (or a bare `sha256:<hex>`): their digest must be a subject.', multiple: true },
     { name: 'provenance', description: 'Provenance file: a sigstore bundle, JSONL of bundles (`gh attestation download`), or slsa-github-generator `.intoto.jsonl`.', required: true },
     { name: 'source-uri', description: 'Repository the artifact must be built from, e.g. `github.com/owner/repo` (normalised to `git+https://github.com/owner/repo` as slsa-verifier does).', required: true },
     { name: 'source-tag', description: 'The source ref must be exactly `refs/tags/<source-tag>`.' },

@@ -16,7 +16,7 @@ import { annotations } from '../../../src/core/format.js';
 const REPORTS = join(FIX, 'reports');
 const SRC = {
   'src/app.py': 'import subprocess\n\n\n\n\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n',
-  'src/conf.py': "\nPASSWORD = 'hunter2'\n\nx = 1\n",
+  'src/conf.py': "\n\nPASSWORD = 'hunter2'\n\nx = 1\n",
 };
 
 /** A workspace holding the source files the reports name, and the report fixtures under reports/. */
@@ -111,12 +111,13 @@ describe('reports of Bandit 1.7, 1.8 and 1.9 as users produce them', () => {
     const r = await runGate(w, { report: 'reports/bandit-1.7.json' });
     expect(r.result.findings.find((f) => f.rule === 'B602')).toMatchObject({ file: 'backend/src/app.py', line: 9, column: 12 });
     // two candidates: not guessed, left as named and said so
-    const two = workspace(undefined, { 'a/src/app.py': '', 'b/src/app.py': '', 'a/src/conf.py': '' });
+    const two = workspace(undefined, { 'a/src/app.py': SRC['src/app.py'], 'b/src/app.py': SRC['src/app.py'], 'a/src/conf.py': SRC['src/conf.py'] });
     cpSync(REPORTS, join(two, 'reports'), { recursive: true });
     const r2 = await runGate(two, { report: 'reports/bandit-1.7.json' });
     expect(r2.result.findings.find((f) => f.rule === 'B602')!.file).toBe('src/app.py');
     expect(r2.result.findings.find((f) => f.rule === 'B105')!.file).toBe('a/src/conf.py');
-    expect(r2.result.summary!.join('\n')).toMatch(/1 file\(s\) named in the report are not in the workspace.*\.\/src\/app\.py/);
+    expect(r2.result.findings.find((f) => f.rule === 'B602')!.properties?.placement).toBe('unplaced');
+    expect(r2.result.summary!.join('\n')).toMatch(/1 path\(s\) not placed because several workspace files fit.*\.\/src\/app\.py \(a\/src\/app\.py, b\/src\/app\.py\)/);
   });
 
   it('stdout capture with progress/log lines before the JSON: read, with a warning', async () => {

@@ -49,6 +49,8 @@ describe('Bandit 1.8 reports', () => {
     const other = r18();
     other.results = [other.results[3]];
     other.results[0].filename = 'lib/digest.py';
+    // its metrics count what it lists (a HIGH/HIGH finding); a report whose metrics count more is filtered
+    for (const k of Object.keys(other.metrics._totals)) if (/^(SEVERITY|CONFIDENCE)\./.test(k)) other.metrics._totals[k] = /HIGH$/.test(k) ? 1 : 0;
     const r = await runGate(wsWithReports({ 'reports/part2.bandit.json': other }), { report: 'reports/bandit-1.8.json\nreports/*.bandit.json', 'min-confidence': 'medium', 'max-high': '3' });
     expect(r.result.outcome).toBe('pass');
     expect(r.result.outputs).toMatchObject({ high: '3', medium: '0' });
@@ -57,7 +59,7 @@ describe('Bandit 1.8 reports', () => {
 
   it.each([
     ['truncated.json', /not valid JSON/],
-    ['not-bandit.json', /"results" is missing/],
+    ['not-bandit.json', /this is a SARIF log .*not a Bandit JSON report/],
     ['bad-severity.json', /results\[0\]\.issue_severity: expected one of UNDEFINED, LOW, MEDIUM, HIGH, got "CRITICAL"/],
     ['missing.json', /cannot read: no such file or directory \(ENOENT\)/],
   ])('a report %s is an error (report-invalid)', async (file, msg) => {

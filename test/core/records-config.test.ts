@@ -1,0 +1,91 @@
+// The config file's `records.path`: the default record file when no record file is named and
+// $CHAINGATE_RECORDS is unset — for every gate, `chaingate record`, and evidence-bundle's default input.
+// `records.mode` is not read (warned): the record-mode input always has a value (default strict).
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli.js';
+import { defaultRecordPath } from '../../src/core/record.js';
+import { loadConfig } from '../../src/core/config.js';
+import bundleGate from '../../src/gates/evidence-bundle/index.js';
+import type { GateContext } from '../../src/core/gate.js';
+
+const WF = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n';
+
+function repo(files: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-rec-'));
+  for (const [p, t] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), t);
+  }
+  return dir;
+}
+function io(cwd: string, env: Record<string, string> = {}) {
+  const err: string[] = [];
+  return { io: { cwd, env, out: () => undefined, err: (s: string) => void err.push(s) }, err };
+}
+const lines = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+describe('records.path in .github/chaingate.yml', () => {
+  it('defaultRecordPath: $CHAINGATE_RECORDS, then records.path (workspace-relative), then $RUNNER_TEMP, then .chaingate/', () => {
+    expect(defaultRecordPath({ CHAINGATE_RECORDS: 'env.ndjson', RUNNER_TEMP: '/rt' }, '/ws', 'cfg.ndjson')).toBe('/ws/env.ndjson');
+    expect(defaultRecordPath({ RUNNER_TEMP: '/rt' }, '/ws', 'audit/cfg.ndjson')).toBe('/ws/audit/cfg.ndjson');
+    expect(defaultRecordPath({ RUNNER_TEMP: '/rt' }, '/ws', '/abs/cfg.ndjson')).toBe('/abs/cfg.ndjson');
+    expect(defaultRecordPath({ RUNNER_TEMP: '/rt' }, '/ws', '  ')).toBe('/rt/chaingate/pipeline_run.ndjson');
+    expect(defaultRecordPath({}, '/ws')).toBe('/ws/.chaingate/pipeline_run.ndjson');
+  });
+
+  it('a gate writes its record to records.path, with no warning about it', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': WF, '.github/chaingate.yml': 'version: 1\nrecords:\n  path: audit/runs.ndjson\n' });
+    const r = io(dir, { RUNNER_TEMP: join(dir, 'rt') });
+    expect(await main(['pin-lint'], r.io)).toBe(0);
+    expect(lines(join(dir, 'audit/runs.ndjson'))).toMatchObject([{ gate: 'pin-lint', outcome: 'pass' }]);
+    expect(existsSync(join(dir, 'rt', 'chaingate', 'pipeline_run.ndjson'))).toBe(false);
+    expect(r.err.join('\n')).not.toMatch(/records\.path/);
+  });
+
+  it('--record-file and $CHAINGATE_RECORDS win over records.path', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': WF, '.github/chaingate.yml': 'version: 1\nrecords:\n  path: audit/runs.ndjson\n' });
+    expect(await main(['pin-lint', '--record-file', 'mine.ndjson'], io(dir).io)).toBe(0);
+    expect(await main(['pin-lint'], io(dir, { CHAINGATE_RECORDS: join(dir, 'env.ndjson') }).io)).toBe(0);
+    expect(lines(join(dir, 'mine.ndjson'))).toHaveLength(1);
+    expect(lines(join(dir, 'env.ndjson'))).toHaveLength(1);
+    expect(existsSync(join(dir, 'audit/runs.ndjson'))).toBe(false);
+  });
+
+  it('a config that cannot be loaded still leaves its error record, at the default place', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': WF, '.github/chaingate.yml': 'version: 1\nrecords:\n  path: audit/runs.ndjson\n  colour: blue\n' });
+    const rt = join(dir, 'rt');
+    expect(await main(['pin-lint'], io(dir, { RUNNER_TEMP: rt }).io)).toBe(2);
+    expect(lines(join(rt, 'chaingate', 'pipeline_run.ndjson'))).toMatchObject([{ gate: 'pin-lint', outcome: 'error', reasons: ['config-error'] }]);
+  });
+
+  it('records.mode is still not read, and says so', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': WF, '.github/chaingate.yml': 'version: 1\nrecords:\n  path: r.ndjson\n  mode: best-effort\n' });
+    const r = io(dir);
+    expect(await main(['pin-lint'], r.io)).toBe(0);
+    expect(r.err.join('\n')).toContain('records.mode is not read');
+  });
+
+  it('`chaingate record` follows records.path too (drill records land beside the gates\' records)', async () => {
+    const dir = repo({ '.github/chaingate.yml': 'version: 1\nrecords:\n  path: audit/runs.ndjson\n' });
+    expect(await main(['record', '--gate', 'dr-drill', '--outcome', 'pass'], io(dir, { RUNNER_TEMP: join(dir, 'rt') }).io)).toBe(0);
+    expect(lines(join(dir, 'audit/runs.ndjson'))).toMatchObject([{ gate: 'dr-drill', outcome: 'pass' }]);
+    // a broken config: exit 2, nothing written anywhere (the config decides where the record goes)
+    const bad = repo({ '.github/chaingate.yml': 'version: 1\nrecords:\n  pth: x\n' });
+    const r = io(bad, { RUNNER_TEMP: join(bad, 'rt') });
+    expect(await main(['record', '--gate', 'dr-drill', '--outcome', 'pass'], r.io)).toBe(2);
+    expect(r.err.join('\n')).toMatch(/records\.pth|pth/);
+    expect(existsSync(join(bad, 'rt'))).toBe(false);
+    // --record-file needs no config
+    expect(await main(['record', '--gate', 'dr-drill', '--outcome', 'pass', '--record-file', 'x.ndjson'], io(bad).io)).toBe(0);
+  });
+
+  it('evidence-bundle collects from records.path by default', async () => {
+    const dir = repo({ '.github/chaingate.yml': 'version: 1\nrecords:\n  path: audit/runs.ndjson\n' });
+    const ctx = { cwd: dir, env: { RUNNER_TEMP: join(dir, 'rt') }, config: await loadConfig(dir), now: () => new Date() } as unknown as GateContext;
+    const inputs = bundleGate.parseInputs({ 'subject-digest': `sha256:${'a'.repeat(64)}`, sign: 'false' }, ctx) as { records: string[] };
+    expect(inputs.records).toEqual([join(dir, 'audit/runs.ndjson')]);
+  });
+});
