@@ -17,7 +17,14 @@ export function composeConfigSchema() {
       description: 'where and how pipeline_run records are written',
       properties: {
         mode: { enum: ['strict', 'best-effort'] },
-        path: { type: 'string', minLength: 1 },
+        path: {
+          type: 'string',
+          minLength: 1,
+          // a repository file must not direct writes outside the workspace ($GITHUB_ENV, another job's files):
+          // relative, no `..` segment, no drive letter
+          pattern: '^(?![\\\\/])(?![A-Za-z]:)(?!(?:.*[\\\\/])?\\.\\.(?:[\\\\/]|$)).+$',
+          description: 'a default record file relative to the workspace (no absolute path, no `..` segment)',
+        },
       },
     },
   };

@@ -35,7 +35,19 @@ export interface SchemaProblem {
 export function validateAgainst(schema: object, value: unknown): SchemaProblem[] {
   const v = compileSchema(schema);
   if (v(value)) return [];
-  return (v.errors ?? []).map((e: ErrorObject) => ({ path: errorPath(e), message: errorMessage(e) }));
+  return (v.errors ?? []).map((e: ErrorObject) => ({ path: errorPath(e), message: errorMessage(e, schema) }));
+}
+
+/** The subschema an error came from (its `schemaPath` without the keyword), when it is a local pointer. */
+function subschema(root: object, schemaPath: string): Record<string, unknown> | undefined {
+  if (!schemaPath.startsWith('#/')) return undefined;
+  let node: unknown = root;
+  for (const seg of schemaPath.slice(2).split('/').slice(0, -1)) {
+    const key = seg.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!node || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node && typeof node === 'object' ? (node as Record<string, unknown>) : undefined;
 }
 
 function errorPath(e: ErrorObject): string {
@@ -44,8 +56,13 @@ function errorPath(e: ErrorObject): string {
   return e.instancePath;
 }
 
-function errorMessage(e: ErrorObject): string {
+function errorMessage(e: ErrorObject, root: object): string {
   switch (e.keyword) {
+    case 'pattern': {
+      // a regular expression says little to a reader: say what the schema describes the value as
+      const d = subschema(root, e.schemaPath)?.description;
+      return typeof d === 'string' ? `not of the expected form: ${d}` : (e.message ?? e.keyword);
+    }
     case 'additionalProperties':
       return `unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"`;
     case 'required':

@@ -88,4 +88,25 @@ describe('records.path in .github/chaingate.yml', () => {
     const inputs = bundleGate.parseInputs({ 'subject-digest': `sha256:${'a'.repeat(64)}`, sign: 'false' }, ctx) as { records: string[] };
     expect(inputs.records).toEqual([join(dir, 'audit/runs.ndjson')]);
   });
+
+  it.each([
+    ['an absolute path', '/home/runner/work/_temp/_runner_file_commands/set_env_1'],
+    ['a parent-directory escape', '../../outside.ndjson'],
+    ['a `..` segment inside', 'audit/../../x.ndjson'],
+    ['a Windows drive path', 'C:\\temp\\x.ndjson'],
+  ])('records.path that leaves the workspace (%s) is a config error, and nothing is written there', async (_n, p) => {
+    const dir = repo({ '.github/workflows/ci.yml': WF, '.github/chaingate.yml': `version: 1\nrecords:\n  path: '${p}'\n` });
+    const rt = join(dir, 'rt');
+    const text: string[] = [];
+    const both = { cwd: dir, env: { RUNNER_TEMP: rt }, out: (x: string) => void text.push(x), err: (x: string) => void text.push(x) };
+    expect(await main(['pin-lint'], both)).toBe(2);
+    expect(text.join('\n')).toMatch(/chaingate\.yml:3:\d+/);
+    expect(lines(join(rt, 'chaingate', 'pipeline_run.ndjson'))).toMatchObject([{ gate: 'pin-lint', outcome: 'error', reasons: ['config-error'] }]);
+  });
+
+  it('true negative: names with dots that are not `..` segments are fine', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': WF, '.github/chaingate.yml': 'version: 1\nrecords:\n  path: .chaingate/runs..v1.ndjson\n' });
+    expect(await main(['pin-lint'], io(dir, { RUNNER_TEMP: join(dir, 'rt') }).io)).toBe(0);
+    expect(lines(join(dir, '.chaingate/runs..v1.ndjson'))).toHaveLength(1);
+  });
 });

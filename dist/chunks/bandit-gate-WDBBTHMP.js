@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"./chunk-V7NSQCPY.js";import"./chunk-Z5E3PXPI.js";import"./chunk-VVBKYNPS.js";import"./chunk-DC3277JX.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,e as banditExcludes,b as default,d as holdsPythonCode,c as runBanditGate};

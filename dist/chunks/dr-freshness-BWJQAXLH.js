@@ -1,1 +1,0 @@
-import{a,b,c}from"./chunk-6SPHCUNU.js";import"./chunk-6DJSONNW.js";import"./chunk-HLV5PSJL.js";import"./chunk-VVBKYNPS.js";import"./chunk-DC3277JX.js";import"./chunk-7SAPORIE.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};

@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"./chunk-XTB74GYF.js";import"./chunk-HLV5PSJL.js";import"./chunk-3LLNF27C.js";import"./chunk-7HOVRFGB.js";import"./chunk-7SAPORIE.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as RECORD_INPUTS,b as buildExternalRecord,e as recordCommand,c as recordPathFor,d as writeExternalRecord};
