@@ -32,7 +32,8 @@ import { fastAsn1State, fastParseState, fastReadersInstalled, installFastAsn1, i
 // ---------------------------------------------------------------------------------------------------------
 // 2. KeyObject cache
 
-const KEY_CACHE_MAX = 256;
+/** Size of the KeyObject cache (exported so the bench can verify more distinct bundles than it holds). */
+export const KEY_CACHE_MAX = 256;
 const keyCache = new Map<string, KeyObject>();
 type CreatePublicKey = (key: string | Buffer | Uint8Array, type?: 'spki' | 'pkcs1') => KeyObject;
 type CryptoVerify = (data: Buffer, key: KeyObject, signature: Buffer, algorithm?: string) => boolean;
