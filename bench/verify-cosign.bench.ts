@@ -13,7 +13,7 @@
 // date readers and the per-call memo, items 6–8; item 9, the anchor look-up memo, stays on in both): load
 // from other processes then hits both sides alike.
 // Numbers: wall-clock rate and CPU time per bundle (process.cpuUsage: steadier on a shared machine).
-// BENCH_SECONDS (default 2) sets the length of each timed loop; BENCH_ONLY_BLOB=1 stops after the blob loop
+// BENCH_SECONDS (default 2) sets the length of each timed loop; BENCH_ONLY_BLOB=1 stops after the blob loop, BENCH_ONLY_ATT=1 runs only the attestation loop
 // (for `node --cpu-prof` on the bundled .tmp/bench/verify-cosign.bench.mjs).
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { crypto as sigCrypto } from '@sigstore/core';
@@ -107,6 +107,10 @@ const ecdsa = rate(() => {
   if (!verify('sha256', msg, publicKey, sig)) throw new Error('bad');
 });
 
+if (process.env.BENCH_ONLY_ATT) {
+  rate(attOnce);
+  process.exit(0);
+}
 const blob = rate(blobOnce);
 if (process.env.BENCH_ONLY_BLOB) process.exit(0);
 
