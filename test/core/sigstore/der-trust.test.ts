@@ -70,7 +70,7 @@ describe('Fulcio extensions', () => {
 
 describe('Fulcio extension names without joining the OID (exact)', () => {
   // the definition the fast look-up must equal: the OID's arcs joined with dots, looked up by string
-  const byOid = new Map(Object.entries(FULCIO_EXTENSIONS).map(([n, e]) => [e.oid, n]));
+  const byOid = new Map<string, string>(Object.entries(FULCIO_EXTENSIONS).map(([n, e]) => [e.oid, n]));
   const reference = (id: unknown): string | undefined => {
     const oid = (id as { join(s: string): string }).join('.');
     return oid ? byOid.get(oid) : undefined;
