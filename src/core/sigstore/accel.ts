@@ -46,6 +46,12 @@ const originalCreatePublicKey: CreatePublicKey = cryptoModule.createPublicKey;
 const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex');
 const P256_SPKI_LENGTH = 91;
 let fastKeyImport = true;
+let fastKeyImports = 0;
+
+/** How many keys the PEM path imported so far (tests: proves the fast path is what ran). */
+export function fastKeyImportCount(): number {
+  return fastKeyImports;
+}
 
 /** Switch the PEM-text import of P-256 keys off/on (bench A/B and tests only). */
 export function setFastKeyImport(enabled: boolean): void {
@@ -68,7 +74,9 @@ function importP256(der: Uint8Array): KeyObject | undefined {
   const b64 = b.toString('base64'); // 124 characters: two PEM lines of 64 and 60
   try {
     const k = nodeCreatePublicKey(`-----BEGIN PUBLIC KEY-----\n${b64.slice(0, 64)}\n${b64.slice(64)}\n-----END PUBLIC KEY-----\n`);
-    return k.asymmetricKeyType === 'ec' && k.type === 'public' ? k : undefined;
+    if (k.asymmetricKeyType !== 'ec' || k.type !== 'public') return undefined;
+    fastKeyImports++;
+    return k;
   } catch {
     return undefined;
   }

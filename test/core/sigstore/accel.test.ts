@@ -17,6 +17,7 @@ import {
 import {
   accelerationState,
   certificateMemoSize,
+  fastKeyImportCount,
   installSigstoreAcceleration,
   isTrustAnchor,
   keyCacheSize,
@@ -569,5 +570,37 @@ describe('same verdicts with and without the accelerations', () => {
     expect(fast[0].slice(7).every((v) => !v.startsWith('ok:'))).toBe(true);
     expect(fast[0].slice(7).filter((v) => v.startsWith('bundle-malformed:')).length).toBeGreaterThanOrEqual(4);
     expect(fast.flat().filter((v) => v.startsWith('ok:')).length).toBe(5);
+  });
+
+  it('fresh bundles (leaf keys never seen, imported through the PEM path): identical results, tampered ones included', async () => {
+    const fresh: unknown[] = [];
+    for (let i = 0; i < 4; i++) fresh.push(await a.signBlob(ARTIFACT, { identity: IDENTITY, github: githubClaims(REPO) }));
+    fresh.push(await a.signStatement(statement([{ name: 'w.tgz', digest: { sha256: sha256Hex(ARTIFACT) } }]), { identity: IDENTITY, github: githubClaims(REPO) }));
+    fresh.push(await a.signBlob(ARTIFACT, { identity: IDENTITY, github: githubClaims(REPO), tsa: false }));
+    fresh.push(await a.signBlob(ARTIFACT, { identity: githubIdentity('acme/other'), github: githubClaims('acme/other') })); // identity-mismatch
+    const tampered = cloneBundle((await a.signBlob(ARTIFACT, { identity: IDENTITY, github: githubClaims(REPO) })) as SerializedBundle) as unknown as {
+      messageSignature: { signature: string };
+    };
+    tampered.messageSignature.signature = flipLastByte(tampered.messageSignature.signature);
+    fresh.push(tampered);
+    const run = () =>
+      fresh.map((x) => {
+        const v = verify(x, trustA);
+        return v.ok ? `ok:${v.signer.identity}` : `${v.reason}:${v.message}`;
+      });
+    const before = fastKeyImportCount();
+    const fast = run();
+    expect(fastKeyImportCount() - before).toBeGreaterThanOrEqual(fresh.length); // every leaf key took the PEM path
+    uninstallSigstoreAcceleration();
+    let slow: string[];
+    try {
+      slow = run();
+    } finally {
+      installSigstoreAcceleration();
+    }
+    expect(fast).toEqual(slow);
+    expect(fast.filter((v) => v.startsWith('ok:')).length).toBe(6);
+    expect(fast[6]).toMatch(/^identity-mismatch:/);
+    expect(fast[7]).toMatch(/^timestamp-invalid:/); // the RFC 3161 token covers the signature: it fails first
   });
 });
