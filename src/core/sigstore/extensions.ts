@@ -33,6 +33,27 @@ export const FULCIO_EXTENSION_NAMES = Object.keys(FULCIO_EXTENSIONS) as FulcioEx
 export type FulcioExtensions = Partial<Record<FulcioExtensionName, string>>;
 
 const BY_OID = new Map<string, FulcioExtensionName>(FULCIO_EXTENSION_NAMES.map((n) => [FULCIO_EXTENSIONS[n].oid, n]));
+/** the Fulcio extensions by their last arc (all share the arcs of BASE) */
+const BY_LAST_ARC = new Map<number, FulcioExtensionName>(FULCIO_EXTENSION_NAMES.map((n) => [Number(FULCIO_EXTENSIONS[n].oid.slice(BASE.length)), n]));
+const BASE_ARCS = BASE.slice(0, -1).split('.').map(Number); // 1.3.6.1.4.1.57264.1
+
+/**
+ * The extension's name, exactly as `BY_OID.get(e.oid?.id.join('.'))` (which stays the definition and handles
+ * anything unusual) but without building a string per extension. When every arc is a safe integer, its
+ * string has digits only (and perhaps a leading '-'), so the joined OID has exactly `id.length - 1` dots: it
+ * can equal a Fulcio OID (8 dots) only with 9 arcs, each equal to the corresponding arc (String is one-to-one
+ * on safe integers; -0 prints as "0" and equals 0).
+ */
+function extensionName(e: RawExtension): FulcioExtensionName | undefined {
+  const id = e.oid?.id;
+  if (Array.isArray(id) && id.every((a) => Number.isSafeInteger(a))) {
+    if (id.length !== 9) return undefined;
+    for (let k = 0; k < 8; k++) if (id[k] !== BASE_ARCS[k]) return undefined;
+    return BY_LAST_ARC.get(id[8]);
+  }
+  const oid = e.oid?.id.join('.');
+  return oid ? BY_OID.get(oid) : undefined;
+}
 
 /** One certificate extension as @sigstore/verify reports it: OID arcs and the extnValue bytes. */
 export interface RawExtension {
@@ -52,8 +73,7 @@ export function decodeFulcioExtensions(exts: readonly RawExtension[]): DecodedEx
   const malformed = new Set<FulcioExtensionName>();
   const seen = new Set<FulcioExtensionName>();
   for (const e of exts) {
-    const oid = e.oid?.id.join('.');
-    const name = oid ? BY_OID.get(oid) : undefined;
+    const name = extensionName(e);
     if (!name) continue;
     if (seen.has(name)) {
       malformed.add(name);

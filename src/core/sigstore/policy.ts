@@ -36,9 +36,23 @@ export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
-/** RegExp matching exactly `s` (escaped and anchored): what the library needs, since it treats strings as unanchored regexes. */
+const exactRegExps = new Map<string, RegExp>();
+const EXACT_REGEXP_MAX = 64;
+
+/**
+ * RegExp matching exactly `s` (escaped and anchored): what the library needs, since it treats strings as
+ * unanchored regexes. Compiled once per string (verifyBundle asks for the policy's identity on every bundle):
+ * the same source always compiles to the same pattern, and a RegExp without the g / y flags keeps no state
+ * between `match` / `test` calls, so handing out the same object is exact.
+ */
 export function exactRegExp(s: string): RegExp {
-  return new RegExp(`^${escapeRegExp(s)}$`);
+  let re = exactRegExps.get(s);
+  if (re === undefined) {
+    if (exactRegExps.size >= EXACT_REGEXP_MAX) exactRegExps.clear();
+    re = new RegExp(`^${escapeRegExp(s)}$`);
+    exactRegExps.set(s, re);
+  }
+  return re;
 }
 
 /** True when the final `$` of a pattern is an anchor, not an escaped dollar (`\$`). */

@@ -2,7 +2,7 @@
 // bytes, the same keys, the same verdicts — and no cache may let a different certificate or key pass, nor
 // skip a per-bundle check. Everything here runs in ONE process with warm caches on purpose.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { ASN1Obj, X509Certificate, crypto as sigCrypto } from '@sigstore/core';
 import type { SerializedBundle } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
@@ -17,10 +17,12 @@ import {
 import {
   accelerationState,
   certificateMemoSize,
+  fastKeyImportCount,
   installSigstoreAcceleration,
   isTrustAnchor,
   keyCacheSize,
   setCertificateMemo,
+  setFastKeyImport,
   uninstallSigstoreAcceleration,
   withCertificateMemo,
 } from '../../../src/core/sigstore/accel.js';
@@ -207,6 +209,68 @@ describe('KeyObject cache keyed by the key bytes', () => {
   it('stays bounded', () => {
     for (let i = 0; i < 300; i++) sigCrypto.createPublicKey(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' }));
     expect(keyCacheSize()).toBeLessThanOrEqual(256);
+  });
+
+  // P-256 keys are imported through Node's PEM reader (same bytes, cheaper path): exactly what the library's
+  // DER call gives — the same key, or the same exception
+  function libraryOutcome(der: Buffer): { key?: KeyObject; error?: string } {
+    try {
+      return { key: createPublicKey({ key: der, format: 'der', type: 'spki' }) };
+    } catch (e) {
+      return { error: `${(e as Error).name}: ${(e as Error).message}` };
+    }
+  }
+  function patchedOutcome(der: Buffer): { key?: KeyObject; error?: string } {
+    try {
+      return { key: sigCrypto.createPublicKey(der) };
+    } catch (e) {
+      return { error: `${(e as Error).name}: ${(e as Error).message}` };
+    }
+  }
+  function expectSameOutcome(der: Buffer, where: string): void {
+    const want = libraryOutcome(der);
+    const got = patchedOutcome(der);
+    expect(got.error, where).toBe(want.error);
+    if (want.key) {
+      expect(got.key!.equals(want.key), where).toBe(true);
+      expect(got.key!.export({ type: 'spki', format: 'der' }).equals(want.key.export({ type: 'spki', format: 'der' })), where).toBe(true);
+      expect(got.key!.asymmetricKeyDetails, where).toEqual(want.key.asymmetricKeyDetails);
+    }
+  }
+
+  it('imports P-256 keys exactly as the DER path does: random keys, every single-byte mutation, off-curve points', () => {
+    setFastKeyImport(true);
+    for (let i = 0; i < 100; i++) {
+      expectSameOutcome(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' }), `key ${i}`);
+    }
+    const k = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' });
+    expect(k.length).toBe(91);
+    for (let pos = 0; pos < k.length; pos++) {
+      for (const x of [0x01, 0x80, 0xff]) {
+        const m = Buffer.from(k);
+        m[pos] ^= x;
+        expectSameOutcome(m, `byte ${pos} ^ ${x}`);
+      }
+    }
+    const prefix = k.subarray(0, 27);
+    for (let i = 0; i < 50; i++) expectSameOutcome(Buffer.concat([prefix, randomBytes(64)]), `random point ${i}`);
+    expectSameOutcome(Buffer.concat([prefix, Buffer.alloc(64)]), 'zero point');
+    expectSameOutcome(Buffer.concat([prefix, Buffer.alloc(64, 0xff)]), 'all-ones point');
+    // not the fixed 91-byte shape: the library's path only (truncated, extended, P-384)
+    expectSameOutcome(k.subarray(0, 90), 'truncated');
+    expectSameOutcome(Buffer.concat([k, Buffer.from([0])]), 'trailing byte');
+    expectSameOutcome(generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'der' }), 'P-384');
+  });
+
+  it('switched off, P-256 keys take the library\'s DER path and give the same keys', () => {
+    const der = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' });
+    setFastKeyImport(false);
+    const slow = sigCrypto.createPublicKey(der);
+    setFastKeyImport(true);
+    const der2 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' });
+    const fast = sigCrypto.createPublicKey(der2);
+    expect(slow.export({ type: 'spki', format: 'der' }).equals(der)).toBe(true);
+    expect(fast.export({ type: 'spki', format: 'der' }).equals(der2)).toBe(true);
   });
 });
 
@@ -506,5 +570,37 @@ describe('same verdicts with and without the accelerations', () => {
     expect(fast[0].slice(7).every((v) => !v.startsWith('ok:'))).toBe(true);
     expect(fast[0].slice(7).filter((v) => v.startsWith('bundle-malformed:')).length).toBeGreaterThanOrEqual(4);
     expect(fast.flat().filter((v) => v.startsWith('ok:')).length).toBe(5);
+  });
+
+  it('fresh bundles (leaf keys never seen, imported through the PEM path): identical results, tampered ones included', async () => {
+    const fresh: unknown[] = [];
+    for (let i = 0; i < 4; i++) fresh.push(await a.signBlob(ARTIFACT, { identity: IDENTITY, github: githubClaims(REPO) }));
+    fresh.push(await a.signStatement(statement([{ name: 'w.tgz', digest: { sha256: sha256Hex(ARTIFACT) } }]), { identity: IDENTITY, github: githubClaims(REPO) }));
+    fresh.push(await a.signBlob(ARTIFACT, { identity: IDENTITY, github: githubClaims(REPO), tsa: false }));
+    fresh.push(await a.signBlob(ARTIFACT, { identity: githubIdentity('acme/other'), github: githubClaims('acme/other') })); // identity-mismatch
+    const tampered = cloneBundle((await a.signBlob(ARTIFACT, { identity: IDENTITY, github: githubClaims(REPO) })) as SerializedBundle) as unknown as {
+      messageSignature: { signature: string };
+    };
+    tampered.messageSignature.signature = flipLastByte(tampered.messageSignature.signature);
+    fresh.push(tampered);
+    const run = () =>
+      fresh.map((x) => {
+        const v = verify(x, trustA);
+        return v.ok ? `ok:${v.signer.identity}` : `${v.reason}:${v.message}`;
+      });
+    const before = fastKeyImportCount();
+    const fast = run();
+    expect(fastKeyImportCount() - before).toBeGreaterThanOrEqual(fresh.length); // every leaf key took the PEM path
+    uninstallSigstoreAcceleration();
+    let slow: string[];
+    try {
+      slow = run();
+    } finally {
+      installSigstoreAcceleration();
+    }
+    expect(fast).toEqual(slow);
+    expect(fast.filter((v) => v.startsWith('ok:')).length).toBe(6);
+    expect(fast[6]).toMatch(/^identity-mismatch:/);
+    expect(fast[7]).toMatch(/^timestamp-invalid:/); // the RFC 3161 token covers the signature: it fails first
   });
 });

@@ -68,6 +68,47 @@ describe('Fulcio extensions', () => {
   });
 });
 
+describe('Fulcio extension names without joining the OID (exact)', () => {
+  // the definition the fast look-up must equal: the OID's arcs joined with dots, looked up by string
+  const byOid = new Map<string, string>(Object.entries(FULCIO_EXTENSIONS).map(([n, e]) => [e.oid, n]));
+  const reference = (id: unknown): string | undefined => {
+    const oid = (id as { join(s: string): string }).join('.');
+    return oid ? byOid.get(oid) : undefined;
+  };
+  const ids: unknown[] = [];
+  for (const e of Object.values(FULCIO_EXTENSIONS)) {
+    const a = e.oid.split('.').map(Number);
+    ids.push(a, a.slice(0, -1), [...a, 1], [0, ...a], [...a.slice(0, -1), a[8] + 100]);
+    for (let k = 0; k < a.length; k++) {
+      for (const v of [a[k] + 1, a[k] - 1, -a[k], -0, 0.5, a[k] + 0.5, NaN, Infinity, 1e21, 1.2e21, 2 ** 53, String(a[k]), `${a[k]}.1`, undefined, null, BigInt(a[k])]) {
+        const m: unknown[] = [...a];
+        m[k] = v;
+        ids.push(m);
+      }
+    }
+    // an arc carrying the dot itself: [.., 57264, 1.1] joins to the OID of issuerV1
+    ids.push([...a.slice(0, 7), Number(`1.${a[8]}`)]);
+    const holey: unknown[] = [...a];
+    delete holey[8];
+    ids.push(holey);
+  }
+  ids.push([], [1], [2, 5, 29, 17], '1.3.6.1.4.1.57264.1.8'.split('.'));
+  it(`names the same extension as the joined OID in ${ids.length} cases (real OIDs, wrong lengths, every arc changed to neighbours, -0, fractions, NaN, huge numbers, strings, BigInt, holes)`, () => {
+    const value = Buffer.from('https://token.actions.githubusercontent.com');
+    let named = 0;
+    for (const [i, id] of ids.entries()) {
+      const got = decodeFulcioExtensions([{ oid: { id: id as number[] }, value }]);
+      const name = reference(id);
+      if (name === undefined) expect(got, `case ${i}`).toEqual({ values: {}, malformed: [] });
+      else {
+        named++;
+        expect(Object.keys(got.values).concat(got.malformed), `case ${i}`).toEqual([name]);
+      }
+    }
+    expect(named).toBeGreaterThan(Object.keys(FULCIO_EXTENSIONS).length); // the real OIDs and look-alikes that join the same
+  });
+});
+
 describe('trust material', () => {
   it('embeds the public-good root with a version', () => {
     const t = publicGoodTrust();
