@@ -969,6 +969,8 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     const fns = o.kind === 'shell' ? fnRanges(a, b) : [];
     /** functions whose last command is a scanner: a call carries its status (`scan || true`) */
     const fnCarriers = new Map<string, Array<{ tool: string; loc: Loc }>>();
+    /** functions with a scanner that is not their last command, stopped only by errexit */
+    const fnErrexitOnly = new Map<string, Array<{ tool: string; loc: Loc }>>();
     let offBy: Command | undefined;
     // `( set +e; … )`: the subshell's options end with it
     const subs = subshellRanges(script, a, b);
@@ -979,8 +981,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const icw = commandWords(ic);
       let iw = icw.words;
       let icond: Word | undefined;
+      let negated: Word | undefined;
       while (iw.length && /^(if|elif|while|until|then|do|else|!)$/.test(iw[0].text)) {
         if (/^(if|elif|while|until)$/.test(iw[0].text)) icond = iw[0];
+        if (iw[0].text === '!') negated = iw[0];
         iw = iw.slice(1);
       }
       if (iw[0]?.text === 'set') {
@@ -1051,6 +1055,13 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
           }
         }
       }
+      // a function whose scanner is not its last command relies on errexit, which bash ignores in a function
+      // called as a condition (`if f`, `! f`, `f || …`, `f && …`): the function carries on and returns its last status
+      const reliesOnErrexit = !h && iw[0] ? fnErrexitOnly.get(iw[0].text) : undefined;
+      if (reliesOnErrexit) {
+        const how = icond ? `the condition of \`${icond.text}\`` : negated ? 'a negated command (`!`)' : ic.sep === '||' ? 'the left side of `||`' : ic.sep === '&&' ? 'the left side of `&&`' : undefined;
+        if (how) addFlow('exit-suppressed', 'high', `${[...new Set(reliesOnErrexit.map((x) => x.tool))].join(', ')} in function \`${iw[0].text}\` is not its last command and relies on \`set -e\`, which bash ignores inside a function called as ${how}: the function carries on after the scanner fails and returns its last command's status, so the scan can never block${inScript ? '' : ` (step \`${step.label}\`)`}.`, spanLoc(st, iw[0].start, iw[0].end), `${iw[0].text} errexit-ignored`);
+      }
       if (!hits.length) continue;
       const loc = hits[0].loc;
       const tag = `${[...new Set(hits.map((x) => x.tool))].join(', ')}${ivia} inside ${o.label} in step \`${step.label}\``;
@@ -1066,7 +1077,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         if (!blockingText(bodyAfter(inner, j))) addFlow('exit-suppressed', 'high', `${tag} is the condition of \`${icond.text}\` and no branch fails (\`exit 1\`), so its failure is only reported and the scan can never block.`, spanLoc(st, icond.start, icond.end), `${icond.text}-condition`);
         continue;
       }
-      if (ic.sep === '|' && !pf) {
+      if (ic.sep === '|' && !pf && !/PIPESTATUS/.test(inner.slice(k + 1).map(innerText).join('\n'))) {
         const op = opBefore(script, inner[k + 1], '|', ic.start);
         addFlow('exit-suppressed', 'high', `${tag} is piped into \`${inner[k + 1]?.words[0]?.text ?? '…'}\` without pipefail, so the status is the last command's and the scanner's failure is lost.`, spanLoc(st, op, op + 1), '| no-pipefail');
         continue;
@@ -1093,6 +1104,11 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       // inside a function body: its status is the function's, judged where it is called (not followed here)
       const fn = fns.find(([fa, fb]) => ic.start > fa && ic.start < fb);
       const endsFn = !!fn && (!inner[nxt] || inner[nxt].start > fn[1]);
+      let fnEnd = inner.length;
+      if (fn) for (let e = k; e < inner.length; e++) if (inner[e].start > fn[1]) {
+        fnEnd = e;
+        break;
+      }
       const laterInner = inner.slice(nxt).map(innerText).join('\n');
       if (endsFn && sep !== '||' && sep !== '&') {
         const prior = fnCarriers.get(fn[2]) ?? [];
@@ -1114,6 +1130,11 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         const op = opBefore(script, inner[q + 1], '&', ic.start);
         if (!/\bwait\s+(\$|%|-n|\d)/.test(laterInner)) addFlow('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
         else res.push(...hits);
+      } else if (fn && errexit && !statusUsed(inner.slice(0, fnEnd), nxt, innerText, bodyAfter, errexit, fails) && !laterFails(inner.slice(nxt, fnEnd), fnFail)) {
+        // inside a function under errexit, the status not used within it: errexit stops the script here, unless the
+        // function is called as a condition
+        fnErrexitOnly.set(fn[2], [...(fnErrexitOnly.get(fn[2]) ?? []), ...hits]);
+        res.push(...hits);
       } else if (statusUsed(inner, nxt, innerText, bodyAfter, errexit, fails) || laterFails(inner.slice(nxt), fnFail)) {
         // `trivy …; rc=$?; …; exit $rc`: the script hands the status on
         res.push(...hits);

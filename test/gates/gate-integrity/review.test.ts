@@ -104,3 +104,32 @@ describe('gate-integrity review: scanners that can never block are flagged', () 
     expect(scan(repo(files), files['action.yml'] ? 'action.yml' : '.github/workflows/ci.yml')).toEqual(want);
   });
 });
+
+describe('gate-integrity review: functions, PIPESTATUS and wrappers in scripts', () => {
+  const W = (run: string) => ({ '.github/workflows/ci.yml': wf(run) });
+  it.each([
+    ['script: a pipe to tee, then exit ${PIPESTATUS[0]} (was a false positive)', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('bandit -r src | tee out.txt\nexit ${PIPESTATUS[0]}\n') }],
+    ['script: rc=0; bandit || rc=$?; exit $rc', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('rc=0\nbandit -r src || rc=$?\necho "bandit rc=$rc"\nexit $rc\n') }],
+    ['script: failures counted in a loop, exit $status', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('status=0\nfor d in svc1 svc2; do\n  bandit -r "$d" || status=1\ndone\nexit $status\n') }],
+    ['script: two scanners in the background, each waited for', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('set -euo pipefail\nbandit -r src &\np1=$!\nsemgrep --error &\np2=$!\nwait $p1\nwait $p2\n') }],
+    ['script: if bandit; then echo; else exit 1; fi', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('if bandit -r src; then\n  echo "clean"\nelse\n  echo "issues"\n  exit 1\nfi\n') }],
+    ['script: trap cleanup EXIT under set -e', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('set -e\ncleanup() { rm -rf tmp; }\ntrap cleanup EXIT\nbandit -r src\necho done\n') }],
+    ['script: a strict function called plainly', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('set -e\nscan() {\n  bandit -r src\n  echo ok\n}\nscan\necho done\n') }],
+    ['script: a function that hands its status on, called in if', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('set -e\nscan() {\n  bandit -r src\n  rc=$?\n  echo "rc=$rc"\n  return $rc\n}\nif ! scan; then\n  exit 1\nfi\n') }],
+    ['script: a strict function as the last command of an || list', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('set -e\nscan() {\n  bandit -r src\n  echo ok\n}\n[ -n "$SKIP" ] || scan\necho done\n') }],
+    ['script: set -euo pipefail, a ( cd …; scanner ) subshell', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('set -euo pipefail\n(\n  cd backend\n  bandit -r .\n)\necho done\n') }],
+    ['bash -x script.sh', { ...W('bash -x ./ci/scan.sh'), 'ci/scan.sh': S('set -euo pipefail\nbandit -r src\necho ok\n') }],
+  ] as Array<[string, Record<string, string>]>)('true negative: %s', (_n, files) => {
+    expect(scan(repo(files))).toEqual([]);
+  });
+  it.each([
+    // bash ignores errexit inside a function called as a condition (`if f`, `! f`, `f || …`, `f && …`): checked with bash 5
+    ['a function whose scanner relies on set -e, called as `f || true`', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('set -e\nscan() {\n  bandit -r src\n  echo "scan ok"\n}\nscan || true\necho done\n') }, ['exit-suppressed ci/scan.sh:7:1']],
+    ['… called as `if ! f; then exit 1; fi`', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('set -e\nscan() {\n  bandit -r src\n  echo ok\n}\nif ! scan; then\n  exit 1\nfi\n') }, ['exit-suppressed ci/scan.sh:7:6']],
+    ['… called as `f || exit 1`', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('set -e\nscan() {\n  bandit -r src\n  echo ok\n}\nscan || exit 1\n') }, ['exit-suppressed ci/scan.sh:7:1']],
+    ['a ( cd …; scanner ) subshell without errexit, followed by more commands', { ...W('./ci/scan.sh'), 'ci/scan.sh': S('(\n  cd backend\n  bandit -r .\n)\necho done\n') }, ['exit-suppressed ci/scan.sh:4:3']],
+    ['a strict script piped to tee in the default shell (no pipefail)', { ...W('./ci/scan.sh 2>&1 | tee scan.log'), 'ci/scan.sh': S('set -euo pipefail\nbandit -r src\n') }, ['exit-suppressed .github/workflows/ci.yml:7:32']],
+  ] as Array<[string, Record<string, string>, string[]]>)('%s', (_n, files, want) => {
+    expect(scan(repo(files))).toEqual(want);
+  });
+});
