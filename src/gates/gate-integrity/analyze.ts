@@ -2,7 +2,7 @@
 import type { Finding, Severity } from '../../core/types.js';
 import type { Fingerprinter } from '../../core/fingerprint.js';
 import { nodeLoc, spanLoc, splitUses, type Job, type Loc, type Step, type WorkflowModel } from '../prt-guard/model.js';
-import { commandWords, findSubstitutions, tokenizeShell, tokenizeSlice, type Command, type Word } from '../prt-guard/shell.js';
+import { commandWords, findSubstitutions, substEnd as substEndOf, tokenizeShell, tokenizeSlice, type Command, type Word } from '../prt-guard/shell.js';
 import { scalarText, type ScalarText } from '../prt-guard/scalar.js';
 import { mapGet, mapEntries, scalarString, isMap, isSeq, type ParsedYaml, type YNode } from '../../core/yaml.js';
 import { LineCounter } from 'yaml';
@@ -454,17 +454,49 @@ export function skipClosers(list: Command[], k: number): number {
 /** a command that fails the script: `exit N`/`exit $rc`, `false`, `return N`, `throw` (not `::error`, which only annotates) */
 const FAILS = /\bexit\s+([1-9]|"?\$)|(^|[\s;&|])false\b|\breturn\s+([1-9]|"?\$)|\bthrow\b/;
 const STATUS_REF = /\$\?|\$\{\?\}|PIPESTATUS/;
+/** helpers that conventionally end the script with an error (`die "msg"`), when their definition cannot be seen */
+const CONVENTIONAL_FAILERS = ['die', 'fatal', 'fail', 'abort', 'bail', 'panic', 'error_exit', 'err_exit', 'exit_with_error'];
+
+/**
+ * Functions of a script that end it with an error (`die() { echo "$*" >&2; exit 1; }`), so `scanner || die "…"`
+ * fails; with the conventional names (die, fatal, fail, …) when the script does not define them (a sourced
+ * library). A defined function that does not exit (`warn() { echo "$*"; }`) is not one.
+ */
+export function failingFunctions(script: string): Set<string> {
+  const defined = new Map<string, string>();
+  const re = /(?:^|\n)[ \t]*(?:function[ \t]+([A-Za-z_][\w:.-]*)[ \t]*(?:\([ \t]*\))?|([A-Za-z_][\w:.-]*)[ \t]*\([ \t]*\))[ \t\n]*\{/g;
+  for (const mm of script.matchAll(re)) {
+    const open = (mm.index ?? 0) + mm[0].length;
+    // the body up to a `}` alone at the start of a line (or `; }` on the same line)
+    const rest = script.slice(open);
+    const close = /(^|\n)[ \t]*\}|;[ \t]*\}/.exec(rest);
+    defined.set(mm[1] ?? mm[2], rest.slice(0, close ? close.index : rest.length));
+  }
+  const out = new Set<string>();
+  for (const [name, body] of defined) if (/\bexit\s+([1-9]|"?\$)/.test(body)) out.add(name);
+  for (const name of CONVENTIONAL_FAILERS) if (!defined.has(name)) out.add(name);
+  return out;
+}
+/** FAILS, or a call of one of the failing functions */
+export function failsWith(fns: Set<string>): (x: string) => boolean {
+  if (!fns.size) return (x) => FAILS.test(x);
+  // in command position: at a line start, after `;`, `&&`, `||`, `{`, `(`, or a `then`/`do`/`else`
+  const call = new RegExp(`(^|[;&|{(]|\\b(then|do|else)\\b)[ \\t]*(${[...fns].map((f) => f.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|')})(?=[ \\t;)]|$)`, 'm');
+  return (x) => FAILS.test(x) || call.test(x);
+}
 /**
  * A later command that fails the script whatever the scanner's status (the output may decide: `exit 1` after a
  * `jq` count, `exit $failed`): a command `exit N`/`exit $VAR` (not `exit $?`, the previous command's, nor
  * words inside an `echo` string) or `false`.
  */
-function laterFails(list: Command[]): boolean {
+function laterFails(list: Command[], fns: Set<string> = new Set()): boolean {
   return list.some((c) => {
     const w = c.words.map((x) => x.text);
     let i = 0;
     while (i < w.length && /^(if|elif|while|until|then|else|do|!|\{)$/.test(w[i])) i++;
     if (w[i] === 'false') return true;
+    // a failing helper called unconditionally (`die "…"`) or after a test (`[ "$n" -gt 0 ] && die …`)
+    if (fns.has(w[i]) && c.prev !== '||') return true;
     return (w[i] === 'exit' || w[i] === 'return') && /^([1-9]|\$\{?[A-Za-z_])/.test(w[i + 1] ?? '');
   });
 }
@@ -477,7 +509,7 @@ function laterFails(list: Command[]): boolean {
  * used. `echo "exit=$?"`, a test whose branches only warn, and a capture never read are not.
  * `$?`/`PIPESTATUS` refer to the scanner only in `list[k]`.
  */
-export function statusUsed(list: Command[], k: number, text: (c: Command) => string, bodyOf: (list: Command[], j: number) => string, errexitAtStart = false): boolean {
+export function statusUsed(list: Command[], k: number, text: (c: Command) => string, bodyOf: (list: Command[], j: number) => string, errexitAtStart = false, fails: (x: string) => boolean = (x) => FAILS.test(x)): boolean {
   const vars = new Set<string>();
   let errexit = errexitAtStart;
   const refRe = () => (vars.size ? new RegExp(`\\$\\{?(${[...vars].join('|')})\\b|\\(\\([^)]*\\b(${[...vars].join('|')})\\b`) : undefined);
@@ -519,13 +551,13 @@ export function statusUsed(list: Command[], k: number, text: (c: Command) => str
     }
     if (/GITHUB_OUTPUT|GITHUB_ENV/.test(raw)) return true;
     if (cond) {
-      if (FAILS.test(bodyOf(list, i))) return true;
+      if (fails(bodyOf(list, i))) return true;
       continue;
     }
     if (head === 'case') {
       let e = i + 1;
       while (e < list.length && list[e].words[0]?.text !== 'esac') e++;
-      if (FAILS.test(list.slice(i + 1, e).map(text).join('\n'))) return true;
+      if (fails(list.slice(i + 1, e).map(text).join('\n'))) return true;
       continue;
     }
     if (c.sep === '&&' || c.sep === '||') {
@@ -536,7 +568,7 @@ export function statusUsed(list: Command[], k: number, text: (c: Command) => str
         if (list[e].sep !== '&&' && list[e].sep !== '||') break;
         e++;
       }
-      if (FAILS.test(rest.join('\n'))) return true;
+      if (fails(rest.join('\n'))) return true;
       continue;
     }
     const isTest = /^(\[|\[\[|test)$/.test(head) || words.some((w) => /^(-ne|-eq|-gt|-lt|-ge|-le|!=|==|>|<)$/.test(w));
@@ -691,6 +723,71 @@ export function scriptCall(words: Word[], expand: (s: string) => string, scriptD
   return { pathWord, path: p, base, shell };
 }
 
+/**
+ * `( … )` subshells in [a, b) of a script, as [open, close] offsets: a `(` in command position (line start,
+ * after `;`, `&`, `|`, `(`, or `then`/`do`/`else`/`!`). A `set +e` inside one ends with it. Quotes, comments,
+ * `$(…)`, `$((…))` and `${…}` are skipped; a `)` with nothing open (a `case` pattern) is ignored.
+ */
+export function subshellRanges(script: string, a: number, b: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const open: number[] = [];
+  let cmdPos = true;
+  for (let k = a; k < b; k++) {
+    const c = script[k];
+    if (c === '\\') {
+      k++;
+      cmdPos = false;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      let e = k + 1;
+      while (e < b && script[e] !== c) e += c === '"' && script[e] === '\\' ? 2 : 1;
+      k = e;
+      cmdPos = false;
+      continue;
+    }
+    if (c === '#' && (k === a || /\s/.test(script[k - 1]))) {
+      const e = script.indexOf('\n', k);
+      k = (e < 0 || e > b ? b : e) - 1;
+      continue;
+    }
+    if (c === '$' && (script[k + 1] === '(' || script[k + 1] === '{')) {
+      k = (script[k + 1] === '(' ? substEndOf(script, k) : Math.max(k + 1, script.indexOf('}', k))) - (script[k + 1] === '(' ? 1 : 0);
+      cmdPos = false;
+      continue;
+    }
+    if (c === '(' && cmdPos) {
+      open.push(k);
+      continue;
+    }
+    if (c === ')') {
+      const o = open.pop();
+      if (o !== undefined) out.push([o, k]);
+      cmdPos = false;
+      continue;
+    }
+    if (c === '\n' || c === ';' || c === '&' || c === '|') {
+      cmdPos = true;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') continue;
+    // a word: `then (`, `do (`, `else (`, `! (` keep command position
+    let e = k;
+    while (e < b && !/[\s;&|()'"$\\]/.test(script[e])) e++;
+    const word = script.slice(k, e);
+    cmdPos = /^(then|do|else|!|\{)$/.test(word);
+    k = Math.max(k, e - 1);
+  }
+  return out;
+}
+
+/** The innermost range holding offset `at`. */
+function innermost(ranges: Array<[number, number]>, at: number): [number, number] | undefined {
+  let best: [number, number] | undefined;
+  for (const r of ranges) if (r[0] < at && at < r[1] && (!best || r[0] > best[0])) best = r;
+  return best;
+}
+
 /** Offset of the operator that precedes command `next` in the script. */
 function opBefore(script: string, next: Command | undefined, op: string, from: number): number {
   const end = next ? next.start : script.length;
@@ -731,7 +828,12 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
   const expand = (x: string) => x.replace(/\$\{?([A-Za-z_]\w*)\}?/g, (all, name: string) => step.env.get(name)?.value ?? job.env.get(name)?.value ?? m.env.get(name)?.value ?? all);
   const inScript = sx.file ? ` (script \`${sx.file.file}\`, run at ${sx.caller})` : '';
   const add = (rule: string, severity: Severity, message: string, loc: Loc, token: string) => out.push({ rule, severity, message: inScript ? `${message.replace(/\.$/, '')}${inScript}.` : message, loc, token, job: jobLabel, step: step.label, file: sx.file?.file });
-  const blockingText = (x: string) => /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error|\bthrow\b|\bError\b/.test(x);
+  // helpers of this script that fail it (`die() { …; exit 1; }`), and the conventional ones it does not define
+  const fnFail = failingFunctions(script);
+  const fails = failsWith(fnFail);
+  // what fails a branch: `exit 1`, `false`, `return 1`, `throw`, pwsh `Write-Error` (the runner's pwsh stops on it),
+  // a failing helper; not a `::error` annotation, which only annotates (decision 0970)
+  const blockingText = (x: string) => /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|\bthrow\b|\bWrite-Error\b/.test(x) || fails(x);
   const cmdText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
   /** the commands of an `if`/`while` body after command j, up to the matching `fi`/`done` */
   const bodyAfter = (list: Command[], j: number) => {
@@ -832,10 +934,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     return { carriers: sub.carriers ?? [], tools, loc, file: sf.file };
   };
   /** `name() { … }` / `function name { … }` bodies: [open brace, close brace] offsets */
-  const fnRanges = (a: number, b: number): Array<[number, number]> => {
+  const fnRanges = (a: number, b: number): Array<[number, number, string]> => {
     const text = script.slice(a, b);
-    const r: Array<[number, number]> = [];
-    for (const mm of text.matchAll(/(?:^|\n)[ \t]*(?:function[ \t]+[A-Za-z_][\w:.-]*[ \t]*(?:\([ \t]*\))?|[A-Za-z_][\w:.-]*[ \t]*\([ \t]*\))[ \t\n]*\{/g)) {
+    const r: Array<[number, number, string]> = [];
+    for (const mm of text.matchAll(/(?:^|\n)[ \t]*(?:function[ \t]+([A-Za-z_][\w:.-]*)[ \t]*(?:\([ \t]*\))?|([A-Za-z_][\w:.-]*)[ \t]*\([ \t]*\))[ \t\n]*\{/g)) {
       const open = (mm.index ?? 0) + mm[0].length - 1;
       let depth = 0;
       let close = text.length;
@@ -853,7 +955,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
           }
         }
       }
-      r.push([a + open, a + close]);
+      r.push([a + open, a + close, mm[1] ?? mm[2]]);
     }
     return r;
   };
@@ -865,17 +967,29 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     let pf = o.pipefail;
     const innerText = (x: Command) => script.slice(x.start, x.words[x.words.length - 1].end);
     const fns = o.kind === 'shell' ? fnRanges(a, b) : [];
+    /** functions whose last command is a scanner: a call carries its status (`scan || true`) */
+    const fnCarriers = new Map<string, Array<{ tool: string; loc: Loc }>>();
+    /** functions with a scanner that is not their last command, stopped only by errexit */
+    const fnErrexitOnly = new Map<string, Array<{ tool: string; loc: Loc }>>();
     let offBy: Command | undefined;
+    // `( set +e; … )`: the subshell's options end with it
+    const subs = subshellRanges(script, a, b);
+    const scopes: Array<{ end: number; errexit: boolean; pf: boolean; offBy?: Command }> = [];
     for (let k = 0; k < inner.length; k++) {
       const ic = inner[k];
+      while (scopes.length && ic.start > scopes[scopes.length - 1].end) ({ errexit, pf, offBy } = scopes.pop()!);
       const icw = commandWords(ic);
       let iw = icw.words;
       let icond: Word | undefined;
+      let negated: Word | undefined;
       while (iw.length && /^(if|elif|while|until|then|do|else|!)$/.test(iw[0].text)) {
         if (/^(if|elif|while|until)$/.test(iw[0].text)) icond = iw[0];
+        if (iw[0].text === '!') negated = iw[0];
         iw = iw.slice(1);
       }
       if (iw[0]?.text === 'set') {
+        const sub = innermost(subs, ic.start);
+        if (sub && !scopes.some((x) => x.end === sub[1])) scopes.push({ end: sub[1], errexit, pf, offBy });
         const flags = iw.slice(1).map((w) => w.text).join(' ');
         if (/(^|\s)\+[a-zA-Z]*e/.test(flags) || /\+o errexit/.test(flags)) {
           errexit = false;
@@ -911,7 +1025,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const h = toolOf(iw, expand);
       const ivia = iu.via.length ? ` (run by \`${iu.via.join(' → ')}\`)` : '';
       let hits: Array<{ tool: string; loc: Loc }> = [];
-      if (h) {
+      const fnCall = !h && iw[0] ? fnCarriers.get(iw[0].text) : undefined;
+      if (fnCall) {
+        hits = fnCall.map((x) => ({ tool: x.tool.includes('(through function') ? x.tool : `${x.tool} (through function \`${iw[0].text}\`)`, loc: x.loc }));
+      } else if (h) {
         const loc = perTool(iw, h, tw, `${h.tool}${ivia} inside ${o.label} in step \`${step.label}\``);
         substSeen.push({ tool: h.tool, loc, cmd: ic, words: iw, st, timeoutWrapped: tw, inner: true });
         hits = [{ tool: h.tool, loc }];
@@ -938,6 +1055,13 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
           }
         }
       }
+      // a function whose scanner is not its last command relies on errexit, which bash ignores in a function
+      // called as a condition (`if f`, `! f`, `f || …`, `f && …`): the function carries on and returns its last status
+      const reliesOnErrexit = !h && iw[0] ? fnErrexitOnly.get(iw[0].text) : undefined;
+      if (reliesOnErrexit) {
+        const how = icond ? `the condition of \`${icond.text}\`` : negated ? 'a negated command (`!`)' : ic.sep === '||' ? 'the left side of `||`' : ic.sep === '&&' ? 'the left side of `&&`' : undefined;
+        if (how) addFlow('exit-suppressed', 'high', `${[...new Set(reliesOnErrexit.map((x) => x.tool))].join(', ')} in function \`${iw[0].text}\` is not its last command and relies on \`set -e\`, which bash ignores inside a function called as ${how}: the function carries on after the scanner fails and returns its last command's status, so the scan can never block${inScript ? '' : ` (step \`${step.label}\`)`}.`, spanLoc(st, iw[0].start, iw[0].end), `${iw[0].text} errexit-ignored`);
+      }
       if (!hits.length) continue;
       const loc = hits[0].loc;
       const tag = `${[...new Set(hits.map((x) => x.tool))].join(', ')}${ivia} inside ${o.label} in step \`${step.label}\``;
@@ -953,7 +1077,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         if (!blockingText(bodyAfter(inner, j))) addFlow('exit-suppressed', 'high', `${tag} is the condition of \`${icond.text}\` and no branch fails (\`exit 1\`), so its failure is only reported and the scan can never block.`, spanLoc(st, icond.start, icond.end), `${icond.text}-condition`);
         continue;
       }
-      if (ic.sep === '|' && !pf) {
+      if (ic.sep === '|' && !pf && !/PIPESTATUS/.test(inner.slice(k + 1).map(innerText).join('\n'))) {
         const op = opBefore(script, inner[k + 1], '|', ic.start);
         addFlow('exit-suppressed', 'high', `${tag} is piped into \`${inner[k + 1]?.words[0]?.text ?? '…'}\` without pipefail, so the status is the last command's and the scanner's failure is lost.`, spanLoc(st, op, op + 1), '| no-pipefail');
         continue;
@@ -980,15 +1104,22 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       // inside a function body: its status is the function's, judged where it is called (not followed here)
       const fn = fns.find(([fa, fb]) => ic.start > fa && ic.start < fb);
       const endsFn = !!fn && (!inner[nxt] || inner[nxt].start > fn[1]);
+      let fnEnd = inner.length;
+      if (fn) for (let e = k; e < inner.length; e++) if (inner[e].start > fn[1]) {
+        fnEnd = e;
+        break;
+      }
       const laterInner = inner.slice(nxt).map(innerText).join('\n');
       if (endsFn && sep !== '||' && sep !== '&') {
+        const prior = fnCarriers.get(fn[2]) ?? [];
+        fnCarriers.set(fn[2], [...prior, ...hits]);
         continue;
       } else if (sep === '' || !inner[nxt]) {
         res.push(...hits);
       } else if (sep === '||') {
         const nx = inner[q + 1];
         const restText = inner.slice(q + 1).map((x) => x.words.map((w) => w.text).join(' ')).join(' ; ');
-        if (/\bexit\s+([1-9]|"?\$)|\bfalse\b|::error/.test(restText) && !/^\s*(true|:)\b/.test(restText)) res.push(...hits);
+        if (blockingText(restText) && !/^\s*(true|:)\b/.test(restText)) res.push(...hits);
         else {
           const w = nx.words.map((x) => x.text);
           const shown = w[0] === 'exit' ? `|| exit ${w[1] ?? ''}`.trim() : w[0] === 'true' || w[0] === ':' ? `|| ${w[0]}` : `|| ${w.slice(0, 2).join(' ')}`;
@@ -999,7 +1130,12 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         const op = opBefore(script, inner[q + 1], '&', ic.start);
         if (!/\bwait\s+(\$|%|-n|\d)/.test(laterInner)) addFlow('exit-suppressed', 'high', `${tag} runs in the background (\`&\`), so its failure can never fail the step.`, spanLoc(st, op, op + 1), '& background');
         else res.push(...hits);
-      } else if (statusUsed(inner, nxt, innerText, bodyAfter, errexit) || laterFails(inner.slice(nxt))) {
+      } else if (fn && errexit && !statusUsed(inner.slice(0, fnEnd), nxt, innerText, bodyAfter, errexit, fails) && !laterFails(inner.slice(nxt, fnEnd), fnFail)) {
+        // inside a function under errexit, the status not used within it: errexit stops the script here, unless the
+        // function is called as a condition
+        fnErrexitOnly.set(fn[2], [...(fnErrexitOnly.get(fn[2]) ?? []), ...hits]);
+        res.push(...hits);
+      } else if (statusUsed(inner, nxt, innerText, bodyAfter, errexit, fails) || laterFails(inner.slice(nxt), fnFail)) {
         // `trivy …; rc=$?; …; exit $rc`: the script hands the status on
         res.push(...hits);
       } else if (!errexit && offBy && q === j) {
@@ -1024,8 +1160,13 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     sx.carriers = innerScan(0, script.length, false, { kind: 'shell', errexit: sx.shell.errexit, pipefail: sx.shell.pipefail, bash: sx.shell.bash, timeout: !!sx.timeout, depth: 1, label: `the script \`${sx.file.file}\`` });
     return substSeen;
   }
+  const stepSubs = subshellRanges(script, 0, script.length);
+  const stepFns = posix ? fnRanges(0, script.length) : [];
+  const stepFnCarriers = new Map<string, { tool: string; loc: Loc }>();
+  const stepScopes: Array<{ end: number; errexitOff?: Command; pipefail: boolean }> = [];
   for (let i = 0; i < cmds.length; i++) {
     const c = cmds[i];
+    while (stepScopes.length && c.start > stepScopes[stepScopes.length - 1].end) ({ errexitOff, pipefail } = stepScopes.pop()!);
     const cw = commandWords(c);
     let timeoutWrapped = cw.timeoutWrapped;
     let words = cw.words;
@@ -1043,6 +1184,9 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     }
     const t = words.map((w) => w.text);
     if (t[0] === 'set') {
+      // `( set +e; … )`: the subshell's options end with it
+      const sub = innermost(stepSubs, c.start);
+      if (sub && !stepScopes.some((x) => x.end === sub[1])) stepScopes.push({ end: sub[1], errexitOff, pipefail });
       const flags = t.slice(1).join(' ');
       if (/(^|\s)\+[a-zA-Z]*e/.test(flags) || /\+o errexit/.test(flags)) errexitOff = c;
       if (/(^|\s)-[a-zA-Z]*e/.test(flags) || /-o errexit/.test(flags)) errexitOff = undefined;
@@ -1103,7 +1247,27 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         } else if (rs && rs.tools.length) substSeen.push({ tool: [...new Set(rs.tools.map((x) => x.tool))].join(', '), loc: rs.loc, inner: true });
       }
     }
+    // a call of a function of this step whose last command is a scanner: the call carries its status
+    const fnCall = !hit && !carrier && words[0] ? stepFnCarriers.get(words[0].text) : undefined;
+    if (fnCall) {
+      carrier = fnCall;
+      via = `function \`${words[0].text}\``;
+    }
     if (!hit && !carrier) continue;
+    // the scanner ends a function body: its status is the function's, judged where the function is called
+    const inFn = stepFns.find(([fa, fb]) => c.start > fa && c.start < fb);
+    if (inFn && !fnCall) {
+      let q = i;
+      while (cmds[q] && (cmds[q].sep === '|' || cmds[q].sep === '&&')) q++;
+      const nx = skipClosers(cmds, q + 1);
+      if (cmds[q] && cmds[q].sep !== '||' && cmds[q].sep !== '&' && (!cmds[nx] || cmds[nx].start > inFn[1])) {
+        const toolsHere = hit ? hit.tool : carrier!.tool;
+        if (hit) perTool(words, hit, timeoutWrapped, `${hit.tool} in step \`${step.label}\``);
+        uses.push({ tool: toolsHere, loc: hit ? spanLoc(st, words[hit.at].start, words[hit.at].end) : carrier!.loc, cmd: c, words, st, timeoutWrapped, inner: true });
+        stepFnCarriers.set(inFn[2], { tool: toolsHere, loc: hit ? spanLoc(st, words[hit.at].start, words[hit.at].end) : carrier!.loc });
+        continue;
+      }
+    }
     let toolLoc: Loc;
     let tag: string;
     const runBy = uw.via.length ? ` (run by \`${uw.via.join(' → ')}\`)` : '';
@@ -1144,7 +1308,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       while (cmds[k] && (cmds[k].sep === '&&' || cmds[k].sep === '||' || cmds[k].sep === '|')) k++;
       const restOfList = cmds.slice(j + 1, k + 1).map(cmdText).join('\n');
       const after = cmds.slice(k + 1);
-      const checked = statusUsed(cmds, k + 1, cmdText, bodyAfter, true) || laterFails(after);
+      const checked = statusUsed(cmds, k + 1, cmdText, bodyAfter, true, fails) || laterFails(after, fnFail);
       if (after.length && !checked && !blockingText(restOfList)) {
         const op = opBefore(script, cmds[j + 1], '&&', c.start);
         add('exit-suppressed', 'high', `${tag} is followed by \`&&\` and more commands: \`bash -e\` does not stop on a failure inside an && list, so the script carries on and the step succeeds when the scanner fails.`, spanLoc(st, op, op + 2), '&& not-last');
@@ -1155,10 +1319,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const nx = cmds[j + 1];
       const rest = cmds.slice(j + 1).filter((x, idx, arr) => idx === 0 || arr[idx - 1].sep === '||' || arr[idx - 1].sep === '&&' || arr[idx - 1].sep === '|' || arr[idx - 1].sep === ';' && x.start - arr[idx - 1].start < 200);
       const restText = rest.map((x) => x.words.map((w) => w.text).join(' ')).join(' ; ');
-      const blocks = /\bexit\s+([1-9]|\$)|\bfalse\b|\breturn\s+[1-9]|::error/.test(restText.split(/\n/)[0]) && !/^\s*(true|:)\b/.test(restText);
+      const blocks = blockingText(restText.split(/\n/)[0]) && !/^\s*(true|:)\b/.test(restText);
       // `scanner || rc=$?` … `exit $rc`: the status is captured and handed on later
       const cap = nx ? /^([A-Za-z_]\w*)=\$\?$/.exec(nx.words[0]?.text ?? '') : null;
-      const handedOn = !!cap && statusUsed(cmds, j + 1, cmdText, bodyAfter, !errexitOff && !noErrexitShell);
+      const handedOn = !!cap && statusUsed(cmds, j + 1, cmdText, bodyAfter, !errexitOff && !noErrexitShell, fails);
       if (nx && !blocks && !handedOn) {
         const w = nx.words.map((x) => x.text);
         const shown = w[0] === 'exit' ? `|| exit ${w[1] ?? ''}`.trim() : w[0] === 'true' || w[0] === ':' ? `|| ${w[0]}` : `|| ${w.slice(0, 2).join(' ')}`;
@@ -1191,7 +1355,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const later = cmds.slice(skipClosers(cmds, q + 1));
       const laterText = later.map(cmdText).join('\n');
       // the status is read and used to fail (`rc=$?` … `exit $rc`), or the output decides later (`exit 1`)
-      const checked = statusUsed(cmds, skipClosers(cmds, q + 1), cmdText, bodyAfter) || laterFails(later);
+      const checked = statusUsed(cmds, skipClosers(cmds, q + 1), cmdText, bodyAfter, false, fails) || laterFails(later, fnFail);
       if (!checked && later.length) {
         const ew = errexitOff.words[0];
         const offLine = spanLoc(st, ew.start, ew.end).line;
@@ -1202,7 +1366,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const later = cmds.slice(skipClosers(cmds, j + 1));
       const laterText = later.map(cmdText).join('\n');
       const checked = posix
-        ? statusUsed(cmds, skipClosers(cmds, j + 1), cmdText, bodyAfter) || laterFails(later) || /\bset\s+-[a-zA-Z]*e|errexit/.test(laterText) || (last && last.sep === '&&' && blockingText(laterText))
+        ? statusUsed(cmds, skipClosers(cmds, j + 1), cmdText, bodyAfter, false, fails) || laterFails(later, fnFail) || /\bset\s+-[a-zA-Z]*e|errexit/.test(laterText) || (last && last.sep === '&&' && blockingText(laterText))
         : /\$\?|PIPESTATUS|LASTEXITCODE|ERRORLEVEL|PSNativeCommandUseErrorActionPreference|\bset\s+-[a-zA-Z]*e|errexit|\bexit\s+\$|\bexit\s+[1-9]|\bthrow\b/i.test(laterText) || (last && last.sep === '&&' && blockingText(laterText));
       if (!checked && later.length) {
         const shellNode = mapGet(m.doc!, step.node, 'shell');

@@ -11,6 +11,36 @@ import { nodeLoc, spanLoc, splitUses, type Job, type Step, type WorkflowModel } 
 import type { ScalarText } from './scalar.js';
 import { scalarText } from './scalar.js';
 import { argumentEnd, jsScalarOnly } from './js.js';
+import { findSubstitutions, tokenizeShell } from './shell.js';
+
+/** `tr -cd` / `tr -dc` sets that leave no shell or expression syntax: digits, letters, `.`, `_`, `-`, `/`. */
+const SAFE_TR_SET = /^(\[:(digit|alnum|alpha|upper|lower|xdigit):\]|[A-Za-z0-9]-[A-Za-z0-9]|[A-Za-z0-9._/-])+$/;
+/** `grep -o` patterns that match digits only: `[0-9]+`, `[[:digit:]]*`, `\d+`. */
+const DIGITS_RE = /^(\[0-9\]|\[\[:digit:\]\]|\\d)[+*]?$/;
+
+/**
+ * The shell text with every command substitution whose output is digits or a safe character set, whatever its
+ * input carries, blanked out (same length): a pipeline ending in `wc`, `grep -c`, `tr -cd '0-9'` (a set of
+ * letters, digits, `._-/` only) or `grep -oE '[0-9]+'`. `$(echo "$TITLE" | tr -cd '0-9')` carries none of the title.
+ */
+export function maskSanitized(seg: string): string {
+  let out = seg;
+  for (const sub of findSubstitutions(seg, 0, seg.length)) {
+    const cmds = tokenizeShell(seg.slice(sub.a, sub.b));
+    const last = cmds[cmds.length - 1];
+    if (!last || cmds.length < 2 || cmds.slice(0, -1).some((c) => c.sep !== '|')) continue;
+    const w = last.words.map((x) => x.text);
+    const opts = w.slice(1).filter((x) => x.startsWith('-'));
+    const args = w.slice(1).filter((x) => !x.startsWith('-'));
+    const safe =
+      w[0] === 'wc' ||
+      (w[0] === 'grep' && opts.some((o) => /^-[a-zA-Z]*c[a-zA-Z]*$|^--count$/.test(o))) ||
+      (w[0] === 'tr' && opts.some((o) => /^-(cd|dc)$/.test(o)) && args.length === 1 && SAFE_TR_SET.test(args[0])) ||
+      (w[0] === 'grep' && opts.some((o) => /^-[a-zA-Z]*o[a-zA-Z]*$/.test(o)) && args.length === 1 && DIGITS_RE.test(args[0]));
+    if (safe) out = out.slice(0, sub.open) + ' '.repeat(sub.b + 1 - sub.open) + out.slice(sub.b + 1);
+  }
+  return out;
+}
 
 export interface Taint {
   /** attacker-controlled text (template injection when pasted into a script) */
@@ -49,7 +79,7 @@ export interface UntrustedDir {
   kind: 'artifact' | 'checkout';
 }
 
-const MAX_DEPTH = 40;
+const MAX_DEPTH = 120;
 const PR_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'issue_comment', 'workflow_run'];
 
 export function hasPrEvents(events: Iterable<string>): boolean {
@@ -394,8 +424,9 @@ function hintedTaint(
   textHint: RegExp,
   textWhat: (token: string) => string,
   textSource: string,
+  mask: (seg: string) => string = (x) => x,
 ): { plain: string; taint: Taint | undefined } {
-  const seg = st.value.slice(a, b);
+  const seg = mask(st.value.slice(a, b));
   let out = valueTaint(scope, seg, depth, st, a);
   const plain = blankExpressions(seg);
   const th = textHint.exec(plain);
@@ -411,7 +442,7 @@ function hintedTaint(
 function shellValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number, depth: number): Taint | undefined {
   if (depth > MAX_DEPTH) return cut();
   const v = st.value;
-  const { plain, taint } = hintedTaint(scope, st, a, b, depth, TEXT_HINT_SHELL, (t) => (t === 'GITHUB_HEAD_REF' ? '`$GITHUB_HEAD_REF`' : `\`${t}\` of the pull request`), 'reads the pull request head');
+  const { plain, taint } = hintedTaint(scope, st, a, b, depth, TEXT_HINT_SHELL, (t) => (t === 'GITHUB_HEAD_REF' ? '`$GITHUB_HEAD_REF`' : `\`${t}\` of the pull request`), 'reads the pull request head', maskSanitized);
   let out = taint;
   const art = untrustedRead(scope, plain, depth);
   if (art?.kind === 'artifact') out = merge(out, { text: true, ref: false, what: `the content of \`${art.file}\` from an artifact of the triggering run`, source: rel(scope, st, a + art.index, a + art.index + art.length, 'reads a file from a downloaded artifact') });
