@@ -1,7 +1,7 @@
 // Build: compose schemas/config.schema.json from the gates' fragments, then bundle src/entry/*.ts to dist/.
 // Deterministic: the same sources give the same bytes (CI compares dist/ with a fresh build).
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, writeFileSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, rmSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
 import { join, basename, dirname } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -109,3 +109,5 @@ for (const f of result.outputFiles) {
   mkdirSync(dirname(f.path), { recursive: true });
   writeFileSync(f.path, text);
 }
+// the package's bin (`npx chaingate`) must be executable wherever the build ran; git tracks it as 100755
+chmodSync(join(root, 'dist', 'cli.js'), 0o755);
