@@ -6,22 +6,11 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { run, scanText } from './helpers.js';
 import { Fingerprinter } from '../../../src/core/fingerprint.js';
 import { buildModel } from '../../../src/gates/prt-guard/model.js';
 import { analyzeIntegrity, type LocalActionResolver } from '../../../src/gates/gate-integrity/analyze.js';
 import { localActionResolver } from '../../../src/gates/gate-integrity/index.js';
-
-function scanText(text: string, file = '.github/workflows/w.yml', resolve?: LocalActionResolver): string[] {
-  const m = buildModel(file, text);
-  expect(m.errors).toEqual([]);
-  return analyzeIntegrity(m, new Fingerprinter(), resolve).map((f) => `${f.rule} ${f.line}:${f.column}`);
-}
-
-/** one `run: |` step; script lines start at line 7, column 11 */
-function run(script: string, shell = ''): string[] {
-  const body = script.split('\n').map((l) => `          ${l}`).join('\n');
-  return scanText(`on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${body}\n${shell ? `        shell: ${shell}\n` : ''}`);
-}
 
 describe('gap 1: scanners in containers and through runners', () => {
   it.each([

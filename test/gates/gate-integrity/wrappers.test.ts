@@ -3,21 +3,7 @@
 // `set +e` status that is captured (`rc=$?`) or printed (`echo "exit=$?"`) but never used to fail. Every finding
 // asserted as `rule line:column`; true negatives beside each.
 import { describe, expect, it } from 'vitest';
-import { Fingerprinter } from '../../../src/core/fingerprint.js';
-import { buildModel } from '../../../src/gates/prt-guard/model.js';
-import { analyzeIntegrity } from '../../../src/gates/gate-integrity/analyze.js';
-
-function scanText(text: string, file = '.github/workflows/w.yml'): string[] {
-  const m = buildModel(file, text);
-  expect(m.errors).toEqual([]);
-  return analyzeIntegrity(m, new Fingerprinter()).map((f) => `${f.rule} ${f.line}:${f.column}`);
-}
-
-/** one `run: |` step; script lines start at line 7, column 11 */
-function run(script: string, shell = ''): string[] {
-  const body = script.split('\n').map((l) => `          ${l}`).join('\n');
-  return scanText(`on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${body}\n${shell ? `        shell: ${shell}\n` : ''}`);
-}
+import { run, scanText } from './helpers.js';
 
 describe('gap 1: scanners run by wrappers', () => {
   it.each([
