@@ -6,7 +6,7 @@ import type { Gate, GateContext } from '../../core/gate.js';
 import type { GateResult } from '../../core/types.js';
 import { InputError } from '../../core/types.js';
 import { normalizeDigest, sha256Hex, DigestError } from '../../core/digest.js';
-import { defaultRecordPath, type PipelineRunRecord } from '../../core/record.js';
+import { configuredRecordPath, defaultRecordPath, type PipelineRunRecord } from '../../core/record.js';
 import { expandGlob } from '../../core/glob.js';
 import { parseBool, splitList, fsErrorText, ensureDir } from '../../core/files.js';
 import { SUITE_VERSION } from '../../core/version.js';
@@ -152,7 +152,11 @@ const gate: Gate<EvidenceBundleInputs> = {
     return {
       subjectDigest,
       subjectName: (raw['subject-name']?.trim() || ctx.env.GITHUB_REPOSITORY || 'release').slice(0, 500),
-      records: records.length ? records : [defaultRecordPath(ctx.env, ctx.cwd, ctx.config.config.records?.path)],
+      // records.path of the config is checked like the gates check it (it could name a file outside the workspace
+      // through a symlink, and the bundle would carry that file's lines)
+      records: records.length
+        ? records
+        : [!ctx.env.CHAINGATE_RECORDS && ctx.config.config.records?.path ? configuredRecordPath(ctx.cwd, ctx.config.config.records.path) : defaultRecordPath(ctx.env, ctx.cwd)],
       reports: reports.length ? reports : ctx.env.RUNNER_TEMP ? [join(ctx.env.RUNNER_TEMP, 'chaingate', '*.sarif')] : [],
       outputDir: raw['output-dir']?.trim() ? resolvePath(ctx.cwd, raw['output-dir'].trim()) : defaultOut,
       sign: parseBool(raw.sign, 'sign', true),
