@@ -84,15 +84,20 @@ function httpUrl(v: string, name: string): string {
 export function timeoutSeconds(raw: string | undefined): number {
   const t = raw?.trim() || '60';
   let seconds: number;
+  // zero or negative, with or without a unit (`0s`, `-5`, `-1m`, `PT0S`): a range problem, not a format one
+  const signed = /^([+-]?)(\d+(?:\.\d+)?)\s*([wdhms]?)$/i.exec(t);
+  if ((signed && (signed[1] === '-' || Number(signed[2]) === 0)) || /^-?P(?:T?0+(?:\.0+)?[WDHMS])+$/i.test(t)) {
+    throw new InputError(`timeout: "${t}" must be between 1 second and 1 hour`);
+  }
   if (/^\d+(\.\d+)?$/.test(t)) seconds = Number(t);
   else {
     try {
       seconds = parseDuration(t, 'timeout') / 1000;
     } catch {
-      throw new InputError(`timeout: "${raw}" is not a duration (e.g. 30s, 2m, PT1M) or a number of seconds`);
+      throw new InputError(`timeout: "${t}" is not a duration (e.g. 30s, 2m, PT1M) or a number of seconds`);
     }
   }
-  if (!(seconds >= 1 && seconds <= 3600)) throw new InputError(`timeout: "${raw}" must be between 1 second and 1 hour`);
+  if (!(seconds >= 1 && seconds <= 3600)) throw new InputError(`timeout: "${t}" must be between 1 second and 1 hour`);
   return seconds;
 }
 
