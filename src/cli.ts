@@ -34,8 +34,37 @@ function mainHelp(): string {
   ].join('\n');
 }
 
+/** A positional input as the usage line shows it: `<bundle>` (one, required), `[paths…]` (a list). */
+function positionalText(spec: InputSpec): string {
+  const name = `${spec.name}${spec.multiple ? '…' : ''}`;
+  return spec.required ? `<${name}>` : `[${name}]`;
+}
+
 function flagText(spec: InputSpec): string {
-  return spec.positional ? `[${spec.name}…]` : `--${spec.name}${spec.flag ? '' : ' <value>'}`;
+  return spec.positional ? positionalText(spec) : `--${spec.name}${spec.flag ? '' : ' <value>'}`;
+}
+
+/** The closest option name to a mistyped one (`--exclude` → `--excludes`), if one is close. */
+export function closestOption(name: string, names: string[]): string | undefined {
+  const dist = (a: string, b: string): number => {
+    const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = d[0];
+      d[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cur = d[j];
+        d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+    }
+    return d[b.length];
+  };
+  let best: { n: string; d: number } | undefined;
+  for (const n of names) {
+    const d = dist(name, n);
+    if (!best || d < best.d) best = { n, d };
+  }
+  return best && best.d <= Math.max(1, Math.min(2, Math.floor(name.length / 4))) ? best.n : undefined;
 }
 
 function optionLine(spec: InputSpec, width: number): string {
@@ -51,7 +80,7 @@ function gateHelp(gate: Gate<unknown>): string {
   return [
     `chaingate ${gate.id} — ${gate.description}`,
     '',
-    `Usage: chaingate ${gate.id} [options]${pos ? ` [${pos.name}…]` : ''}`,
+    `Usage: chaingate ${gate.id} [options]${pos ? ` ${positionalText(pos)}` : ''}`,
     '',
     'Options:',
     ...specs.map((s) => optionLine(s, width)),
@@ -82,7 +111,11 @@ export function parseArgs(argv: string[], specs: InputSpec[]): { raw: RawInputs;
   const positional: string[] = [];
   const append = (name: string, v: string) => {
     const spec = byName.get(name);
-    if (raw[name] !== undefined && spec && !spec.flag && !takesMany(spec)) {
+    if (raw[name] !== undefined && spec?.flag) {
+      // `--fix --fix` would become the value "true\ntrue", which no boolean parses
+      throw new UsageError(`--${name} given more than once: it is a switch (give it once, or --${name}=false)`);
+    }
+    if (raw[name] !== undefined && spec && !takesMany(spec)) {
       throw new UsageError(`--${name} given more than once ("${raw[name]}", then "${v}"): it takes one value`);
     }
     raw[name] = raw[name] === undefined ? v : `${raw[name]}\n${v}`;
@@ -119,7 +152,10 @@ export function parseArgs(argv: string[], specs: InputSpec[]): { raw: RawInputs;
         continue;
       }
       const spec = byName.get(name);
-      if (!spec || spec.actionOnly) throw new UsageError(`unknown option --${name}`);
+      if (!spec || spec.actionOnly) {
+        const near = closestOption(name, ['format', ...specs.filter((x) => !x.actionOnly).map((x) => x.name)]);
+        throw new UsageError(`unknown option --${name}${near ? ` (did you mean --${near}?)` : ''}`);
+      }
       if (spec.flag) {
         append(name, value ?? 'true');
         continue;

@@ -265,12 +265,43 @@ describe('chaingate CLI', () => {
       { name: 'fix', description: '', flag: true },
     ];
     expect(() => parseArgs(['--fail-on', 'high', '--fail-on=low'], specs)).toThrow('--fail-on given more than once ("high", then "low"): it takes one value');
-    expect(parseArgs(['--image', 'a', '--image', 'b', '--fix', '--fix'], specs).raw).toMatchObject({ image: 'a\nb', fix: 'true\ntrue' });
+    expect(parseArgs(['--image', 'a', '--image', 'b', '--fix'], specs).raw).toMatchObject({ image: 'a\nb', fix: 'true' });
+    // a switch given twice was joined to "true\ntrue": an invalid-input error with a record instead of a usage error
+    expect(() => parseArgs(['--fix', '--fix'], specs)).toThrow('--fix given more than once');
+    expect(() => parseArgs(['--fix=false', '--fix'], specs)).toThrow('--fix given more than once');
+    const f = io(repo({ '.github/workflows/a.yml': BAD }));
+    expect(await main(['pin-lint', '--fix', '--fix'], f.io)).toBe(2);
+    expect(f.err.join()).toContain('--fix given more than once');
+    expect(existsSync(join(f.io.cwd, 'rec.ndjson'))).toBe(false);
     const r = io('/');
     expect(await main(['pin-lint', '--fail-on', 'high', '--fail-on', 'low'], r.io)).toBe(2);
     expect(r.err.join()).toContain('--fail-on given more than once');
     const rec = io(repo({}));
     expect(await main(['record', '--gate', 'dr-drill', '--outcome', 'pass', '--detail', 'a=1', '--detail', 'b=2', '--reason', 'ok', '--reason', 'drill'], rec.io)).toBe(0);
+  });
+
+  it('a mistyped option names the closest one (bandit\'s own --exclude / --skip, --path)', async () => {
+    const b = io('/');
+    expect(await main(['bandit-gate', '--exclude', 'tests'], b.io)).toBe(2);
+    expect(b.err.join()).toContain('unknown option --exclude (did you mean --excludes?)');
+    const s = io('/');
+    expect(await main(['bandit-gate', '--skip', 'B101'], s.io)).toBe(2);
+    expect(s.err.join()).toContain('(did you mean --skips?)');
+    const p = io('/');
+    expect(await main(['pin-lint', '--fail-onn', 'high'], p.io)).toBe(2);
+    expect(p.err.join()).toContain('(did you mean --fail-on?)');
+    const n = io('/');
+    expect(await main(['pin-lint', '--zzz'], n.io)).toBe(2);
+    expect(n.err.join()).toMatch(/unknown option --zzz\n/);
+  });
+
+  it('--help shows a single required positional as <name> and a list as [name…]', async () => {
+    const v = io('/');
+    expect(await main(['evidence-verify', '--help'], v.io)).toBe(0);
+    expect(v.out.join('\n')).toMatch(/Usage: chaingate evidence-verify \[options\] <bundle>\n/);
+    const p = io('/');
+    expect(await main(['pin-lint', '--help'], p.io)).toBe(0);
+    expect(p.out.join('\n')).toMatch(/Usage: chaingate pin-lint \[options\] \[paths…\]\n/);
   });
 
   it('no command: the help goes to stderr (a usage error, exit 2), not stdout', async () => {

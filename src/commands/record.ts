@@ -4,7 +4,7 @@ import { fsErrorText } from '../core/files.js';
 import { resolve as resolvePath } from 'node:path';
 import type { GateResult, InputSpec } from '../core/types.js';
 import { InputError, OUTCOMES, type Outcome } from '../core/types.js';
-import { appendRecord, buildRecord, defaultRecordPath, type PipelineRunRecord } from '../core/record.js';
+import { appendRecord, buildRecord, configuredRecordPath, defaultRecordPath, type PipelineRunRecord } from '../core/record.js';
 import { validateRecord } from '../core/schema.js';
 import { Redactor } from '../core/redact.js';
 import { normalizeDigest } from '../core/digest.js';
@@ -115,7 +115,7 @@ export function writeExternalRecord(opts: RecordOptions, deps: RecordDeps): { re
   const record = buildExternalRecord(opts, deps);
   const path = recordPathFor(opts, deps);
   try {
-    appendRecord(path, record);
+    appendRecord(path, record, { regularOnly: !opts.recordFile?.trim() && !deps.env.CHAINGATE_RECORDS && !!deps.configuredPath });
   } catch (e) {
     throw new Error(`cannot write pipeline_run record to ${path}: ${fsErrorText(e)}`);
   }
@@ -170,6 +170,7 @@ export async function recordCommand(argv: string[], io: CliIO): Promise<number> 
   if (!raw['record-file']?.trim() && !io.env.CHAINGATE_RECORDS) {
     try {
       configuredPath = (await loadConfig(io.cwd)).config.records?.path;
+      if (configuredPath) configuredPath = configuredRecordPath(io.cwd, configuredPath);
     } catch (e) {
       io.err(redactor.redact(`chaingate record: ${(e as Error).message} (the config decides where the record goes: fix it or give --record-file)`));
       return 2;

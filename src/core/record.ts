@@ -1,6 +1,7 @@
 import { ensureDir } from './files.js';
-import { closeSync, openSync, writeSync, fsyncSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { closeSync, constants as FS, existsSync, fstatSync, lstatSync, openSync, realpathSync, writeSync, fsyncSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
+import { ConfigError } from './types.js';
 import type { Finding, GateResult, Outcome, Severity } from './types.js';
 import { SEVERITIES } from './types.js';
 import { Redactor } from './redact.js';
@@ -143,11 +144,62 @@ export function buildRecord(
  * so concurrent appends from parallel steps on the same machine do not interleave (a partial write, which
  * regular local files do not produce, is completed in a loop).
  */
-export function appendRecord(path: string, record: PipelineRunRecord): void {
+/**
+ * `records.path` of a repository's config file, checked before anything is written there: the file must stay
+ * inside the workspace `cwd` through symlinks too (a directory in the repository that is a symlink to
+ * $RUNNER_TEMP or $HOME), and when it exists be a regular file (not a symlink, FIFO or device). The schema
+ * already refuses absolute paths and `..`. Returns the absolute path; throws ConfigError.
+ */
+export function configuredRecordPath(cwd: string, configured: string): string {
+  const rel = configured.trim();
+  const abs = resolvePath(cwd, rel);
+  const inside = (root: string, p: string) => {
+    const r = relative(root, p);
+    return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+  };
+  if (!inside(cwd, abs)) throw new ConfigError(`records.path: "${rel}" is outside the workspace`);
+  let root: string;
+  try {
+    root = realpathSync(cwd);
+  } catch {
+    root = cwd;
+  }
+  let dir = dirname(abs);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    throw new ConfigError(`records.path: "${rel}": cannot resolve its directory`);
+  }
+  if (!inside(root, real)) {
+    throw new ConfigError(`records.path: "${rel}" leads outside the workspace through a symbolic link (its directory is ${real}): records must stay in the workspace`);
+  }
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch {
+    return abs; // not there yet: created as a regular file
+  }
+  if (!st.isFile()) {
+    const what = st.isSymbolicLink() ? 'a symbolic link' : st.isFIFO() ? 'a FIFO' : st.isDirectory() ? 'a directory' : 'not a regular file';
+    throw new ConfigError(`records.path: "${rel}" is ${what}: records are appended to a regular file in the workspace`);
+  }
+  return abs;
+}
+
+/**
+ * Append one record. With `regularOnly` (a path from a repository config) the last component is not followed
+ * when it is a symlink, a FIFO is not waited on, and anything but a regular file is refused.
+ */
+export function appendRecord(path: string, record: PipelineRunRecord, opts: { regularOnly?: boolean } = {}): void {
   ensureDir(dirname(path));
   const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-  const fd = openSync(path, 'a', 0o644);
+  const fd = opts.regularOnly
+    ? openSync(path, FS.O_WRONLY | FS.O_APPEND | FS.O_CREAT | (FS.O_NOFOLLOW ?? 0) | (FS.O_NONBLOCK ?? 0), 0o644)
+    : openSync(path, 'a', 0o644);
   try {
+    if (opts.regularOnly && !fstatSync(fd).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EINVAL' });
     let off = 0;
     while (off < line.length) off += writeSync(fd, line, off, line.length - off);
     try {

@@ -7,7 +7,7 @@ import type { GateResult, Logger, RawInputs } from './types.js';
 import { ConfigError, InputError } from './types.js';
 import { loadConfig, type LoadedConfig } from './config.js';
 import { Redactor } from './redact.js';
-import { appendRecord, buildRecord, defaultRecordPath, type PipelineRunRecord, type RecordMode } from './record.js';
+import { appendRecord, buildRecord, configuredRecordPath, defaultRecordPath, type PipelineRunRecord, type RecordMode } from './record.js';
 import type { ExecFn } from './exec.js';
 import { toSarif } from './sarif.js';
 import { ensureDir, fsErrorText } from './files.js';
@@ -60,6 +60,7 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
   // the config's records.path applies once the config is loaded; a config that cannot be loaded leaves its
   // error record at the default place
   let recordPath = raw['record-file'] ? resolvePath(deps.cwd, raw['record-file']) : defaultRecordPath(deps.env, deps.cwd);
+  let recordFromConfig = false;
 
   let result: GateResult;
   let ctx: GateContext | undefined;
@@ -69,7 +70,12 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
     }
     const config = await loadConfig(deps.cwd, raw.config && raw.config !== '.github/chaingate.yml' ? raw.config : undefined);
     const rec = config.config.records;
-    if (rec?.path && !raw['record-file']) recordPath = defaultRecordPath(deps.env, deps.cwd, rec.path);
+    if (rec?.path && !raw['record-file'] && !deps.env.CHAINGATE_RECORDS) {
+      // a repository file decides this path: it must stay in the workspace (through symlinks too); until it is
+      // checked the error record goes to the default place
+      recordPath = configuredRecordPath(deps.cwd, rec.path);
+      recordFromConfig = true;
+    }
     // records.mode is in the schema but not read (the record-mode input always has a value): say so
     if (rec?.mode !== undefined) {
       deps.logger.warn(`${config.file}: records.mode is not read: whether a record that cannot be written fails the gate comes from the record-mode input (--record-mode), default strict`);
@@ -147,7 +153,7 @@ export async function executeGate<I>(gate: Gate<I>, raw: RawInputs, deps: RunDep
   let record = buildRecord(gate.id, result, started, finished, deps.env, redactor);
   let recordError: string | undefined;
   try {
-    appendRecord(recordPath, record);
+    appendRecord(recordPath, record, { regularOnly: recordFromConfig });
   } catch (e) {
     recordError = `cannot write pipeline_run record to ${recordPath}: ${fsErrorText(e)}`;
     if (recordMode === 'strict') {

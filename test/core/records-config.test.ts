@@ -2,11 +2,12 @@
 // $CHAINGATE_RECORDS is unset — for every gate, `chaingate record`, and evidence-bundle's default input.
 // `records.mode` is not read (warned): the record-mode input always has a value (default strict).
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
-import { defaultRecordPath } from '../../src/core/record.js';
+import { configuredRecordPath, defaultRecordPath } from '../../src/core/record.js';
 import { loadConfig } from '../../src/core/config.js';
 import bundleGate from '../../src/gates/evidence-bundle/index.js';
 import type { GateContext } from '../../src/core/gate.js';
@@ -108,5 +109,51 @@ describe('records.path in .github/chaingate.yml', () => {
     const dir = repo({ '.github/workflows/ci.yml': WF, '.github/chaingate.yml': 'version: 1\nrecords:\n  path: .chaingate/runs..v1.ndjson\n' });
     expect(await main(['pin-lint'], io(dir, { RUNNER_TEMP: join(dir, 'rt') }).io)).toBe(0);
     expect(lines(join(dir, '.chaingate/runs..v1.ndjson'))).toHaveLength(1);
+  });
+
+  // a repository can commit symlinks: records.path's own text stays inside, but the file it names does not.
+  // (Before the check, the FIFO case blocked the whole process in openSync: not even a test timeout fired.)
+  const outside = () => mkdtempSync(join(tmpdir(), 'cg-outside-'));
+  it.each([
+    ['a directory of the path is a symlink to a directory outside', (dir: string, out: string) => symlinkSync(out, join(dir, 'audit')), 'audit/runs.ndjson'],
+    ['a deeper directory is a symlink outside', (dir: string, out: string) => (mkdirSync(join(dir, 'a')), symlinkSync(out, join(dir, 'a', 'b'))), 'a/b/c/runs.ndjson'],
+    ['the file itself is a symlink to a file outside', (dir: string, out: string) => (writeFileSync(join(out, 'env'), ''), symlinkSync(join(out, 'env'), join(dir, 'runs.ndjson'))), 'runs.ndjson'],
+    ['the file is a symlink to a device', (dir: string) => symlinkSync('/dev/null', join(dir, 'runs.ndjson')), 'runs.ndjson'],
+    ['the file is a FIFO (would block the gate forever)', (dir: string) => execFileSync('mkfifo', [join(dir, 'runs.ndjson')]), 'runs.ndjson'],
+    ['the path is a directory', (dir: string) => mkdirSync(join(dir, 'runs.ndjson')), 'runs.ndjson'],
+  ])('records.path where %s: config error, nothing written there, the error record at the default place', { timeout: 15_000 }, async (_n, plant, p) => {
+    const dir = repo({ '.github/workflows/ci.yml': WF, '.github/chaingate.yml': `version: 1\nrecords:\n  path: ${p}\n` });
+    const out = outside();
+    plant(dir, out);
+    const rt = join(dir, 'rt');
+    const text: string[] = [];
+    const both = { cwd: dir, env: { RUNNER_TEMP: rt }, out: (x: string) => void text.push(x), err: (x: string) => void text.push(x) };
+    expect(await main(['pin-lint'], both)).toBe(2);
+    expect(text.join('\n')).toMatch(/records\.path/);
+    expect(lines(join(rt, 'chaingate', 'pipeline_run.ndjson'))).toMatchObject([{ gate: 'pin-lint', outcome: 'error', reasons: ['config-error'] }]);
+    expect(execFileSync('find', [out, '-type', 'f', '-size', '+0']).toString()).toBe('');
+    // chaingate record and evidence-bundle refuse it too
+    const rec = io(dir, { RUNNER_TEMP: rt });
+    expect(await main(['record', '--gate', 'dr-drill', '--outcome', 'pass'], rec.io)).toBe(2);
+    expect(rec.err.join('\n')).toMatch(/records\.path/);
+    const ctx = { cwd: dir, env: { RUNNER_TEMP: rt }, config: await loadConfig(dir), now: () => new Date() } as unknown as GateContext;
+    expect(() => bundleGate.parseInputs({ 'subject-digest': `sha256:${'a'.repeat(64)}`, sign: 'false' }, ctx)).toThrow(/records\.path/);
+    expect(execFileSync('find', [out, '-type', 'f', '-size', '+0']).toString()).toBe('');
+  });
+
+  it('true negative: a symlinked directory that stays inside the workspace is fine', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': WF, '.github/chaingate.yml': 'version: 1\nrecords:\n  path: audit/runs.ndjson\n' });
+    mkdirSync(join(dir, 'var', 'audit'), { recursive: true });
+    symlinkSync(join(dir, 'var', 'audit'), join(dir, 'audit'));
+    expect(await main(['pin-lint'], io(dir, { RUNNER_TEMP: join(dir, 'rt') }).io)).toBe(0);
+    expect(lines(join(dir, 'var/audit/runs.ndjson'))).toHaveLength(1);
+    expect(configuredRecordPath(dir, 'new/deep/x.ndjson')).toBe(join(dir, 'new/deep/x.ndjson'));
+  });
+
+  it('$CHAINGATE_RECORDS set: records.path is not used, so not checked', async () => {
+    const dir = repo({ '.github/workflows/ci.yml': WF, '.github/chaingate.yml': 'version: 1\nrecords:\n  path: audit/runs.ndjson\n' });
+    symlinkSync(outside(), join(dir, 'audit'));
+    expect(await main(['pin-lint'], io(dir, { CHAINGATE_RECORDS: join(dir, 'env.ndjson') }).io)).toBe(0);
+    expect(lines(join(dir, 'env.ndjson'))).toHaveLength(1);
   });
 });

@@ -6,7 +6,7 @@ import type { Gate, GateContext } from '../../core/gate.js';
 import type { GateResult } from '../../core/types.js';
 import { InputError } from '../../core/types.js';
 import { normalizeDigest, sha256Hex, DigestError } from '../../core/digest.js';
-import { defaultRecordPath, type PipelineRunRecord } from '../../core/record.js';
+import { configuredRecordPath, defaultRecordPath, type PipelineRunRecord } from '../../core/record.js';
 import { expandGlob } from '../../core/glob.js';
 import { parseBool, splitList, fsErrorText, ensureDir } from '../../core/files.js';
 import { SUITE_VERSION } from '../../core/version.js';
@@ -84,15 +84,20 @@ function httpUrl(v: string, name: string): string {
 export function timeoutSeconds(raw: string | undefined): number {
   const t = raw?.trim() || '60';
   let seconds: number;
+  // zero or negative, with or without a unit (`0s`, `-5`, `-1m`, `PT0S`): a range problem, not a format one
+  const signed = /^([+-]?)(\d+(?:\.\d+)?)\s*([wdhms]?)$/i.exec(t);
+  if ((signed && (signed[1] === '-' || Number(signed[2]) === 0)) || /^-?P(?:T?0+(?:\.0+)?[WDHMS])+$/i.test(t)) {
+    throw new InputError(`timeout: "${t}" must be between 1 second and 1 hour`);
+  }
   if (/^\d+(\.\d+)?$/.test(t)) seconds = Number(t);
   else {
     try {
       seconds = parseDuration(t, 'timeout') / 1000;
     } catch {
-      throw new InputError(`timeout: "${raw}" is not a duration (e.g. 30s, 2m, PT1M) or a number of seconds`);
+      throw new InputError(`timeout: "${t}" is not a duration (e.g. 30s, 2m, PT1M) or a number of seconds`);
     }
   }
-  if (!(seconds >= 1 && seconds <= 3600)) throw new InputError(`timeout: "${raw}" must be between 1 second and 1 hour`);
+  if (!(seconds >= 1 && seconds <= 3600)) throw new InputError(`timeout: "${t}" must be between 1 second and 1 hour`);
   return seconds;
 }
 
@@ -152,7 +157,11 @@ const gate: Gate<EvidenceBundleInputs> = {
     return {
       subjectDigest,
       subjectName: (raw['subject-name']?.trim() || ctx.env.GITHUB_REPOSITORY || 'release').slice(0, 500),
-      records: records.length ? records : [defaultRecordPath(ctx.env, ctx.cwd, ctx.config.config.records?.path)],
+      // records.path of the config is checked like the gates check it (it could name a file outside the workspace
+      // through a symlink, and the bundle would carry that file's lines)
+      records: records.length
+        ? records
+        : [!ctx.env.CHAINGATE_RECORDS && ctx.config.config.records?.path ? configuredRecordPath(ctx.cwd, ctx.config.config.records.path) : defaultRecordPath(ctx.env, ctx.cwd)],
       reports: reports.length ? reports : ctx.env.RUNNER_TEMP ? [join(ctx.env.RUNNER_TEMP, 'chaingate', '*.sarif')] : [],
       outputDir: raw['output-dir']?.trim() ? resolvePath(ctx.cwd, raw['output-dir'].trim()) : defaultOut,
       sign: parseBool(raw.sign, 'sign', true),

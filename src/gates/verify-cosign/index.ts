@@ -241,7 +241,21 @@ const gate: Gate<VerifyCosignInputs> = {
     const cosignSource = (opt(raw.cosign) ?? 'install') as 'install' | 'path';
     if (!['install', 'path'].includes(cosignSource)) throw new InputError(`cosign: "${cosignSource}" is not one of install, path`);
     const base = opt(raw['cosign-download-url']);
-    if (base && !/^https?:\/\//.test(base)) throw new InputError('cosign-download-url must be an http(s) URL');
+    if (base) {
+      // never echo the URL in these messages: it may hold a token
+      let u: URL | undefined;
+      try {
+        u = new URL(base);
+      } catch {
+        /* below */
+      }
+      if (!u || !/^https?:$/.test(u.protocol)) throw new InputError('cosign-download-url must be an http(s) URL');
+      if (u.username || u.password) {
+        throw new InputError('cosign-download-url must not hold credentials (user:password@host): they would be sent nowhere and could reach logs; use a mirror that needs no credentials, or cosign: path');
+      }
+      // a token in the query (?apikey=…) is a secret whatever its name
+      for (const v of u.searchParams.values()) ctx.redactor?.add(v);
+    }
 
     return {
       mode,
@@ -446,6 +460,16 @@ function cosignArgs(i: VerifyCosignInputs, ctx: GateContext): string[] {
 }
 
 async function runWithCosign(i: VerifyCosignInputs, ctx: GateContext): Promise<GateResult> {
+  const cleanup: Array<() => void> = [];
+  try {
+    return await runWithCosignInner(i, ctx, cleanup);
+  } finally {
+    // this run's private copy of an installed cosign
+    for (const f of cleanup) f();
+  }
+}
+
+async function runWithCosignInner(i: VerifyCosignInputs, ctx: GateContext, cleanup: Array<() => void>): Promise<GateResult> {
   let cosign: string;
   let version: string;
   const details: Record<string, string | number | boolean | null> = { method: 'cosign', cosign_source: i.cosignSource };
@@ -458,6 +482,7 @@ async function runWithCosign(i: VerifyCosignInputs, ctx: GateContext): Promise<G
     try {
       const trust = i.tufRefresh ? () => refreshPublicGoodTrust({ timeoutMs: i.timeoutMs, cachePath: join(ctx.tempDir, 'tuf-cache') }) : undefined;
       const inst = await installCosign(ctx, { release: i.cosignRelease, timeoutMs: i.timeoutMs, retries: i.retries, trust });
+      cleanup.push(inst.dispose);
       cosign = inst.path;
       version = `v${inst.version}`;
       details.cosign_sha256 = `sha256:${inst.sha256}`;

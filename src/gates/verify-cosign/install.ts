@@ -7,7 +7,11 @@
 //      the signed digest must equal the download's SHA-256.
 // A cached binary is checked again on every use (re-hashed; with way 2 its kept bundle is verified again),
 // so a tampered cache on a self-hosted runner is caught. Neither way available → no install (fail closed).
-import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+// What runs is never the shared cache file: the bytes that were checked are copied to a private directory of
+// this run (created 0700) and that copy runs, so a cache swapped after the check (another job on the same
+// runner, or two jobs caching at once) cannot change what runs. Caching is best effort: a cache that cannot be
+// written (a concurrent job replacing it) leaves the checked private copy in use.
+import { chmodSync, closeSync, constants as FS, createWriteStream, fstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -121,6 +125,28 @@ export interface Installed {
   checkedBy: 'sha256' | 'signature';
   /** with `signature`: the trusted root used (e.g. `@sigstore/tuf 4.0.0 seeds (TUF root v14)`) */
   trustVersion?: string;
+  /** remove this run's private copy of the binary (call when cosign has run) */
+  dispose(): void;
+}
+
+/** `base`/`name` keeping a query of the base URL (a mirror's `?channel=…`) on the asset URL. */
+export function assetUrl(base: string, name: string): string {
+  const u = new URL(base);
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/${name}`;
+  return u.toString();
+}
+
+/**
+ * How a download URL appears in messages and logs: the pinned GitHub release in full; a mirror only as its
+ * origin and the asset name, so a token in its path or query never reaches a message, log or record.
+ */
+export function displayUrl(base: string, name: string): string {
+  if (base.replace(/\/+$/, '') === COSIGN_RELEASE_BASE) return `${COSIGN_RELEASE_BASE}/${name}`;
+  try {
+    return `${new URL(base).origin}/…/${name} (cosign-download-url)`;
+  } catch {
+    return `${name} (cosign-download-url)`;
+  }
 }
 
 class TransientDownload extends Error {}
@@ -145,25 +171,39 @@ export async function installCosign(ctx: GateContext, opts: InstallOptions): Pro
   const tc = await import('@actions/tool-cache');
   const arch = platform.split('-')[1];
 
-  const cachedDir = tc.find('cosign', release.version, arch);
-  if (cachedDir) {
-    const p = join(cachedDir, asset);
-    const b = join(cachedDir, bundleName(asset));
-    if (existsSync(p) && (want || existsSync(b))) {
-      const got = (await sha256File(p)).slice(7);
-      if (want) {
-        if (got !== want) {
-          throw new InstallError('cosign-checksum-mismatch', `the cached ${asset} has sha256 ${got}, expected ${want}: the tool cache was altered`);
+  // this run's private directory: what runs is the copy made here from the bytes that were checked
+  const own = mkdtempSync(join(ctx.tempDir, 'cosign-'));
+  const dispose = () => rmSync(own, { recursive: true, force: true });
+  try {
+    const cachedDir = tc.find('cosign', release.version, arch);
+    if (cachedDir) {
+      const p = join(cachedDir, asset);
+      const b = join(cachedDir, bundleName(asset));
+      // a missing, non-regular (FIFO, device, directory) or symlinked entry is no usable cache: download again
+      const bundle = want ? undefined : copyRegular(b, undefined, MAX_BUNDLE_BYTES);
+      const copied = want || bundle ? copyRegular(p, join(own, asset), 1024 * 1024 * 1024) : undefined;
+      if (copied && (want || bundle)) {
+        const got = copied.sha256;
+        if (want) {
+          if (got !== want) {
+            throw new InstallError('cosign-checksum-mismatch', `the cached ${asset} has sha256 ${got}, expected ${want}: the tool cache was altered`);
+          }
+          chmodSync(join(own, asset), 0o755);
+          return { path: join(own, asset), version: release.version, sha256: got, fromCache: true, attempts: 0, checkedBy: 'sha256', dispose };
         }
-        return { path: p, version: release.version, sha256: got, fromCache: true, attempts: 0, checkedBy: 'sha256' };
+        const trustVersion = await checkSignature(opts, release, asset, (bundle as { bytes: Buffer }).bytes, got, 'the cached ');
+        chmodSync(join(own, asset), 0o755);
+        return { path: join(own, asset), version: release.version, sha256: got, fromCache: true, attempts: 0, checkedBy: 'signature', trustVersion, dispose };
       }
-      const trustVersion = await checkSignature(opts, release, asset, readBounded(b), got, 'the cached ');
-      return { path: p, version: release.version, sha256: got, fromCache: true, attempts: 0, checkedBy: 'signature', trustVersion };
+      rmSync(join(own, asset), { force: true });
     }
+  } catch (e) {
+    dispose();
+    throw e;
   }
 
-  const base = release.baseUrl.replace(/\/+$/, '');
-  const url = `${base}/${asset}`;
+  const url = assetUrl(release.baseUrl, asset);
+  const shown = displayUrl(release.baseUrl, asset);
   const dir = mkdtempSync(join(ctx.tempDir, 'cosign-dl-'));
   const file = join(dir, asset);
   const get = <T>(what: string, fn: () => Promise<T>) =>
@@ -176,34 +216,84 @@ export async function installCosign(ctx: GateContext, opts: InstallOptions): Pro
       throw e instanceof InstallError ? e : new InstallError('cosign-download-failed', `cannot download ${what}: ${(e as Error).message}`);
     });
   try {
-    const { value: got, attempts } = await get(url, async () => download(ctx, url, file, opts.timeoutMs, opts.maxBytes ?? 512 * 1024 * 1024));
+    const { value: got, attempts } = await get(shown, async () => download(ctx, url, shown, file, opts.timeoutMs, opts.maxBytes ?? 512 * 1024 * 1024));
     let checkedBy: Installed['checkedBy'] = 'sha256';
     let trustVersion: string | undefined;
     if (want) {
       if (got !== want) {
-        throw new InstallError('cosign-checksum-mismatch', `${asset} from ${url} has sha256 ${got}, expected ${want}: not installed, nothing cached`);
+        throw new InstallError('cosign-checksum-mismatch', `${asset} from ${shown} has sha256 ${got}, expected ${want}: not installed, nothing cached`);
       }
     } else {
-      const bundleUrl = `${base}/${bundleName(asset)}`;
+      const bundleUrl = assetUrl(release.baseUrl, bundleName(asset));
+      const bundleShown = displayUrl(release.baseUrl, bundleName(asset));
       const bundleFile = join(dir, bundleName(asset));
-      await get(bundleUrl, async () => download(ctx, bundleUrl, bundleFile, opts.timeoutMs, MAX_BUNDLE_BYTES));
-      trustVersion = await checkSignature(opts, release, asset, readBounded(bundleFile), got, '');
+      await get(bundleShown, async () => download(ctx, bundleUrl, bundleShown, bundleFile, opts.timeoutMs, MAX_BUNDLE_BYTES));
+      const bundle = copyRegular(bundleFile, undefined, MAX_BUNDLE_BYTES);
+      if (!bundle) throw new InstallError('cosign-signature-invalid', `${bundleName(asset)} is not a Sigstore bundle file of at most ${MAX_BUNDLE_BYTES} bytes`);
+      trustVersion = await checkSignature(opts, release, asset, bundle.bytes, got, '');
       checkedBy = 'signature';
     }
+    // the checked bytes, copied privately (and re-hashed while copying): this copy is what runs
+    const mine = copyRegular(file, join(own, asset), 1024 * 1024 * 1024);
+    if (!mine || mine.sha256 !== got) throw new InstallError('cosign-download-failed', `${asset} changed after it was checked: not installed`);
+    chmodSync(join(own, asset), 0o755);
     chmodSync(file, 0o755);
-    const cached = checkedBy === 'sha256' ? await tc.cacheFile(file, asset, 'cosign', release.version, arch) : await tc.cacheDir(dir, 'cosign', release.version, arch);
-    const path = join(cached, asset);
-    chmodSync(path, 0o755);
-    return { path, version: release.version, sha256: got, fromCache: false, attempts, checkedBy, trustVersion };
+    try {
+      if (checkedBy === 'sha256') await tc.cacheFile(file, asset, 'cosign', release.version, arch);
+      else await tc.cacheDir(dir, 'cosign', release.version, arch);
+    } catch (e) {
+      // another job caching at the same moment, a full disk: the checked private copy still runs
+      ctx.logger.warn(`could not cache cosign in the tool cache (${(e as Error).message}); using this run's checked copy`);
+    }
+    return { path: join(own, asset), version: release.version, sha256: got, fromCache: false, attempts, checkedBy, trustVersion, dispose };
+  } catch (e) {
+    dispose();
+    throw e;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function readBounded(p: string): Buffer {
-  const st = statSync(p);
-  if (!st.isFile() || st.size > MAX_BUNDLE_BYTES) throw new InstallError('cosign-signature-invalid', `${p} is not a Sigstore bundle file of at most ${MAX_BUNDLE_BYTES} bytes`);
-  return readFileSync(p);
+/**
+ * Read `src` if it is a regular file (not a symlink, FIFO, device or directory) of at most `max` bytes, hashing
+ * it, and copy it to `dest` (created exclusively, 0600) when given. Returns undefined when it is not such a file.
+ * Opened with O_NOFOLLOW|O_NONBLOCK and checked with fstat, so a FIFO never blocks and a symlink is never followed.
+ */
+function copyRegular(src: string, dest: string | undefined, max: number): { sha256: string; bytes: Buffer } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(src, FS.O_RDONLY | (FS.O_NOFOLLOW ?? 0) | (FS.O_NONBLOCK ?? 0));
+  } catch {
+    return undefined;
+  }
+  let out: number | undefined;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > max) return undefined;
+    if (dest) out = openSync(dest, FS.O_WRONLY | FS.O_CREAT | FS.O_EXCL | (FS.O_NOFOLLOW ?? 0), 0o600);
+    const h = createHash('sha256');
+    const keep: Buffer[] = [];
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > max) return undefined;
+      const chunk = buf.subarray(0, n);
+      h.update(chunk);
+      if (out !== undefined) {
+        let off = 0;
+        while (off < n) off += writeSync(out, chunk, off, n - off);
+      } else keep.push(Buffer.from(chunk));
+    }
+    return { sha256: h.digest('hex'), bytes: Buffer.concat(keep) };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+    if (out !== undefined) closeSync(out);
+  }
 }
 
 /** Verify `<asset>.sigstore.json` over the SHA-256 `got`; returns the trust version. Throws InstallError. */
@@ -216,7 +306,9 @@ async function checkSignature(opts: InstallOptions, release: CosignRelease, asse
     throw new InstallError('cosign-signature-invalid', `cannot load the trusted root to check ${bundleName(asset)}: ${(e as Error).message}`);
   }
   const policy = buildIdentityPolicy({ certificateIdentity: signer.identity, certificateOidcIssuer: signer.issuer });
-  const r = verifyBundle({ bundle, artifact: { kind: 'digest', digest: `sha256:${got}` }, policy, trust });
+  // cosign's release signature is a blob signature (`cosign sign-blob`): a DSSE attestation naming the binary
+  // as a subject says something else about it, and is not accepted as the release signature
+  const r = verifyBundle({ bundle, artifact: { kind: 'digest', digest: `sha256:${got}` }, policy, trust, expect: { content: 'message-signature' } });
   if (!r.ok) {
     throw new InstallError(
       'cosign-signature-invalid',
@@ -227,7 +319,8 @@ async function checkSignature(opts: InstallOptions, release: CosignRelease, asse
   return trust.info.version;
 }
 
-async function download(ctx: GateContext, url: string, file: string, timeoutMs: number, maxBytes: number): Promise<string> {
+/** `shown` is how the URL appears in messages (a mirror's path and query may hold a token). */
+async function download(ctx: GateContext, url: string, shown: string, file: string, timeoutMs: number, maxBytes: number): Promise<string> {
   let res: Response;
   try {
     res = await ctx.fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
@@ -235,7 +328,7 @@ async function download(ctx: GateContext, url: string, file: string, timeoutMs: 
     throw new TransientDownload(`network error: ${(e as Error).message}`);
   }
   if (res.status >= 500 || res.status === 429 || res.status === 408) throw new TransientDownload(`HTTP ${res.status}`);
-  if (res.status !== 200 || !res.body) throw new InstallError('cosign-download-failed', `cannot download ${url}: HTTP ${res.status}`);
+  if (res.status !== 200 || !res.body) throw new InstallError('cosign-download-failed', `cannot download ${shown}: HTTP ${res.status}`);
   mkdirSync(join(file, '..'), { recursive: true });
   const h = createHash('sha256');
   const out = createWriteStream(file, { mode: 0o600 });
@@ -248,7 +341,7 @@ async function download(ctx: GateContext, url: string, file: string, timeoutMs: 
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        throw new InstallError('cosign-download-failed', `${url} is larger than ${maxBytes} bytes`);
+        throw new InstallError('cosign-download-failed', `${shown} is larger than ${maxBytes} bytes`);
       }
       h.update(value);
       if (!out.write(value)) await new Promise<void>((r) => out.once('drain', () => r()));

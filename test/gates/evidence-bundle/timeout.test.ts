@@ -28,6 +28,33 @@ describe('evidence-bundle timeout', () => {
     expect(() => timeoutSeconds(raw)).toThrow(/timeout: /);
   });
 
+  // edge cases a user writes: each gets a message that says what is wrong (the range, or the form)
+  it.each([
+    ['0', 'must be between 1 second and 1 hour'],
+    ['0s', 'must be between 1 second and 1 hour'], // was "is not a duration"
+    ['-5', 'must be between 1 second and 1 hour'], // was "is not a duration"
+    ['-1m', 'must be between 1 second and 1 hour'],
+    ['PT0S', 'must be between 1 second and 1 hour'],
+    ['0.5', 'must be between 1 second and 1 hour'],
+    ['99999999999999999999', 'must be between 1 second and 1 hour'],
+    ['1e3', 'is not a duration (e.g. 30s, 2m, PT1M) or a number of seconds'],
+    ['1,5', 'is not a duration'],
+    ['Infinity', 'is not a duration'],
+    ['2m30s', 'is not a duration'],
+  ])('%s: %s', (raw, msg) => {
+    expect(() => timeoutSeconds(raw)).toThrow(`timeout: "${raw}" ${msg}`);
+  });
+
+  it.each([
+    ['1.5', 1.5],
+    ['  30  ', 30],
+    ['30 s', 30],
+    ['   ', 60],
+    ['3600', 3600],
+  ])('%j → %d seconds (fractions and surrounding blanks are fine)', (raw, seconds) => {
+    expect(timeoutSeconds(raw)).toBe(seconds);
+  });
+
   it('reaches the gate as milliseconds, from a duration and from bare seconds alike', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cg-eb-'));
     const ctx = { cwd, env: {}, config: emptyConfig(), now: () => new Date(), logger: silentLogger } as unknown as GateContext;

@@ -100,6 +100,8 @@ const install = (c: GateContext, rel: string, extra: { sha?: string | null; trus
     trust: extra.trust === null ? undefined : () => extra.trust ?? trust,
   });
 
+const cacheDirOf = (c: GateContext) => join(c.env.RUNNER_TOOL_CACHE as string, 'cosign', '3.0.2', 'amd64');
+
 function cachedFiles(c: GateContext): string[] {
   const root = join(c.env.RUNNER_TOOL_CACHE as string, 'cosign');
   if (!existsSync(root)) return [];
@@ -134,7 +136,7 @@ describe('cosign install checked by the release signature (no SHA-256 held)', ()
     expect(hits.slice(n0)).toEqual([`/good/${ASSET}`, `/good/${bundleName(ASSET)}`]);
     expect(cachedFiles(c).map((f) => f.split('/').pop()).filter((f) => !f?.endsWith('.complete')).sort()).toEqual([ASSET, bundleName(ASSET)]);
     const b = await install(c, 'good');
-    expect(b).toMatchObject({ fromCache: true, checkedBy: 'signature', path: a.path, sha256: a.sha256 });
+    expect(b).toMatchObject({ fromCache: true, checkedBy: 'signature', sha256: a.sha256 });
     expect(hits.length).toBe(n0 + 2);
   });
 
@@ -171,8 +173,8 @@ describe('cosign install checked by the release signature (no SHA-256 held)', ()
 
   it('a tampered cached binary is caught on the next use', async () => {
     const c = ctx();
-    const a = await install(c, 'good');
-    writeFileSync(a.path, OTHER);
+    await install(c, 'good');
+    writeFileSync(join(cacheDirOf(c), ASSET), OTHER);
     const e = await failure(install(c, 'good'));
     expect(e.reason).toBe('cosign-signature-invalid');
     expect(e.message).toContain('the cached');
@@ -180,8 +182,8 @@ describe('cosign install checked by the release signature (no SHA-256 held)', ()
 
   it('a cached bundle replaced by one for other bytes is caught on the next use', async () => {
     const c = ctx();
-    const a = await install(c, 'good');
-    writeFileSync(join(a.path, '..', bundleName(ASSET)), JSON.stringify(await ss.signBlob(OTHER, { identity: RELEASE_SIGNER.identity, issuer: RELEASE_SIGNER.issuer })));
+    await install(c, 'good');
+    writeFileSync(join(cacheDirOf(c), bundleName(ASSET)), JSON.stringify(await ss.signBlob(OTHER, { identity: RELEASE_SIGNER.identity, issuer: RELEASE_SIGNER.issuer })));
     const e = await failure(install(c, 'good'));
     expect(e.reason).toBe('cosign-signature-invalid');
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InstallError, assetName, installCosign, currentPlatform, COSIGN_SHA256, type CosignRelease } from '../../../src/gates/verify-cosign/install.js';
@@ -90,7 +90,9 @@ describe('cosign installation (local HTTP server)', () => {
     expect(hits.length).toBe(n0 + 1);
     const b = await installCosign(c, { release: release(GOOD), platform: PLATFORM, timeoutMs: 5000, retries: 0 });
     expect(b.fromCache).toBe(true);
-    expect(b.path).toBe(a.path);
+    // each run executes its own checked copy, never the shared cache file
+    expect(b.path).not.toBe(a.path);
+    expect(readFileSync(b.path)).toEqual(readFileSync(a.path));
     expect(hits.length).toBe(n0 + 1);
   });
 
@@ -104,8 +106,8 @@ describe('cosign installation (local HTTP server)', () => {
 
   it('a tampered cache is detected on use', async () => {
     const c = ctx();
-    const a = await installCosign(c, { release: release(GOOD), platform: PLATFORM, timeoutMs: 5000, retries: 0 });
-    writeFileSync(a.path, 'evil');
+    await installCosign(c, { release: release(GOOD), platform: PLATFORM, timeoutMs: 5000, retries: 0 });
+    writeFileSync(join(c.env.RUNNER_TOOL_CACHE as string, 'cosign', '3.0.2', 'amd64', 'cosign-linux-amd64'), 'evil');
     const err = await installCosign(c, { release: release(GOOD), platform: PLATFORM, timeoutMs: 5000, retries: 0 }).catch((e) => e);
     expect((err as InstallError).reason).toBe('cosign-checksum-mismatch');
   });
