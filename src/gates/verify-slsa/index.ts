@@ -174,7 +174,7 @@ const gate: Gate<VerifySlsaInputs> = {
       trustedRoot: opt(raw['trusted-root']),
       trustInstance,
       slsaVerifierPath: opt(raw['slsa-verifier-path']),
-      slsaVerifierDownloadUrl: opt(raw['slsa-verifier-download-url']),
+      slsaVerifierDownloadUrl: mirrorUrl(opt(raw['slsa-verifier-download-url'])),
       slsaVerifierSha256: opt(raw['slsa-verifier-sha256']),
       timeoutMs,
       trustedBuilders: cfg['trusted-builders'] ?? DEFAULT_TRUSTED_BUILDERS,
@@ -583,4 +583,20 @@ function conclude(
 function subjectOf(artifacts: Array<{ name: string; digest: string }>): { digest?: string; name?: string } | undefined {
   if (!artifacts.length) return undefined;
   return { digest: artifacts[0].digest, name: artifacts.length === 1 ? artifacts[0].name : `${artifacts[0].name} (+${artifacts.length - 1})` };
+}
+
+/** `slsa-verifier-download-url`: an http(s) URL without credentials; never echoed (it may hold a token). */
+function mirrorUrl(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  let u: URL | undefined;
+  try {
+    u = new URL(v);
+  } catch {
+    u = undefined;
+  }
+  if (!u || !/^https?:$/.test(u.protocol)) throw new InputError('slsa-verifier-download-url must be an http(s) URL');
+  if (u.username || u.password) {
+    throw new InputError('slsa-verifier-download-url must not hold credentials (user:password@host): they could reach logs; use a mirror that needs no credentials, or slsa-verifier-path');
+  }
+  return v;
 }

@@ -104,7 +104,9 @@ export async function installSlsaVerifier(opts: InstallOptions): Promise<Install
     }
   }
   const base = (opts.baseUrl ?? `${SLSA_VERIFIER_REPO}/releases/download`).replace(/\/+$/, '');
-  const url = `${base}/${version}/${asset}`;
+  const url = mirrorAssetUrl(base, `${version}/${asset}`);
+  // a mirror may carry a token in its path or query: messages show only its origin
+  const shown = opts.baseUrl ? shownMirror(base, `${version}/${asset}`) : url;
   mkdirSync(opts.tempDir, { recursive: true });
   const dest = join(opts.tempDir, `${asset}.download-${process.pid}-${Date.now()}`);
   let file: string;
@@ -112,11 +114,11 @@ export async function installSlsaVerifier(opts: InstallOptions): Promise<Install
     file = await downloadWithTimeout(url, dest, opts);
   } catch (e) {
     const err = e as Error;
-    throw new ToolInstallError('tool-download-failed', `cannot download ${url}: ${err.name === 'TimeoutError' ? `no answer within ${opts.timeoutMs ?? DOWNLOAD_TIMEOUT_MS} ms` : err.message}`);
+    throw new ToolInstallError('tool-download-failed', `cannot download ${shown}: ${err.name === 'TimeoutError' ? `no answer within ${opts.timeoutMs ?? DOWNLOAD_TIMEOUT_MS} ms` : err.message}`);
   }
   const got = await sha256File(file);
   if (got !== `sha256:${expected}`) {
-    throw new ToolInstallError('tool-checksum-mismatch', `${asset} ${version} from ${url} has ${got}, expected sha256:${expected}: not executed`);
+    throw new ToolInstallError('tool-checksum-mismatch', `${asset} ${version} from ${shown} has ${got}, expected sha256:${expected}: not executed`);
   }
   chmodSync(file, 0o755);
   if (opts.useToolCache) {
@@ -166,6 +168,25 @@ async function downloadWithTimeout(url: string, dest: string, opts: InstallOptio
     },
   );
   return value;
+}
+
+/** `base`/`rest`, keeping a query of the base URL (a mirror's `?channel=…`) on the asset URL. */
+function mirrorAssetUrl(base: string, rest: string): string {
+  try {
+    const u = new URL(base);
+    u.pathname = `${u.pathname.replace(/\/+$/, '')}/${rest}`;
+    return u.toString();
+  } catch {
+    return `${base}/${rest}`;
+  }
+}
+
+function shownMirror(base: string, rest: string): string {
+  try {
+    return `${new URL(base).origin}/…/${rest} (slsa-verifier-download-url)`;
+  } catch {
+    return `${rest} (slsa-verifier-download-url)`;
+  }
 }
 
 function binName(asset: string): string {

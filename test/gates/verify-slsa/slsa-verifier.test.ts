@@ -148,6 +148,30 @@ describe('installing the pinned slsa-verifier (tool-cache, local HTTP server)', 
     expect(inst.sha256).toBe(good);
     await expect(installSlsaVerifier({ baseUrl: base, table: { [asset]: good }, sha256: 'b'.repeat(64), tempDir: tmp(), useToolCache: false })).rejects.toMatchObject({ reason: 'tool-checksum-mismatch' });
   });
+  it('a token in a mirror URL never reaches the message (only the mirror\'s origin is shown)', async () => {
+    const canary = 'AKCp8canaryMirrorToken0123456789';
+    const e = await installSlsaVerifier({ baseUrl: `${base}/nothing/${canary}?X-JFrog-Art-Api=${canary}`, table: { [asset]: good }, tempDir: tmp(), useToolCache: false }).catch((x: Error) => x);
+    expect(e).toMatchObject({ reason: 'tool-download-failed' });
+    expect((e as Error).message).toContain('127.0.0.1');
+    expect((e as Error).message).toContain('slsa-verifier-download-url');
+    expect((e as Error).message).not.toContain(canary);
+  });
+  it('slsa-verifier-download-url: not http(s), or with credentials, is invalid input that does not echo them', async () => {
+    const gate = (await import('../../../src/gates/verify-slsa/index.js')).default;
+    const ctx = { cwd: tmp(), env: {}, config: { file: null, config: {}, locate: () => undefined }, now: () => new Date() } as never;
+    const raw = (url: string) => ({ artifact: 'a.bin', provenance: 'p.json', 'source-uri': 'github.com/acme/widget', 'slsa-verifier-download-url': url });
+    for (const url of ['ftp://mirror.example/slsa', 'https://user:s3cretPassw0rd@mirror.example/slsa']) {
+      let msg = '';
+      try {
+        gate.parseInputs(raw(url), ctx);
+      } catch (x) {
+        msg = (x as Error).message;
+      }
+      expect(msg).toMatch(/slsa-verifier-download-url must/);
+      expect(msg).not.toContain('s3cretPassw0rd');
+    }
+    expect(() => gate.parseInputs(raw('https://mirror.example/slsa?channel=stable'), ctx)).not.toThrow();
+  });
   it('a missing asset is a download failure', async () => {
     await expect(installSlsaVerifier({ baseUrl: `${base}/nothing`, table: { [asset]: good }, tempDir: tmp(), useToolCache: false })).rejects.toMatchObject({ reason: 'tool-download-failed' });
   });

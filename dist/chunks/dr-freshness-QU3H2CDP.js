@@ -1,1 +1,0 @@
-import{a,b,c}from"./chunk-753372PO.js";import"./chunk-MTHGKHK7.js";import"./chunk-SKIP6HZS.js";import"./chunk-FBP3KQ3G.js";import"./chunk-FOYGOUQM.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-DC3277JX.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};
