@@ -59,7 +59,7 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
     if (l === undefined) {
       try {
         const st = statSync(join(cwd, rel));
-        l = st.size > 20_000_000 ? null : new Set(readFileSync(join(cwd, rel), 'utf8').split(/\r\n|\n|\r/).map(normLine));
+        l = st.size > 20_000_000 ? null : new Set(decodeSource(readFileSync(join(cwd, rel))).split(/\r\n|\n|\r/).map(normLine));
       } catch {
         l = null;
       }
@@ -93,7 +93,9 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
       });
       if (!fit.length) return { to: null, why: 'content', candidates: cands };
     } else {
-      fit = cands.filter((c) => c.split('/').length >= 2);
+      // the part of the path that matched must hold a directory and the file name: for an absolute path that
+      // is the candidate (a suffix of it), for a relative one the reported path itself (a suffix of the candidate)
+      fit = isAbsoluteLike(n) ? cands.filter((c) => c.split('/').length >= 2) : n.split('/').length >= 2 ? cands : [];
       if (!fit.length) return { to: null, why: 'too-short', candidates: cands };
     }
     if (fit.length > 1) return { to: null, why: 'ambiguous', candidates: fit };
@@ -101,13 +103,36 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
   };
 
   const decided = new Map<string, Decision | 'as-is'>();
+  // Where the live report was made, learnt from the paths confirmed by their quoted lines: one directory for
+  // its relative paths (`cd src && bandit -r .` → `src/`), one root for its absolute ones (`/build/`).
+  // A live path that quotes nothing (errors[], stripped results) is placed by that root when all
+  // confirmed placements agree on it and the file is there: a bare `./bad.py` of that report is `src/bad.py`.
+  let relRoot: string | undefined;
+  let absRoot: string | undefined;
+  const learnRoots = () => {
+    const rel = new Set<string>();
+    const abs = new Set<string>();
+    for (const [f, d] of decided) {
+      if (d === 'as-is' || d.to === null || !quotedBy.get(f)?.length) continue;
+      const n = normalizePath(f, cwd);
+      if (isAbsoluteLike(n)) abs.add(n.slice(0, n.length - d.to.length));
+      else rel.add(d.to.slice(0, d.to.length - n.length));
+    }
+    if (rel.size === 1) relRoot = [...rel][0];
+    if (abs.size === 1) absRoot = [...abs][0];
+  };
+  const viaRoot = (n: string): Decision | undefined => {
+    const to = isAbsoluteLike(n) ? (absRoot !== undefined && n.startsWith(absRoot) ? n.slice(absRoot.length) : undefined) : relRoot !== undefined ? relRoot + n : undefined;
+    return to !== undefined && to !== '' && !to.startsWith('../') && isFileIn(cwd, to) ? { to } : undefined;
+  };
   const placeOne = (f: string, quoted: BanditResult[], live: boolean): Decision | 'as-is' => {
     const prior = decided.get(f);
     if (prior !== undefined) return prior;
     const n = normalizePath(f, cwd);
     let d: Decision | 'as-is';
     if (isFileIn(cwd, n) || isDangling(cwd, n) || n === '<stdin>' || n.startsWith('../')) d = 'as-is';
-    else d = decide(n, quoted);
+    // the root learnt from the live report is that report's: a baseline may have been made elsewhere
+    else d = (live && !quoted.length && viaRoot(n)) || decide(n, quoted);
     if (live) {
       decided.set(f, d);
       if (d !== 'as-is') {
@@ -146,7 +171,15 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
       if (l !== undefined && normLine(l) !== '') q.push(r);
     }
   }
-  for (const rep of live) for (const r of rep.results) apply(r, placeOne(r.filename, quotedBy.get(r.filename)!, true));
+  // paths confirmed by quoted lines first: they tell where the report was made
+  const unquoted: BanditResult[] = [];
+  for (const rep of live) for (const r of rep.results) {
+    const q = quotedBy.get(r.filename)!;
+    if (q.length) apply(r, placeOne(r.filename, q, true));
+    else unquoted.push(r);
+  }
+  learnRoots();
+  for (const r of unquoted) apply(r, placeOne(r.filename, [], true));
 
   for (const rep of reports) {
     rep.errors = rep.errors.filter((e) => {
@@ -177,6 +210,15 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
   if (mismatched.length) info.push(`${mismatched.length} path(s) not placed because no workspace file with that path suffix holds the flagged source line (a different file or version; kept as written): ${list(mismatched)}`);
   if (tooShort.length) info.push(`${tooShort.length} path(s) not placed because only the file name matches and the report quotes no source line to confirm it (kept as written): ${list(tooShort)}`);
   return { warnings, info, unplaced: uniq(missing).length + ambiguous.length + mismatched.length + tooShort.length, moved: moved.length };
+}
+
+/** Python source as text: UTF-8, else Latin-1 (PEP 263 `coding: latin-1` files; Bandit quotes them decoded). */
+function decodeSource(b: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    return b.toString('latin1');
+  }
 }
 
 /** Workspace-relative paths of the Python files under cwd (bounded walk, the usual tool dirs skipped). */
