@@ -82,15 +82,17 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
     return (index ??= pyIndex(cwd)).filter((p) => p.endsWith(`/${n}`)).sort();
   };
 
+  const holdsAll = (rel: string, quoted: BanditResult[]): boolean => {
+    const text = fileLines(rel);
+    return text !== null && quoted.every((r) => text.has(normLine(flaggedLine(r)!)));
+  };
+
   const decide = (n: string, quoted: BanditResult[]): Decision => {
     const cands = shapeCandidates(n);
     if (!cands.length) return { to: null, why: 'missing', candidates: [] };
     let fit: string[];
     if (quoted.length) {
-      fit = cands.filter((c) => {
-        const text = fileLines(c);
-        return text !== null && quoted.every((r) => text.has(normLine(flaggedLine(r)!)));
-      });
+      fit = cands.filter((c) => holdsAll(c, quoted));
       if (!fit.length) return { to: null, why: 'content', candidates: cands };
     } else {
       // the part of the path that matched must hold a directory and the file name: for an absolute path that
@@ -130,7 +132,13 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
     if (prior !== undefined) return prior;
     const n = normalizePath(f, cwd);
     let d: Decision | 'as-is';
-    if (isFileIn(cwd, n) || isDangling(cwd, n) || n === '<stdin>' || n.startsWith('../')) d = 'as-is';
+    if (isFileIn(cwd, n) && quoted.length && !holdsAll(n, quoted)) {
+      // the workspace file of that name does not hold the flagged lines: a report made in a subdirectory
+      // (`cd backend && bandit -r .` → ./app.py) names a different file that happens to exist at the root.
+      // Moved only to the one other file that holds them all; otherwise kept (the report may be older).
+      const other = decide(n, quoted);
+      d = other.to !== null ? other : 'as-is';
+    } else if (isFileIn(cwd, n) || isDangling(cwd, n) || n === '<stdin>' || n.startsWith('../')) d = 'as-is';
     // the root learnt from the live report is that report's: a baseline may have been made elsewhere
     else d = (live && !quoted.length && viaRoot(n)) || decide(n, quoted);
     if (live) {

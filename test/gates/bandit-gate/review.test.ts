@@ -280,3 +280,29 @@ describe('where the live report was made is learnt from its confirmed paths', ()
     expect(r.result.reasons).toContain('scan-errors');
   });
 });
+
+describe('a path that exists as given but is another file', () => {
+  const APPX = 'import subprocess\n\ndef a(cmd):\n    return subprocess.call(cmd, shell=True)\n';
+  const sup = (file: string) => `bandit-gate:\n  suppressions:\n    - file: ${file}\n      test_id: B602\n      justification: reviewed by the team\n      expires: 2026-12-31\n`;
+
+  it('cd backend && bandit -r . names ./app.py; the workspace root has its own app.py without that line: placed at backend/app.py, the root suppression does not apply', async () => {
+    const ws = workspace(undefined, { 'app.py': 'print("root app")\n', 'backend/app.py': APPX, '.github/chaingate.yml': sup('app.py') });
+    const out = join(ws, '..', 'report.json');
+    bandit(join(ws, 'backend'), out, ['-r', '.']);
+    const r = await runGate(ws, { report: out }, NOW);
+    expect(r.result.findings.find((f) => f.rule === 'B602')).toMatchObject({ file: 'backend/app.py', properties: expect.objectContaining({ placement: 'placed' }) });
+    expect(r.result.outcome).toBe('fail');
+  });
+
+  it('true negative: the file was edited since the report (flagged line changed) and no other file holds it: kept as given, its suppression applies', async () => {
+    const ws = workspace(undefined, { 'app.py': APPX, '.github/chaingate.yml': sup('app.py') });
+    const out = join(ws, '..', 'report.json');
+    bandit(ws, out, ['-r', '.']);
+    writeFileSync(join(ws, 'app.py'), APPX.replace('subprocess.call(cmd, shell=True)', 'subprocess.call(cmd,  shell=bool(1))'));
+    const r = await runGate(ws, { report: out }, NOW);
+    const f = r.result.findings.find((x) => x.rule === 'B602')!;
+    expect(f.file).toBe('app.py');
+    expect(f.properties?.placement).toBeUndefined();
+    expect(f.suppressed).toBeDefined();
+  });
+});
