@@ -13,10 +13,13 @@
 //  (b) evidence: when the report quotes the flagged source line (Bandit's `code`), F holds that line (same
 //      text, whitespace aside; anywhere in the file, as line numbers may come from a slightly different
 //      revision) for every finding on that path; when the report quotes nothing for the path (errors[]
-//      entries, stripped reports, baseline entries), the match covers at least two components (a directory
-//      and the file name), never a bare file name;
+//      entries, stripped reports, baseline entries), the matched part covers at least two components (a
+//      directory and the file name: the candidate for an absolute path, the reported path for a relative
+//      one), never a bare file name; or, for the live report's own paths, the report's root (the one prefix
+//      all its content-confirmed placements agree on) leads to that file;
 //  (c) uniqueness: exactly one workspace file passes (a) and (b).
-// Otherwise the reported path is kept as written and marked unplaced: policy entries match it only by that
+// A path that is a workspace file as given is kept, unless the file lacks the quoted lines and one other file
+// passes (a)-(c). Otherwise the reported path is kept as written and marked unplaced: policy entries match it only by that
 // exact path, never by a guess. A baseline or errors[] path equal to a path of the live report is placed the
 // same way as that path.
 import { lstatSync, readFileSync, statSync } from 'node:fs';
