@@ -245,7 +245,7 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     }
   }
   for (const o of omitted.filter((x) => !x.couldCount)) {
-    const m = `${o.source}: omits ${o.total} finding(s) Bandit counted (${o.detail}; a -l/-i filter); none of them could count under this policy (only unbudgeted severities or confidence below min-confidence)`;
+    const m = `${o.source}: omits ${o.total} finding(s) Bandit counted (${o.detail}; a -l/-i filter, or Bandit's default filter, which drops UNDEFINED severity or confidence); none of them could count under this policy (only unbudgeted severities or confidence below min-confidence${o.perFile ? ', file by file' : ''})`;
     ctx.logger.info(m);
     messages.push(m);
   }
@@ -314,7 +314,7 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
  * complete and adding up to _totals, make this exact per file: a file whose omitted findings cannot count
  * does not make the report incomplete because another file's uncountable ones are of the other kind.
  */
-export function omittedFindings(r: BanditReport, budget: Budget): { source: string; total: number; couldCount: boolean; detail: string; files?: string[] } {
+export function omittedFindings(r: BanditReport, budget: Budget): { source: string; total: number; couldCount: boolean; detail: string; files?: string[]; perFile?: boolean } {
   const none = { source: r.source, total: 0, couldCount: false, detail: '' };
   if (!r.issueTotals) return none;
   const all = hiddenIn(r.issueTotals, r.results, budget);
@@ -324,6 +324,7 @@ export function omittedFindings(r: BanditReport, budget: Budget): { source: stri
   const detail = `missing by severity: ${fmt(all.sev)}; by confidence: ${fmt(all.conf)}`;
   let couldCount = all.couldCount;
   let files: string[] | undefined;
+  let perFile = false;
   if (couldCount && r.fileTotals) {
     const byFile = new Map<string, BanditResult[]>();
     for (const x of r.results) {
@@ -335,9 +336,10 @@ export function omittedFindings(r: BanditReport, budget: Budget): { source: stri
     if ([...byFile.keys()].every((f) => r.fileTotals!.has(f))) {
       files = [...r.fileTotals].filter(([f, c]) => hiddenIn(c, byFile.get(f) ?? [], budget).couldCount).map(([f]) => f);
       couldCount = files.length > 0;
+      perFile = true;
     }
   }
-  return { source: r.source, total: all.total, couldCount, detail, ...(files?.length ? { files } : {}) };
+  return { source: r.source, total: all.total, couldCount, detail, ...(files?.length ? { files } : {}), ...(perFile ? { perFile } : {}) };
 }
 
 /** Omitted findings in one scope (a report, or one file of it) from its counts and its listed results. */

@@ -306,3 +306,22 @@ describe('a path that exists as given but is another file', () => {
     expect(f.suppressed).toBeDefined();
   });
 });
+
+describe('a hand-made report with per-file counts', () => {
+  const t = (h: Record<string, number>) => ({ 'SEVERITY.HIGH': 0, 'SEVERITY.MEDIUM': 0, 'SEVERITY.LOW': 0, 'SEVERITY.UNDEFINED': 0, 'CONFIDENCE.HIGH': 0, 'CONFIDENCE.MEDIUM': 0, 'CONFIDENCE.LOW': 0, 'CONFIDENCE.UNDEFINED': 0, ...h });
+  it('per-file blocks that do not add up to _totals are not used (the marginal rule decides: report-incomplete)', async () => {
+    const ws = workspace(undefined, { 'a.py': 'x = 1\n' });
+    const metrics = { _totals: { loc: 1, nosec: 0, ...t({ 'SEVERITY.HIGH': 1, 'CONFIDENCE.HIGH': 1 }) }, './a.py': { loc: 1, nosec: 0, ...t({}) } };
+    writeFileSync(join(ws, 'r.json'), JSON.stringify({ errors: [], results: [], metrics }));
+    const r = await runGate(ws, { report: 'r.json' });
+    expect(r.result.reasons).toContain('report-incomplete');
+  });
+  it('an UNDEFINED-severity finding dropped by Bandit\'s default filter is never budgeted: a note, not an error', async () => {
+    const ws = workspace(undefined, { 'a.py': 'x = 1\n' });
+    const block = { loc: 1, nosec: 0, ...t({ 'SEVERITY.UNDEFINED': 1, 'CONFIDENCE.HIGH': 1 }) };
+    writeFileSync(join(ws, 'r.json'), JSON.stringify({ errors: [], results: [], metrics: { _totals: block, './a.py': block } }));
+    const r = await runGate(ws, { report: 'r.json', 'max-low': '0', 'max-medium': '0' });
+    expect(r.result.outcome).toBe('pass');
+    expect(r.result.messages!.join('\n')).toMatch(/omits 1 finding\(s\).*default filter.*none of them could count/);
+  });
+});
