@@ -8,7 +8,7 @@ import { InputError } from '../../core/types.js';
 import { parseDuration } from '../../core/config.js';
 import { parseBool, splitList, fsErrorText } from '../../core/files.js';
 import { expandGlob, visitFiles } from '../../core/glob.js';
-import { parseBanditReport, parseBanditReports, ReportError, type BanditReport } from './report.js';
+import { BANDIT_LEVELS, parseBanditReport, parseBanditReports, ReportError, type BanditLevel, type BanditReport, type BanditResult, type IssueCounts } from './report.js';
 import { evaluate, summaryTable, type Budget, type Confidence } from './evaluate.js';
 import { normalizePath, parseSuppressions, sectionOf, type ScanErrorEntry, type SuppressionEntry } from './suppressions.js';
 import { BANDIT_RULES } from './rules.js';
@@ -240,12 +240,12 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     reasons.add('report-incomplete');
     for (const o of incomplete) {
       messages.push(
-        `${o.source}: lists ${o.total} finding(s) fewer than Bandit counted (${o.detail}): it was written with a severity or confidence filter (-l, -ll, -lll, --severity-level, -i, -ii, -iii, --confidence-level) or with Bandit's own baseline (-b, which hides every copy of a baselined finding), so findings that count under this policy are missing. Write the report without them: give the baseline to the gate's \`baseline\` input, and use min-confidence and the budgets instead of -l/-i.`,
+        `${o.source}: lists ${o.total} finding(s) fewer than Bandit counted (${o.detail}${o.files ? `; in ${o.files.slice(0, 5).join(', ')}${o.files.length > 5 ? ', …' : ''}` : ''}): it was written with a severity or confidence filter (-l, -ll, -lll, --severity-level, -i, -ii, -iii, --confidence-level) or with Bandit's own baseline (-b, which hides every copy of a baselined finding), so findings that count under this policy are missing. Write the report without them: give the baseline to the gate's \`baseline\` input, and use min-confidence and the budgets instead of -l/-i.`,
       );
     }
   }
   for (const o of omitted.filter((x) => !x.couldCount)) {
-    const m = `${o.source}: omits ${o.total} finding(s) Bandit counted (${o.detail}; a -l/-i filter); none of them could count under this policy (only unbudgeted severities or confidence below min-confidence)`;
+    const m = `${o.source}: omits ${o.total} finding(s) Bandit counted (${o.detail}; a -l/-i filter, or Bandit's default filter, which drops UNDEFINED severity or confidence); none of them could count under this policy (only unbudgeted severities or confidence below min-confidence${o.perFile ? ', file by file' : ''})`;
     ctx.logger.info(m);
     messages.push(m);
   }
@@ -307,28 +307,64 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
 
 /**
  * What a report leaves out: metrics._totals counts every issue Bandit found (nosec'd ones excluded), before
- * -l/-i/-b filtered the results. Only marginal counts are known (per severity, per confidence), so an omitted
- * finding "could count" unless every omitted one is of an unbudgeted severity or every omitted one is below
- * min-confidence.
+ * -l/-i/-b filtered the results. In an unfiltered run they are equal (checked against real Bandit for
+ * nosec, --ignore-nosec, -s/-t, -x, overlapping targets, parse errors, -n, -a). Only marginal counts are
+ * known (per severity, per confidence), so an omitted finding "could count" unless every omitted one is of
+ * an unbudgeted severity or every omitted one is below min-confidence. Bandit's per-file metrics, when
+ * complete and adding up to _totals, make this exact per file: a file whose omitted findings cannot count
+ * does not make the report incomplete because another file's uncountable ones are of the other kind.
  */
-export function omittedFindings(r: BanditReport, budget: Budget): { source: string; total: number; couldCount: boolean; detail: string } {
-  if (!r.issueTotals) return { source: r.source, total: 0, couldCount: false, detail: '' };
+export function omittedFindings(r: BanditReport, budget: Budget): { source: string; total: number; couldCount: boolean; detail: string; files?: string[]; perFile?: boolean } {
+  const none = { source: r.source, total: 0, couldCount: false, detail: '' };
+  if (!r.issueTotals) return none;
+  const all = hiddenIn(r.issueTotals, r.results, budget);
+  if (!all.total) return none;
   const levels = ['HIGH', 'MEDIUM', 'LOW', 'UNDEFINED'] as const;
-  const sev = { HIGH: 0, MEDIUM: 0, LOW: 0, UNDEFINED: 0 };
-  const conf = { HIGH: 0, MEDIUM: 0, LOW: 0, UNDEFINED: 0 };
-  for (const x of r.results) {
-    sev[x.issue_severity]++;
-    conf[x.issue_confidence]++;
+  const fmt = (h: Record<BanditLevel, number | null>) => levels.filter((l) => h[l] !== 0).map((l) => `${l} ${h[l] ?? '?'}`).join(', ') || 'unknown';
+  const detail = `missing by severity: ${fmt(all.sev)}; by confidence: ${fmt(all.conf)}`;
+  let couldCount = all.couldCount;
+  let files: string[] | undefined;
+  let perFile = false;
+  if (couldCount && r.fileTotals) {
+    const byFile = new Map<string, BanditResult[]>();
+    for (const x of r.results) {
+      const f = x.reportedAs ?? x.filename;
+      const g = byFile.get(f);
+      if (g) g.push(x);
+      else byFile.set(f, [x]);
+    }
+    if ([...byFile.keys()].every((f) => r.fileTotals!.has(f))) {
+      files = [...r.fileTotals].filter(([f, c]) => hiddenIn(c, byFile.get(f) ?? [], budget).couldCount).map(([f]) => f);
+      couldCount = files.length > 0;
+      perFile = true;
+    }
   }
-  const hidSev = Object.fromEntries(levels.map((l) => [l, Math.max(0, r.issueTotals!.severity[l] - sev[l])])) as Record<(typeof levels)[number], number>;
-  const hidConf = Object.fromEntries(levels.map((l) => [l, Math.max(0, r.issueTotals!.confidence[l] - conf[l])])) as Record<(typeof levels)[number], number>;
-  const total = levels.reduce((n, l) => n + hidSev[l], 0);
-  if (!total) return { source: r.source, total: 0, couldCount: false, detail: '' };
-  const budgeted = hidSev.HIGH + (budget.maxMedium !== null ? hidSev.MEDIUM : 0) + (budget.maxLow !== null ? hidSev.LOW : 0);
+  return { source: r.source, total: all.total, couldCount, detail, ...(files?.length ? { files } : {}), ...(perFile ? { perFile } : {}) };
+}
+
+/** Omitted findings in one scope (a report, or one file of it) from its counts and its listed results. */
+function hiddenIn(c: IssueCounts, results: BanditResult[], budget: Budget): { total: number; couldCount: boolean; sev: Record<BanditLevel, number | null>; conf: Record<BanditLevel, number | null> } {
+  const sevN = { HIGH: 0, MEDIUM: 0, LOW: 0, UNDEFINED: 0 };
+  const confN = { HIGH: 0, MEDIUM: 0, LOW: 0, UNDEFINED: 0 };
+  for (const x of results) {
+    sevN[x.issue_severity]++;
+    confN[x.issue_confidence]++;
+  }
+  const sev = {} as Record<BanditLevel, number | null>;
+  const conf = {} as Record<BanditLevel, number | null>;
+  for (const l of BANDIT_LEVELS) {
+    sev[l] = c.severity[l] === null ? null : Math.max(0, c.severity[l]! - sevN[l]);
+    conf[l] = c.confidence[l] === null ? null : Math.max(0, c.confidence[l]! - confN[l]);
+  }
+  const sum = (h: Record<BanditLevel, number | null>) => BANDIT_LEVELS.reduce((n, l) => n + (h[l] ?? 0), 0);
+  const total = Math.max(sum(sev), sum(conf));
+  // an absent count (a converted report) can hide anything: what the other side says is missing may be of it
+  const sevGap = BANDIT_LEVELS.some((l) => sev[l] === null) ? total - sum(sev) : 0;
+  const confGap = BANDIT_LEVELS.some((l) => conf[l] === null) ? total - sum(conf) : 0;
+  const budgeted = (sev.HIGH ?? 0) + (budget.maxMedium !== null ? sev.MEDIUM ?? 0 : 0) + (budget.maxLow !== null ? sev.LOW ?? 0 : 0) + sevGap;
   const rank = { low: 1, medium: 2, high: 3 }[budget.minConfidence];
-  const atConfidence = (rank <= 1 ? hidConf.LOW + hidConf.UNDEFINED : 0) + (rank <= 2 ? hidConf.MEDIUM : 0) + hidConf.HIGH;
-  const detail = `missing by severity: ${levels.filter((l) => hidSev[l]).map((l) => `${l} ${hidSev[l]}`).join(', ')}; by confidence: ${levels.filter((l) => hidConf[l]).map((l) => `${l} ${hidConf[l]}`).join(', ') || 'unknown'}`;
-  return { source: r.source, total, couldCount: budgeted > 0 && atConfidence > 0, detail };
+  const atConfidence = (rank <= 1 ? (conf.LOW ?? 0) + (conf.UNDEFINED ?? 0) : 0) + (rank <= 2 ? conf.MEDIUM ?? 0 : 0) + (conf.HIGH ?? 0) + confGap;
+  return { total, couldCount: budgeted > 0 && atConfidence > 0, sev, conf };
 }
 
 function readReports(patterns: string[], ctx: GateContext): Step<{ reports: BanditReport[]; notes: string[] }> {

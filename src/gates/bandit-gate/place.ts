@@ -13,10 +13,13 @@
 //  (b) evidence: when the report quotes the flagged source line (Bandit's `code`), F holds that line (same
 //      text, whitespace aside; anywhere in the file, as line numbers may come from a slightly different
 //      revision) for every finding on that path; when the report quotes nothing for the path (errors[]
-//      entries, stripped reports, baseline entries), the match covers at least two components (a directory
-//      and the file name), never a bare file name;
+//      entries, stripped reports, baseline entries), the matched part covers at least two components (a
+//      directory and the file name: the candidate for an absolute path, the reported path for a relative
+//      one), never a bare file name; or, for the live report's own paths, the report's root (the one prefix
+//      all its content-confirmed placements agree on) leads to that file;
 //  (c) uniqueness: exactly one workspace file passes (a) and (b).
-// Otherwise the reported path is kept as written and marked unplaced: policy entries match it only by that
+// A path that is a workspace file as given is kept, unless the file lacks the quoted lines and one other file
+// passes (a)-(c). Otherwise the reported path is kept as written and marked unplaced: policy entries match it only by that
 // exact path, never by a guess. A baseline or errors[] path equal to a path of the live report is placed the
 // same way as that path.
 import { lstatSync, readFileSync, statSync } from 'node:fs';
@@ -59,7 +62,7 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
     if (l === undefined) {
       try {
         const st = statSync(join(cwd, rel));
-        l = st.size > 20_000_000 ? null : new Set(readFileSync(join(cwd, rel), 'utf8').split(/\r\n|\n|\r/).map(normLine));
+        l = st.size > 20_000_000 ? null : new Set(decodeSource(readFileSync(join(cwd, rel))).split(/\r\n|\n|\r/).map(normLine));
       } catch {
         l = null;
       }
@@ -82,18 +85,22 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
     return (index ??= pyIndex(cwd)).filter((p) => p.endsWith(`/${n}`)).sort();
   };
 
+  const holdsAll = (rel: string, quoted: BanditResult[]): boolean => {
+    const text = fileLines(rel);
+    return text !== null && quoted.every((r) => text.has(normLine(flaggedLine(r)!)));
+  };
+
   const decide = (n: string, quoted: BanditResult[]): Decision => {
     const cands = shapeCandidates(n);
     if (!cands.length) return { to: null, why: 'missing', candidates: [] };
     let fit: string[];
     if (quoted.length) {
-      fit = cands.filter((c) => {
-        const text = fileLines(c);
-        return text !== null && quoted.every((r) => text.has(normLine(flaggedLine(r)!)));
-      });
+      fit = cands.filter((c) => holdsAll(c, quoted));
       if (!fit.length) return { to: null, why: 'content', candidates: cands };
     } else {
-      fit = cands.filter((c) => c.split('/').length >= 2);
+      // the part of the path that matched must hold a directory and the file name: for an absolute path that
+      // is the candidate (a suffix of it), for a relative one the reported path itself (a suffix of the candidate)
+      fit = isAbsoluteLike(n) ? cands.filter((c) => c.split('/').length >= 2) : n.split('/').length >= 2 ? cands : [];
       if (!fit.length) return { to: null, why: 'too-short', candidates: cands };
     }
     if (fit.length > 1) return { to: null, why: 'ambiguous', candidates: fit };
@@ -101,13 +108,42 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
   };
 
   const decided = new Map<string, Decision | 'as-is'>();
+  // Where the live report was made, learnt from the paths confirmed by their quoted lines: one directory for
+  // its relative paths (`cd src && bandit -r .` → `src/`), one root for its absolute ones (`/build/`).
+  // A live path that quotes nothing (errors[], stripped results) is placed by that root when all
+  // confirmed placements agree on it and the file is there: a bare `./bad.py` of that report is `src/bad.py`.
+  let relRoot: string | undefined;
+  let absRoot: string | undefined;
+  const learnRoots = () => {
+    const rel = new Set<string>();
+    const abs = new Set<string>();
+    for (const [f, d] of decided) {
+      if (d === 'as-is' || d.to === null || !quotedBy.get(f)?.length) continue;
+      const n = normalizePath(f, cwd);
+      if (isAbsoluteLike(n)) abs.add(n.slice(0, n.length - d.to.length));
+      else rel.add(d.to.slice(0, d.to.length - n.length));
+    }
+    if (rel.size === 1) relRoot = [...rel][0];
+    if (abs.size === 1) absRoot = [...abs][0];
+  };
+  const viaRoot = (n: string): Decision | undefined => {
+    const to = isAbsoluteLike(n) ? (absRoot !== undefined && n.startsWith(absRoot) ? n.slice(absRoot.length) : undefined) : relRoot !== undefined ? relRoot + n : undefined;
+    return to !== undefined && to !== '' && !to.startsWith('../') && isFileIn(cwd, to) ? { to } : undefined;
+  };
   const placeOne = (f: string, quoted: BanditResult[], live: boolean): Decision | 'as-is' => {
     const prior = decided.get(f);
     if (prior !== undefined) return prior;
     const n = normalizePath(f, cwd);
     let d: Decision | 'as-is';
-    if (isFileIn(cwd, n) || isDangling(cwd, n) || n === '<stdin>' || n.startsWith('../')) d = 'as-is';
-    else d = decide(n, quoted);
+    if (isFileIn(cwd, n) && quoted.length && !holdsAll(n, quoted)) {
+      // the workspace file of that name does not hold the flagged lines: a report made in a subdirectory
+      // (`cd backend && bandit -r .` → ./app.py) names a different file that happens to exist at the root.
+      // Moved only to the one other file that holds them all; otherwise kept (the report may be older).
+      const other = decide(n, quoted);
+      d = other.to !== null ? other : 'as-is';
+    } else if (isFileIn(cwd, n) || isDangling(cwd, n) || n === '<stdin>' || n.startsWith('../')) d = 'as-is';
+    // the root learnt from the live report is that report's: a baseline may have been made elsewhere
+    else d = (live && !quoted.length && viaRoot(n)) || decide(n, quoted);
     if (live) {
       decided.set(f, d);
       if (d !== 'as-is') {
@@ -146,7 +182,15 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
       if (l !== undefined && normLine(l) !== '') q.push(r);
     }
   }
-  for (const rep of live) for (const r of rep.results) apply(r, placeOne(r.filename, quotedBy.get(r.filename)!, true));
+  // paths confirmed by quoted lines first: they tell where the report was made
+  const unquoted: BanditResult[] = [];
+  for (const rep of live) for (const r of rep.results) {
+    const q = quotedBy.get(r.filename)!;
+    if (q.length) apply(r, placeOne(r.filename, q, true));
+    else unquoted.push(r);
+  }
+  learnRoots();
+  for (const r of unquoted) apply(r, placeOne(r.filename, [], true));
 
   for (const rep of reports) {
     rep.errors = rep.errors.filter((e) => {
@@ -177,6 +221,15 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
   if (mismatched.length) info.push(`${mismatched.length} path(s) not placed because no workspace file with that path suffix holds the flagged source line (a different file or version; kept as written): ${list(mismatched)}`);
   if (tooShort.length) info.push(`${tooShort.length} path(s) not placed because only the file name matches and the report quotes no source line to confirm it (kept as written): ${list(tooShort)}`);
   return { warnings, info, unplaced: uniq(missing).length + ambiguous.length + mismatched.length + tooShort.length, moved: moved.length };
+}
+
+/** Python source as text: UTF-8, else Latin-1 (PEP 263 `coding: latin-1` files; Bandit quotes them decoded). */
+function decodeSource(b: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    return b.toString('latin1');
+  }
 }
 
 /** Workspace-relative paths of the Python files under cwd (bounded walk, the usual tool dirs skipped). */

@@ -56,8 +56,19 @@ export interface BanditReport {
    * metrics._totals SEVERITY.* / CONFIDENCE.*: every issue Bandit found, before its report filters
    * (-l/-i, --severity-level/--confidence-level, -b baseline) were applied; absent in stripped reports
    */
-  issueTotals?: { severity: Record<BanditLevel, number>; confidence: Record<BanditLevel, number> };
+  issueTotals?: IssueCounts;
+  /**
+   * Bandit's per-file metrics (keyed by the path as Bandit wrote it), when they are complete and add up to
+   * metrics._totals: the same counts per file, a tighter bound on what a filter left out of each file
+   */
+  fileTotals?: Map<string, IssueCounts>;
   generatedAt?: string;
+}
+
+/** SEVERITY.* / CONFIDENCE.* counts; null: the key is absent (a stripped or converted report) */
+export interface IssueCounts {
+  severity: Record<BanditLevel, number | null>;
+  confidence: Record<BanditLevel, number | null>;
 }
 
 export class ReportError extends Error {
@@ -193,28 +204,73 @@ function parseOneReport(text: string, source: string): BanditReport {
   return parseDoc(doc, source);
 }
 
-function sumTotals(ts: Array<NonNullable<BanditReport['issueTotals']>>): NonNullable<BanditReport['issueTotals']> {
-  const z = () => ({ UNDEFINED: 0, LOW: 0, MEDIUM: 0, HIGH: 0 }) as Record<BanditLevel, number>;
+function sumTotals(ts: IssueCounts[]): IssueCounts {
+  const z = () => ({ UNDEFINED: 0, LOW: 0, MEDIUM: 0, HIGH: 0 }) as Record<BanditLevel, number | null>;
   const out = { severity: z(), confidence: z() };
+  const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
   for (const t of ts) for (const l of BANDIT_LEVELS) {
-    out.severity[l] += t.severity[l];
-    out.confidence[l] += t.confidence[l];
+    out.severity[l] = add(out.severity[l], t.severity[l]);
+    out.confidence[l] = add(out.confidence[l], t.confidence[l]);
   }
   return out;
 }
 
-function issueTotalsOf(totals: Record<string, unknown>): BanditReport['issueTotals'] {
-  const sev = {} as Record<BanditLevel, number>;
-  const conf = {} as Record<BanditLevel, number>;
+const COUNT_KEY = /^(SEVERITY|CONFIDENCE)\.(UNDEFINED|LOW|MEDIUM|HIGH)$/;
+
+/**
+ * SEVERITY.* / CONFIDENCE.* of one metrics block. undefined: the block has none of them (a stripped report;
+ * nothing to compare). A count that is there but not a number ≥ 0 is not Bandit's: the report is refused
+ * (dropping it would silently disable the check that catches -l/-i/-b reports). Bandit 1.6 writes floats (1.0).
+ */
+function issueCountsOf(block: Record<string, unknown>, where: string): IssueCounts | undefined {
+  const sev = {} as Record<BanditLevel, number | null>;
+  const conf = {} as Record<BanditLevel, number | null>;
+  let any = false;
   for (const l of BANDIT_LEVELS) {
-    const s = totals[`SEVERITY.${l}`];
-    const c = totals[`CONFIDENCE.${l}`];
-    // Bandit 1.6 writes floats (1.0); anything else means these counts cannot be used
-    if (typeof s !== 'number' || typeof c !== 'number' || !Number.isFinite(s) || !Number.isFinite(c)) return undefined;
-    sev[l] = Math.round(s);
-    conf[l] = Math.round(c);
+    for (const [k, into] of [[`SEVERITY.${l}`, sev], [`CONFIDENCE.${l}`, conf]] as const) {
+      if (!(k in block)) {
+        into[l] = null;
+        continue;
+      }
+      any = true;
+      const v = block[k];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ReportError(`${where}["${k}"] is not a count ≥ 0 (${show(v)}): the report's issue counts are damaged, so what its results[] leave out cannot be checked`);
+      into[l] = Math.round(v);
+    }
   }
-  return { severity: sev, confidence: conf };
+  return any ? { severity: sev, confidence: conf } : undefined;
+}
+
+/** Per-file counts, only when every file block is an object and they add up to _totals (else undefined). */
+function fileCountsOf(metrics: Record<string, unknown>, totals: IssueCounts): Map<string, IssueCounts> | undefined {
+  const out = new Map<string, IssueCounts>();
+  const sum = { severity: {} as Record<BanditLevel, number>, confidence: {} as Record<BanditLevel, number> };
+  for (const l of BANDIT_LEVELS) sum.severity[l] = sum.confidence[l] = 0;
+  for (const [name, block] of Object.entries(metrics)) {
+    if (name === '_totals') continue;
+    if (!isObj(block)) return undefined;
+    let c: IssueCounts | undefined;
+    try {
+      c = issueCountsOf(block, 'x');
+    } catch {
+      return undefined;
+    }
+    // a file Bandit could not parse has loc/nosec only: no issues counted there
+    const zero = (v: number | null) => v ?? 0;
+    const counts: IssueCounts = { severity: {} as Record<BanditLevel, number>, confidence: {} as Record<BanditLevel, number> };
+    for (const l of BANDIT_LEVELS) {
+      counts.severity[l] = zero(c?.severity[l] ?? null);
+      counts.confidence[l] = zero(c?.confidence[l] ?? null);
+      sum.severity[l] += counts.severity[l]!;
+      sum.confidence[l] += counts.confidence[l]!;
+    }
+    out.set(name, counts);
+  }
+  for (const l of BANDIT_LEVELS) {
+    if (totals.severity[l] === null || totals.confidence[l] === null) return undefined;
+    if (sum.severity[l] !== totals.severity[l] || sum.confidence[l] !== totals.confidence[l]) return undefined;
+  }
+  return out;
 }
 
 function parseDoc(doc: unknown, source: string): BanditReport {
@@ -250,8 +306,12 @@ function parseDoc(doc: unknown, source: string): BanditReport {
     generatedAt: typeof doc.generated_at === 'string' ? doc.generated_at : undefined,
   };
   if (typeof locRaw !== 'number') out.metricsMissing = true;
-  const it = isObj(totals) ? issueTotalsOf(totals) : undefined;
-  if (it) out.issueTotals = it;
+  const it = isObj(totals) ? issueCountsOf(totals, `${source}: metrics._totals`) : undefined;
+  if (it) {
+    out.issueTotals = it;
+    const files = fileCountsOf(doc.metrics as Record<string, unknown>, it);
+    if (files) out.fileTotals = files;
+  }
   return out;
 }
 

@@ -56,7 +56,7 @@ describe('reports written by real Bandit with the usual CI flags', () => {
     const r = await runGate(ws, { report: 'report.json' });
     expect(r.result.outcome).toBe('error');
     expect(r.result.reasons).toContain('report-incomplete');
-    expect(r.result.messages!.join('\n')).toMatch(/lists 1 finding\(s\) fewer than Bandit counted \(missing by severity: HIGH 1; by confidence: MEDIUM 1\)/);
+    expect(r.result.messages!.join('\n')).toMatch(/lists 1 finding\(s\) fewer than Bandit counted \(missing by severity: HIGH 1; by confidence: MEDIUM 1; in \.\/src\/app\.py\)/);
   });
 
   it('-iii when the gate itself only counts HIGH confidence: nothing that could count is missing, so it passes (true negative)', async () => {
