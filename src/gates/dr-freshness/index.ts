@@ -266,7 +266,7 @@ export async function runDrFreshness(inputs: DrFreshnessInputs, ctx: GateContext
     records: inputs.records.length ? inputs.records.join(',') : null,
     workflow: inputs.workflow ?? null,
     'drill-job': inputs.drillJobs.length ? inputs.drillJobs.join(',') : null,
-    repository: inputs.workflow ? (inputs.repository ?? null) : null,
+    repository: inputs.repository ?? null,
     branch: ghScan?.branch ?? inputs.branch ?? null,
   };
   const outputs: Record<string, string> = { 'last-drill-at': '', 'age-hours': '', 'evidence-source': '', 'evidence-url': '', 'latest-drill-outcome': '' };

@@ -2,7 +2,7 @@
 // did not do a drill (or did it long ago) to pass the gate, or for a real answer to be misread.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, runSeries, type FakeGitHub, type FakeOptions, type FakeRepo, type FakeRun } from '../../helpers/fake-github.js';
-import { DAY, HOUR, NOW, iso, runGate } from './helpers.js';
+import { DAY, HOUR, NOW, iso, recordLine, runGate, workspace } from './helpers.js';
 
 const TOKEN = 'ghs_dRfReShNeSsReAlWoRlD0123456789abcdef';
 const t = (agoMs: number) => iso(NOW - agoMs).replace(/\.\d{3}Z$/, 'Z');
@@ -294,5 +294,74 @@ describe('Link header parsing (RFC 8288)', () => {
   ])('%s', async (header, next) => {
     const { nextLink } = await import('../../../src/core/github.js');
     expect(nextLink(header)).toBe(next);
+  });
+});
+
+describe('drill records from real drills', () => {
+  const env = (repository: string, runId = '77') => ({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_ACTIONS: 'true' });
+  const withTimes = (line: string, started: string, finished: string) => JSON.stringify({ ...JSON.parse(line), started_at: started, finished_at: finished });
+
+  it('timestamps with an offset are the same instant in UTC (+02:00, -05:00, +05:30)', async () => {
+    const base = recordLine('dr-drill', 'pass', NOW - DAY);
+    const lines = [
+      withTimes(base, '2026-03-09T13:00:00+02:00', '2026-03-09T13:30:00+02:00'), // 11:30Z
+      withTimes(recordLine('dr-drill', 'pass', NOW - DAY), '2026-03-09T06:00:00-05:00', '2026-03-09T06:45:00-05:00'), // 11:45Z
+      withTimes(recordLine('dr-drill', 'pass', NOW - DAY), '2026-03-09T16:30:00+05:30', '2026-03-09T16:40:00+05:30'), // 11:10Z
+    ];
+    const cwd = workspace({ 'r.ndjson': lines.join('\n') });
+    const r = await runGate({ records: 'r.ndjson' }, { cwd });
+    expect(r.result.outcome).toBe('pass');
+    expect(r.result.outputs?.['last-drill-at']).toBe('2026-03-09T11:45:00.000Z');
+    expect(r.result.outputs?.['evidence-url']).toBe('r.ndjson:2');
+  });
+
+  it('a finished_at in the future beyond clock-skew is an error even with an offset that hides it; clock-skew is at most 1h', async () => {
+    const line = withTimes(recordLine('dr-drill', 'pass', NOW), '2026-03-10T13:50:00+02:00', '2026-03-10T14:10:00+02:00'); // 12:10Z, now 12:00Z
+    const cwd = workspace({ 'r.ndjson': line });
+    const r = await runGate({ records: 'r.ndjson' }, { cwd });
+    expect(r.result.reasons).toEqual(['future-timestamp']);
+    const wide = await runGate({ records: 'r.ndjson', 'clock-skew': '30d' }, { cwd });
+    expect(wide.result.reasons).toEqual(['invalid-input']);
+    expect(wide.result.messages?.[0]).toContain('clock-skew: "30d" is more than 1h');
+    expect((await runGate({ records: 'r.ndjson', 'clock-skew': '1h' }, { cwd })).result.outcome).toBe('pass');
+  });
+
+  it('a record whose started_at is after its finished_at is an error (bad-timestamp)', async () => {
+    const cwd = workspace({ 'r.ndjson': withTimes(recordLine('dr-drill', 'pass', NOW - DAY), '2026-03-09T12:00:00Z', '2026-03-09T11:00:00Z') });
+    const r = await runGate({ records: 'r.ndjson' }, { cwd });
+    expect(r.result.outcome).toBe('error');
+    expect(r.result.reasons).toEqual(['bad-timestamp']);
+    expect(r.result.messages?.[0]).toContain('is after finished_at');
+  });
+
+  it('records of another repository in the same file are not evidence for this one', async () => {
+    const cwd = workspace({
+      'r.ndjson': [recordLine('dr-drill', 'pass', NOW - HOUR, { env: env('acme/other-service') }), recordLine('dr-drill', 'pass', NOW - 9 * DAY, { env: env('acme/widget') })].join('\n'),
+    });
+    const r = await runGate({ records: 'r.ndjson' }, { cwd, env: { GITHUB_REPOSITORY: 'acme/widget' } });
+    expect(r.result.reasons).toEqual(['stale']);
+    expect(r.result.metrics).toMatchObject({ foreign_records: 1, drill_records: 1 });
+    expect(r.result.summary?.join('\n')).toContain('1 of other repositories ignored');
+    // the repository input names where the drills run (an ops repository), case-insensitively
+    const ops = await runGate({ records: 'r.ndjson', repository: 'ACME/Other-Service' }, { cwd, env: { GITHUB_REPOSITORY: 'acme/widget' } });
+    expect(ops.result.outcome).toBe('pass');
+    // a record written outside Actions names no repository: it still counts (subject tells drills apart)
+    const local = workspace({ 'r.ndjson': recordLine('dr-drill', 'pass', NOW - HOUR) });
+    expect((await runGate({ records: 'r.ndjson' }, { cwd: local, env: { GITHUB_REPOSITORY: 'acme/widget' } })).result.outcome).toBe('pass');
+  });
+
+  it('duplicate record ids: the same record twice counts once; one id with two contents is an error', async () => {
+    const pass = recordLine('dr-drill', 'pass', NOW - 2 * DAY);
+    const cwd = workspace({ 'a.ndjson': pass, 'b.ndjson': pass });
+    const same = await runGate({ records: 'a.ndjson\nb.ndjson' }, { cwd });
+    expect(same.result.outcome).toBe('pass');
+    expect(same.result.metrics).toMatchObject({ drill_records: 1, duplicate_records: 1 });
+    // a forged copy: same id, newer finished_at
+    const forged = JSON.stringify({ ...JSON.parse(pass), finished_at: iso(NOW - HOUR) });
+    const cwd2 = workspace({ 'r.ndjson': `${pass}\n${forged}\n` });
+    const r = await runGate({ records: 'r.ndjson' }, { cwd: cwd2 });
+    expect(r.result.outcome).toBe('error');
+    expect(r.result.reasons).toEqual(['invalid-record']);
+    expect(r.result.messages?.[0]).toMatch(/^r\.ndjson:2:\d+: record_id [0-9a-f]{32} was already used by a different record at r\.ndjson:1/);
   });
 });
