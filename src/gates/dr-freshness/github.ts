@@ -3,7 +3,7 @@
 // stop at 1,000 results: beyond that we narrow the `created` range to the oldest run seen (keyset paging).
 import { GitHubApiError, GitHubClient, nextLink, sameOrigin, type ApiResponse } from '../../core/github.js';
 import type { Drill } from './policy.js';
-import { parseTimestamp, type EvidenceError } from './records.js';
+import { PR_EVENTS, parseTimestamp, type EvidenceError } from './records.js';
 
 export interface GitHubSourceOptions {
   apiUrl: string;
@@ -67,8 +67,7 @@ export interface WorkflowJob {
   completed_at?: string | null;
 }
 
-/** Events whose runs execute proposed code (a pull request), not the branch's: never drill evidence. */
-export const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'merge_group']);
+
 
 interface RunsPage {
   total_count?: number;

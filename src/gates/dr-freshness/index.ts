@@ -81,7 +81,7 @@ const gate: Gate<DrFreshnessInputs> = {
         'Name of the job that does the drill (as the run shows it; matrix `drill (a, b)` and reusable-workflow `drill / x` jobs included). A run counts only when that job succeeded in it, not merely the run: a drill job skipped by an `if:` leaves a green run. Default: any job that succeeded.',
     },
     { name: 'repository', description: 'owner/repo of the drill workflow, and of the runs that wrote drill records (records of another repository are not evidence). Default: `$GITHUB_REPOSITORY`.' },
-    { name: 'branch', description: "Branch the drill runs must be on. Default: the repository's default branch." },
+    { name: 'branch', description: "Branch the drill runs must be on (`main` or `refs/heads/main`); drill records of runs on another ref are then not evidence. Default: the repository's default branch (records: any branch)." },
     { name: 'token', description: 'GitHub token for the API source (`actions: read`). CLI default: `$GITHUB_TOKEN` or `$GH_TOKEN`.', secret: true },
     { name: 'api-url', description: 'GitHub REST API base URL. Default: `$GITHUB_API_URL`, else https://api.github.com.' },
     { name: 'max-age', description: 'SLA: the newest successful drill may be at most this old (`7d`, `168h`, ISO-8601 `P7D`).', default: '7d' },
@@ -159,7 +159,8 @@ const gate: Gate<DrFreshnessInputs> = {
     const repository = pick('repository', 'repository').value || ctx.env.GITHUB_REPOSITORY || undefined;
     if (workflow && !repository) throw new InputError('repository: the workflow source needs owner/repo (or $GITHUB_REPOSITORY)');
     if (repository && !REPO.test(repository)) throw new InputError(`repository: "${repository}" is not owner/repo`);
-    const branch = pick('branch', 'branch').value || undefined;
+    // `refs/heads/main` (as GITHUB_REF spells it) is the branch `main`; the API filters by the bare name
+    const branch = pick('branch', 'branch').value?.replace(/^refs\/heads\//, '') || undefined;
     if (!records.length && !workflow) {
       throw new InputError('no evidence source: give `records` (drill record files) and/or `workflow` (the drill workflow, read through the GitHub API)');
     }
@@ -211,7 +212,7 @@ export async function runDrFreshness(inputs: DrFreshnessInputs, ctx: GateContext
   let ghScan: GitHubScan | undefined;
 
   if (inputs.records.length) {
-    recScan = scanRecords(inputs.records, { cwd: ctx.cwd, gate: inputs.recordGate, subject: inputs.subject, repository: inputs.repository, nowMs, skewMs: inputs.policy.skewMs });
+    recScan = scanRecords(inputs.records, { cwd: ctx.cwd, gate: inputs.recordGate, subject: inputs.subject, repository: inputs.repository, branch: inputs.branch, nowMs, skewMs: inputs.policy.skewMs });
     drills.push(...recScan.drills);
     errors.push(...recScan.errors);
     metrics.record_files = recScan.files.length;
@@ -219,9 +220,11 @@ export async function runDrFreshness(inputs: DrFreshnessInputs, ctx: GateContext
     metrics.other_records = recScan.otherRecords;
     metrics.foreign_records = recScan.foreignRecords;
     metrics.duplicate_records = recScan.duplicateRecords;
+    metrics.off_branch_records = recScan.offBranchRecords;
     searched.push(
       `records: ${recScan.files.length} file(s), ${recScan.drillRecords} \`${inputs.recordGate}\` record(s)${inputs.subject ? ` for subject \`${inputs.subject}\`` : ''}` +
         (recScan.foreignRecords ? `, ${recScan.foreignRecords} of other repositories ignored` : '') +
+        (recScan.offBranchRecords ? `, ${recScan.offBranchRecords} of pull requests${inputs.branch ? ` or other refs than \`${inputs.branch}\`` : ''} ignored` : '') +
         (recScan.duplicateRecords ? `, ${recScan.duplicateRecords} duplicate(s) counted once` : '') +
         (recScan.unmatched.length ? `; no file matched ${recScan.unmatched.map((p) => `\`${p}\``).join(', ')}` : ''),
     );

@@ -6,6 +6,9 @@ import { RECORD_SCHEMA, type PipelineRunRecord } from '../../core/record.js';
 import { validateRecord } from '../../core/schema.js';
 import type { Drill } from './policy.js';
 
+/** Events whose runs execute proposed code (a pull request), not a branch's: never drill evidence. */
+export const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'merge_group']);
+
 /** Record files larger than this are refused (a drill history is tiny; this is a corrupted or wrong file). */
 export const MAX_RECORD_FILE_BYTES = 64 * 1024 * 1024;
 
@@ -30,6 +33,8 @@ export interface RecordScan {
   otherRecords: number;
   /** drill records made in another repository's run (not evidence for this one) */
   foreignRecords: number;
+  /** drill records of a pull-request run, or (with `branch`) of a run on another ref: not evidence */
+  offBranchRecords: number;
   /** lines repeating a record already read (same record_id, same content): counted once */
   duplicateRecords: number;
   /** record_id → `file:line` and content of the first line with that id */
@@ -42,6 +47,8 @@ export interface RecordScanOptions {
   subject?: string;
   /** owner/repo the drills must belong to: records whose run names another repository are not evidence */
   repository?: string;
+  /** branch the drills must have run on (given explicitly): records whose run names another ref are not evidence */
+  branch?: string;
   nowMs: number;
   skewMs: number;
 }
@@ -54,7 +61,7 @@ const GLOB_CHARS = /[*?{]/;
  * line anywhere is an error naming file:line:column, because a file that is partly garbage cannot be trusted.
  */
 export function scanRecords(patterns: string[], opts: RecordScanOptions): RecordScan {
-  const scan: RecordScan = { drills: [], errors: [], files: [], unmatched: [], drillRecords: 0, otherRecords: 0, foreignRecords: 0, duplicateRecords: 0, byId: new Map() };
+  const scan: RecordScan = { drills: [], errors: [], files: [], unmatched: [], drillRecords: 0, otherRecords: 0, foreignRecords: 0, offBranchRecords: 0, duplicateRecords: 0, byId: new Map() };
   const seen = new Set<string>();
   for (const pattern of patterns) {
     let paths: string[];
@@ -160,6 +167,12 @@ function scanLine(raw: string, file: string, line: number, opts: RecordScanOptio
   const recRepo = rec.run?.repository;
   if (opts.repository && recRepo && recRepo.toLowerCase() !== opts.repository.toLowerCase()) {
     scan.foreignRecords++;
+    return;
+  }
+  // a pull-request run executes proposed code; a run on another branch (a dispatch on a feature branch) another drill
+  const ref = rec.run?.ref;
+  if (PR_EVENTS.has(rec.run?.event_name ?? '') || (opts.branch && ref && ref !== `refs/heads/${opts.branch}` && ref !== opts.branch)) {
+    scan.offBranchRecords++;
     return;
   }
   scan.drillRecords++;

@@ -197,6 +197,13 @@ describe('runs that are not the branch’s drill', () => {
     expect(r.result.outputs?.['evidence-url']).toBe('https://github.com/acme/widget/actions/runs/87');
   });
 
+  it('branch given as refs/heads/main is asked for as main', async () => {
+    const g = await serve([{ id: 97, head_branch: 'main', conclusion: 'success', created_at: t(HOUR) }]);
+    const r = await runGate(inputs(g, { branch: 'refs/heads/main' }));
+    expect(r.result.outcome).toBe('pass');
+    expect(g.requests[0].query.get('branch')).toBe('main');
+  });
+
   it('an old run with `run_started_at: null` is dated by created_at', async () => {
     const g = await serve([{ id: 96, head_branch: 'main', conclusion: 'success', created_at: t(2 * DAY), run_started_at: null }]);
     const r = await runGate(inputs(g));
@@ -363,5 +370,24 @@ describe('drill records from real drills', () => {
     expect(r.result.outcome).toBe('error');
     expect(r.result.reasons).toEqual(['invalid-record']);
     expect(r.result.messages?.[0]).toMatch(/^r\.ndjson:2:\d+: record_id [0-9a-f]{32} was already used by a different record at r\.ndjson:1/);
+  });
+
+  it('records of a pull-request run never count; with `branch`, records of runs on other refs do not either', async () => {
+    const run = (ref: string, event: string) => ({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/widget', GITHUB_RUN_ID: '9', GITHUB_ACTIONS: 'true', GITHUB_REF: ref, GITHUB_EVENT_NAME: event });
+    const cwd = workspace({
+      'r.ndjson': [
+        recordLine('dr-drill', 'pass', NOW - HOUR, { env: run('refs/pull/7/merge', 'pull_request') }),
+        recordLine('dr-drill', 'pass', NOW - 2 * HOUR, { env: run('refs/heads/feature/fake-drill', 'workflow_dispatch') }),
+        recordLine('dr-drill', 'pass', NOW - 9 * DAY, { env: run('refs/heads/main', 'schedule') }),
+      ].join('\n'),
+    });
+    const noBranch = await runGate({ records: 'r.ndjson' }, { cwd });
+    expect(noBranch.result.outputs?.['age-hours']).toBe('2.0'); // the PR record is out; without branch the dispatch counts
+    for (const branch of ['main', 'refs/heads/main']) {
+      const r = await runGate({ records: 'r.ndjson', branch }, { cwd });
+      expect(r.result.reasons, branch).toEqual(['stale']);
+      expect(r.result.metrics).toMatchObject({ off_branch_records: 2, drill_records: 1 });
+      expect(r.records.at(-1).policy.branch).toBe('main');
+    }
   });
 });
