@@ -99,7 +99,10 @@ export async function scanGitHub(opts: GitHubSourceOptions): Promise<GitHubScan>
   const [owner, repo] = opts.repository.split('/');
   const wfLabel = `workflow "${opts.workflow}" in ${opts.repository}`;
   const budget = () => {
-    if (client.requests >= opts.maxRequests) throw new SearchError(`${wfLabel}: gave up after ${client.requests} API requests without an answer (max-requests ${opts.maxRequests})`, 'search-incomplete');
+    if (client.requests >= opts.maxRequests) {
+      const why = scan.notDrillCount ? `; ${scan.notDrillCount} successful run(s) without a drill read so far, one jobs request each: raise max-requests, or do not trigger the drill workflow where its drill job is skipped` : '';
+      throw new SearchError(`${wfLabel}: gave up after ${client.requests} API requests without an answer (max-requests ${opts.maxRequests})${why}`, 'search-incomplete');
+    }
   };
   try {
     let branch = opts.branch;

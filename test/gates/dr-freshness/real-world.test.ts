@@ -112,6 +112,25 @@ describe('a successful run is not always a drill (jobs of the run)', () => {
     expect(r.result.reasons).toEqual(['api-error']);
   });
 
+  it('drill-job from .github/chaingate.yml; drill-job without workflow is an input error', async () => {
+    const g = await serve([{ id: 5, head_branch: 'main', conclusion: 'success', created_at: t(HOUR), jobs: [{ name: 'notify', conclusion: 'success' }] }]);
+    const cwd = workspace({ '.github/chaingate.yml': 'version: 1\ndr-freshness:\n  drill-job: [restore, verify]\n' });
+    const r = await runGate(inputs(g), { cwd });
+    expect(r.result.reasons).toEqual(['no-evidence']);
+    expect(r.records[0].policy).toMatchObject({ 'drill-job': 'restore,verify' });
+    expect(r.result.messages?.join('\n')).toContain('no job `restore`, `verify` in the run');
+    const noWf = await runGate({ records: 'x.ndjson', 'drill-job': 'drill' });
+    expect(noWf.result.reasons).toEqual(['invalid-input']);
+  });
+
+  it('a search that spends max-requests on green non-drill runs errors and says why', async () => {
+    const g = await serve(runSeries(30, NOW - HOUR, HOUR, 'success', { firstId: 900 }).map((r) => ({ ...r, event: 'push', jobs: [{ name: 'drill', conclusion: 'skipped' }] })));
+    const r = await runGate(inputs(g, { 'drill-job': 'drill', 'max-requests': '10' }));
+    expect(r.result.outcome).toBe('error');
+    expect(r.result.reasons).toEqual(['search-incomplete']);
+    expect(r.result.messages?.[0]).toContain('successful run(s) without a drill read so far');
+  });
+
   it('rejects a bad drill-job name', async () => {
     const g = await serve([]);
     const r = await runGate(inputs(g, { 'drill-job': 'a\nb\nc\n' + 'x'.repeat(300) }));
