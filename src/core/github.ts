@@ -7,6 +7,8 @@ export class GitHubApiError extends Error {
     message: string,
     readonly status: number,
     readonly kind: 'not-found' | 'auth' | 'rate-limited' | 'server' | 'network' | 'bad-response' | 'client',
+    /** GitHub's own `message` from the error body (one line, at most 200 characters), e.g. "Resource not accessible by integration" */
+    readonly apiMessage?: string,
   ) {
     super(message);
     this.name = 'GitHubApiError';
@@ -84,19 +86,21 @@ export class GitHubClient {
       {
         retries: this.opts.retries ?? 3,
         baseDelayMs: 1000,
+        // a server-given wait we accept (≤ maxWait) is slept in full, not cut to retry()'s 30 s default cap
+        maxDelayMs: maxWait,
         sleep: this.opts.sleep,
         random: this.opts.random,
         isTransientResult: (a) => {
           if (a.error) return true; // network error, timeout
           const s = a.res!.status;
           if (s >= 500) return true;
-          if (s === 429 || (s === 403 && isRateLimited(a.res!))) {
-            const wait = rateLimitWait(a.res!, now());
+          if (s === 429 || (s === 403 && isRateLimited(a.res!, a.body))) {
+            const wait = rateLimitWait(a.res!, now(), a.body);
             return wait !== undefined && wait <= maxWait;
           }
           return false;
         },
-        retryAfterMs: (a) => (a?.res ? rateLimitWait(a.res, now()) : undefined),
+        retryAfterMs: (a) => (a?.res ? rateLimitWait(a.res, now(), a.body) : undefined),
       },
     );
     const a = out.value;
@@ -106,11 +110,11 @@ export class GitHubClient {
     }
     const res = a.res!;
     if (res.status === 404) throw new GitHubApiError(`GitHub API ${where}: 404 not found`, 404, 'not-found');
-    if (res.status === 401) throw new GitHubApiError(`GitHub API ${where}: 401 bad credentials`, 401, 'auth');
-    if (res.status === 429 || (res.status === 403 && isRateLimited(res))) {
-      throw new GitHubApiError(`GitHub API ${where}: rate limited (${res.status}); gave up after ${out.attempts} attempt(s)`, res.status, 'rate-limited');
+    if (res.status === 401) throw new GitHubApiError(`GitHub API ${where}: 401 bad credentials`, 401, 'auth', apiMessage(a.body));
+    if (res.status === 429 || (res.status === 403 && isRateLimited(res, a.body))) {
+      throw new GitHubApiError(`GitHub API ${where}: rate limited (${res.status}); gave up after ${out.attempts} attempt(s)`, res.status, 'rate-limited', apiMessage(a.body));
     }
-    if (res.status === 403) throw new GitHubApiError(`GitHub API ${where}: 403 forbidden (token lacks access?)`, 403, 'auth');
+    if (res.status === 403) throw new GitHubApiError(`GitHub API ${where}: 403 forbidden (token lacks access?)`, 403, 'auth', apiMessage(a.body));
     if (res.status >= 500) throw new GitHubApiError(`GitHub API ${where}: server error ${res.status} after ${out.attempts} attempt(s)`, res.status, 'server');
     if (res.status < 200 || res.status >= 300) throw new GitHubApiError(`GitHub API ${where}: unexpected status ${res.status}`, res.status, 'client');
     let data: T;
@@ -135,19 +139,37 @@ export class GitHubClient {
     }
   }
 
-  private url(pathOrUrl: string, query?: Record<string, string | number | undefined>): string {
+  /** absolute URL of a path (or same-host URL) with a query */
+  url(pathOrUrl: string, query?: Record<string, string | number | undefined>): string {
     const u = /^https?:\/\//.test(pathOrUrl) ? new URL(pathOrUrl) : new URL(this.baseUrl + (pathOrUrl.startsWith('/') ? '' : '/') + pathOrUrl);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
     return u.toString();
   }
 }
 
-function isRateLimited(res: Response): boolean {
-  return res.headers.get('x-ratelimit-remaining') === '0' || res.headers.has('retry-after');
+/** GitHub's secondary rate limit answers 403 (or 429) whose message says so, often without Retry-After. */
+const SECONDARY = /secondary rate limit|abuse detection/i;
+
+function isRateLimited(res: Response, body?: string): boolean {
+  return res.headers.get('x-ratelimit-remaining') === '0' || res.headers.has('retry-after') || (body !== undefined && SECONDARY.test(body.slice(0, 2000)));
 }
 
-/** How long the server asks us to wait: Retry-After (seconds or HTTP date), else x-ratelimit-reset. */
-export function rateLimitWait(res: Response, nowMs: number): number | undefined {
+/** `message` of a GitHub error body, one line, at most 200 characters. */
+function apiMessage(body: string | undefined): string | undefined {
+  if (!body) return undefined;
+  try {
+    const m = (JSON.parse(body) as { message?: unknown })?.message;
+    return typeof m === 'string' && m.trim() ? m.replace(/\s+/g, ' ').trim().slice(0, 200) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How long the server asks us to wait: Retry-After (seconds or HTTP date), else x-ratelimit-reset; a secondary
+ * rate limit without either means "wait at least a minute" (GitHub's documented rule).
+ */
+export function rateLimitWait(res: Response, nowMs: number, body?: string): number | undefined {
   const ra = res.headers.get('retry-after');
   if (ra) {
     if (/^\d+$/.test(ra.trim())) return Number(ra.trim()) * 1000;
@@ -158,14 +180,22 @@ export function rateLimitWait(res: Response, nowMs: number): number | undefined 
     const reset = Number(res.headers.get('x-ratelimit-reset'));
     if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - nowMs);
   }
-  return res.status === 429 ? 60_000 : undefined;
+  return res.status === 429 || (body !== undefined && SECONDARY.test(body.slice(0, 2000))) ? 60_000 : undefined;
 }
 
+/**
+ * The `rel="next"` target of a Link header (RFC 8288): parameters in any order (`<u>; type="x"; rel="next"`),
+ * several relation types in one value (`rel="next last"`), commas inside the URL or a quoted value.
+ */
 export function nextLink(link: string | null): string | undefined {
   if (!link) return undefined;
-  for (const part of link.split(',')) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
+  const re = /<([^>]*)>((?:\s*;\s*[^;,=\s]+(?:\s*=\s*(?:"[^"]*"|[^;,]*))?)*)/g;
+  for (let m = re.exec(link); m; m = re.exec(link)) {
+    for (const p of m[2].matchAll(/;\s*([^;,=\s]+)\s*(?:=\s*("[^"]*"|[^;,]*))?/g)) {
+      if (p[1].toLowerCase() !== 'rel' || p[2] === undefined) continue;
+      const rels = p[2].replace(/^"|"$/g, '').trim().toLowerCase().split(/\s+/);
+      if (rels.includes('next')) return m[1];
+    }
   }
   return undefined;
 }

@@ -4,9 +4,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { FakeGitHub, FakeRepo } from './fake-github.js';
 
 // Node loads the .ts file itself here (no vitest transform in a worker), so name it with its real extension.
-const { startFakeGitHub } = (await import(new URL('./fake-github.ts', import.meta.url).href)) as { startFakeGitHub: (r: FakeRepo[]) => Promise<FakeGitHub> };
+const { startFakeGitHub } = (await import(new URL('./fake-github.ts', import.meta.url).href)) as { startFakeGitHub: (r: FakeRepo[], o?: unknown) => Promise<FakeGitHub> };
 
-const gh = await startFakeGitHub(workerData.repos);
+const gh = await startFakeGitHub(workerData.repos, workerData.opts ?? {});
 gh.faults.push(...(workerData.faults ?? []));
 parentPort!.on('message', async (m: string) => {
   if (m === 'requests') {

@@ -10,10 +10,36 @@ export interface FakeRun {
   conclusion: string | null;
   status?: string;
   created_at: string;
-  run_started_at?: string;
+  run_started_at?: string | null;
   event?: string;
   head_repository?: { full_name: string } | null;
   html_url?: string;
+  run_attempt?: number;
+  /** the run's jobs (latest attempt). Default: one job `drill` with the run's conclusion, started at run_started_at */
+  jobs?: FakeJob[];
+}
+
+export interface FakeJob {
+  name: string;
+  conclusion: string | null;
+  status?: string;
+  started_at?: string | null;
+  completed_at?: string | null;
+  run_attempt?: number;
+}
+
+/** Ways real servers (GHES, proxies, API versions) differ from the happy path. */
+export interface FakeOptions {
+  /** path prefix of the API, e.g. `/api/v3` for GitHub Enterprise Server */
+  prefix?: string;
+  /** largest per_page the server honours (GitHub: 100) */
+  maxPerPage?: number;
+  /** total_count never exceeds the 1,000-result cap (as if GitHub counted only what it serves) */
+  capTotalCount?: boolean;
+  /** Link header with extra parameters before rel (RFC 8288 allows any order) */
+  linkExtraParams?: boolean;
+  /** server ignores the branch/status filters (returns every run) */
+  ignoreFilters?: boolean;
 }
 
 export interface Fault {
@@ -62,7 +88,7 @@ function created(q: string | null): (ms: number) => boolean {
   return { '>=': (ms: number) => ms >= t, '<=': (ms: number) => ms <= t, '>': (ms: number) => ms > t, '<': (ms: number) => ms < t }[m[1] as '>=']!;
 }
 
-export async function startFakeGitHub(repos: FakeRepo[]): Promise<FakeGitHub> {
+export async function startFakeGitHub(repos: FakeRepo[], opts: FakeOptions = {}): Promise<FakeGitHub> {
   const requests: SeenRequest[] = [];
   const faults: FakeGitHub['faults'] = [];
   let base = '';
@@ -78,10 +104,40 @@ export async function startFakeGitHub(repos: FakeRepo[]): Promise<FakeGitHub> {
       const [f] = faults.splice(fi, 1);
       return send(res, f.status, f.body ?? JSON.stringify({ message: `fault ${f.status}` }), f.headers);
     }
-    const repoM = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(u.pathname);
+    const prefix = opts.prefix ?? '';
+    if (!u.pathname.startsWith(`${prefix}/`)) return send(res, 404, { message: 'Not Found' });
+    const path = u.pathname.slice(prefix.length);
+    const repoM = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
     const repo = repoM && repos.find((r) => r.fullName.toLowerCase() === `${decodeURIComponent(repoM[1])}/${decodeURIComponent(repoM[2])}`.toLowerCase());
     if (!repoM || !repo) return send(res, 404, { message: 'Not Found' });
     if (!repoM[3]) return send(res, 200, { full_name: repo.fullName, default_branch: repo.defaultBranch ?? 'main' });
+    const link = (page: number, total: number, perPage: number): Record<string, string> => {
+      if (page * perPage >= total) return {};
+      const next = new URL(u.toString());
+      next.searchParams.set('page', String(page + 1));
+      const last = new URL(u.toString());
+      last.searchParams.set('page', String(Math.ceil(total / perPage)));
+      return { link: opts.linkExtraParams ? `<${next.toString()}>; type="application/json"; rel="next", <${last.toString()}>; rel="last"` : `<${next.toString()}>; rel="next", <${last.toString()}>; rel="last"` };
+    };
+    const jobsM = /^\/actions\/runs\/(\d+)\/jobs$/.exec(repoM[3]);
+    if (jobsM) {
+      const run = Object.values(repo.workflows).flatMap((w) => w.runs).find((r) => r.id === Number(jobsM[1]));
+      if (!run) return send(res, 404, { message: 'Not Found' });
+      const jobs = (run.jobs ?? [{ name: 'drill', conclusion: run.conclusion, started_at: run.run_started_at ?? run.created_at, completed_at: run.run_started_at ?? run.created_at }]).map((j, i) => ({
+        id: run.id * 1000 + i,
+        run_id: run.id,
+        run_attempt: j.run_attempt ?? run.run_attempt ?? 1,
+        name: j.name,
+        status: j.status ?? (j.conclusion === null ? 'in_progress' : 'completed'),
+        conclusion: j.conclusion,
+        started_at: j.started_at === undefined ? (run.run_started_at ?? run.created_at) : j.started_at,
+        completed_at: j.completed_at === undefined ? (run.run_started_at ?? run.created_at) : j.completed_at,
+        html_url: `https://github.com/${repo.fullName}/actions/runs/${run.id}/job/${run.id * 1000 + i}`,
+      }));
+      const perPage = Math.min(opts.maxPerPage ?? 100, Number(u.searchParams.get('per_page') ?? 30));
+      const page = Number(u.searchParams.get('page') ?? 1);
+      return send(res, 200, { total_count: jobs.length, jobs: jobs.slice((page - 1) * perPage, page * perPage) }, link(page, jobs.length, perPage));
+    }
     const wfM = /^\/actions\/workflows\/([^/]+)\/runs$/.exec(repoM[3]);
     if (!wfM) return send(res, 404, { message: 'Not Found' });
     const key = decodeURIComponent(wfM[1]);
@@ -91,6 +147,7 @@ export async function startFakeGitHub(repos: FakeRepo[]): Promise<FakeGitHub> {
     const inCreated = created(q.get('created'));
     const status = q.get('status');
     let runs = wf.runs.filter((r) => {
+      if (opts.ignoreFilters) return true;
       if (q.get('branch') && r.head_branch !== q.get('branch')) return false;
       const st = r.status ?? 'completed';
       if (status === 'completed' && st !== 'completed') return false;
@@ -99,19 +156,13 @@ export async function startFakeGitHub(repos: FakeRepo[]): Promise<FakeGitHub> {
     });
     runs = runs.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
     const filtered = ['branch', 'status', 'created', 'event', 'actor', 'head_sha'].some((k) => q.has(k));
-    const total = runs.length;
+    let total = runs.length;
     if (filtered) runs = runs.slice(0, CAP);
-    const perPage = Math.min(100, Number(q.get('per_page') ?? 30));
+    if (opts.capTotalCount) total = Math.min(total, CAP);
+    const perPage = Math.min(opts.maxPerPage ?? 100, Number(q.get('per_page') ?? 30));
     const page = Number(q.get('page') ?? 1);
     const slice = runs.slice((page - 1) * perPage, page * perPage);
-    const headers: Record<string, string> = {};
-    if (page * perPage < runs.length) {
-      const next = new URL(u.toString());
-      next.searchParams.set('page', String(page + 1));
-      const last = new URL(u.toString());
-      last.searchParams.set('page', String(Math.ceil(runs.length / perPage)));
-      headers.link = `<${next.toString()}>; rel="next", <${last.toString()}>; rel="last"`;
-    }
+    const headers = link(page, runs.length, perPage);
     return send(
       res,
       200,
@@ -125,7 +176,9 @@ export async function startFakeGitHub(repos: FakeRepo[]): Promise<FakeGitHub> {
           status: r.status ?? 'completed',
           conclusion: r.conclusion,
           created_at: r.created_at,
-          run_started_at: r.run_started_at ?? r.created_at,
+          run_started_at: r.run_started_at === undefined ? r.created_at : r.run_started_at,
+          run_attempt: r.run_attempt ?? 1,
+          repository: { id: 1, full_name: repo.fullName },
           updated_at: r.created_at,
           html_url: r.html_url ?? `https://github.com/${repo.fullName}/actions/runs/${r.id}`,
           head_repository: r.head_repository === undefined ? { full_name: repo.fullName } : r.head_repository,
@@ -162,9 +215,9 @@ export interface WorkerFakeGitHub {
 }
 
 /** The same fake in a worker thread: for runDist/runComposite, whose spawnSync blocks this thread. */
-export async function startFakeGitHubWorker(repos: FakeRepo[], faults: FakeGitHub['faults'] = []): Promise<WorkerFakeGitHub> {
+export async function startFakeGitHubWorker(repos: FakeRepo[], faults: FakeGitHub['faults'] = [], opts: FakeOptions = {}): Promise<WorkerFakeGitHub> {
   const { Worker } = await import('node:worker_threads');
-  const w = new Worker(new URL('./fake-github-worker.ts', import.meta.url), { workerData: { repos, faults } });
+  const w = new Worker(new URL('./fake-github-worker.ts', import.meta.url), { workerData: { repos, faults, opts } });
   const next = () => new Promise<any>((resolve, reject) => {
     w.once('message', resolve);
     w.once('error', reject);

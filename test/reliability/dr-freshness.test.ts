@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { ROOT, runComposite, runDist, runnerFiles, type RunnerFiles } from '../helpers/runner.js';
-import { startFakeGitHubWorker, type Fault, type WorkerFakeGitHub } from '../helpers/fake-github.js';
+import { startFakeGitHubWorker, type Fault, type FakeRun, type WorkerFakeGitHub } from '../helpers/fake-github.js';
 import { CANARY, canaryEnv, collectText, leakedCanaries } from '../helpers/canary.js';
 import { recordLine } from '../gates/dr-freshness/helpers.js';
 
@@ -15,7 +15,7 @@ const ago = (ms: number) => new Date(Date.now() - ms).toISOString().replace(/\.\
 const many = (f: Fault, n = 8, match?: RegExp) => Array.from({ length: n }, () => ({ ...f, ...(match ? { match } : {}) }));
 
 const servers: WorkerFakeGitHub[] = [];
-async function api(runs: Array<{ id: number; conclusion: string; created_at: string; head_branch?: string; run_started_at?: string }>, faults: Array<Fault & { match?: RegExp }> = []) {
+async function api(runs: Array<Partial<FakeRun> & { id: number; conclusion: string; created_at: string }>, faults: Array<Fault & { match?: RegExp }> = []) {
   const gh = await startFakeGitHubWorker([{ fullName: 'acme/widget', workflows: { 'dr-drill.yml': { id: 1, runs: runs.map((r) => ({ head_branch: 'main', ...r })) } } }], faults);
   servers.push(gh);
   return gh;
@@ -93,6 +93,25 @@ const rows: Row[] = [
   ['input: unparseable api-timeout', 'error', 'invalid-input', () => ({ workflow: 'dr-drill.yml', 'api-timeout': 'soon' })],
   ['api: run dated in the future', 'error', 'future-timestamp', async () => ({ workflow: 'dr-drill.yml', 'api-url': (await api([{ id: 1, conclusion: 'success', created_at: ago(-DAY) }])).url })],
   ['api: unparseable run time', 'error', 'bad-timestamp', async () => ({ workflow: 'dr-drill.yml', 'api-url': (await api([{ id: 1, conclusion: 'success', created_at: ago(DAY), run_started_at: 'soon' }])).url })],
+  ['api: the only green run skipped its drill job', 'fail', 'no-evidence', async () => ({ workflow: 'dr-drill.yml', 'drill-job': 'drill', 'api-url': (await api([{ id: 1, conclusion: 'success', created_at: ago(DAY), jobs: [{ name: 'drill', conclusion: 'skipped' }, { name: 'notify', conclusion: 'success' }] }])).url })],
+  ['api: the only green run had every job skipped', 'fail', 'no-evidence', async () => ({ workflow: 'dr-drill.yml', 'api-url': (await api([{ id: 1, conclusion: 'success', created_at: ago(DAY), jobs: [{ name: 'drill', conclusion: 'skipped' }] }])).url })],
+  ['api: the only green run is a pull request', 'fail', 'no-evidence', async () => ({ workflow: 'dr-drill.yml', 'api-url': (await api([{ id: 1, conclusion: 'success', created_at: ago(DAY), event: 'pull_request' }])).url })],
+  ['api: re-run of a 30-day-old drill that only re-ran notify', 'fail', 'stale', async () => ({ workflow: 'dr-drill.yml', 'drill-job': 'drill', 'api-url': (await api([{ id: 1, conclusion: 'success', created_at: ago(30 * DAY), run_started_at: ago(DAY), run_attempt: 2, jobs: [{ name: 'drill', conclusion: 'success', started_at: ago(30 * DAY) }, { name: 'notify', conclusion: 'success', started_at: ago(DAY) }] }])).url })],
+  ['api: jobs endpoint 500 on every attempt', 'error', 'api-error', async () => ({ workflow: 'dr-drill.yml', 'api-url': (await api([{ id: 1, conclusion: 'success', created_at: ago(DAY) }], many({ status: 500 }, 8, /\/jobs/))).url })],
+  ['api: jobs endpoint answers garbage', 'error', 'api-error', async () => ({ workflow: 'dr-drill.yml', 'api-url': (await api([{ id: 1, conclusion: 'success', created_at: ago(DAY) }], many({ status: 200, body: '{"jobs":"x"}' }, 8, /\/jobs/))).url })],
+  ['api: 403 Resource not accessible by integration', 'error', 'api-error', async () => ({ workflow: 'dr-drill.yml', 'api-url': (await api([], many({ status: 403, body: '{"message":"Resource not accessible by integration"}' }))).url })],
+  ['api: secondary rate limit asking for an hour', 'error', 'rate-limited', async () => ({ workflow: 'dr-drill.yml', 'api-url': (await api([], many({ status: 403, headers: { 'retry-after': '3600' }, body: '{"message":"You have exceeded a secondary rate limit."}' }))).url })],
+  ['records: a forged copy of a record (same record_id, newer time)', 'error', 'invalid-record', (f) => {
+    const old = recordLine('dr-drill', 'pass', Date.now() - 9 * DAY);
+    put(f, 'drills/a.ndjson', `${old}\n${JSON.stringify({ ...JSON.parse(old), finished_at: ago(DAY) })}\n`);
+    return { records: 'drills/*.ndjson' };
+  }],
+  ['records: only another repository is fresh', 'fail', 'stale', (f) => {
+    const env = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '1', GITHUB_ACTIONS: 'true' };
+    put(f, 'drills/a.ndjson', [recordLine('dr-drill', 'pass', Date.now() - DAY, { env: { ...env, GITHUB_REPOSITORY: 'acme/other' } }), recordLine('dr-drill', 'pass', Date.now() - 9 * DAY, { env: { ...env, GITHUB_REPOSITORY: 'acme/widget' } })].join('\n'));
+    return { records: 'drills/*.ndjson' };
+  }],
+  ['input: clock-skew wider than 1h', 'error', 'invalid-input', () => ({ records: 'x.ndjson', 'clock-skew': '2d' })],
   ['both: fresh API run but a corrupt record file', 'error', 'invalid-record', async (f) => (put(f, 'drills/a.ndjson', 'nope\n'), { records: 'drills/*.ndjson', workflow: 'dr-drill.yml', 'api-url': (await api([{ id: 1, conclusion: 'success', created_at: ago(DAY) }])).url })],
 ];
 
@@ -135,6 +154,22 @@ describe('dr-freshness and record never leak a secret', () => {
     const reqs = await gh.requests();
     expect(reqs.every((q) => q.authorization === `Bearer ${CANARY.inputToken}`)).toBe(true);
     const text = collectText([shown(r.stdout), r.stderr, JSON.stringify(r.outputs), r.summary], [f.runnerTemp, f.workspace]);
+    expect(leakedCanaries(text)).toEqual([]);
+  });
+
+  it('the jobs path with canaries in GitHub answers (403 message, job names) leaks nothing', async () => {
+    const gh = await api(
+      [{ id: 1, conclusion: 'success', created_at: ago(DAY), jobs: [{ name: `notify ${CANARY.inputToken}`, conclusion: 'success' }, { name: 'drill', conclusion: 'skipped' }] }],
+      [{ status: 403, body: JSON.stringify({ message: `Resource not accessible by integration ${CANARY.inputToken} ${CANARY.githubToken}` }), match: /\/jobs/ }],
+    );
+    const f = runnerFiles();
+    const r = runComposite('dr-freshness', { workflow: 'dr-drill.yml', 'drill-job': 'drill', token: CANARY.inputToken, 'api-url': gh.url, repository: 'acme/widget' }, f, { env: canaryEnv() });
+    expect(r.outputs.outcome).toBe('error');
+    expect(r.stdout).toContain('Resource not accessible by integration');
+    const again = runComposite('dr-freshness', { workflow: 'dr-drill.yml', 'drill-job': 'drill', token: CANARY.inputToken, 'api-url': gh.url, repository: 'acme/widget' }, f, { env: canaryEnv() });
+    expect(again.outputs.outcome).toBe('fail');
+    expect(again.stdout).toContain('job `drill` skipped');
+    const text = collectText([shown(r.stdout), r.stderr, JSON.stringify(r.outputs), r.summary, shown(again.stdout), again.stderr, JSON.stringify(again.outputs), again.summary], [f.runnerTemp, f.workspace]);
     expect(leakedCanaries(text)).toEqual([]);
   });
 

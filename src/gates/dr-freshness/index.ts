@@ -12,6 +12,8 @@ export interface DrFreshnessInputs {
   recordGate: string;
   subject?: string;
   workflow?: string;
+  /** job(s) of the drill workflow that do the drill; each must have succeeded in the run */
+  drillJobs: string[];
   repository?: string;
   branch?: string;
   token?: string;
@@ -31,6 +33,7 @@ interface DrFreshnessConfig {
   'record-gate'?: string;
   subject?: string;
   workflow?: string | number;
+  'drill-job'?: string | string[];
   repository?: string;
   branch?: string;
   'max-age'?: string;
@@ -71,14 +74,19 @@ const gate: Gate<DrFreshnessInputs> = {
     },
     { name: 'record-gate', description: 'Gate id of the drill records to read.', default: 'dr-drill' },
     { name: 'subject', description: 'Only records whose subject name (or digest) equals this, e.g. the database the drill restored.' },
-    { name: 'workflow', description: 'Drill workflow (file name such as `dr-drill.yml`, or numeric id) whose last successful run on `branch` is evidence, through the GitHub API.' },
-    { name: 'repository', description: 'owner/repo of the drill workflow. Default: `$GITHUB_REPOSITORY`.' },
-    { name: 'branch', description: "Branch the drill runs must be on. Default: the repository's default branch." },
+    { name: 'workflow', description: 'Drill workflow (file name such as `dr-drill.yml`, `.github/workflows/dr-drill.yml`, or numeric id) whose last successful run on `branch` is evidence, through the GitHub API.' },
+    {
+      name: 'drill-job',
+      description:
+        'Name of the job that does the drill (as the run shows it; matrix `drill (a, b)` and reusable-workflow `drill / x` jobs included). A run counts only when that job succeeded in it, not merely the run: a drill job skipped by an `if:` leaves a green run. Default: any job that succeeded.',
+    },
+    { name: 'repository', description: 'owner/repo of the drill workflow, and of the runs that wrote drill records (records of another repository are not evidence). Default: `$GITHUB_REPOSITORY`.' },
+    { name: 'branch', description: "Branch the drill runs must be on (`main` or `refs/heads/main`); drill records of runs on another ref are then not evidence. Default: the repository's default branch (records: any branch)." },
     { name: 'token', description: 'GitHub token for the API source (`actions: read`). CLI default: `$GITHUB_TOKEN` or `$GH_TOKEN`.', secret: true },
     { name: 'api-url', description: 'GitHub REST API base URL. Default: `$GITHUB_API_URL`, else https://api.github.com.' },
     { name: 'max-age', description: 'SLA: the newest successful drill may be at most this old (`7d`, `168h`, ISO-8601 `P7D`).', default: '7d' },
     { name: 'warn-age', description: 'Older than this gives a warning annotation. Default: 80 % of max-age.' },
-    { name: 'clock-skew', description: 'A drill timestamp further than this in the future is an error.', default: '5m' },
+    { name: 'clock-skew', description: 'A drill timestamp further than this in the future is an error (at most `1h`).', default: '5m' },
     { name: 'latest-failed', description: '`warn` (the newest drill failed after an older pass: warning, the pass still counts) or `fail`.', default: 'warn' },
     { name: 'max-requests', description: 'Most GitHub API requests one run may make before giving up with an error.', default: '50' },
     { name: 'api-timeout', description: 'Longest wait for one GitHub API answer (`30s`, `2m`); a request that times out is retried up to 3 times, then the gate errors.', default: '30s' },
@@ -124,6 +132,11 @@ const gate: Gate<DrFreshnessInputs> = {
     }
     const skewP = pick('clock-skew', 'clock-skew', '5m');
     const skewMs = duration(skewP);
+    if (skewMs > 3_600_000) {
+      // a wide tolerance would let a drill dated in the future count as fresh for that long
+      const msg = `${skewP.what}: "${skewP.value}" is more than 1h; clock skew between honest clocks is seconds to minutes`;
+      throw skewP.fromConfig ? new ConfigError(msg) : new InputError(msg);
+    }
     const lf = pick('latest-failed', 'latest-failed', 'warn');
     if (lf.value !== 'warn' && lf.value !== 'fail') throw new InputError(`${lf.what}: "${lf.value}" is not one of warn, fail`);
 
@@ -131,14 +144,23 @@ const gate: Gate<DrFreshnessInputs> = {
     const recordGate = pick('record-gate', 'record-gate', 'dr-drill').value as string;
     if (!GATE_ID.test(recordGate)) throw new InputError(`record-gate: "${recordGate}" is not a gate id (lower-case letters, digits and dashes)`);
     const subject = pick('subject', 'subject').value || undefined;
-    const workflow = pick('workflow', 'workflow').value || undefined;
+    const wfP = pick('workflow', 'workflow');
+    // the API takes the file name or the id; `.github/workflows/dr-drill.yml` (as people write it) means the file name
+    const workflow = wfP.value?.replace(/^(?:\.\/)?\.github\/workflows\/(?=[^/]+$)/, '') || undefined;
     if (workflow !== undefined && (!/^[\w.-]+\.ya?ml$/.test(workflow) && !/^\d+$/.test(workflow))) {
-      throw new InputError(`workflow: "${workflow}" is neither a workflow file name (e.g. dr-drill.yml) nor a numeric workflow id`);
+      throw new InputError(`workflow: "${wfP.value}" is neither a workflow file name (e.g. dr-drill.yml, or .github/workflows/dr-drill.yml) nor a numeric workflow id`);
     }
+    const djRaw = raw['drill-job']?.trim() ? raw['drill-job'] : cfg['drill-job'] === undefined ? '' : ([] as string[]).concat(cfg['drill-job']).join('\n');
+    const drillJobs = splitList(djRaw);
+    if (drillJobs.length > 10 || drillJobs.some((n) => n.length > 100 || /[\u0000-\u001f]/.test(n))) {
+      throw new InputError('drill-job: give at most 10 job names of at most 100 characters each');
+    }
+    if (drillJobs.length && !workflow) throw new InputError('drill-job: applies to the drill workflow\'s runs; give `workflow` too');
     const repository = pick('repository', 'repository').value || ctx.env.GITHUB_REPOSITORY || undefined;
     if (workflow && !repository) throw new InputError('repository: the workflow source needs owner/repo (or $GITHUB_REPOSITORY)');
     if (repository && !REPO.test(repository)) throw new InputError(`repository: "${repository}" is not owner/repo`);
-    const branch = pick('branch', 'branch').value || undefined;
+    // `refs/heads/main` (as GITHUB_REF spells it) is the branch `main`; the API filters by the bare name
+    const branch = pick('branch', 'branch').value?.replace(/^refs\/heads\//, '') || undefined;
     if (!records.length && !workflow) {
       throw new InputError('no evidence source: give `records` (drill record files) and/or `workflow` (the drill workflow, read through the GitHub API)');
     }
@@ -159,6 +181,7 @@ const gate: Gate<DrFreshnessInputs> = {
       recordGate,
       subject,
       workflow,
+      drillJobs,
       repository,
       branch,
       token,
@@ -189,14 +212,20 @@ export async function runDrFreshness(inputs: DrFreshnessInputs, ctx: GateContext
   let ghScan: GitHubScan | undefined;
 
   if (inputs.records.length) {
-    recScan = scanRecords(inputs.records, { cwd: ctx.cwd, gate: inputs.recordGate, subject: inputs.subject, nowMs, skewMs: inputs.policy.skewMs });
+    recScan = scanRecords(inputs.records, { cwd: ctx.cwd, gate: inputs.recordGate, subject: inputs.subject, repository: inputs.repository, branch: inputs.branch, nowMs, skewMs: inputs.policy.skewMs });
     drills.push(...recScan.drills);
     errors.push(...recScan.errors);
     metrics.record_files = recScan.files.length;
     metrics.drill_records = recScan.drillRecords;
     metrics.other_records = recScan.otherRecords;
+    metrics.foreign_records = recScan.foreignRecords;
+    metrics.duplicate_records = recScan.duplicateRecords;
+    metrics.off_branch_records = recScan.offBranchRecords;
     searched.push(
       `records: ${recScan.files.length} file(s), ${recScan.drillRecords} \`${inputs.recordGate}\` record(s)${inputs.subject ? ` for subject \`${inputs.subject}\`` : ''}` +
+        (recScan.foreignRecords ? `, ${recScan.foreignRecords} of other repositories ignored` : '') +
+        (recScan.offBranchRecords ? `, ${recScan.offBranchRecords} of pull requests${inputs.branch ? ` or other refs than \`${inputs.branch}\`` : ''} ignored` : '') +
+        (recScan.duplicateRecords ? `, ${recScan.duplicateRecords} duplicate(s) counted once` : '') +
         (recScan.unmatched.length ? `; no file matched ${recScan.unmatched.map((p) => `\`${p}\``).join(', ')}` : ''),
     );
   }
@@ -207,6 +236,7 @@ export async function runDrFreshness(inputs: DrFreshnessInputs, ctx: GateContext
       token: inputs.token,
       repository: inputs.repository as string,
       workflow: inputs.workflow,
+      drillJobs: inputs.drillJobs,
       branch: inputs.branch,
       nowMs,
       skewMs: inputs.policy.skewMs,
@@ -222,8 +252,10 @@ export async function runDrFreshness(inputs: DrFreshnessInputs, ctx: GateContext
     metrics.runs_seen = ghScan.runsSeen;
     searched.push(
       `GitHub: \`${inputs.workflow}\` in ${inputs.repository}${ghScan.branch ? ` on \`${ghScan.branch}\`` : ''} (${ghScan.requests} API request(s), ${ghScan.runsSeen} run(s) read` +
-        `${ghScan.foreignRuns ? `, ${ghScan.foreignRuns} from forks ignored` : ''})`,
+        `${ghScan.foreignRuns ? `, ${ghScan.foreignRuns} from forks ignored` : ''}${ghScan.prRuns ? `, ${ghScan.prRuns} pull-request run(s) ignored` : ''}` +
+        `${ghScan.notDrillCount ? `, ${ghScan.notDrillCount} successful run(s) without a drill${inputs.drillJobs.length ? ` (drill-job ${inputs.drillJobs.map((n) => `\`${n}\``).join(', ')})` : ''}` : ''})`,
     );
+    metrics.runs_without_drill = ghScan.notDrillCount;
   }
 
   const policy = {
@@ -236,7 +268,8 @@ export async function runDrFreshness(inputs: DrFreshnessInputs, ctx: GateContext
     subject: inputs.subject ?? null,
     records: inputs.records.length ? inputs.records.join(',') : null,
     workflow: inputs.workflow ?? null,
-    repository: inputs.workflow ? (inputs.repository ?? null) : null,
+    'drill-job': inputs.drillJobs.length ? inputs.drillJobs.join(',') : null,
+    repository: inputs.repository ?? null,
     branch: ghScan?.branch ?? inputs.branch ?? null,
   };
   const outputs: Record<string, string> = { 'last-drill-at': '', 'age-hours': '', 'evidence-source': '', 'evidence-url': '', 'latest-drill-outcome': '' };
@@ -264,6 +297,7 @@ export async function runDrFreshness(inputs: DrFreshnessInputs, ctx: GateContext
   const ev = evaluate(drills, nowMs, inputs.policy);
   const annotations: Annotation[] = [];
   const messages: string[] = [];
+  if (ghScan?.notDrills.length) messages.push(`successful runs that did not do the drill (not evidence): ${ghScan.notDrills.join('; ')}${ghScan.notDrillCount > ghScan.notDrills.length ? '; …' : ''}`);
   const summary: string[] = ['| | |', '|---|---|'];
   const details: Record<string, string | number | boolean | null> = {
     drills_seen: drills.length,

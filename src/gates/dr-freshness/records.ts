@@ -6,6 +6,9 @@ import { RECORD_SCHEMA, type PipelineRunRecord } from '../../core/record.js';
 import { validateRecord } from '../../core/schema.js';
 import type { Drill } from './policy.js';
 
+/** Events whose runs execute proposed code (a pull request), not a branch's: never drill evidence. */
+export const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'merge_group']);
+
 /** Record files larger than this are refused (a drill history is tiny; this is a corrupted or wrong file). */
 export const MAX_RECORD_FILE_BYTES = 64 * 1024 * 1024;
 
@@ -28,12 +31,24 @@ export interface RecordScan {
   drillRecords: number;
   /** valid records of other gates (or other subjects) */
   otherRecords: number;
+  /** drill records made in another repository's run (not evidence for this one) */
+  foreignRecords: number;
+  /** drill records of a pull-request run, or (with `branch`) of a run on another ref: not evidence */
+  offBranchRecords: number;
+  /** lines repeating a record already read (same record_id, same content): counted once */
+  duplicateRecords: number;
+  /** record_id → `file:line` and content of the first line with that id */
+  byId: Map<string, { where: string; text: string }>;
 }
 
 export interface RecordScanOptions {
   cwd: string;
   gate: string;
   subject?: string;
+  /** owner/repo the drills must belong to: records whose run names another repository are not evidence */
+  repository?: string;
+  /** branch the drills must have run on (given explicitly): records whose run names another ref are not evidence */
+  branch?: string;
   nowMs: number;
   skewMs: number;
 }
@@ -46,7 +61,7 @@ const GLOB_CHARS = /[*?{]/;
  * line anywhere is an error naming file:line:column, because a file that is partly garbage cannot be trusted.
  */
 export function scanRecords(patterns: string[], opts: RecordScanOptions): RecordScan {
-  const scan: RecordScan = { drills: [], errors: [], files: [], unmatched: [], drillRecords: 0, otherRecords: 0 };
+  const scan: RecordScan = { drills: [], errors: [], files: [], unmatched: [], drillRecords: 0, otherRecords: 0, foreignRecords: 0, offBranchRecords: 0, duplicateRecords: 0, byId: new Map() };
   const seen = new Set<string>();
   for (const pattern of patterns) {
     let paths: string[];
@@ -133,8 +148,31 @@ function scanLine(raw: string, file: string, line: number, opts: RecordScanOptio
     return;
   }
   const rec = value as PipelineRunRecord;
+  // the same record twice (a copied file, a re-appended line) counts once; one id with two contents is tampering or corruption
+  const canon = JSON.stringify(value);
+  const first = scan.byId.get(rec.record_id);
+  if (first) {
+    if (first.text !== canon) {
+      at(keyColumn(raw, 'record_id'), 'invalid-record', `record_id ${rec.record_id} was already used by a different record at ${first.where}; a record id names one record`);
+      return;
+    }
+    scan.duplicateRecords++;
+    return;
+  }
+  scan.byId.set(rec.record_id, { where: `${file}:${line}`, text: canon });
   if (rec.gate !== opts.gate || (opts.subject !== undefined && rec.subject?.name !== opts.subject && rec.subject?.digest !== opts.subject)) {
     scan.otherRecords++;
+    return;
+  }
+  const recRepo = rec.run?.repository;
+  if (opts.repository && recRepo && recRepo.toLowerCase() !== opts.repository.toLowerCase()) {
+    scan.foreignRecords++;
+    return;
+  }
+  // a pull-request run executes proposed code; a run on another branch (a dispatch on a feature branch) another drill
+  const ref = rec.run?.ref;
+  if (PR_EVENTS.has(rec.run?.event_name ?? '') || (opts.branch && ref && ref !== `refs/heads/${opts.branch}` && ref !== opts.branch)) {
+    scan.offBranchRecords++;
     return;
   }
   scan.drillRecords++;
@@ -142,6 +180,11 @@ function scanLine(raw: string, file: string, line: number, opts: RecordScanOptio
   const ms = parseTimestamp(rec.finished_at);
   if (ms === undefined) {
     at(keyColumn(raw, 'finished_at'), 'bad-timestamp', `finished_at "${rec.finished_at}" is not a valid date-time`);
+    return;
+  }
+  const startMs = parseTimestamp(rec.started_at);
+  if (startMs === undefined || startMs > ms) {
+    at(keyColumn(raw, 'started_at'), 'bad-timestamp', startMs === undefined ? `started_at "${rec.started_at}" is not a valid date-time` : `started_at ${rec.started_at} is after finished_at ${rec.finished_at}`);
     return;
   }
   if (ms > opts.nowMs + opts.skewMs) {

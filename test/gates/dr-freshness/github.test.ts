@@ -36,9 +36,10 @@ describe('dr-freshness with the GitHub API (real HTTP server on 127.0.0.1)', () 
     expect(g.requests[0].path).toBe('/repos/acme/widget/actions/workflows/dr-drill.yml/runs');
     expect(Object.fromEntries(g.requests[0].query)).toMatchObject({ branch: 'main', status: 'success', per_page: '100' });
     expect(g.requests[0].authorization).toBe(`Bearer ${TOKEN}`);
-    // second query: failures since the pass, with the created filter
-    expect(g.requests[1].query.get('status')).toBe('completed');
-    expect(g.requests[1].query.get('created')).toBe(`>=${t(2 * DAY)}`);
+    // then the run's jobs (did the drill job run?), then failures since the pass, with the created filter
+    expect(g.requests[1].path).toBe('/repos/acme/widget/actions/runs/12/jobs');
+    expect(g.requests[2].query.get('status')).toBe('completed');
+    expect(g.requests[2].query.get('created')).toBe(`>=${t(2 * DAY)}`);
     expect(JSON.stringify(r.records)).not.toContain(TOKEN);
     expect(r.recordProblems).toEqual([]);
   });
@@ -88,11 +89,11 @@ describe('dr-freshness with the GitHub API (real HTTP server on 127.0.0.1)', () 
     expect(r.result.outcome).toBe('pass');
     expect(r.result.reasons).toEqual(['ok', 'latest-drill-failed']);
     expect(r.result.outputs).toMatchObject({ 'evidence-url': 'https://github.com/acme/widget/actions/runs/100', 'latest-drill-outcome': 'fail', 'age-hours': '96.0' });
-    // step 1 (status=success): 150 fork runs then ours → 2 pages; step 2 (status=completed since ours):
-    // 150 fork + 130 cancelled + the failure → 3 pages
+    // step 1 (status=success): 150 fork runs then ours → 2 pages, + ours' jobs; step 2 (status=completed since
+    // ours): 150 fork + 130 cancelled + the failure → 3 pages
     expect(g.requests.filter((q) => q.query.get('page') === '2')).toHaveLength(2);
     expect(g.requests.filter((q) => q.query.get('page') === '3')).toHaveLength(1);
-    expect(r.result.metrics).toMatchObject({ api_requests: 5 });
+    expect(r.result.metrics).toMatchObject({ api_requests: 6 });
     expect(r.result.summary?.join('\n')).toContain('150 from forks ignored');
   });
 
