@@ -1,1 +1,0 @@
-import{a,b,c}from"./chunk-3MNB2DHX.js";import"./chunk-VKODGIV3.js";import"./chunk-CBTWWHFM.js";import"./chunk-2QWWKTEW.js";import"./chunk-IGPPPZR3.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-DC3277JX.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};
