@@ -104,7 +104,8 @@ const GATE_REASONS = [
   'cosign-unsupported-platform',
 ] as const;
 
-const IMAGE_BY_DIGEST = /^([^\s@]+)@(sha256:[0-9a-fA-F]{64})$/;
+// never starts with '-': cosign (cobra) would take it for a flag
+const IMAGE_BY_DIGEST = /^([^\s@-][^\s@]*)@(sha256:[0-9a-fA-F]{64})$/;
 const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
 const MAX_IN_MEMORY_ARTIFACT = 256 * 1024 * 1024;
 

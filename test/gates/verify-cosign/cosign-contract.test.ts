@@ -264,3 +264,13 @@ describe('arguments cosign gets', () => {
     expect(leakedCanaries(text)).toEqual([]);
   });
 });
+
+describe('image reference hardening', () => {
+  it('an image that starts with "-" is refused: cosign (cobra) would read it as a flag, not the image', async () => {
+    const s = state();
+    const r = await runGate(image({ image: `--certificate-identity-regexp=.*@${DIGEST}` }), { env: withFakeCosignPath({ ...s, FAKE_COSIGN_MODE: 'ok' }) });
+    expect(r.result.outcome).toBe('error');
+    expect(r.result.reasons).toEqual(['invalid-input']);
+    expect(verifyCalls(s)).toHaveLength(0);
+  });
+});
