@@ -86,6 +86,12 @@ const FAULTS: Fault[] = [
   ['cosign: no signature (exit 10)', () => cos(), withFakeCosignPath({ FAKE_COSIGN_MODE: 'exit10' }), 'fail', 'no-signature'],
   ['cosign: no matching signature (exit 12)', () => cos(), withFakeCosignPath({ FAKE_COSIGN_MODE: 'exit12' }), 'fail', 'no-matching-signature'],
   ['cosign verified another digest', () => cos(), withFakeCosignPath({ FAKE_COSIGN_MODE: 'digest-mismatch' }), 'fail', 'verified-digest-mismatch'],
+  ['cosign prints an empty signature list with exit 0', () => cos(), withFakeCosignPath({ FAKE_COSIGN_MODE: 'empty-array' }), 'error', 'cosign-output-unparseable'],
+  ['cosign output has a signature for another digest too', () => cos(), withFakeCosignPath({ FAKE_COSIGN_MODE: 'foreign-extra' }), 'fail', 'verified-digest-mismatch'],
+  ['cosign attestation payload is not base64', () => cos({ 'attestation-type': 'slsaprovenance1' }), withFakeCosignPath({ FAKE_COSIGN_MODE: 'att-bad-base64' }), 'error', 'cosign-output-unparseable'],
+  ['cosign attestation of another predicate type only', () => cos({ 'attestation-type': 'slsaprovenance1' }), withFakeCosignPath({ FAKE_COSIGN_MODE: 'att-other-type' }), 'fail', 'predicate-type-mismatch'],
+  ['unknown attestation-type shorthand', () => cos({ 'attestation-type': 'slsa' }), withFakeCosignPath({ FAKE_COSIGN_MODE: 'ok' }), 'error', 'invalid-input'],
+  ['registry refuses the credentials (401)', () => cos(), withFakeCosignPath({ FAKE_COSIGN_MODE: 'stderr', FAKE_COSIGN_STDERR: 'Error: GET https://ghcr.io/token: UNAUTHORIZED: authentication required' }), 'error', 'registry-auth-failed'],
   ['cosign install with no network', () => cos({ cosign: 'install', 'cosign-download-url': 'http://127.0.0.1:9/release', retries: '0' }), {}, 'error', 'cosign-download-failed'],
 ];
 
@@ -118,12 +124,15 @@ describe('verify-cosign reliability', () => {
     expect(fail.exitCode).toBe(1);
     const cosignRun = runDist('verify-cosign', cos() as Record<string, string>, f, withFakeCosignPath({ ...env, FAKE_COSIGN_MODE: 'exit12' }));
     expect(cosignRun.exitCode).toBe(1);
+    // a registry error that echoes the credentials it was given (token in the URL, COSIGN_PASSWORD)
+    const leaky = runDist('verify-cosign', cos() as Record<string, string>, f, withFakeCosignPath({ ...env, COSIGN_PASSWORD: CANARY.plain, FAKE_COSIGN_MODE: 'auth-leaky' }));
+    expect(leaky.exitCode).toBe(2);
+    expect(leaky.outputs.reasons).toContain('registry-auth-failed');
     const text = collectText(
-      [pass.stdout, pass.stderr, JSON.stringify(pass.outputs), fail.stdout, fail.stderr, JSON.stringify(fail.outputs), cosignRun.stdout, cosignRun.stderr],
+      [pass.stdout, pass.stderr, JSON.stringify(pass.outputs), fail.stdout, fail.stderr, JSON.stringify(fail.outputs), cosignRun.stdout, cosignRun.stderr, leaky.stdout, leaky.stderr, JSON.stringify(leaky.outputs)],
       [f.runnerTemp, f.workspace],
     );
     expect(text).toContain('verify-cosign');
     expect(leakedCanaries(text)).toEqual([]);
-    void CANARY;
   });
 });

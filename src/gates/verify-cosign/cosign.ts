@@ -21,23 +21,45 @@ export const COSIGN_REASONS = [
   'cosign-not-found',
   'cosign-output-unparseable',
   'cosign-output-too-large',
+  'registry-auth-failed',
+  'predicate-type-mismatch',
 ] as const;
 export type CosignReason = (typeof COSIGN_REASONS)[number];
 
-/** Network trouble cosign reports on stderr: worth another attempt. */
+/**
+ * Network trouble cosign reports on stderr (registry, Rekor, Fulcio, TUF CDN): worth another attempt.
+ * HTTP statuses only in the shapes Go clients print them ("status code 503", "503 Service Unavailable",
+ * go-openapi's "][502]"), so a digest or path holding "503" is not taken for one.
+ */
 const TRANSIENT = [
   /i\/o timeout/i,
-  /connection (?:refused|reset)/i,
+  /connection (?:refused|reset|timed out)/i,
+  /no route to host/i,
   /no such host/i,
   /temporary failure in name resolution/i,
   /TLS handshake timeout/i,
   /context deadline exceeded/i,
+  /Client\.Timeout exceeded/i,
   /network is unreachable/i,
   /server misbehaving/i,
-  /unexpected EOF/i,
-  /\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Timeout|429 Too Many Requests)\b/i,
+  /broken pipe/i,
+  /server sent GOAWAY/i,
+  /\bEOF\b/,
+  /\b(?:500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Timeout|429 Too Many Requests)\b/i,
+  /\bstatus(?: code)?:? (?:429|5\d\d)\b/i,
+  /\]\[(?:429|5\d\d)\]/,
+  /\bTOOMANYREQUESTS\b/,
 ];
-const NO_MATCH = /no matching (?:signatures|attestations)/i;
+/** Verification said no: final whatever the exit code (checked before anything transient). */
+const FINAL: Array<[RegExp, CosignReason]> = [
+  [/none of the attestations matched the predicate type/i, 'predicate-type-mismatch'],
+  [/no matching (?:signatures|attestations)/i, 'no-matching-signature'],
+  [/none of the expected identities matched/i, 'no-matching-signature'],
+  [/certificate identity mismatch|expected identity not found/i, 'no-matching-signature'],
+  [/no (?:signatures|attestations) found/i, 'no-signature'],
+];
+/** The registry refused the credentials (or their absence): another attempt gets the same answer. */
+const AUTH = [/\bUNAUTHORIZED\b/, /\bDENIED\b/, /\b401 Unauthorized\b/i, /\b403 Forbidden\b/i, /\bstatus(?: code)?:? 40[13]\b/i, /\]\[40[13]\]/, /authentication required/i];
 
 export type Attempt =
   | { kind: 'ok'; exec: ExecResult }
@@ -59,7 +81,9 @@ export function classify(r: ExecResult): Attempt {
   if (code === COSIGN_EXIT.TAG_NOT_FOUND) return { kind: 'fail', reason: 'signature-tag-not-found', message: `cosign: signature tag not found (exit 11): ${lastLines(r.stderr)}`, exec: r };
   if (code === COSIGN_EXIT.NO_MATCHING_SIGNATURE) return { kind: 'fail', reason: 'no-matching-signature', message: `cosign: no matching signature (exit 12): ${lastLines(r.stderr)}`, exec: r };
   if (code === COSIGN_EXIT.NO_CERTIFICATE) return { kind: 'fail', reason: 'no-certificate', message: `cosign: no certificate found on the signature (exit 13): ${lastLines(r.stderr)}`, exec: r };
-  if (NO_MATCH.test(r.stderr)) return { kind: 'fail', reason: 'no-matching-signature', message: `cosign: ${lastLines(r.stderr)}`, exec: r };
+  const final = FINAL.find(([re]) => re.test(r.stderr));
+  if (final) return { kind: 'fail', reason: final[1], message: `cosign: ${lastLines(r.stderr)}`, exec: r };
+  if (AUTH.some((re) => re.test(r.stderr))) return { kind: 'error', reason: 'registry-auth-failed', message: `cosign: the registry refused access (exit ${code}; not retried, check the registry login): ${lastLines(r.stderr)}`, exec: r, transient: false };
   if (TRANSIENT.some((re) => re.test(r.stderr))) return { kind: 'error', reason: 'network-error', message: `cosign network error (exit ${code}): ${lastLines(r.stderr)}`, exec: r, transient: true };
   return { kind: 'error', reason: 'cosign-failed', message: `cosign exited ${code}: ${lastLines(r.stderr) || '(no output)'}`, exec: r, transient: false };
 }
@@ -120,51 +144,85 @@ export function parseJsonOutput(stdout: string): unknown[] | undefined {
     const l = line.trim();
     if (!l) continue;
     if (!l.startsWith('{') && !l.startsWith('[')) continue; // cosign prints human lines too
+    let v: unknown;
     try {
-      out.push(JSON.parse(l));
+      v = JSON.parse(l);
     } catch {
       return undefined;
     }
+    // `cosign verify` prints one array; with log lines merged in front it is found here, not as a whole
+    if (Array.isArray(v)) out.push(...v);
+    else out.push(v);
   }
   return out.length ? out : undefined;
 }
 
-/** `cosign verify` output: every verified signature must name the requested manifest digest. */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * `cosign verify` output: every verified signature must name the requested manifest digest.
+ * cosign prints only the signatures it verified, and it verifies a signature only when its claim names the
+ * image's digest; an entry for another digest therefore means the output is not cosign's answer for this
+ * image (another image's run merged in, a wrapper, a different tool): nothing in it is trusted (`fail`).
+ */
 export function checkVerifyOutput(stdout: string, digest: string): ImageCheck {
   const items = parseJsonOutput(stdout);
-  if (!items || items.length === 0) return { ok: false, reason: 'cosign-output-unparseable', message: 'cosign verify printed no JSON signature list' };
+  if (!items || items.length === 0) return { ok: false, reason: 'cosign-output-unparseable', message: 'cosign verify printed no JSON signature list (an empty list proves nothing)' };
   let identity: string | undefined;
   let issuer: string | undefined;
   for (const it of items) {
-    const o = it as { critical?: { image?: Record<string, unknown> }; optional?: Record<string, unknown> };
-    const got = tryNormalizeDigest(o?.critical?.image?.['docker-manifest-digest']);
-    if (!got) return { ok: false, reason: 'cosign-output-unparseable', message: 'a signature in cosign output has no critical.image.docker-manifest-digest' };
-    if (got !== digest) return { ok: false, reason: 'verified-digest-mismatch', message: `cosign verified ${got}, not the requested ${digest}` };
+    const o = isObject(it) ? (it as { critical?: { image?: Record<string, unknown> }; optional?: Record<string, unknown> }) : undefined;
+    const got = tryNormalizeDigest(isObject(o?.critical?.image) ? o.critical.image['docker-manifest-digest'] : undefined);
+    if (!o || !got) return { ok: false, reason: 'cosign-output-unparseable', message: 'a signature in cosign output has no critical.image.docker-manifest-digest (sha256)' };
+    if (got !== digest) return { ok: false, reason: 'verified-digest-mismatch', message: `cosign output names ${got}, not the requested ${digest}: every verified signature must be for the requested digest` };
     if (typeof o.optional?.Subject === 'string') identity ??= o.optional.Subject;
     if (typeof o.optional?.Issuer === 'string') issuer ??= o.optional.Issuer;
   }
   return { ok: true, identity, issuer, count: items.length };
 }
 
-/** `cosign verify-attestation` output: DSSE envelopes; some statement must name the digest (and the type). */
-export function checkAttestationOutput(stdout: string, digest: string, predicateType?: string): ImageCheck {
+const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$|^[A-Za-z0-9_-]+={0,2}$/;
+
+/**
+ * `cosign verify-attestation` output: one DSSE envelope per line, for EVERY verified attestation of the
+ * image (cosign filters by `--type` only to decide success, not what it prints). Some statement of the
+ * expected predicate type must name the digest as a subject. Every envelope must be readable: one that is not
+ * base64/JSON/in-toto makes the whole output untrusted (`error`). `predicateType` is the expanded URI and is
+ * required: without it nothing matches.
+ */
+export function checkAttestationOutput(stdout: string, digest: string, predicateType: string | undefined): ImageCheck {
+  if (!predicateType) return { ok: false, reason: 'cosign-output-unparseable', message: 'no predicate type to compare the attestations with' };
   const items = parseJsonOutput(stdout);
   if (!items || items.length === 0) return { ok: false, reason: 'cosign-output-unparseable', message: 'cosign verify-attestation printed no attestation' };
   let matched = 0;
+  let ofType = 0;
+  const seen = new Set<string>();
   for (const it of items) {
-    const env = it as { payloadType?: unknown; payload?: unknown };
-    if (typeof env.payload !== 'string') return { ok: false, reason: 'cosign-output-unparseable', message: 'an attestation in cosign output has no payload' };
-    let st: { subject?: { digest?: Record<string, unknown> }[]; predicateType?: unknown };
+    const env = isObject(it) ? it : {};
+    if (typeof env.payload !== 'string') return { ok: false, reason: 'cosign-output-unparseable', message: 'an attestation in cosign output is not a DSSE envelope with a payload' };
+    if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE) return { ok: false, reason: 'cosign-output-unparseable', message: `an attestation in cosign output has payloadType ${JSON.stringify(String(env.payloadType)).slice(0, 80)}, not ${IN_TOTO_PAYLOAD_TYPE}` };
+    const b64 = env.payload.replace(/\s+/g, '');
+    let st: unknown;
     try {
-      st = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8'));
+      if (!STRICT_BASE64.test(b64)) throw new Error('not base64');
+      st = JSON.parse(Buffer.from(b64, 'base64').toString('utf8'));
     } catch {
-      return { ok: false, reason: 'cosign-output-unparseable', message: 'an attestation payload in cosign output is not JSON' };
+      return { ok: false, reason: 'cosign-output-unparseable', message: 'an attestation payload in cosign output is not base64-encoded JSON' };
     }
-    if (predicateType !== undefined && st.predicateType !== predicateType) continue;
-    if ((st.subject ?? []).some((s) => tryNormalizeDigest(s?.digest?.sha256) === digest)) matched++;
+    if (!isObject(st) || typeof st.predicateType !== 'string' || !Array.isArray(st.subject)) {
+      return { ok: false, reason: 'cosign-output-unparseable', message: 'an attestation payload in cosign output is not an in-toto statement (predicateType, subject list)' };
+    }
+    seen.add(st.predicateType);
+    if (st.predicateType !== predicateType) continue;
+    ofType++;
+    if (st.subject.some((s: unknown) => isObject(s) && isObject(s.digest) && tryNormalizeDigest(s.digest.sha256) === digest)) matched++;
+  }
+  if (!ofType) {
+    return { ok: false, reason: 'predicate-type-mismatch', message: `no verified attestation has predicate type ${predicateType} (found: ${[...seen].join(', ').slice(0, 300)})` };
   }
   if (!matched) {
-    return { ok: false, reason: 'verified-digest-mismatch', message: `no verified attestation${predicateType ? ` of type ${predicateType}` : ''} names ${digest} as its subject` };
+    return { ok: false, reason: 'verified-digest-mismatch', message: `no verified attestation of type ${predicateType} names ${digest} as its subject` };
   }
   return { ok: true, count: matched };
 }

@@ -35,6 +35,8 @@ export interface VerifyCosignInputs {
   image?: { ref: string; digest: string };
   bundle?: string;
   attestationType?: string;
+  /** the predicate type URI `attestationType` stands for (cosign's shorthands expanded) */
+  predicateType?: string;
   /** raw identity inputs (kept for cosign flags and the record) */
   identity: {
     certificateIdentity?: string;
@@ -64,6 +66,7 @@ export const PREDICATE_SHORTHANDS: Record<string, string> = {
   cyclonedx: 'https://cyclonedx.org/bom',
   vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
   openvex: 'https://openvex.dev/ns',
+  link: 'https://in-toto.io/Link/v1',
   custom: 'https://cosign.sigstore.dev/attestation/v1',
 };
 
@@ -88,8 +91,7 @@ const FAIL_REASONS = new Set<string>([
 ]);
 
 const GATE_REASONS = [
-  ...SIGSTORE_FAILURE_REASONS,
-  ...COSIGN_REASONS,
+  ...new Set([...SIGSTORE_FAILURE_REASONS, ...COSIGN_REASONS]),
   'trust-root-invalid',
   'trust-root-unreadable',
   'trust-root-refresh-failed',
@@ -102,7 +104,8 @@ const GATE_REASONS = [
   'cosign-unsupported-platform',
 ] as const;
 
-const IMAGE_BY_DIGEST = /^([^\s@]+)@(sha256:[0-9a-fA-F]{64})$/;
+// never starts with '-': cosign (cobra) would take it for a flag
+const IMAGE_BY_DIGEST = /^([^\s@-][^\s@]*)@(sha256:[0-9a-fA-F]{64})$/;
 const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
 const MAX_IN_MEMORY_ARTIFACT = 256 * 1024 * 1024;
 
@@ -182,17 +185,24 @@ const gate: Gate<VerifyCosignInputs> = {
     if (artifactDigest) digestNorm = normalizeDigest(artifactDigest, 'artifact-digest');
 
     let attestationType = opt(raw['attestation-type']);
-    if (attestationType && mode === 'in-process') {
-      attestationType = PREDICATE_SHORTHANDS[attestationType] ?? attestationType;
-      if (!/^[a-z][a-z0-9+.-]*:/i.test(attestationType)) {
+    let predicateType: string | undefined;
+    if (attestationType) {
+      // as cosign's ParsePredicateType: a shorthand, else a URI; in both modes, so the output check always
+      // has the exact type to compare with (an unknown word must never mean "any predicate")
+      predicateType = Object.hasOwn(PREDICATE_SHORTHANDS, attestationType) ? PREDICATE_SHORTHANDS[attestationType] : attestationType;
+      if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(predicateType)) {
         throw new InputError(`attestation-type: "${attestationType}" is neither a predicate type URI nor one of ${Object.keys(PREDICATE_SHORTHANDS).join(', ')}`);
       }
+      if (mode === 'in-process') attestationType = predicateType;
     }
 
     let sourceRepository = opt(raw['source-repository']);
     if (sourceRepository && /^[\w.-]+\/[\w.-]+$/.test(sourceRepository)) sourceRepository = `https://github.com/${sourceRepository}`;
     const extensions: FulcioExtensions = {};
     if (sourceRepository) extensions.sourceRepositoryURI = sourceRepository;
+    if (sourceRepository && mode === 'cosign' && !/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/.test(sourceRepository)) {
+      throw new InputError(`source-repository: "${sourceRepository}" is not a github.com repository; cosign can only check --certificate-github-workflow-repository (use mode in-process for other forges)`);
+    }
     if (opt(raw['source-ref'])) extensions.sourceRepositoryRef = opt(raw['source-ref']);
     if (opt(raw.workflow)) {
       if (mode === 'cosign') throw new InputError('workflow: cosign has no check for the build config URI; use mode in-process (bundle + artifact)');
@@ -264,6 +274,7 @@ const gate: Gate<VerifyCosignInputs> = {
       image: img,
       bundle,
       attestationType,
+      predicateType,
       identity,
       policy,
       trustedRoot,
@@ -433,7 +444,27 @@ function findOnPath(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return undefined;
 }
 
-function cosignArgs(i: VerifyCosignInputs, ctx: GateContext): string[] {
+/** A protobuf-specs Sigstore bundle (v0.1–v0.3), as opposed to cosign's legacy `--bundle` file. */
+function isSigstoreBundle(path: string): boolean {
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size > MAX_BUNDLE_BYTES) return false;
+    const v = JSON.parse(readFileSync(path, 'utf8')) as { mediaType?: unknown };
+    return typeof v?.mediaType === 'string' && v.mediaType.startsWith('application/vnd.dev.sigstore.bundle');
+  } catch {
+    return false;
+  }
+}
+
+/** cosign ≥ 2.4 knows `--new-bundle-format` (v3 defaults to it; v2 needs it for a Sigstore bundle). */
+function knowsNewBundleFormat(version: string): boolean {
+  const m = /^v?(\d+)\.(\d+)/.exec(version);
+  if (!m) return true; // unknown version: assume a current cosign (an older one fails with an unknown-flag error)
+  const [maj, min] = [Number(m[1]), Number(m[2])];
+  return maj > 2 || (maj === 2 && min >= 4);
+}
+
+function cosignArgs(i: VerifyCosignInputs, ctx: GateContext, version: string): string[] {
   const a: string[] = [];
   if (i.image) {
     if (i.attestationType) a.push('verify-attestation', '--type', i.attestationType);
@@ -441,7 +472,9 @@ function cosignArgs(i: VerifyCosignInputs, ctx: GateContext): string[] {
   } else {
     if (i.attestationType) a.push('verify-blob-attestation', '--type', i.attestationType);
     else a.push('verify-blob');
-    a.push('--bundle', resolve(ctx.cwd, i.bundle as string));
+    const bundle = resolve(ctx.cwd, i.bundle as string);
+    a.push('--bundle', bundle);
+    if (isSigstoreBundle(bundle) && knowsNewBundleFormat(version)) a.push('--new-bundle-format');
   }
   const id = i.identity;
   if (i.policy.kind === 'key') a.push('--key', resolve(ctx.cwd, id.keyPath as string));
@@ -507,7 +540,7 @@ async function runWithCosignInner(i: VerifyCosignInputs, ctx: GateContext, clean
       return errorOut(i, 'bundle-unreadable', `cannot read the bundle ${i.bundle}: ENOENT`, { tool, details, subject });
     }
   }
-  const { attempt, attempts } = await runCosign(ctx, { cosign, args: cosignArgs(i, ctx), timeoutMs: i.timeoutMs, retries: i.retries });
+  const { attempt, attempts } = await runCosign(ctx, { cosign, args: cosignArgs(i, ctx, version), timeoutMs: i.timeoutMs, retries: i.retries });
   details.attempts = attempts;
   const base = { findings: [], tool, policy: policyRecord(i), subject, details };
   if (attempt.kind !== 'ok') {
@@ -519,9 +552,9 @@ async function runWithCosignInner(i: VerifyCosignInputs, ctx: GateContext, clean
   let identity = i.policy.kind === 'key' ? i.policy.fingerprint : (i.identity.certificateIdentity ?? '');
   let issuer = i.identity.certificateOidcIssuer ?? '';
   if (i.image) {
-    const chk = i.attestationType ? checkAttestationOutput(attempt.exec.stdout, i.image.digest, i.attestationType.includes(':') ? i.attestationType : PREDICATE_SHORTHANDS[i.attestationType]) : checkVerifyOutput(attempt.exec.stdout, i.image.digest);
+    const chk = i.attestationType ? checkAttestationOutput(attempt.exec.stdout, i.image.digest, i.predicateType) : checkVerifyOutput(attempt.exec.stdout, i.image.digest);
     if (!chk.ok) {
-      const outcome = chk.reason === 'verified-digest-mismatch' ? 'fail' : 'error';
+      const outcome = chk.reason === 'verified-digest-mismatch' || chk.reason === 'predicate-type-mismatch' ? 'fail' : 'error';
       return { ...base, outcome, reasons: [chk.reason as string], messages: [chk.message as string], outputs: emptyOutputs(i) };
     }
     identity = chk.identity ?? identity;
