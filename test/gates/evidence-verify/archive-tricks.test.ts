@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, gzipSync } from 'node:zlib';
-import { readEvidenceTree, TreeError, crc32 } from '../../../src/gates/evidence/tree.js';
+import { readEvidenceTree, readZip, TreeError, crc32 } from '../../../src/gates/evidence/tree.js';
 import { zip, tar, tgz } from '../../helpers/archive.js';
 
 function writeArchive(name: string, data: Buffer): string {
@@ -287,7 +287,7 @@ describe('zips written by real tools still read', () => {
     eocd.writeUInt16LE(1, 10);
     eocd.writeUInt32LE(cd.length, 12);
     eocd.writeUInt32LE(local.length, 16);
-    const t = readEvidenceTree(writeArchive('b.zip', Buffer.concat([local, cd, eocd])), 'b.zip');
+    const t = readZip(Buffer.concat([local, cd, eocd]), 'b.zip', { maxFiles: 10, maxBytes: 1 << 20 });
     expect(t.files.get('records/pipeline_run.ndjson')?.toString()).toBe(RECORDS.data);
     // and a descriptor that disagrees with the central directory is refused
     dd.writeUInt32LE(raw.length + 1, 12);
