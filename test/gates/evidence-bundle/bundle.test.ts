@@ -95,6 +95,24 @@ describe('evidence-bundle', () => {
     expect(r.own[0]).toMatchObject({ outcome: 'fail', reasons: ['record-subject-mismatch'] });
   });
 
+  it.each([
+    ['another repository', { GITHUB_REPOSITORY: 'mallory/other' }],
+    ['another workflow run', { GITHUB_RUN_ID: '9999' }],
+    ['another commit', { GITHUB_SHA: 'b'.repeat(40) }],
+  ])('refuses to bundle a record from %s (it is not evidence of this run), even naming the right digest', async (_, env) => {
+    const ws = gatesRan([{ gate: 'pin-lint' }, { gate: 'verify-cosign', digest: DIGEST, env }]);
+    const r = await bundle(ws, { sign: 'false' });
+    expect(r.result.outcome).toBe('fail');
+    expect(r.result.reasons).toEqual(['record-run-mismatch']);
+    expect(r.result.messages?.join('\n')).toContain('pipeline_run.ndjson:2');
+    expect(existsSync(join(ws.runnerTemp, 'chaingate-evidence'))).toBe(false);
+  });
+
+  it('records of another attempt or job of the same run are bundled', async () => {
+    const ws = gatesRan([{ gate: 'pin-lint' }, { gate: 'verify-cosign', digest: DIGEST, env: { GITHUB_RUN_ATTEMPT: '2', GITHUB_JOB: 'scan' } }]);
+    expect((await bundle(ws, { sign: 'false' })).result.outcome).toBe('pass');
+  });
+
   it('an invalid record line is an error naming file and line', async () => {
     const ws = gatesRan([{ gate: 'pin-lint' }]);
     appendFileSync(ws.records, '{"schema":"chaingate.pipeline_run/v1","gate":"x"}\n');
