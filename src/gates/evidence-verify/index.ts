@@ -451,6 +451,7 @@ export async function runEvidenceVerify(inputs: EvidenceVerifyInputs, ctx: GateC
   ];
   const gatesOut = gateNames.filter((g) => byGate.has(g)).map((g) => `${g}=${[...new Set((byGate.get(g) ?? []).map((r) => r.outcome))].join('+')}`).join(',');
   if (!findings.length) messages.push(`evidence verified: ${verifiedFiles} files, ${records.length} records, required gates ${required.join(', ')} passed, signed by ${signer}`);
+  if (!findings.length && !inputs.subjectDigest) messages.push(`the Statement is about ${subject}; no subject-digest was given, so it was not compared with the digest being promoted (compare the subject-digest output before promoting)`);
   return finish({
     subject: subject ? { digest: subject, name: statement?.subject[0]?.name } : undefined,
     metrics: { files: files.size, verified_files: verifiedFiles, records: records.length },

@@ -261,3 +261,16 @@ describe('Statement, manifest and files must agree', () => {
     expect((await verify(join(d, 'e.zip'), REQUIRED)).result.reasons).toEqual(['unlisted-file']);
   });
 });
+
+describe('subject-digest input', () => {
+  it('without subject-digest a bundle about another digest still verifies, and the gate says it did not compare', async () => {
+    const { dir } = await makeBundle(STANDARD);
+    const v = await verify(dir, { ...REQUIRED, 'subject-digest': '' });
+    expect(v.result.outcome).toBe('pass');
+    expect(v.result.outputs?.['subject-digest']).toBe(DIGEST);
+    expect(v.result.messages?.join('\n')).toContain('no subject-digest was given');
+    const w = await verify(dir, { ...REQUIRED, 'subject-digest': OTHER_DIGEST });
+    expect(w.result.reasons).toEqual(['subject-mismatch']);
+    expect(w.result.outputs?.['subject-digest']).toBe('');
+  });
+});
