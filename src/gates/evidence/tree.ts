@@ -2,7 +2,7 @@
 // Nothing is ever extracted to disk: entries are checked (no absolute paths, no `..`, no links, no devices,
 // no duplicates), counted and size-capped, then held in a Map keyed by a clean relative path.
 import { fsErrorText } from '../../core/files.js';
-import { lstatSync, openSync, readSync, closeSync, readdirSync, fstatSync } from 'node:fs';
+import { lstatSync, openSync, readSync, closeSync, readdirSync, fstatSync, constants as fsConstants } from 'node:fs';
 import { join, basename } from 'node:path';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 
@@ -77,16 +77,19 @@ function put(files: Map<string, Buffer>, path: string, data: Buffer): void {
 }
 
 /** Read a whole file with a size cap, through one descriptor (no TOCTOU between stat and read). */
-function readCapped(abs: string, shown: string, cap: number): Buffer {
+function readCapped(abs: string, shown: string, cap: number, inDirectory = false): Buffer {
   let fd: number;
   try {
-    fd = openSync(abs, 'r');
+    // O_NOFOLLOW: a file swapped for a symlink between the directory walk's lstat and this open is refused
+    fd = openSync(abs, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new TreeError('link-entry', shown, 'symbolic link (links are refused in evidence bundles)');
     throw new TreeError('unreadable-file', shown, `cannot open: ${fsErrorText(e)}`);
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new TreeError('special-file', shown, 'not a regular file');
+    if (inDirectory && st.nlink > 1) throw new TreeError('link-entry', shown, 'file has more than one hard link (it may be shared with a file outside the directory)');
     if (st.size > cap) throw new TreeError('limits-exceeded', shown, `file is larger than the ${cap}-byte limit`);
     const buf = Buffer.alloc(st.size);
     let off = 0;
@@ -125,7 +128,7 @@ function readDirectory(root: string, limits: TreeLimits): EvidenceTree {
       if (!st.isFile()) throw new TreeError('special-file', r, 'not a regular file (device, FIFO or socket)');
       if (st.nlink > 1) throw new TreeError('link-entry', r, 'file has more than one hard link (it may be shared with a file outside the directory)');
       budget.add(r, st.size);
-      put(files, cleanEntryPath(r), readCapped(join(root, r), r, budget.left + st.size));
+      put(files, cleanEntryPath(r), readCapped(join(root, r), r, budget.left + st.size, true));
     }
   }
   return { source: root, kind: 'directory', files };

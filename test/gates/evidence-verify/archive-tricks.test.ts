@@ -1,7 +1,7 @@
 // Archive tricks where the reader and another extractor (unzip, a streaming zip reader, GNU tar) would see
 // different files: each must be refused (archive-error), never read as something that then verifies.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, gzipSync } from 'node:zlib';
@@ -293,5 +293,13 @@ describe('zips written by real tools still read', () => {
     dd.writeUInt32LE(raw.length + 1, 12);
     const bad = Buffer.concat([lh, name, body, dd, cd, eocd]);
     expect(treeError(() => readEvidenceTree(writeArchive('b.zip', bad), 'b.zip')).reason).toBe('archive-error');
+  });
+});
+
+describe('the bundle file itself', () => {
+  it('an archive that is hard-linked elsewhere is still read (only files inside a directory bundle must not be shared)', () => {
+    const p = writeArchive('b.zip', zip([MANIFEST, RECORDS]));
+    linkSync(p, `${p}.copy`);
+    expect(readEvidenceTree(p, 'b.zip').files.size).toBe(2);
   });
 });

@@ -274,3 +274,20 @@ describe('subject-digest input', () => {
     expect(w.result.outputs?.['subject-digest']).toBe('');
   });
 });
+
+describe('the signature covers the payload', () => {
+  it('a DSSE payload edited inside an otherwise intact sigstore bundle (file beside it edited to match) → signature-invalid', async () => {
+    const { dir } = await makeBundle([...STANDARD.slice(0, 2), { gate: 'bandit-gate', outcome: 'fail', reasons: ['findings'], at: 2 }]);
+    const b = JSON.parse(readFileSync(join(dir, 'statement.sigstore.json'), 'utf8'));
+    const st = JSON.parse(Buffer.from(b.dsseEnvelope.payload, 'base64').toString('utf8'));
+    st.predicate.result = 'PASSED';
+    const bytes = Buffer.from(`${JSON.stringify(st, null, 2)}\n`);
+    b.dsseEnvelope.payload = bytes.toString('base64');
+    writeFileSync(join(dir, 'statement.sigstore.json'), JSON.stringify(b));
+    writeFileSync(join(dir, 'statement.intoto.json'), bytes);
+    const v = await verify(dir, REQUIRED);
+    expect(v.result.outcome).toBe('fail');
+    expect(v.result.reasons).toContain('signature-invalid');
+    expect(v.result.outputs?.['signer-identity']).toBe('');
+  });
+});
