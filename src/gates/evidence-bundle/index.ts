@@ -212,15 +212,19 @@ function expand(patterns: string[], ctx: GateContext): { files: string[]; missin
   return { files, missing };
 }
 
-/** A name inside records/ or reports/ that does not collide with one already taken. */
+/**
+ * A name inside records/ or reports/ that does not collide with one already taken — compared without case:
+ * `a.sarif` and `A.sarif` would overwrite each other when the artifact is unpacked on macOS or Windows, and
+ * the bundle would then fail verification there.
+ */
 function uniqueName(taken: Set<string>, dir: string, name: string): string {
   const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'file';
   let candidate = `${dir}/${safe}`;
-  for (let n = 2; taken.has(candidate); n++) {
+  for (let n = 2; taken.has(candidate.toLowerCase()); n++) {
     const ext = extname(safe);
     candidate = `${dir}/${safe.slice(0, safe.length - ext.length)}-${n}${ext}`;
   }
-  taken.add(candidate);
+  taken.add(candidate.toLowerCase());
   return candidate;
 }
 

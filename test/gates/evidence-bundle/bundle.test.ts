@@ -113,6 +113,20 @@ describe('evidence-bundle', () => {
     expect((await bundle(ws, { sign: 'false' })).result.outcome).toBe('pass');
   });
 
+  it('report names that differ only in case get distinct names (a case-insensitive unpack would merge them)', async () => {
+    const ws = gatesRan([{ gate: 'pin-lint' }]);
+    mkdirSync(join(ws.workspace, 'a'), { recursive: true });
+    mkdirSync(join(ws.workspace, 'b'), { recursive: true });
+    writeFileSync(join(ws.workspace, 'a', 'Scan.sarif'), SARIF);
+    writeFileSync(join(ws.workspace, 'b', 'scan.sarif'), `${SARIF}\n`);
+    const r = await bundle(ws, { sign: 'false', reports: 'a/Scan.sarif\nb/scan.sarif' });
+    expect(r.result.outcome).toBe('pass');
+    const manifest = JSON.parse(readFileSync(join(r.result.outputs?.path as string, 'manifest.json'), 'utf8'));
+    const paths = manifest.files.map((f: any) => f.path);
+    expect(paths).toEqual(['records/pipeline_run.ndjson', 'reports/Scan.sarif', 'reports/scan-2.sarif']);
+    expect(new Set(paths.map((p: string) => p.toLowerCase())).size).toBe(paths.length);
+  });
+
   it('an invalid record line is an error naming file and line', async () => {
     const ws = gatesRan([{ gate: 'pin-lint' }]);
     appendFileSync(ws.records, '{"schema":"chaingate.pipeline_run/v1","gate":"x"}\n');
