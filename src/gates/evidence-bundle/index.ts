@@ -58,6 +58,7 @@ export const REASONS = [
   'invalid-record',
   'duplicate-record',
   'record-subject-mismatch',
+  'record-run-mismatch',
   'limits-exceeded',
   'output-not-empty',
   'output-unwritable',
@@ -211,15 +212,19 @@ function expand(patterns: string[], ctx: GateContext): { files: string[]; missin
   return { files, missing };
 }
 
-/** A name inside records/ or reports/ that does not collide with one already taken. */
+/**
+ * A name inside records/ or reports/ that does not collide with one already taken — compared without case:
+ * `a.sarif` and `A.sarif` would overwrite each other when the artifact is unpacked on macOS or Windows, and
+ * the bundle would then fail verification there.
+ */
 function uniqueName(taken: Set<string>, dir: string, name: string): string {
   const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'file';
   let candidate = `${dir}/${safe}`;
-  for (let n = 2; taken.has(candidate); n++) {
+  for (let n = 2; taken.has(candidate.toLowerCase()); n++) {
     const ext = extname(safe);
     candidate = `${dir}/${safe.slice(0, safe.length - ext.length)}-${n}${ext}`;
   }
-  taken.add(candidate);
+  taken.add(candidate.toLowerCase());
   return candidate;
 }
 
@@ -248,6 +253,9 @@ export async function runEvidenceBundle(inputs: EvidenceBundleInputs, ctx: GateC
   let invalid = 0;
   let mismatched = 0;
   let duplicates = 0;
+  let otherRun = 0;
+  // the Statement's run: evidence-verify refuses records from another repository, workflow run or commit
+  const thisRun = runInfo(ctx.env);
   for (const abs of rec.files) {
     const shown = shownPath(abs, ctx);
     const st = statSync(abs);
@@ -271,12 +279,18 @@ export async function runEvidenceBundle(inputs: EvidenceBundleInputs, ctx: GateC
         mismatched++;
         problems.push(`${shown}:${l.line}: record of ${r.gate} names ${r.subject.digest}, not the release ${inputs.subjectDigest}`);
       }
+      const differ = (['repository', 'run_id', 'sha'] as const).filter((k) => thisRun[k] && r.run[k] !== thisRun[k]);
+      if (differ.length) {
+        otherRun++;
+        problems.push(`${shown}:${l.line}: record of ${r.gate} comes from ${r.run.repository ?? '?'} run ${r.run.run_id ?? '?'} @${r.run.sha ?? '?'}, not this run (${differ.join(', ')} differ)`);
+      }
       records.push(r);
     }
     entries.push({ path: uniqueName(taken, 'records', basename(abs)), data });
   }
   if (invalid || duplicates) return fail('error', invalid ? 'invalid-record' : 'duplicate-record', problems.slice(0, 20));
   if (mismatched) return fail('fail', 'record-subject-mismatch', problems.slice(0, 20));
+  if (otherRun) return fail('fail', 'record-run-mismatch', problems.slice(0, 20));
   if (!records.length) return fail('error', 'no-files', ['the record files hold no records: the gates of this run left no evidence to bundle']);
 
   // 2. reports

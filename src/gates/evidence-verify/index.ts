@@ -26,6 +26,7 @@ import {
   type Statement,
 } from '../evidence/format.js';
 import { parseRecordLines } from '../evidence/collect.js';
+import { gateSummary } from '../evidence/format.js';
 import { DEFAULT_LIMITS, TreeError, cleanEntryPath, readEvidenceTree, type EvidenceTree } from '../evidence/tree.js';
 import { DEFAULT_ISSUER, TrustRootError, evidenceIdentityPolicy, loadTrust, verifyEvidenceSignature, type IdentityInputs } from '../evidence/signature.js';
 import type { IdentityPolicy } from '../../core/sigstore/index.js';
@@ -87,7 +88,7 @@ export const CHECKS: Check[] = [
   { id: 'record-unlisted', kind: 'fail', name: 'RecordUnlisted', description: 'A record in the bundle is not in the signed Statement: a gate run was added.' },
   { id: 'record-subject-mismatch', kind: 'fail', name: 'RecordSubjectMismatch', description: 'A record names another digest than the release: it is evidence about a different artifact.' },
   { id: 'record-subject-missing', kind: 'fail', name: 'RecordSubjectMissing', description: 'A record names no subject digest although the policy requires every record to.' },
-  { id: 'record-run-mismatch', kind: 'fail', name: 'RecordRunMismatch', description: 'A record without a subject comes from another repository or commit than the release.' },
+  { id: 'record-run-mismatch', kind: 'fail', name: 'RecordRunMismatch', description: 'A record comes from another repository, workflow run or commit than the bundle: it is not evidence of this release run.' },
   { id: 'required-gate-missing', kind: 'fail', name: 'RequiredGateMissing', description: 'A gate the promotion requires left no record: it did not run for this release.' },
   { id: 'required-gate-failed', kind: 'fail', name: 'RequiredGateFailed', description: 'A gate the promotion requires did not pass.' },
   { id: 'time-window', kind: 'fail', name: 'TimeWindow', description: 'The records do not lie within the configured time window of each other (or postdate the Statement): they were not made by one release run.' },
@@ -368,17 +369,30 @@ export async function runEvidenceVerify(inputs: EvidenceVerifyInputs, ctx: GateC
     const signedIds = new Set(signedGates.map((g) => g.record_id));
     for (const g of signedGates) if (!seen.has(g.record_id)) add('record-missing', 'records', `the signed Statement lists a ${g.gate} record (${g.record_id}, ${g.outcome}) that is not in the bundle`, 1, g.record_id);
     for (const r of records) if (!signedIds.has(r.record.record_id)) add('record-unlisted', r.file, `record ${r.record.record_id} (${r.record.gate}) is not in the signed Statement`, r.line);
+    // the signed summary of each record (what an auditor reads in the Statement) must say what the record says
+    const signedById = new Map(signedGates.map((g) => [g.record_id, g]));
+    for (const r of records) {
+      const g = signedById.get(r.record.record_id);
+      if (!g) continue;
+      const mine = gateSummary(r.record);
+      const differ = (Object.keys(mine) as Array<keyof GateSummary>).filter((k) => JSON.stringify(mine[k]) !== JSON.stringify(g[k]));
+      if (differ.length) add('statement-mismatch', r.file, `record ${r.record.record_id} (${r.record.gate}) differs from its summary in the signed Statement (${differ.join(', ')})`, r.line);
+    }
   }
 
-  // 7. subject and run of every record
+  // 7. subject and run of every record. Every record, with or without a subject, must come from the run that
+  // made the bundle (same repository, workflow run and commit; another attempt of that run is the same run):
+  // a passing record of the same gate from another run or repository would otherwise stand in for this run's.
   const run = statement?.predicate.run;
   for (const { file, line, record } of records) {
     const d = record.subject?.digest ? tryNormalizeDigest(record.subject.digest) : undefined;
     if (d && subject && d !== subject) add('record-subject-mismatch', file, `record of ${record.gate} (${record.record_id}) names ${d}, not the release ${subject}`, line);
-    else if (!d) {
-      if (inputs.requireSubject) add('record-subject-missing', file, `record of ${record.gate} (${record.record_id}) names no subject digest`, line);
-      else if (run && ((run.repository && record.run.repository !== run.repository) || (run.sha && record.run.sha !== run.sha))) {
-        add('record-run-mismatch', file, `record of ${record.gate} (${record.record_id}) comes from ${record.run.repository ?? '?'}@${record.run.sha ?? '?'}, the release from ${run.repository ?? '?'}@${run.sha ?? '?'}`, line);
+    else if (!d && inputs.requireSubject) add('record-subject-missing', file, `record of ${record.gate} (${record.record_id}) names no subject digest`, line);
+    if (run) {
+      const differ = (['repository', 'run_id', 'sha'] as const).filter((k) => run[k] && record.run[k] !== run[k]);
+      if (differ.length) {
+        const where = (r: { repository: string | null; run_id: string | null; sha: string | null }) => `${r.repository ?? '?'} run ${r.run_id ?? '?'} @${r.sha ?? '?'}`;
+        add('record-run-mismatch', file, `record of ${record.gate} (${record.record_id}) comes from ${where(record.run)}, the bundle from ${where(run)} (${differ.join(', ')} differ)`, line);
       }
     }
   }
@@ -437,6 +451,7 @@ export async function runEvidenceVerify(inputs: EvidenceVerifyInputs, ctx: GateC
   ];
   const gatesOut = gateNames.filter((g) => byGate.has(g)).map((g) => `${g}=${[...new Set((byGate.get(g) ?? []).map((r) => r.outcome))].join('+')}`).join(',');
   if (!findings.length) messages.push(`evidence verified: ${verifiedFiles} files, ${records.length} records, required gates ${required.join(', ')} passed, signed by ${signer}`);
+  if (!findings.length && !inputs.subjectDigest) messages.push(`the Statement is about ${subject}; no subject-digest was given, so it was not compared with the digest being promoted (compare the subject-digest output before promoting)`);
   return finish({
     subject: subject ? { digest: subject, name: statement?.subject[0]?.name } : undefined,
     metrics: { files: files.size, verified_files: verifiedFiles, records: records.length },

@@ -2,7 +2,7 @@
 // Nothing is ever extracted to disk: entries are checked (no absolute paths, no `..`, no links, no devices,
 // no duplicates), counted and size-capped, then held in a Map keyed by a clean relative path.
 import { fsErrorText } from '../../core/files.js';
-import { lstatSync, openSync, readSync, closeSync, readdirSync, fstatSync } from 'node:fs';
+import { lstatSync, openSync, readSync, closeSync, readdirSync, fstatSync, constants as fsConstants } from 'node:fs';
 import { join, basename } from 'node:path';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 
@@ -77,16 +77,19 @@ function put(files: Map<string, Buffer>, path: string, data: Buffer): void {
 }
 
 /** Read a whole file with a size cap, through one descriptor (no TOCTOU between stat and read). */
-function readCapped(abs: string, shown: string, cap: number): Buffer {
+function readCapped(abs: string, shown: string, cap: number, inDirectory = false): Buffer {
   let fd: number;
   try {
-    fd = openSync(abs, 'r');
+    // O_NOFOLLOW: a file swapped for a symlink between the directory walk's lstat and this open is refused
+    fd = openSync(abs, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new TreeError('link-entry', shown, 'symbolic link (links are refused in evidence bundles)');
     throw new TreeError('unreadable-file', shown, `cannot open: ${fsErrorText(e)}`);
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new TreeError('special-file', shown, 'not a regular file');
+    if (inDirectory && st.nlink > 1) throw new TreeError('link-entry', shown, 'file has more than one hard link (it may be shared with a file outside the directory)');
     if (st.size > cap) throw new TreeError('limits-exceeded', shown, `file is larger than the ${cap}-byte limit`);
     const buf = Buffer.alloc(st.size);
     let off = 0;
@@ -125,7 +128,7 @@ function readDirectory(root: string, limits: TreeLimits): EvidenceTree {
       if (!st.isFile()) throw new TreeError('special-file', r, 'not a regular file (device, FIFO or socket)');
       if (st.nlink > 1) throw new TreeError('link-entry', r, 'file has more than one hard link (it may be shared with a file outside the directory)');
       budget.add(r, st.size);
-      put(files, cleanEntryPath(r), readCapped(join(root, r), r, budget.left + st.size));
+      put(files, cleanEntryPath(r), readCapped(join(root, r), r, budget.left + st.size, true));
     }
   }
   return { source: root, kind: 'directory', files };
@@ -201,8 +204,15 @@ export function readTar(buf: Buffer, source: string, limits: TreeLimits, kind: '
     off = dataStart + Math.ceil(size / 512) * 512;
 
     if (type === 'x' || type === 'g') {
-      if (type === 'x') pax = parsePax(data, shownAt);
-      continue; // a global header sets defaults we do not need
+      const keys = parsePax(data, shownAt);
+      if (type === 'g') {
+        // a global header that renames or resizes entries is read one way by GNU tar and another by bsdtar
+        const bad = Object.keys(keys).filter((k) => k === 'path' || k === 'linkpath' || k === 'size');
+        if (bad.length) throw new TreeError('archive-error', shownAt, `global pax header sets ${bad.join(', ')} (ambiguous between tar implementations)`);
+        continue; // other global defaults (mtime, uid, …) do not matter here
+      }
+      pax = keys;
+      continue;
     }
     if (type === 'L') {
       longName = data.toString('utf8').replace(/\0+$/, '');
@@ -211,6 +221,11 @@ export function readTar(buf: Buffer, source: string, limits: TreeLimits, kind: '
     if (type === 'K') {
       longLink = data.toString('utf8').replace(/\0+$/, '');
       continue;
+    }
+    // pax `size` overrides the header size in GNU tar and bsdtar: a disagreeing one would make them read the
+    // entries differently from us (data for them is headers for us, or the reverse)
+    if (pax.size !== undefined && (!/^\d+$/.test(pax.size) || Number(pax.size) !== size)) {
+      throw new TreeError('archive-error', pax.path ?? shownAt, `pax size ${JSON.stringify(pax.size)} disagrees with the header size ${size}`);
     }
     const name = pax.path ?? longName ?? (prefix ? `${prefix}/${rawName}` : rawName);
     const link = pax.linkpath ?? longLink ?? cstr(h, 157, 100);
@@ -228,6 +243,9 @@ export function readTar(buf: Buffer, source: string, limits: TreeLimits, kind: '
     put(files, path, Buffer.from(data));
   }
   if (!sawEnd && off < buf.length) throw new TreeError('archive-error', source, 'trailing bytes after the last tar entry');
+  // after the end-of-archive blocks only zero padding: `tar --ignore-zeros` (and a concatenated archive) would
+  // read further entries that we never checked
+  if (sawEnd && buf.subarray(off).some((b) => b !== 0)) throw new TreeError('archive-error', source, 'data after the end-of-archive marker (a second archive appended?)');
   if (!sawEnd && files.size === 0) throw new TreeError('archive-error', source, 'not a tar archive (no entries)');
   return { source, kind, files };
 }
@@ -250,6 +268,18 @@ export function crc32(buf: Uint8Array): number {
   return (c ^ -1) >>> 0;
 }
 
+/** Extra fields that change what an entry is: Info-ZIP Unicode Path (0x7075) renames it for some extractors, ZIP64 (0x0001) resizes it. */
+function checkExtra(extra: Buffer, name: string): void {
+  let i = 0;
+  while (i + 4 <= extra.length) {
+    const id = extra.readUInt16LE(i);
+    const len = extra.readUInt16LE(i + 2);
+    if (id === 0x7075) throw new TreeError('archive-error', name, 'Unicode Path extra field (some extractors use it as the name instead of the checked one)');
+    if (id === 0x0001) throw new TreeError('archive-error', name, 'ZIP64 entries are not supported');
+    i += 4 + len;
+  }
+}
+
 export function readZip(buf: Buffer, source: string, limits: TreeLimits): EvidenceTree {
   const budget = new Budget(limits, source);
   const files = new Map<string, Buffer>();
@@ -262,15 +292,22 @@ export function readZip(buf: Buffer, source: string, limits: TreeLimits): Eviden
     }
   }
   if (eocd < 0) throw new TreeError('archive-error', source, 'not a zip archive (no end-of-central-directory record)');
+  // the end record must be the last thing in the file: a comment that hides another end record (found first
+  // by a reader scanning from the end, not by one scanning forward) makes two readers see two archives
+  if (eocd + 22 + buf.readUInt16LE(eocd + 20) !== buf.length) throw new TreeError('archive-error', source, 'the end-of-central-directory comment length does not reach the end of the file (a second end record or trailing data)');
   const count = buf.readUInt16LE(eocd + 10);
   const cdSize = buf.readUInt32LE(eocd + 12);
   const cdOff = buf.readUInt32LE(eocd + 16);
   if (count === 0xffff || cdOff === 0xffffffff || cdSize === 0xffffffff) {
     throw new TreeError('archive-error', source, 'ZIP64 archives are not supported (an evidence bundle is far below 4 GiB)');
   }
-  if (buf.readUInt16LE(eocd + 4) !== 0 || buf.readUInt16LE(eocd + 6) !== 0) throw new TreeError('archive-error', source, 'multi-disk zip archives are not supported');
-  if (cdOff + cdSize > eocd) throw new TreeError('archive-error', source, 'central directory lies outside the archive');
+  if (buf.readUInt16LE(eocd + 4) !== 0 || buf.readUInt16LE(eocd + 6) !== 0 || buf.readUInt16LE(eocd + 8) !== count) throw new TreeError('archive-error', source, 'multi-disk zip archives are not supported');
+  if (eocd >= 20 && buf.readUInt32LE(eocd - 20) === 0x07064b50) throw new TreeError('archive-error', source, 'ZIP64 archives are not supported (an evidence bundle is far below 4 GiB)');
+  if (cdOff + cdSize !== eocd) throw new TreeError('archive-error', source, 'central directory does not end where the end record begins (prepended or appended data?)');
   if (count > limits.maxFiles * 2 + 1000) throw new TreeError('limits-exceeded', source, `${count} entries in the zip directory`);
+  // every byte before the central directory must belong to exactly one entry: a local entry the central
+  // directory does not list is invisible here but extracted by streaming readers (`unzip` of a pipe, Java's ZipInputStream)
+  const spans: Array<{ start: number; end: number; name: string }> = [];
   let p = cdOff;
   for (let n = 0; n < count; n++) {
     if (p + 46 > eocd || buf.readUInt32LE(p) !== 0x02014b50) throw new TreeError('archive-error', source, `corrupt central directory entry #${n + 1}`);
@@ -285,30 +322,52 @@ export function readZip(buf: Buffer, source: string, limits: TreeLimits): Eviden
     const commentLen = buf.readUInt16LE(p + 32);
     const ext = buf.readUInt32LE(p + 38);
     const local = buf.readUInt32LE(p + 42);
+    if (p + 46 + nameLen + extraLen + commentLen > eocd) throw new TreeError('archive-error', source, `corrupt central directory entry #${n + 1}`);
     const nameBuf = buf.subarray(p + 46, p + 46 + nameLen);
     const name = nameBuf.toString('utf8');
+    const cdExtra = buf.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
     p += 46 + nameLen + extraLen + commentLen;
     const mode = madeBy === 3 ? ext >>> 16 : 0; // 3 = Unix: permission bits in the high half
     const fileType = mode & 0o170000;
     if (fileType === 0o120000) throw new TreeError('link-entry', name, 'symbolic link (links are refused in evidence bundles)');
     const path = cleanEntryPath(name, name);
-    const isDir = name.endsWith('/') || fileType === 0o040000 || (madeBy !== 3 && (ext & 0x10) !== 0);
+    checkExtra(cdExtra, name);
+    if (csize === 0xffffffff || usize === 0xffffffff || local === 0xffffffff) throw new TreeError('archive-error', name, 'ZIP64 entries are not supported');
+    if (flags & 0x1) throw new TreeError('archive-error', name, 'encrypted zip entries are not supported');
+    if (method !== 0 && method !== 8) throw new TreeError('archive-error', name, `compression method ${method} is not supported (only stored and deflate)`);
+    // the local header must describe the same entry as the central directory: streaming readers use it alone
+    if (local + 30 > cdOff || buf.readUInt32LE(local) !== 0x04034b50) throw new TreeError('archive-error', name, 'local header missing or misplaced');
+    const lFlags = buf.readUInt16LE(local + 6);
+    const lNameLen = buf.readUInt16LE(local + 26);
+    const lExtraLen = buf.readUInt16LE(local + 28);
+    if (!buf.subarray(local + 30, local + 30 + lNameLen).equals(nameBuf)) throw new TreeError('archive-error', name, 'local header names another file than the central directory');
+    checkExtra(buf.subarray(local + 30 + lNameLen, local + 30 + lNameLen + lExtraLen), name);
+    if (buf.readUInt16LE(local + 8) !== method || (lFlags & 0x9) !== (flags & 0x9)) throw new TreeError('archive-error', name, 'local header disagrees with the central directory (method or flags)');
+    const start = local + 30 + lNameLen + lExtraLen;
+    let end = start + csize;
+    if (end > cdOff) throw new TreeError('archive-error', name, 'entry data runs past the central directory');
+    if (flags & 0x8) {
+      // data descriptor after the data: optional signature, then crc, compressed and uncompressed size
+      let d = end;
+      if (d + 4 <= cdOff && buf.readUInt32LE(d) === 0x08074b50) d += 4;
+      if (d + 12 > cdOff || buf.readUInt32LE(d) !== crc || buf.readUInt32LE(d + 4) !== csize || buf.readUInt32LE(d + 8) !== usize) {
+        throw new TreeError('archive-error', name, 'data descriptor disagrees with the central directory');
+      }
+      end = d + 12;
+    } else if (buf.readUInt32LE(local + 14) !== crc || buf.readUInt32LE(local + 18) !== csize || buf.readUInt32LE(local + 22) !== usize) {
+      throw new TreeError('archive-error', name, 'local header disagrees with the central directory (CRC or sizes)');
+    }
+    spans.push({ start: local, end, name });
+    const dosDir = madeBy !== 3 && (ext & 0x10) !== 0;
+    const isDir = name.endsWith('/') || fileType === 0o040000 || dosDir;
     if (isDir) {
-      if (usize !== 0) throw new TreeError('archive-error', name, 'directory entry with content');
+      if (!name.endsWith('/')) throw new TreeError('archive-error', name, 'directory entry without a trailing slash (other extractors write it as a file)');
+      if (usize !== 0 || csize > 2) throw new TreeError('archive-error', name, 'directory entry with content');
       continue;
     }
     if (fileType !== 0 && fileType !== 0o100000) throw new TreeError('special-file', name, 'not a regular file');
     if (path === '') throw new TreeError('unsafe-path', name, 'file entry without a name');
-    if (flags & 0x1) throw new TreeError('archive-error', name, 'encrypted zip entries are not supported');
-    if (method !== 0 && method !== 8) throw new TreeError('archive-error', name, `compression method ${method} is not supported (only stored and deflate)`);
-    if (csize === 0xffffffff || usize === 0xffffffff || local === 0xffffffff) throw new TreeError('archive-error', name, 'ZIP64 entries are not supported');
     budget.add(path, usize);
-    if (local + 30 > cdOff || buf.readUInt32LE(local) !== 0x04034b50) throw new TreeError('archive-error', name, 'local header missing or misplaced');
-    const lNameLen = buf.readUInt16LE(local + 26);
-    const lExtraLen = buf.readUInt16LE(local + 28);
-    if (!buf.subarray(local + 30, local + 30 + lNameLen).equals(nameBuf)) throw new TreeError('archive-error', name, 'local header names another file than the central directory');
-    const start = local + 30 + lNameLen + lExtraLen;
-    if (start + csize > cdOff) throw new TreeError('archive-error', name, 'entry data runs past the central directory');
     const raw = buf.subarray(start, start + csize);
     let data: Buffer;
     if (method === 0) {
@@ -328,6 +387,14 @@ export function readZip(buf: Buffer, source: string, limits: TreeLimits): Eviden
     if (crc32(data) !== crc) throw new TreeError('archive-error', name, 'CRC-32 mismatch (corrupt entry)');
     put(files, path, data);
   }
+  if (p !== cdOff + cdSize) throw new TreeError('archive-error', source, 'the central directory holds more than the end record counts');
+  spans.sort((a, b) => a.start - b.start);
+  let at = 0;
+  for (const s of spans) {
+    if (s.start !== at) throw new TreeError('archive-error', s.name, s.start > at ? `${s.start - at} bytes before this entry belong to no listed entry (a hidden entry?)` : 'entries overlap');
+    at = s.end;
+  }
+  if (at !== cdOff) throw new TreeError('archive-error', source, `${cdOff - at} bytes before the central directory belong to no listed entry (a hidden entry?)`);
   return { source, kind: 'zip', files };
 }
 

@@ -95,6 +95,38 @@ describe('evidence-bundle', () => {
     expect(r.own[0]).toMatchObject({ outcome: 'fail', reasons: ['record-subject-mismatch'] });
   });
 
+  it.each([
+    ['another repository', { GITHUB_REPOSITORY: 'mallory/other' }],
+    ['another workflow run', { GITHUB_RUN_ID: '9999' }],
+    ['another commit', { GITHUB_SHA: 'b'.repeat(40) }],
+  ])('refuses to bundle a record from %s (it is not evidence of this run), even naming the right digest', async (_, env) => {
+    const ws = gatesRan([{ gate: 'pin-lint' }, { gate: 'verify-cosign', digest: DIGEST, env }]);
+    const r = await bundle(ws, { sign: 'false' });
+    expect(r.result.outcome).toBe('fail');
+    expect(r.result.reasons).toEqual(['record-run-mismatch']);
+    expect(r.result.messages?.join('\n')).toContain('pipeline_run.ndjson:2');
+    expect(existsSync(join(ws.runnerTemp, 'chaingate-evidence'))).toBe(false);
+  });
+
+  it('records of another attempt or job of the same run are bundled', async () => {
+    const ws = gatesRan([{ gate: 'pin-lint' }, { gate: 'verify-cosign', digest: DIGEST, env: { GITHUB_RUN_ATTEMPT: '2', GITHUB_JOB: 'scan' } }]);
+    expect((await bundle(ws, { sign: 'false' })).result.outcome).toBe('pass');
+  });
+
+  it('report names that differ only in case get distinct names (a case-insensitive unpack would merge them)', async () => {
+    const ws = gatesRan([{ gate: 'pin-lint' }]);
+    mkdirSync(join(ws.workspace, 'a'), { recursive: true });
+    mkdirSync(join(ws.workspace, 'b'), { recursive: true });
+    writeFileSync(join(ws.workspace, 'a', 'Scan.sarif'), SARIF);
+    writeFileSync(join(ws.workspace, 'b', 'scan.sarif'), `${SARIF}\n`);
+    const r = await bundle(ws, { sign: 'false', reports: 'a/Scan.sarif\nb/scan.sarif' });
+    expect(r.result.outcome).toBe('pass');
+    const manifest = JSON.parse(readFileSync(join(r.result.outputs?.path as string, 'manifest.json'), 'utf8'));
+    const paths = manifest.files.map((f: any) => f.path);
+    expect(paths).toEqual(['records/pipeline_run.ndjson', 'reports/Scan.sarif', 'reports/scan-2.sarif']);
+    expect(new Set(paths.map((p: string) => p.toLowerCase())).size).toBe(paths.length);
+  });
+
   it('an invalid record line is an error naming file and line', async () => {
     const ws = gatesRan([{ gate: 'pin-lint' }]);
     appendFileSync(ws.records, '{"schema":"chaingate.pipeline_run/v1","gate":"x"}\n');

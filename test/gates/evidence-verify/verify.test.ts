@@ -200,14 +200,15 @@ describe('tampering: each fails with its own reason', () => {
     expect(v.result.findings[0]).toMatchObject({ line: 4 });
   });
 
-  it('a record from another commit without a subject → record-run-mismatch; with require-subject → record-subject-missing', async () => {
+  it('a record from another commit without a subject → record-run-mismatch; with require-subject → record-subject-missing as well', async () => {
     const { ws, dir } = await makeBundle(STANDARD);
     const recs = readFileSync(join(dir, 'records/pipeline_run.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     recs.push(makeRecord({ gate: 'prt-guard', at: 3, env: { GITHUB_SHA: 'b'.repeat(40) } }, ws.env));
     replaceRecords(dir, recs);
     await resign(dir);
     expect((await verify(dir, REQUIRED)).result.reasons).toEqual(['record-run-mismatch']);
-    expect((await verify(dir, { ...REQUIRED, 'require-subject': 'true' })).result.reasons).toEqual(['record-subject-missing']);
+    // the run check applies to every record now (a subject does not make a record this run's)
+    expect((await verify(dir, { ...REQUIRED, 'require-subject': 'true' })).result.reasons).toEqual(['record-subject-missing', 'record-run-mismatch']);
   });
 
   it('a failed required gate → required-gate-failed', async () => {

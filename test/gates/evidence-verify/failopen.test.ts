@@ -1,0 +1,293 @@
+// Fail-open hunting in evidence-verify: manifest, Statement and records that disagree, with real mock-Sigstore signatures.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, unlinkSync, readdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import bundleGate from '../../../src/gates/evidence-bundle/index.js';
+import verifyGate from '../../../src/gates/evidence-verify/index.js';
+import { executeGate } from '../../../src/core/runner.js';
+import { MockSigstore, githubIdentity, GITHUB_ISSUER, GOOGLE_ISSUER } from '../../helpers/sigstore.js';
+import { startTokenServer, REQUEST_TOKEN, type TokenServer } from '../../helpers/oidc.js';
+import { DIGEST, OTHER_DIGEST, SARIF, gatesRan, makeRecord, silentLogger, type RecordSpec } from '../../helpers/evidence.js';
+import { zip, tgz, type Entry } from '../../helpers/archive.js';
+
+const IDENTITY = githubIdentity('acme/widget', '.github/workflows/release.yml', 'refs/tags/v1.0.0');
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+let ss: MockSigstore;
+let other: MockSigstore;
+let tokens: TokenServer;
+let rootFile: string;
+
+beforeAll(async () => {
+  ss = await MockSigstore.start();
+  other = await MockSigstore.start();
+  tokens = await startTokenServer({ sub: IDENTITY, iss: GITHUB_ISSUER });
+  rootFile = join(mkdtempSync(join(tmpdir(), 'cg-root-')), 'trusted_root.json');
+  writeFileSync(rootFile, JSON.stringify(ss.trustedRootJSON()));
+});
+
+afterAll(async () => {
+  await ss?.close();
+  await other?.close();
+  await tokens?.close();
+});
+
+async function makeBundle(specs: RecordSpec[], inputs: Record<string, string> = {}, sigstore = ss) {
+  const ws = gatesRan(specs, { reports: { 'pin-lint.sarif': SARIF } });
+  const env = { ...ws.env, ACTIONS_ID_TOKEN_REQUEST_URL: tokens.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN };
+  const out = await executeGate(bundleGate, { 'subject-digest': DIGEST, 'subject-name': 'ghcr.io/acme/widget', 'fulcio-url': sigstore.url, 'rekor-url': sigstore.url, timeout: '20', ...inputs }, { cwd: ws.workspace, env, logger: silentLogger });
+  return { ws, out, dir: out.result.outputs?.path as string };
+}
+
+async function verify(bundle: string, inputs: Record<string, string> = {}) {
+  const cwd = mkdtempSync(join(tmpdir(), 'cg-verify-'));
+  const out = await executeGate(
+    verifyGate,
+    { bundle, 'trusted-root': rootFile, 'certificate-identity': IDENTITY, 'subject-digest': DIGEST, ...inputs },
+    { cwd, env: { RUNNER_TEMP: cwd }, logger: silentLogger },
+  );
+  return out;
+}
+
+const STANDARD: RecordSpec[] = [{ gate: 'pin-lint' }, { gate: 'verify-cosign', digest: DIGEST, at: 1 }, { gate: 'bandit-gate', at: 2 }];
+const REQUIRED = { 'required-gates': 'pin-lint, verify-cosign, bandit-gate' };
+
+/** Re-make manifest and Statement after editing records, and sign them with the right identity: a forger with the
+ *  release workflow's identity could do this, and verification must still catch the inconsistency it hides. */
+async function resign(dir: string, edit: (st: any, manifest: any) => void = () => undefined, opts: { identity?: string } = {}) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  for (const f of manifest.files) {
+    const b = readFileSync(join(dir, f.path));
+    f.sha256 = sha(b);
+    f.size = b.length;
+  }
+  const st = JSON.parse(readFileSync(join(dir, 'statement.intoto.json'), 'utf8'));
+  const recs = readFileSync(join(dir, 'records/pipeline_run.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  manifest.gates = recs.map((r) => ({ gate: r.gate, outcome: r.outcome, reasons: r.reasons, record_id: r.record_id, started_at: r.started_at, finished_at: r.finished_at, subject_digest: r.subject?.digest ?? null }));
+  edit(st, manifest);
+  st.predicate.gates = manifest.gates;
+  const manBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(dir, 'manifest.json'), manBytes);
+  st.predicate.manifest.digest.sha256 = sha(manBytes);
+  const stBytes = Buffer.from(`${JSON.stringify(st, null, 2)}\n`);
+  writeFileSync(join(dir, 'statement.intoto.json'), stBytes);
+  const b = await ss.signDsse(stBytes, 'application/vnd.in-toto+json', { identity: opts.identity ?? IDENTITY, issuer: GITHUB_ISSUER });
+  writeFileSync(join(dir, 'statement.sigstore.json'), `${JSON.stringify(b, null, 2)}\n`);
+}
+
+function replaceRecords(dir: string, lines: object[]) {
+  writeFileSync(join(dir, 'records/pipeline_run.ndjson'), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+}
+
+function dirEntries(dir: string, prefix = ''): Entry[] {
+  const out: Entry[] = [];
+  for (const e of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...dirEntries(dir, rel));
+    else out.push({ name: rel, data: readFileSync(join(dir, rel)) });
+  }
+  return out;
+}
+
+function readRecs(dir: string): any[] {
+  return readFileSync(join(dir, 'records/pipeline_run.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+describe('records that are not this release run\'s', () => {
+  it('a record naming the right subject but made in another repository → record-run-mismatch', async () => {
+    const { ws, dir } = await makeBundle(STANDARD);
+    const recs = readRecs(dir);
+    recs.push(makeRecord({ gate: 'verify-slsa', digest: DIGEST, at: 3, env: { GITHUB_REPOSITORY: 'mallory/other' } }, ws.env));
+    replaceRecords(dir, recs);
+    await resign(dir);
+    const v = await verify(dir, REQUIRED);
+    expect(v.result.outcome).toBe('fail');
+    expect(v.result.reasons).toEqual(['record-run-mismatch']);
+    expect(v.result.findings[0].message).toContain('mallory/other');
+  });
+
+  it('a passing required-gate record from another run of the same repository hides this run\'s failure → record-run-mismatch', async () => {
+    const { ws, dir } = await makeBundle([{ gate: 'pin-lint', at: 0 }, { gate: 'verify-cosign', digest: DIGEST, at: 1 }]);
+    const recs = readRecs(dir);
+    recs.push(makeRecord({ gate: 'bandit-gate', at: 2, digest: DIGEST, env: { GITHUB_RUN_ID: '9999' } }, ws.env));
+    replaceRecords(dir, recs);
+    await resign(dir);
+    const v = await verify(dir, REQUIRED);
+    expect(v.result.reasons).toEqual(['record-run-mismatch']);
+  });
+
+  it('records of the same run from another attempt (re-run jobs) are this run\'s: pass', async () => {
+    const { ws, dir } = await makeBundle(STANDARD);
+    const recs = readRecs(dir);
+    recs.push(makeRecord({ gate: 'prt-guard', at: 3, env: { GITHUB_RUN_ATTEMPT: '2', GITHUB_JOB: 'other-job' } }, ws.env));
+    replaceRecords(dir, recs);
+    await resign(dir);
+    const v = await verify(dir, REQUIRED);
+    expect(v.result.reasons).toEqual(['ok']);
+  });
+});
+
+describe('required gates: which record wins', () => {
+  it.each([
+    ['pass then fail', ['pass', 'fail']],
+    ['fail then pass', ['fail', 'pass']],
+    ['pass and skip', ['pass', 'skip']],
+    ['pass and error', ['pass', 'error']],
+  ] as const)('a required gate recorded twice (%s) → required-gate-failed: any non-pass wins', async (_, outcomes) => {
+    const { dir } = await makeBundle([{ gate: 'pin-lint' }, { gate: 'verify-cosign', digest: DIGEST, at: 1 }, { gate: 'bandit-gate', outcome: outcomes[0], at: 2 }, { gate: 'bandit-gate', outcome: outcomes[1], at: 3 }]);
+    const v = await verify(dir, REQUIRED);
+    expect(v.result.outcome).toBe('fail');
+    expect(v.result.reasons).toEqual(['required-gate-failed']);
+    expect(v.result.outputs?.['subject-digest']).toBe('');
+  });
+
+  it.each(['skip', 'error'] as const)('a required gate named in required-gates whose only record is %s → required-gate-failed', async (outcome) => {
+    const { dir } = await makeBundle([{ gate: 'pin-lint' }, { gate: 'verify-cosign', digest: DIGEST, at: 1 }, { gate: 'bandit-gate', outcome, at: 2 }]);
+    const v = await verify(dir, REQUIRED);
+    expect(v.result.reasons).toEqual(['required-gate-failed']);
+  });
+
+  it('a required gate with no record → required-gate-missing', async () => {
+    const { dir } = await makeBundle([{ gate: 'pin-lint' }, { gate: 'verify-cosign', digest: DIGEST, at: 1 }]);
+    expect((await verify(dir, REQUIRED)).result.reasons).toEqual(['required-gate-missing']);
+  });
+});
+
+describe('Statement, manifest and files must agree', () => {
+  it('a Statement with another predicateType signed by the right identity → statement-invalid', async () => {
+    const { dir } = await makeBundle(STANDARD);
+    await resign(dir, (st) => {
+      st.predicateType = 'https://slsa.dev/provenance/v1';
+    });
+    const v = await verify(dir, REQUIRED);
+    expect(v.result.outcome).toBe('fail');
+    expect(v.result.reasons).toContain('statement-invalid');
+  });
+
+  it('a Statement whose subject differs from the manifest subject → statement-mismatch (without subject-digest input too)', async () => {
+    const { dir } = await makeBundle(STANDARD);
+    await resign(dir, (st) => {
+      st.subject[0].digest.sha256 = OTHER_DIGEST.slice(7);
+    });
+    const v = await verify(dir, { ...REQUIRED, 'subject-digest': '' });
+    expect(v.result.outcome).toBe('fail');
+    expect(v.result.reasons).toContain('statement-mismatch');
+  });
+
+  it('a Statement with two subjects → statement-invalid', async () => {
+    const { dir } = await makeBundle(STANDARD);
+    await resign(dir, (st) => {
+      st.subject.push({ name: 'other', digest: { sha256: OTHER_DIGEST.slice(7) } });
+    });
+    expect((await verify(dir, REQUIRED)).result.reasons).toContain('statement-invalid');
+  });
+
+  it('a Statement subject given only in another algorithm → statement-invalid', async () => {
+    const { dir } = await makeBundle(STANDARD);
+    await resign(dir, (st) => {
+      st.subject[0].digest = { sha512: 'a'.repeat(128) };
+    });
+    expect((await verify(dir, REQUIRED)).result.reasons).toContain('statement-invalid');
+  });
+
+  it('a manifest listing the same path twice → manifest-invalid', async () => {
+    const { dir } = await makeBundle(STANDARD);
+    await resign(dir, (_st, m) => {
+      m.files.push({ ...m.files[0] });
+    });
+    expect((await verify(dir, REQUIRED)).result.reasons).toContain('manifest-invalid');
+  });
+
+  it.each([
+    ['upper-case hex', (h: string) => h.toUpperCase()],
+    ['a prefixed digest', (h: string) => `sha256:${h}`],
+    ['a sha512-length digest', (h: string) => h + h],
+  ])('a manifest file digest given as %s → manifest-invalid', async (_, f) => {
+    const { dir } = await makeBundle(STANDARD);
+    await resign(dir, (_st, m) => {
+      m.files[0].sha256 = f(m.files[0].sha256);
+    });
+    expect((await verify(dir, REQUIRED)).result.reasons).toContain('manifest-invalid');
+  });
+
+  it('a signed gate summary that disagrees with the record it names (outcome) → statement-mismatch', async () => {
+    const { dir } = await makeBundle([...STANDARD.slice(0, 2), { gate: 'bandit-gate', outcome: 'fail', reasons: ['findings'], at: 2 }]);
+    await resign(dir, (_st, m) => {
+      for (const g of m.gates) if (g.gate === 'bandit-gate') Object.assign(g, { outcome: 'pass', reasons: ['ok'] });
+    });
+    const v = await verify(dir, REQUIRED);
+    expect(v.result.reasons).toContain('statement-mismatch');
+  });
+
+  it('a signed gate summary that names another subject than its record → statement-mismatch', async () => {
+    const { dir } = await makeBundle(STANDARD);
+    await resign(dir, (_st, m) => {
+      for (const g of m.gates) if (g.gate === 'verify-cosign') g.subject_digest = OTHER_DIGEST;
+    });
+    expect((await verify(dir, REQUIRED)).result.reasons).toContain('statement-mismatch');
+  });
+
+  it('a record file listed as a report (kind other) still has its records checked', async () => {
+    const { dir } = await makeBundle(STANDARD);
+    await resign(dir, (_st, m) => {
+      for (const f of m.files) if (f.kind === 'records') f.kind = 'other';
+    });
+    const v = await verify(dir, REQUIRED);
+    expect(v.result.outcome).toBe('fail');
+  });
+
+  it('a file smuggled into the archive under a case-variant reserved name → unlisted-file', async () => {
+    const { dir } = await makeBundle(STANDARD);
+    writeFileSync(join(dir, 'Manifest.json'), '{}');
+    expect((await verify(dir, REQUIRED)).result.reasons).toEqual(['unlisted-file']);
+  });
+
+  it('a schema-invalid record line inside a signed bundle → invalid-record', async () => {
+    const { dir } = await makeBundle(STANDARD);
+    const p = join(dir, 'records/pipeline_run.ndjson');
+    writeFileSync(p, `${readFileSync(p, 'utf8')}{"schema":"chaingate.pipeline_run/v1","gate":"x"}\n`);
+    await resign(dir);
+    expect((await verify(dir, REQUIRED)).result.reasons).toContain('invalid-record');
+  });
+
+  it('the tampered bundle delivered as a zip is judged the same', async () => {
+    const { dir } = await makeBundle(STANDARD);
+    const entries = dirEntries(dir);
+    entries.push({ name: 'reports/smuggled.sarif', data: '{}' });
+    const d = mkdtempSync(join(tmpdir(), 'cg-arch-'));
+    writeFileSync(join(d, 'e.zip'), zip(entries));
+    expect((await verify(join(d, 'e.zip'), REQUIRED)).result.reasons).toEqual(['unlisted-file']);
+  });
+});
+
+describe('subject-digest input', () => {
+  it('without subject-digest a bundle about another digest still verifies, and the gate says it did not compare', async () => {
+    const { dir } = await makeBundle(STANDARD);
+    const v = await verify(dir, { ...REQUIRED, 'subject-digest': '' });
+    expect(v.result.outcome).toBe('pass');
+    expect(v.result.outputs?.['subject-digest']).toBe(DIGEST);
+    expect(v.result.messages?.join('\n')).toContain('no subject-digest was given');
+    const w = await verify(dir, { ...REQUIRED, 'subject-digest': OTHER_DIGEST });
+    expect(w.result.reasons).toEqual(['subject-mismatch']);
+    expect(w.result.outputs?.['subject-digest']).toBe('');
+  });
+});
+
+describe('the signature covers the payload', () => {
+  it('a DSSE payload edited inside an otherwise intact sigstore bundle (file beside it edited to match) → signature-invalid', async () => {
+    const { dir } = await makeBundle([...STANDARD.slice(0, 2), { gate: 'bandit-gate', outcome: 'fail', reasons: ['findings'], at: 2 }]);
+    const b = JSON.parse(readFileSync(join(dir, 'statement.sigstore.json'), 'utf8'));
+    const st = JSON.parse(Buffer.from(b.dsseEnvelope.payload, 'base64').toString('utf8'));
+    st.predicate.result = 'PASSED';
+    const bytes = Buffer.from(`${JSON.stringify(st, null, 2)}\n`);
+    b.dsseEnvelope.payload = bytes.toString('base64');
+    writeFileSync(join(dir, 'statement.sigstore.json'), JSON.stringify(b));
+    writeFileSync(join(dir, 'statement.intoto.json'), bytes);
+    const v = await verify(dir, REQUIRED);
+    expect(v.result.outcome).toBe('fail');
+    expect(v.result.reasons).toContain('signature-invalid');
+    expect(v.result.outputs?.['signer-identity']).toBe('');
+  });
+});
