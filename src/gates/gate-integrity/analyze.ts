@@ -154,33 +154,48 @@ export function shellCOf(words: Word[]): ShellC | undefined {
   }
   name ??= w[0].text.replace(/^.*\//, '');
   if (!SHELL_NAMES.test(name)) return undefined;
+  const o = shellOptions(w.map((x) => x.text));
+  return o.c && w[o.next] ? { body: w[o.next], errexit: o.errexit, pipefail: o.pipefail, bash: name === 'bash' } : undefined;
+}
+
+/**
+ * The options of a shell invocation `sh|bash [options] …`, read from words[1]: `-e`/`-o errexit`, `-o pipefail`
+ * (also folded, `-eo pipefail`), `-c` / `-s`, and options that change neither. `next` is the first word after
+ * them (after `-c`'s option words it is the command string; after `--` it is the word following it).
+ */
+export function shellOptions(words: string[]): { errexit: boolean; pipefail: boolean; c: boolean; s: boolean; next: number } {
   let errexit = false;
   let pipefail = false;
-  for (let k = 1; k < w.length; k++) {
-    const t = w[k].text;
+  let s = false;
+  let k = 1;
+  const named = (v: string | undefined) => {
+    if (v === 'pipefail') pipefail = true;
+    if (v === 'errexit') errexit = true;
+  };
+  while (k < words.length) {
+    const t = words[k];
     if (t === '-o' || t === '+o') {
-      if (t === '-o' && w[k + 1]?.text === 'pipefail') pipefail = true;
-      if (t === '-o' && w[k + 1]?.text === 'errexit') errexit = true;
-      k++;
+      if (t === '-o') named(words[k + 1]);
+      k += 2;
       continue;
     }
     if (/^-[a-zA-Z]+$/.test(t)) {
       if (t.includes('e')) errexit = true;
+      if (t.includes('s')) s = true;
+      k++;
       // `-eo pipefail -c`: the o takes the next word
-      let next = k + 1;
-      if (t.includes('o') && w[next]) {
-        if (w[next].text === 'pipefail') pipefail = true;
-        if (w[next].text === 'errexit') errexit = true;
-        next++;
-      }
-      if (t.includes('c')) return w[next] ? { body: w[next], errexit, pipefail, bash: name === 'bash' } : undefined;
-      k = next - 1;
+      if (t.includes('o')) named(words[k++]);
+      if (t.includes('c')) return { errexit, pipefail, c: true, s, next: k };
       continue;
     }
-    if (/^(\+[a-zA-Z]+|--(noprofile|norc|login|posix|restricted))$/.test(t)) continue;
-    return undefined;
+    if (/^(\+[a-zA-Z]+|--(noprofile|norc|login|posix|restricted))$/.test(t)) {
+      k++;
+      continue;
+    }
+    if (t === '--') k++;
+    break;
   }
-  return undefined;
+  return { errexit, pipefail, c: false, s, next: k };
 }
 
 /** a command a wrapper runs: words [from, to) of the wrapper; `lost` is the word that makes the wrapper's status not the command's */
@@ -668,33 +683,10 @@ export function scriptCall(words: Word[], expand: (s: string) => string, scriptD
   let shell: { errexit: boolean; pipefail: boolean; bash: boolean } | 'shebang' | 'source' = 'shebang';
   const name = w0.replace(/^.*\//, '');
   if (SHELL_NAMES.test(name) && !w0.includes('$')) {
-    let errexit = false;
-    let pipefail = false;
-    let i = 1;
-    for (; i < words.length; i++) {
-      const t = words[i].text;
-      if (t === '-o' || t === '+o') {
-        if (t === '-o' && words[i + 1]?.text === 'pipefail') pipefail = true;
-        if (t === '-o' && words[i + 1]?.text === 'errexit') errexit = true;
-        i++;
-        continue;
-      }
-      if (/^-[a-zA-Z]+$/.test(t)) {
-        if (/[cs]/.test(t)) return undefined; // `-c STRING` (shellCOf), `-s` (stdin)
-        if (t.includes('e')) errexit = true;
-        if (t.includes('o')) {
-          if (words[i + 1]?.text === 'pipefail') pipefail = true;
-          if (words[i + 1]?.text === 'errexit') errexit = true;
-          i++;
-        }
-        continue;
-      }
-      if (/^(\+[a-zA-Z]+|--(noprofile|norc|login|posix))$/.test(t)) continue;
-      if (t === '--') {
-        i++;
-      }
-      break;
-    }
+    const o = shellOptions(words.map((x) => x.text));
+    if (o.c || o.s) return undefined; // `-c STRING` (shellCOf), `-s` (stdin)
+    const { errexit, pipefail } = o;
+    const i = o.next;
     if (i >= words.length) return undefined;
     k = i;
     shell = { errexit, pipefail, bash: name !== 'sh' && name !== 'dash' && name !== 'ash' };

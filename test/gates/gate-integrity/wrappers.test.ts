@@ -4,6 +4,7 @@
 // asserted as `rule line:column`; true negatives beside each.
 import { describe, expect, it } from 'vitest';
 import { run, scanText } from './helpers.js';
+import { shellOptions } from '../../../src/gates/gate-integrity/analyze.js';
 
 describe('gap 1: scanners run by wrappers', () => {
   it.each([
@@ -111,5 +112,19 @@ describe('gap 2: set +e with a status captured or printed but never used to fail
     ['sh -c: scanner; rc=$?; exit $rc', "sh -c 'trivy fs --exit-code 1 .; rc=$?; echo \"rc=$rc\"; exit $rc'"],
   ])('true negative: %s', (_n, script) => {
     expect(run(script)).toEqual([]);
+  });
+});
+
+describe('shellOptions: one reader for `sh|bash [options]` (sh -c strings and script calls)', () => {
+  it.each([
+    ['bash -eo pipefail -c x', { errexit: true, pipefail: true, c: true, s: false, next: 4 }],
+    ['bash -o errexit -o pipefail script.sh', { errexit: true, pipefail: true, c: false, s: false, next: 5 }],
+    ['sh -ec x', { errexit: true, pipefail: false, c: true, s: false, next: 2 }],
+    ['bash --noprofile --norc -e -- scan.sh', { errexit: true, pipefail: false, c: false, s: false, next: 5 }],
+    ['bash +o pipefail -c x', { errexit: false, pipefail: false, c: true, s: false, next: 4 }],
+    ['bash -s arg', { errexit: false, pipefail: false, c: false, s: true, next: 2 }],
+    ['bash --rcfile f -c x', { errexit: false, pipefail: false, c: false, s: false, next: 1 }],
+  ])('%s', (cmd, want) => {
+    expect(shellOptions(cmd.split(' '))).toEqual(want);
   });
 });
