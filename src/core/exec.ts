@@ -3,6 +3,19 @@ import { closeSync, mkdtempSync, openSync, readSync, fstatSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/**
+ * Node's timers hold a signed 32-bit number of milliseconds: a longer delay is silently set to 1 ms
+ * (TimeoutOverflowWarning), so a generous `timeout: 30d` used to kill the tool at once and report that it
+ * "did not finish within 2592000 s". The gates bound their limits (core/timeout.ts `parseTimeout`); this cap
+ * keeps any other caller of execWithTimeout safe too.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+export function timerMs(ms: number): number {
+  if (!Number.isFinite(ms)) return MAX_TIMER_MS;
+  return Math.min(Math.max(0, ms), MAX_TIMER_MS);
+}
+
 export type ExecStatus = 'exited' | 'timed-out' | 'killed' | 'spawn-failed';
 
 export interface ExecOptions {
@@ -142,7 +155,7 @@ export const execWithTimeout: ExecFn = (command, args, opts) => {
         // if the direct child is somehow unkillable we still resolve
         setTimeout(() => finish('timed-out', null, 'SIGKILL'), 1000).unref();
       }, grace);
-    }, opts.timeoutMs);
+    }, timerMs(opts.timeoutMs));
   });
 };
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Gate, GateContext } from '../../core/gate.js';
 import type { GateResult } from '../../core/types.js';
 import { InputError } from '../../core/types.js';
-import { parseDuration } from '../../core/config.js';
+import { parseTimeout } from '../../core/timeout.js';
 import { parseBool, splitList, fsErrorText } from '../../core/files.js';
 import { expandGlob, visitFiles } from '../../core/glob.js';
 import { BANDIT_LEVELS, parseBanditReport, parseBanditReports, ReportError, type BanditLevel, type BanditReport, type BanditResult, type IssueCounts } from './report.js';
@@ -75,7 +75,7 @@ const gate: Gate<BanditGateInputs> = {
     { name: 'max-medium', description: 'MEDIUM-severity findings allowed. Default: no limit.' },
     { name: 'max-low', description: 'LOW-severity findings allowed. Default: no limit.' },
     { name: 'min-confidence', description: 'Findings below this confidence (low, medium, high) do not count. Default low.' },
-    { name: 'timeout', description: 'Hard timeout for the Bandit run (e.g. 10m, 600s, PT10M); the process group is killed when it expires.', default: DEFAULT_TIMEOUT },
+    { name: 'timeout', description: 'Hard timeout for the Bandit run (e.g. 10m, PT10M, or a bare number of seconds; 1 second to 6 hours); the process group is killed when it expires.', default: DEFAULT_TIMEOUT },
     { name: 'bandit-path', description: 'The Bandit executable. Default `bandit` on PATH.', default: 'bandit' },
   ],
   outputs: [
@@ -101,12 +101,8 @@ const gate: Gate<BanditGateInputs> = {
       maxLow: budgetNumber(raw['max-low'], cfg['max-low'], 'max-low'),
       minConfidence,
     };
-    let timeoutMs: number;
-    try {
-      timeoutMs = parseDuration(raw.timeout?.trim() || DEFAULT_TIMEOUT, 'timeout');
-    } catch (e) {
-      throw new InputError((e as Error).message);
-    }
+    // GitHub ends a job after 6 hours at most
+    const timeoutMs = parseTimeout(raw.timeout, { name: 'timeout', default: DEFAULT_TIMEOUT, minMs: 1000, maxMs: 6 * 3_600_000 });
     const { suppressions, scanErrors, maxDays } = parseSuppressions(ctx.config, ctx.now(), ctx.cwd);
     const list = (v: string | undefined) => (v ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
     return {

@@ -2,6 +2,7 @@ import type { Gate, GateContext } from '../../core/gate.js';
 import type { Annotation, GateResult } from '../../core/types.js';
 import { ConfigError, InputError } from '../../core/types.js';
 import { parseDuration } from '../../core/config.js';
+import { parseTimeout } from '../../core/timeout.js';
 import { splitList } from '../../core/files.js';
 import { evaluate, hours, human, type Drill, type LatestFailedPolicy, type Policy } from './policy.js';
 import { scanRecords, type RecordScan } from './records.js';
@@ -89,7 +90,7 @@ const gate: Gate<DrFreshnessInputs> = {
     { name: 'clock-skew', description: 'A drill timestamp further than this in the future is an error (at most `1h`).', default: '5m' },
     { name: 'latest-failed', description: '`warn` (the newest drill failed after an older pass: warning, the pass still counts) or `fail`.', default: 'warn' },
     { name: 'max-requests', description: 'Most GitHub API requests one run may make before giving up with an error.', default: '50' },
-    { name: 'api-timeout', description: 'Longest wait for one GitHub API answer (`30s`, `2m`); a request that times out is retried up to 3 times, then the gate errors.', default: '30s' },
+    { name: 'api-timeout', description: 'Longest wait for one GitHub API answer (`30s`, `2m`; 0.1 seconds to 10 minutes); a request that times out is retried up to 3 times, then the gate errors.', default: '30s' },
   ],
   outputs: [
     { name: 'last-drill-at', description: 'ISO-8601 time of the newest successful drill; empty when there is none.' },
@@ -166,14 +167,7 @@ const gate: Gate<DrFreshnessInputs> = {
     }
     const maxRequests = Number(raw['max-requests'] || '50');
     if (!Number.isInteger(maxRequests) || maxRequests < 1 || maxRequests > 1000) throw new InputError(`max-requests: "${raw['max-requests']}" is not a whole number between 1 and 1000`);
-    const apiTimeoutRaw = raw['api-timeout']?.trim() || '30s';
-    let apiTimeoutMs: number;
-    try {
-      apiTimeoutMs = parseDuration(apiTimeoutRaw, 'api-timeout');
-    } catch (e) {
-      throw new InputError((e as Error).message);
-    }
-    if (apiTimeoutMs < 100 || apiTimeoutMs > 600_000) throw new InputError(`api-timeout: "${apiTimeoutRaw}" must be between 0.1s and 10m`);
+    const apiTimeoutMs = parseTimeout(raw['api-timeout'], { name: 'api-timeout', default: '30s', minMs: 100, maxMs: 600_000 });
     const token = raw.token?.trim() || ctx.env.GITHUB_TOKEN || ctx.env.GH_TOKEN || undefined;
     if (token) ctx.redactor.add(token);
     return {

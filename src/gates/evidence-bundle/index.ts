@@ -10,7 +10,7 @@ import { configuredRecordPath, defaultRecordPath, type PipelineRunRecord } from 
 import { expandGlob } from '../../core/glob.js';
 import { parseBool, splitList, fsErrorText, ensureDir } from '../../core/files.js';
 import { SUITE_VERSION } from '../../core/version.js';
-import { parseDuration } from '../../core/config.js';
+import { parseTimeout } from '../../core/timeout.js';
 import {
   MANIFEST_FILE,
   MANIFEST_SCHEMA,
@@ -83,23 +83,7 @@ function httpUrl(v: string, name: string): string {
  * seconds (`60`). Empty means the default. Between 1 second and 1 hour. Returns seconds.
  */
 export function timeoutSeconds(raw: string | undefined): number {
-  const t = raw?.trim() || '60';
-  let seconds: number;
-  // zero or negative, with or without a unit (`0s`, `-5`, `-1m`, `PT0S`): a range problem, not a format one
-  const signed = /^([+-]?)(\d+(?:\.\d+)?)\s*([wdhms]?)$/i.exec(t);
-  if ((signed && (signed[1] === '-' || Number(signed[2]) === 0)) || /^-?P(?:T?0+(?:\.0+)?[WDHMS])+$/i.test(t)) {
-    throw new InputError(`timeout: "${t}" must be between 1 second and 1 hour`);
-  }
-  if (/^\d+(\.\d+)?$/.test(t)) seconds = Number(t);
-  else {
-    try {
-      seconds = parseDuration(t, 'timeout') / 1000;
-    } catch {
-      throw new InputError(`timeout: "${t}" is not a duration (e.g. 30s, 2m, PT1M) or a number of seconds`);
-    }
-  }
-  if (!(seconds >= 1 && seconds <= 3600)) throw new InputError(`timeout: "${t}" must be between 1 second and 1 hour`);
-  return seconds;
+  return parseTimeout(raw, { name: 'timeout', default: '60', minMs: 1000, maxMs: 3_600_000 }) / 1000;
 }
 
 const gate: Gate<EvidenceBundleInputs> = {

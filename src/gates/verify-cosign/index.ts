@@ -7,7 +7,7 @@ import type { Gate, GateContext } from '../../core/gate.js';
 import type { GateResult } from '../../core/types.js';
 import { InputError } from '../../core/types.js';
 import { parseBool, fsErrorText } from '../../core/files.js';
-import { parseDuration } from '../../core/config.js';
+import { parseTimeout } from '../../core/timeout.js';
 import { normalizeDigest, sha256File } from '../../core/digest.js';
 import {
   buildIdentityPolicy,
@@ -143,7 +143,7 @@ const gate: Gate<VerifyCosignInputs> = {
     { name: 'trusted-root', description: 'Path of a `trusted_root.json` to trust instead of the Sigstore public-good root embedded in chaingate.' },
     { name: 'trust-instance', description: '`public-good` or `github` (GitHub\'s own Sigstore instance for private-repo attestations: needs `trusted-root`; no Rekor, one signed timestamp).', default: 'public-good' },
     { name: 'tuf-refresh', description: 'Refresh the public-good trusted root online through TUF before verifying (fails closed when the refresh fails).', flag: true, default: 'false' },
-    { name: 'timeout', description: 'Hard time limit for each cosign run, download or TUF refresh (e.g. `120s`, `2m`).', default: '120s' },
+    { name: 'timeout', description: 'Hard time limit for each cosign run, download or TUF refresh (e.g. `120s`, `2m`, or a bare number of seconds; 1 second to 1 hour).', default: '120s' },
     { name: 'retries', description: 'Retries after a transient failure (timeout, network error); never after a verification failure.', default: '2' },
     { name: 'cosign', description: '`install` (download the pinned cosign, checked against its SHA-256 held in the source or, while none is held, its release Sigstore bundle signed by keyless@projectsigstore.iam.gserviceaccount.com) or `path` (use the cosign on PATH).', default: 'install' },
     { name: 'cosign-download-url', description: 'Base URL the pinned cosign release assets are downloaded from (a mirror); the same checks still apply (the pinned SHA-256, or the release signature).' },
@@ -238,14 +238,7 @@ const gate: Gate<VerifyCosignInputs> = {
     const tufRefresh = parseBool(raw['tuf-refresh'], 'tuf-refresh');
     if (tufRefresh && trustedRoot) throw new InputError('tuf-refresh refreshes the public-good root; it cannot be combined with trusted-root');
 
-    const t = opt(raw.timeout) ?? '120s';
-    let timeoutMs: number;
-    try {
-      timeoutMs = /^\d+$/.test(t) ? Number(t) * 1000 : parseDuration(t, 'timeout');
-    } catch (e) {
-      throw new InputError((e as Error).message);
-    }
-    if (!(timeoutMs > 0) || timeoutMs > 3_600_000) throw new InputError(`timeout: "${t}" must be between 1s and 1h`);
+    const timeoutMs = parseTimeout(raw.timeout, { name: 'timeout', default: '120s', minMs: 1000, maxMs: 3_600_000 });
     const r = opt(raw.retries) ?? '2';
     if (!/^\d+$/.test(r) || Number(r) > 10) throw new InputError(`retries: "${r}" must be a whole number from 0 to 10`);
     const cosignSource = (opt(raw.cosign) ?? 'install') as 'install' | 'path';

@@ -8,7 +8,7 @@ import type { Gate, GateContext } from '../../core/gate.js';
 import type { GateResult } from '../../core/types.js';
 import { InputError } from '../../core/types.js';
 import { normalizeDigest, sha256File } from '../../core/digest.js';
-import { parseDuration } from '../../core/config.js';
+import { parseTimeout } from '../../core/timeout.js';
 import { splitList, fsErrorText } from '../../core/files.js';
 import {
   CLAIM_REASONS,
@@ -113,7 +113,7 @@ const gate: Gate<VerifySlsaInputs> = {
     { name: 'slsa-verifier-path', description: 'Use this slsa-verifier executable instead of downloading the pinned release.' },
     { name: 'slsa-verifier-download-url', description: 'Base URL the pinned slsa-verifier release assets are downloaded from (a mirror: `<url>/<version>/<asset>`); the SHA-256 check still applies.' },
     { name: 'slsa-verifier-sha256', description: 'SHA-256 of the slsa-verifier release asset, required while chaingate holds no recorded value for it (see docs/verify-slsa.md).' },
-    { name: 'timeout', description: 'Hard timeout of one slsa-verifier run (e.g. `5m`).', default: '5m' },
+    { name: 'timeout', description: 'Hard timeout of one slsa-verifier run (e.g. `5m`, or a bare number of seconds; 1 second to 1 hour).', default: '5m' },
   ],
   outputs: [
     { name: 'subject-digests', description: 'The verified artifact digests (`sha256:<hex>`), comma-separated; empty when the provenance did not verify.' },
@@ -147,12 +147,7 @@ const gate: Gate<VerifySlsaInputs> = {
     if (sourceBranch?.startsWith('refs/')) throw new InputError(`source-branch: give the branch name ("${sourceBranch.replace(/^refs\/heads\//, '')}"), not the ref`);
     const mode = (opt(raw.mode) ?? 'auto') as Mode;
     if (!['auto', 'in-process', 'slsa-verifier'].includes(mode)) throw new InputError(`mode: "${mode}" is not one of auto, in-process, slsa-verifier`);
-    let timeoutMs: number;
-    try {
-      timeoutMs = parseDuration(opt(raw.timeout) ?? cfg.timeout ?? '5m', 'timeout');
-    } catch (e) {
-      throw new InputError((e as Error).message);
-    }
+    const timeoutMs = parseTimeout(opt(raw.timeout) ?? cfg.timeout, { name: 'timeout', default: '5m', minMs: 1000, maxMs: 3_600_000 });
     const trustInstance = (opt(raw['trust-instance']) ?? 'public-good') as 'public-good' | 'github';
     if (!['public-good', 'github'].includes(trustInstance)) throw new InputError(`trust-instance: "${trustInstance}" is not one of public-good, github`);
     if (trustInstance === 'github' && !opt(raw['trusted-root'])) throw new InputError("trust-instance github: give GitHub's trusted_root.json as trusted-root");

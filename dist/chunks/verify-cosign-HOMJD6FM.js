@@ -1,1 +1,0 @@
-import{a,b}from"./chunk-CUBPHKJK.js";import"./chunk-2NC2JUDA.js";import"./chunk-XCJXEEMF.js";import"./chunk-TFITWMUQ.js";import"./chunk-ZALLRKT3.js";import"./chunk-YHKPXSZR.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-DC3277JX.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as PREDICATE_SHORTHANDS,b as default};
