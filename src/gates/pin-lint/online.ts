@@ -524,8 +524,19 @@ export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateConte
     // insertion (a comment at a line end) goes after the replacement that ends there
     edits.sort((a, b) => b.start - a.start || (a.start === a.end ? -1 : 1));
     const before = text;
-    for (const e of edits) text = text.slice(0, e.start) + e.insert + text.slice(e.end);
-    const problem = structureChanged(before, text, edits);
+    const apply = (list: typeof edits) => list.reduce((t, e) => t.slice(0, e.start) + e.insert + t.slice(e.end), before);
+    text = apply(edits);
+    let problem = structureChanged(before, text, edits);
+    if (problem && edits.some((e) => e.start === e.end)) {
+      // a line that ends inside a multi-line quoted string would take the comment into the string: pin without comments
+      const bare = edits.filter((e) => e.start !== e.end);
+      const again = apply(bare);
+      if (!structureChanged(before, again, bare)) {
+        messages.push(`${list[0].file}: the \`# <tag>\` comments were not added (a line ends inside a string, where a comment would change the value)`);
+        text = again;
+        problem = undefined;
+      }
+    }
     if (problem) {
       errors.push(`${list[0].file}: ${problem}; left unchanged`);
       text = before;
