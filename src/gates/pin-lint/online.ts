@@ -475,6 +475,8 @@ function tagObjectMessage(r: Ref, tagName: string, commit: string, commentTag?: 
 export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateContext, resolver: TagResolver, tagObjectPins = new Map<Ref, string>()) {
   const messages: string[] = [];
   const errors: string[] = [];
+  /** files --fix would have damaged, so left as they were */
+  const unfixable: string[] = [];
   /** `file:line:column` of the tag-object pins re-pinned to their commit */
   const repinned = new Set<string>();
   let fixed = 0;
@@ -492,6 +494,11 @@ export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateConte
     const here: string[] = [];
     const nameOf = (r: Ref) => [r.owner, r.repo, r.path].filter(Boolean).join('/');
     for (const r of list) {
+      if (text.slice(r.refStart, r.refEnd) !== r.ref) {
+        // written with escapes or a line break inside quotes (`"o/r@v4\u002e2"`): the ref is not in the text as such
+        messages.push(`${r.file}:${r.line}: ${r.owner}/${r.repo}@${r.ref} is not written out plainly in the file (escapes or a line break inside quotes): left as it is, pin it by hand`);
+        continue;
+      }
       const commit = tagObjectPins.get(r);
       if (commit) {
         // a tag object → the commit it points to; the comment stays as it is
@@ -538,7 +545,7 @@ export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateConte
       }
     }
     if (problem) {
-      errors.push(`${list[0].file}: ${problem}; left unchanged`);
+      unfixable.push(`${list[0].file}: ${problem}; left unchanged`);
       text = before;
       continue;
     }
@@ -547,7 +554,7 @@ export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateConte
     for (const h of here) repinned.add(h);
     messages.push(`${list[0].file}: pinned ${edits.filter((e) => e.start !== e.end).length} reference(s) to commit SHAs`);
   }
-  return { fixed, messages, errors, repinned };
+  return { fixed, messages, errors, unfixable, repinned };
 }
 
 /**

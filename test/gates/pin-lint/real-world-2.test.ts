@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import gate from '../../../src/gates/pin-lint/index.js';
+import { structureChanged } from '../../../src/gates/pin-lint/online.js';
 import { executeGate } from '../../../src/core/runner.js';
 import { scanText, versionInComment, tagInComment, literalChoices } from '../../../src/gates/pin-lint/scan.js';
 import { buildPolicy } from '../../../src/gates/pin-lint/policy.js';
@@ -359,5 +360,26 @@ describe('--fix on hard shapes: the file parses to the same structure apart from
     );
     expect(parsed(after)).toBe(parsed(before).replaceAll('@v4.2.2', `@${C422}`).replace('@v4.2.1', `@${C421}`).replace('@v4.1.1', `@${C411}`).replace('@v4"', `@${C422}"`));
     expect(out.result.metrics?.fixed).toBe(4);
+  });
+
+  it('a ref written with an escape is not edited blindly (was: the bytes at a guessed offset replaced): left as it is, said so', async () => {
+    const before = `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: "actions/checkout@v4\\u002e2.2"\n      - uses: actions/checkout@v4.2.1\n`;
+    const cwd = repo({ '.github/workflows/ci.yml': before });
+    const out = await run(cwd, { fix: 'true' });
+    expect(readFileSync(join(cwd, '.github/workflows/ci.yml'), 'utf8')).toBe(before.replace('@v4.2.1', `@${C421} # v4.2.1`));
+    expect(out.result.messages?.join('\n')).toMatch(/not written out plainly.*pin it by hand/);
+    expect(found(out)).toEqual(['unpinned-action@6']);
+  });
+
+  it('the structure guard: only the swapped refs may differ', () => {
+    const before = 'a:\n  - uses: o/r@v1\n    name: "x\n      y"\n';
+    const at = before.indexOf('v1');
+    const pinned = before.replace('@v1', `@${C422}`);
+    expect(structureChanged(before, pinned, [{ start: at, end: at + 2, insert: C422 }])).toBeUndefined();
+    // a comment inside the quoted string changes the name
+    expect(structureChanged(before, pinned.replace('"x', '"x # v1'), [{ start: at, end: at + 2, insert: C422 }])).toMatch(/another structure/);
+    // a ref swapped that was not declared
+    expect(structureChanged(before, pinned, [])).toMatch(/another structure/);
+    expect(structureChanged(before, 'a: [', [])).toMatch(/would not parse/);
   });
 });
