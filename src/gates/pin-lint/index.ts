@@ -93,7 +93,7 @@ export const RULES: RuleInfo[] = [
   },
 ];
 
-const REASONS = ['unpinned', 'unpinnable', 'version-mismatch', 'impostor-commit', 'impostor-unverified', 'api-error', 'fixed'] as const;
+const REASONS = ['unpinned', 'unpinnable', 'version-mismatch', 'impostor-commit', 'impostor-unverified', 'api-error', 'fixed', 'fix-failed'] as const;
 
 const gate: Gate<PinLintInputs> = {
   id: 'pin-lint',
@@ -210,6 +210,11 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
         reasons.add('api-error');
         messages.push(...fixed.errors);
       }
+      if (fixed.unfixable.length) {
+        // a file --fix would have damaged is left as it was: the run did not do what was asked
+        reasons.add('fix-failed');
+        messages.push(...fixed.unfixable);
+      }
       if (fixed.fixed) {
         reasons.add('fixed');
         // re-lint what is on disk now
@@ -247,7 +252,7 @@ export async function runPinLint(inputs: PinLintInputs, ctx: GateContext): Promi
   }
   for (const e of errors) reasons.add(e.rule === 'impostor-unverified' ? 'impostor-unverified' : 'parse-error');
   if (findings.some((f) => f.suppressed)) reasons.add('findings-suppressed');
-  const outcome = errors.length || reasons.has('api-error') ? 'error' : failing.length ? 'fail' : 'pass';
+  const outcome = errors.length || reasons.has('api-error') || reasons.has('fix-failed') ? 'error' : failing.length ? 'fail' : 'pass';
   if (outcome === 'pass') reasons.add('ok');
   return { outcome, reasons: [...reasons], findings, metrics, messages, policy: policyRecord(inputs) };
 }

@@ -4,6 +4,7 @@ import type { GateContext } from '../../core/gate.js';
 import type { Finding } from '../../core/types.js';
 import { GitHubApiError, GitHubClient, nextLink, sameOrigin } from '../../core/github.js';
 import type { Fingerprinter } from '../../core/fingerprint.js';
+import { visit } from 'yaml';
 import { parseYaml } from '../../core/yaml.js';
 import type { UsesRef } from './scan.js';
 import type { PinLintInputs } from './index.js';
@@ -45,18 +46,42 @@ export class TagResolver {
   private readonly peels = new Map<string, Promise<Peeled>>();
   constructor(private readonly api: Api) {}
 
-  resolve(owner: string, repo: string, tag: string): Promise<Resolution> {
-    const key = `${owner}/${repo}@${tag}`.toLowerCase();
+  /**
+   * `tag` with and without its `v`; `fullTag` (a comment's whole tag name, `create-github-app-token/v0.3.1`)
+   * is tried first when given.
+   */
+  resolve(owner: string, repo: string, tag: string, fullTag?: string): Promise<Resolution> {
+    const key = `${owner}/${repo}@${fullTag ? `${fullTag}|` : ''}${tag}`.toLowerCase();
     let p = this.cache.get(key);
     if (!p) {
-      p = this.lookup(owner, repo, tag);
+      p = this.lookup(owner, repo, tag, fullTag);
       this.cache.set(key, p);
     }
     return p;
   }
 
-  private async lookup(owner: string, repo: string, tag: string): Promise<Resolution> {
-    const candidates = [tag];
+  /** Does the repository have a branch of this name? (a comment such as `# release/v1` names a branch) */
+  branch(owner: string, repo: string, name: string): Promise<boolean | { error: string }> {
+    const key = `${owner}/${repo}#${name}`.toLowerCase();
+    let p = this.branches.get(key);
+    if (!p) {
+      p = (async () => {
+        try {
+          const r = await this.api.get<{ object?: GitObject }>(`/repos/${enc(owner)}/${enc(repo)}/git/ref/heads/${name.split('/').map(enc).join('/')}`);
+          return r.data.object?.type === 'commit';
+        } catch (e) {
+          if (e instanceof GitHubApiError && e.kind === 'not-found') return false;
+          return { error: (e as Error).message };
+        }
+      })();
+      this.branches.set(key, p);
+    }
+    return p;
+  }
+  private readonly branches = new Map<string, Promise<boolean | { error: string }>>();
+
+  private async lookup(owner: string, repo: string, tag: string, fullTag?: string): Promise<Resolution> {
+    const candidates = fullTag && fullTag !== tag ? [fullTag, tag] : [tag];
     if (/^v\d/.test(tag)) candidates.push(tag.slice(1));
     else if (/^\d/.test(tag)) candidates.push(`v${tag}`);
     for (const t of candidates) {
@@ -205,6 +230,11 @@ export class CommitPlacer {
     });
   }
 
+  /** The repository's tags (first pages, commits peeled by the API), cached and shared with the search. */
+  tags(owner: string, repo: string): Promise<RefList> {
+    return this.list('tags', owner, repo);
+  }
+
   private list(kind: 'tags' | 'branches', owner: string, repo: string): Promise<RefList> {
     const map = kind === 'tags' ? this.tagLists : this.branchLists;
     return this.cached(map, `${owner}/${repo}`.toLowerCase(), async () => {
@@ -321,7 +351,7 @@ export async function verifyOnline(refs: Ref[], inputs: PinLintInputs, ctx: Gate
   let placed = 0;
   const pinned = refs.filter((r) => r.pinned && r.repo && levelFor(inputs.policy, [r.owner, r.repo, r.path].filter(Boolean).join('/')) !== 'any');
   // tag lookups in parallel (cached); the verdicts below in file order, so fingerprints and budgets are deterministic
-  for (const r of pinned) if (r.commentVersion) void resolver.resolve(r.owner, r.repo, r.commentVersion);
+  for (const r of pinned) if (r.commentVersion) void resolver.resolve(r.owner, r.repo, r.commentVersion, r.commentTag);
 
   for (const r of pinned) {
     const loc = { file: r.file, line: r.line, column: r.column };
@@ -339,13 +369,45 @@ export async function verifyOnline(refs: Ref[], inputs: PinLintInputs, ctx: Gate
     let peeledAlready = false;
 
     if (r.commentVersion) {
-      const res = await resolver.resolve(r.owner, r.repo, r.commentVersion);
+      const res = await resolver.resolve(r.owner, r.repo, r.commentVersion, r.commentTag);
+      /**
+       * `# v4` / `# v4.2` (Renovate's default, ratchet, most hand pins) names a release series: the floating tag
+       * moves on with every release, the pin stays on the release it was taken from. The comment is true when a
+       * tag of that series (`v4.1.1`) names the pinned commit.
+       */
+      const series = async (): Promise<{ tag: string } | { none: string } | { error: string } | undefined> => {
+        const v = r.commentVersion!;
+        if (!/^v?\d+(?:\.\d+)?$/i.test(v)) return undefined;
+        const tags = await placer.tags(r.owner, r.repo);
+        if ('error' in tags) return { error: tags.error };
+        const base = v.replace(/^v/i, '');
+        const prefix = r.commentTag && r.commentTag.endsWith(v) ? r.commentTag.slice(0, -v.length) : '';
+        const inSeries = (name: string) => {
+          const rest = (prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name).replace(/^v/i, '');
+          return rest.startsWith(`${base}.`) && /^\d/.test(rest.slice(base.length + 1));
+        };
+        const hit = tags.refs.find((t) => t.sha === r.ref && inSeries(t.name));
+        if (hit) return { tag: hit.name };
+        return { none: `no ${prefix}${v}.* tag ${tags.complete ? `of the ${tags.refs.length} the repository has` : `among the first ${tags.refs.length} listed`} names ${r.ref}` };
+      };
+      /** the comment names a branch (`# release/v1`): no release to compare with; where the commit is, is the search's question */
+      const branchNamed = async () => {
+        const name = r.commentTag ?? r.commentVersion!;
+        return resolver.branch(r.owner, r.repo, name);
+      };
       if ('error' in res) {
         apiErrors.push(`${where}: cannot resolve ${r.owner}/${r.repo}@${r.commentVersion}: ${res.error}`);
       } else {
         resolved++;
         if ('missing' in res) {
-          add('version-unresolved', 'medium', `${r.owner}/${r.repo} has no tag \`${r.commentVersion}\` (named in the comment beside the SHA)`);
+          const sr = await series();
+          const br = sr && 'tag' in sr ? undefined : await branchNamed();
+          if (sr && 'tag' in sr) target = undefined; // the repository's own tag names this very commit
+          else if (sr && 'error' in sr) apiErrors.push(`${where}: cannot list the tags of ${r.owner}/${r.repo}: ${sr.error}`);
+          else if (typeof br === 'object') apiErrors.push(`${where}: cannot tell whether ${r.owner}/${r.repo} has a branch ${r.commentTag ?? r.commentVersion}: ${br.error}`);
+          else if (br !== true) {
+            add('version-unresolved', 'medium', `${r.owner}/${r.repo} has no tag \`${r.commentTag ?? r.commentVersion}\` (named in the comment beside the SHA)${sr && 'none' in sr ? `, and ${sr.none}` : ''}`);
+          }
         } else if (res.sha === r.ref) {
           target = undefined; // the repository's own tag names this very commit: in the repository
         } else if (res.tagObjects.includes(r.ref)) {
@@ -353,20 +415,30 @@ export async function verifyOnline(refs: Ref[], inputs: PinLintInputs, ctx: Gate
           tagObjectPin(res.tag, res.sha);
           target = undefined;
         } else {
-          const pe = await resolver.peel(r.owner, r.repo, r.ref);
-          peeledAlready = true;
-          if ('error' in pe) {
-            apiErrors.push(`${where}: cannot tell whether ${r.ref} is a tag object of ${r.owner}/${r.repo}: ${pe.error}`);
-            target = undefined;
-          } else if (pe.tagObject && pe.commit === res.sha) {
-            // another tag's object (v4 beside v4.1.1) for the same commit: the code is the commit the repository's tag names
-            tagObjectPin(pe.name ?? 'a tag', pe.commit, res.tag);
-            target = undefined;
-          } else if (pe.tagObject) {
-            add('version-mismatch', 'high', `the comment says \`${r.commentVersion}\`, but ${r.owner}/${r.repo}@${res.tag} is commit ${res.sha}; ${r.ref} is the annotated tag object${pe.name ? ` of \`${pe.name}\`` : ''}, which points to commit ${pe.commit}`);
-            target = pe.commit;
+          const sr = await series();
+          const br = r.commentTag && res.tag !== r.commentTag && !(sr && 'tag' in sr) ? await branchNamed() : false;
+          if (sr && 'tag' in sr) target = undefined;
+          else if (sr && 'error' in sr) apiErrors.push(`${where}: cannot list the tags of ${r.owner}/${r.repo}: ${sr.error}`);
+          else if (typeof br === 'object') apiErrors.push(`${where}: cannot tell whether ${r.owner}/${r.repo} has a branch ${r.commentTag}: ${br.error}`);
+          else if (br === true) {
+            /* `# release/v1` names the branch, not the tag v1: nothing to compare */
           } else {
-            add('version-mismatch', 'high', `the comment says \`${r.commentVersion}\`, but ${r.owner}/${r.repo}@${res.tag} is commit ${res.sha}, not ${r.ref}`);
+            const also = sr && 'none' in sr ? `; ${sr.none}` : '';
+            const pe = await resolver.peel(r.owner, r.repo, r.ref);
+            peeledAlready = true;
+            if ('error' in pe) {
+              apiErrors.push(`${where}: cannot tell whether ${r.ref} is a tag object of ${r.owner}/${r.repo}: ${pe.error}`);
+              target = undefined;
+            } else if (pe.tagObject && pe.commit === res.sha) {
+              // another tag's object (v4 beside v4.1.1) for the same commit: the code is the commit the repository's tag names
+              tagObjectPin(pe.name ?? 'a tag', pe.commit, res.tag);
+              target = undefined;
+            } else if (pe.tagObject) {
+              add('version-mismatch', 'high', `the comment says \`${r.commentTag ?? r.commentVersion}\`, but ${r.owner}/${r.repo}@${res.tag} is commit ${res.sha}; ${r.ref} is the annotated tag object${pe.name ? ` of \`${pe.name}\`` : ''}, which points to commit ${pe.commit}${also}`);
+              target = pe.commit;
+            } else {
+              add('version-mismatch', 'high', `the comment says \`${r.commentTag ?? r.commentVersion}\`, but ${r.owner}/${r.repo}@${res.tag} is commit ${res.sha}, not ${r.ref}${also}`);
+            }
           }
         }
       }
@@ -403,6 +475,8 @@ function tagObjectMessage(r: Ref, tagName: string, commit: string, commentTag?: 
 export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateContext, resolver: TagResolver, tagObjectPins = new Map<Ref, string>()) {
   const messages: string[] = [];
   const errors: string[] = [];
+  /** files --fix would have damaged, so left as they were */
+  const unfixable: string[] = [];
   /** `file:line:column` of the tag-object pins re-pinned to their commit */
   const repinned = new Set<string>();
   let fixed = 0;
@@ -413,13 +487,22 @@ export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateConte
     const buf = readFileSync(abs);
     const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
     let text = buf.subarray(bom ? 3 : 0).toString('utf8');
-    const edits: Array<{ start: number; end: number; insert: string; at: number; comment?: string }> = [];
+    /** byte-range replacements: a ref → its SHA, and ` # tag` inserted at a line end */
+    const edits: Array<{ start: number; end: number; insert: string }> = [];
+    /** line end → the tags whose comment goes there (two refs on one line of flow style share one comment) */
+    const comments = new Map<number, Array<{ tag: string; full: string }>>();
     const here: string[] = [];
+    const nameOf = (r: Ref) => [r.owner, r.repo, r.path].filter(Boolean).join('/');
     for (const r of list) {
+      if (text.slice(r.refStart, r.refEnd) !== r.ref) {
+        // written with escapes or a line break inside quotes (`"o/r@v4\u002e2"`): the ref is not in the text as such
+        messages.push(`${r.file}:${r.line}: ${r.owner}/${r.repo}@${r.ref} is not written out plainly in the file (escapes or a line break inside quotes): left as it is, pin it by hand`);
+        continue;
+      }
       const commit = tagObjectPins.get(r);
       if (commit) {
         // a tag object → the commit it points to; the comment stays as it is
-        edits.push({ start: r.refStart, end: r.refEnd, insert: commit, at: r.refEnd });
+        edits.push({ start: r.refStart, end: r.refEnd, insert: commit });
         here.push(`${r.file}:${r.line}:${r.column}`);
         continue;
       }
@@ -436,25 +519,71 @@ export async function fixRefs(refs: Ref[], inputs: PinLintInputs, ctx: GateConte
       let eol = text.indexOf('\n', r.valueEnd);
       if (eol < 0) eol = text.length;
       if (eol > 0 && text[eol - 1] === '\r') eol--;
-      edits.push({ start: r.refStart, end: r.refEnd, insert: res.sha, at: eol, comment: r.comment === undefined && !r.blockScalar ? ` # ${r.ref}` : undefined });
+      edits.push({ start: r.refStart, end: r.refEnd, insert: res.sha });
+      if (r.comment === undefined && !r.blockScalar) comments.set(eol, [...(comments.get(eol) ?? []), { tag: r.ref, full: `${nameOf(r)}@${r.ref}` }]);
     }
-    edits.sort((a, b) => b.start - a.start);
-    const before = text;
-    for (const e of edits) {
-      if (e.comment) text = text.slice(0, e.at) + e.comment + text.slice(e.at);
-      text = text.slice(0, e.start) + e.insert + text.slice(e.end);
+    for (const [at, tags] of comments) {
+      // one ref on the line: `# v4`; several (flow style): `# actions/checkout@v4, actions/cache@v4`
+      edits.push({ start: at, end: at, insert: ` # ${tags.length > 1 ? tags.map((t) => t.full).join(', ') : tags[0].tag}` });
     }
     if (!edits.length) continue;
-    const check = parseYaml(text);
-    if (check.errors.length) {
-      errors.push(`${list[0].file}: the fixed file would not parse (${check.errors[0].message}); left unchanged`);
+    // from the end of the file backwards, so that every offset still points where it did; at one offset the
+    // insertion (a comment at a line end) goes after the replacement that ends there
+    edits.sort((a, b) => b.start - a.start || (a.start === a.end ? -1 : 1));
+    const before = text;
+    const apply = (list: typeof edits) => list.reduce((t, e) => t.slice(0, e.start) + e.insert + t.slice(e.end), before);
+    text = apply(edits);
+    let problem = structureChanged(before, text, edits);
+    if (problem && edits.some((e) => e.start === e.end)) {
+      // a line that ends inside a multi-line quoted string would take the comment into the string: pin without comments
+      const bare = edits.filter((e) => e.start !== e.end);
+      const again = apply(bare);
+      if (!structureChanged(before, again, bare)) {
+        messages.push(`${list[0].file}: the \`# <tag>\` comments were not added (a line ends inside a string, where a comment would change the value)`);
+        text = again;
+        problem = undefined;
+      }
+    }
+    if (problem) {
+      unfixable.push(`${list[0].file}: ${problem}; left unchanged`);
       text = before;
       continue;
     }
     writeFileSync(abs, bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]) : text);
-    fixed += edits.length;
+    fixed += edits.filter((e) => e.start !== e.end).length;
     for (const h of here) repinned.add(h);
-    messages.push(`${list[0].file}: pinned ${edits.length} reference(s) to commit SHAs`);
+    messages.push(`${list[0].file}: pinned ${edits.filter((e) => e.start !== e.end).length} reference(s) to commit SHAs`);
   }
-  return { fixed, messages, errors, repinned };
+  return { fixed, messages, errors, unfixable, repinned };
+}
+
+/**
+ * Why the fixed text is not the original with only its refs swapped: it does not parse, or it parses to another
+ * structure (a comment that swallowed the rest of a flow collection, a value cut short). undefined when it is.
+ * `edits` are the replacements made in `before` (insertions, start === end, change no value).
+ */
+export function structureChanged(before: string, after: string, edits: Array<{ start: number; end: number; insert: string }>): string | undefined {
+  const a = parseYaml(after);
+  if (a.errors.length) return `the fixed file would not parse (${a.errors[0].message})`;
+  const b = parseYaml(before);
+  const swaps = edits.filter((e) => e.start !== e.end).map((e) => ({ ...e, old: before.slice(e.start, e.end) }));
+  // the original, with each edited scalar's ref swapped in place: what the fixed file must parse to
+  for (const d of b.docs) {
+    visit(d, {
+      Scalar(_k, node) {
+        if (typeof node.value !== 'string' || !node.range) return;
+        for (const e of swaps) {
+          const v = node.value as string;
+          if (e.start >= node.range[0] && e.end <= node.range[1] && v.includes(`@${e.old}`)) node.value = v.replace(`@${e.old}`, `@${e.insert}`);
+        }
+      },
+    });
+  }
+  const js = (docs: typeof a.docs) => JSON.stringify(docs.map((d) => d.toJS({ maxAliasCount: -1 })));
+  try {
+    if (js(a.docs) !== js(b.docs)) return 'the fixed file would parse to another structure than the original with its refs pinned';
+  } catch (e) {
+    return `the file's structure cannot be compared (${(e as Error).message})`;
+  }
+  return undefined;
 }

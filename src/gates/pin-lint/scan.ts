@@ -39,6 +39,11 @@ export interface UsesRef {
   comment?: string;
   /** the comment's version token, when it has one */
   commentVersion?: string;
+  /**
+   * the whole tag the comment names when the version is part of a longer name: a monorepo tag
+   * (`# create-github-app-token/v0.3.1`, grafana/shared-workflows), `# deploy-v1.2.3`, a branch `# release/v1`
+   */
+  commentTag?: string;
   pinned: boolean;
   suppressed: boolean;
 }
@@ -54,7 +59,10 @@ export interface ScanResult {
 }
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
-const DIGEST_PIN = /@sha256:[0-9a-f]{64}$/;
+/** an image digest: sha256 (what registries use) or sha512, lowercase hex as the OCI spec requires */
+const DIGEST_PIN = /@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+/** something written as a digest that is not one (`@sha256:ABC…`, `@sha256:abc`): docker refuses to pull it */
+const BAD_DIGEST = /@(sha\d+:[^@]*)$/i;
 const EXPR = /\$\{\{/;
 /** `${{ matrix.a }}`, `${{ matrix.a.b }}` and `${{ fromJSON(toJSON(matrix.a)) }}` (the whole value) */
 const MATRIX_EXPR = /^\$\{\{\s*(?:fromJSON\(\s*toJSON\(\s*)?matrix((?:\.[A-Za-z_][\w-]*)+)(?:\s*\)\s*\))?\s*\}\}$/i;
@@ -87,14 +95,32 @@ export function kindOf(doc: Document.Parsed | undefined): FileKind {
   return 'other';
 }
 
-/** Pull a version out of a comment such as `v4.1.1`, `tag=v4`, `pin@v1.2.3`, `4.2.0`, `release/v2`. */
+const VERSION_TOKEN = /(?:^|[\s=@/:#(])((?:v\s?)?\d+(?:\.\d+){0,3}(?:[-+][0-9A-Za-z.-]*[0-9A-Za-z])?)(?=$|[\s,;)#]|\.(?:$|\s))/gi;
+/** `2024-10-23` (a date written beside the version, or alone) is not a tag */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Pull a version out of a comment such as `v4.1.1`, `tag=v4`, `pin@v1.2.3`, `4.2.0`, `release/v2`,
+ * `pinned to v4.2.2.` (a sentence's full stop is not part of it). A bare date (`# 2024-10-23`) is not a version.
+ */
 export function versionInComment(comment: string): string | undefined {
-  const m = /(?:^|[\s=@/:#(])((?:v\s?)?\d+(?:\.\d+){0,3}(?:[-+][0-9A-Za-z.-]+)?)(?=$|[\s,;)#])/i.exec(comment);
-  if (!m) {
-    const p = /(?:^|\s)pin(v\d+(?:\.\d+){0,3})\b/i.exec(comment);
-    return p ? p[1] : undefined;
+  for (const m of comment.matchAll(VERSION_TOKEN)) {
+    const v = m[1].replace(/\s+/g, '');
+    if (ISO_DATE.test(v)) continue;
+    return v;
   }
-  return m[1].replace(/\s+/g, '');
+  const p = /(?:^|\s)pin(v\d+(?:\.\d+){0,3})\b/i.exec(comment);
+  return p ? p[1] : undefined;
+}
+
+/**
+ * The whole tag a comment names when the version is the end of a longer name: `create-github-app-token/v0.3.1`
+ * (release-please monorepo tags, grafana/shared-workflows), `deploy-v1.2.3`, `release/v1` (a branch, as
+ * pypa/gh-action-pypi-publish is used). Undefined when the comment names a plain version.
+ */
+export function tagInComment(comment: string): string | undefined {
+  const m = /(?:^|[\s=@:(])([A-Za-z0-9][\w.-]*(?:\/[\w.-]+)*[-/_]v\d+(?:\.\d+){0,3}(?:[-+][0-9A-Za-z.-]*[0-9A-Za-z])?)(?=$|[\s,;)#]|\.(?:$|\s))/.exec(comment);
+  return m ? m[1] : undefined;
 }
 
 export interface ScanOptions {
@@ -141,7 +167,8 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
     const lineEnd = p.lineCounter.lineStarts[line] ?? p.text.length;
     const rest = p.text.slice(end, lineEnd).replace(/\r?\n$/, '');
     const m = /^\s+#\s?(.*)$/.exec(rest) ?? /^\s*#\s?(.*)$/.exec(rest);
-    return m ? m[1].trim() : undefined;
+    // a bare `#` claims nothing: no comment
+    return m && m[1].trim() ? m[1].trim() : undefined;
   };
 
   const add = (rule: keyof typeof PIN_RULES, node: YNode, message: string, token: string, context: string, extra?: Partial<Finding>) => {
@@ -198,7 +225,7 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
         const level = levelFor(opts.policy, imageName(image));
         if (level === 'any' || DIGEST_PIN.test(image)) return;
         if (level === 'ref-pin' && /[:@]/.test(image.split('/').pop() ?? '')) return;
-        add('unpinned-image', node, `\`${v}\` is not pinned by digest: use docker://${imageName(image)}@sha256:<64 hex>`, v, context);
+        add('unpinned-image', node, `\`${v}\` is not pinned by digest${badDigest(image)}: use docker://${imageName(image)}@sha256:<64 hex>`, v, context);
         return;
       }
       const at = v.lastIndexOf('@');
@@ -227,7 +254,8 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
           path: parts.slice(2).join('/'),
           ref,
           comment,
-          commentVersion: comment ? versionInComment(comment) : undefined,
+          commentVersion: comment ? versionInComment(comment) ?? tagInComment(comment)?.replace(/^.*[-/_](?=v\d)/, '') : undefined,
+          ...(comment && tagInComment(comment) ? { commentTag: tagInComment(comment) } : {}),
           pinned: FULL_SHA.test(ref),
           suppressed: suppressedOn(raw.offset),
         });
@@ -239,7 +267,7 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
       }
       if (FULL_SHA.test(ref)) {
         const comment = raw && !isBlockScalar(node) ? commentAfter(posOf(p, node)!.endOffset) : undefined;
-        if (comment !== undefined && !IGNORE.test(`#${comment}`) && !DIRECTIVE.test(comment) && !versionInComment(comment)) {
+        if (comment !== undefined && !IGNORE.test(`#${comment}`) && !DIRECTIVE.test(comment) && !versionInComment(comment) && !tagInComment(comment)) {
           add('version-comment', node, `the comment beside the SHA (\`# ${comment}\`) does not name a version: write the tag the SHA was taken from (e.g. \`# v4.1.1\`)`, v, context);
         }
         return;
@@ -298,6 +326,13 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
           if (bad.length) add('unpinned-image', node, `image \`${v}\` is not pinned by digest (the matrix makes it \`${bad[0]}\`${bad.length > 1 ? ` and ${bad.length - 1} more` : ''}): a tag can be re-pushed; use ${imageName(bad[0])}@sha256:<64 hex>`, v, context);
           return;
         }
+        // `${{ cond && 'node:20' || 'node:22' }}`: the value is one of the literals written in it
+        const choices = literalChoices(v);
+        if (choices) {
+          const bad = choices.filter((img) => img !== '' && !imagePinned(img));
+          if (bad.length) add('unpinned-image', node, `image \`${v}\` is not pinned by digest (it can be \`${bad[0]}\`${bad.length > 1 ? ` or ${bad.length - 1} more` : ''}): a tag can be re-pushed; use ${imageName(bad[0])}@sha256:<64 hex>`, v, context);
+          return;
+        }
         // `img:${{ github.sha }}`, `${{ env.REGISTRY }}/img:1.2`: a tag reference whatever the expression says
         const literal = v.replace(EXPR_ALL, 'X');
         if (!literal.includes('@') && literal.slice(literal.lastIndexOf('/') + 1).includes(':')) {
@@ -326,7 +361,8 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
       const i = range ? p.text.slice(range[0], range[1]).indexOf(`"${inside}"`) : -1;
       const at = range && i >= 0 ? posAt(p, range[0] + i + 1) : undefined;
       const extra = at ? { line: at.line, column: at.column, endLine: at.line, endColumn: at.column + inside!.length } : undefined;
-      add('unpinned-image', node, `image \`${v}\` is not pinned by digest: a tag can be re-pushed; use ${imageName(image)}@sha256:<64 hex>`, v, context, extra);
+      const why = badDigest(image) || ': a tag can be re-pushed';
+      add('unpinned-image', node, `image \`${v}\` is not pinned by digest${why}; use ${imageName(image)}@sha256:<64 hex>`, v, context, extra);
     };
 
     if (k === 'workflow') {
@@ -376,6 +412,61 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
  */
 function isLocal(v: string): boolean {
   return v.startsWith('./') || v.startsWith('.\\') || v === '.' || v.startsWith('$/');
+}
+
+/** Why something written as a digest is not one (upper-case or short hex): '' when nothing is written as a digest. */
+function badDigest(image: string): string {
+  const m = BAD_DIGEST.exec(image);
+  return m ? ` (\`${m[1]}\` is not a valid digest: 64 lowercase hex characters after sha256:, so the image cannot even be pulled as written)` : '';
+}
+
+/**
+ * The values `${{ A && 'x' || B && 'y' || 'z' }}` can take, when each alternative ends in a string literal and
+ * the last one is a bare literal (so the expression cannot yield anything else): ['x', 'y', 'z']. Undefined for
+ * any other expression.
+ */
+export function literalChoices(v: string): string[] | undefined {
+  const whole = /^\$\{\{([\s\S]*)\}\}$/.exec(v);
+  if (!whole || whole[1].includes('}}') || whole[1].includes('${{')) return undefined;
+  const inner = whole[1];
+  // split at top-level `||` and `&&`, outside quotes and parentheses
+  const alts: string[][] = [[]];
+  let cur = '';
+  let depth = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i];
+    if (c === "'") {
+      const end = inner.indexOf("'", i + 1);
+      let j = end;
+      while (j >= 0 && inner[j + 1] === "'") j = inner.indexOf("'", j + 2);
+      if (j < 0) return undefined;
+      cur += inner.slice(i, j + 1);
+      i = j;
+      continue;
+    }
+    if (c === '(') depth++;
+    if (c === ')') depth--;
+    if (depth === 0 && (inner.startsWith('||', i) || inner.startsWith('&&', i))) {
+      alts[alts.length - 1].push(cur.trim());
+      if (inner[i] === '|') alts.push([]);
+      cur = '';
+      i++;
+      continue;
+    }
+    cur += c;
+  }
+  alts[alts.length - 1].push(cur.trim());
+  if (alts.length < 2) return undefined;
+  const lit = (t: string) => (/^'(?:[^']|'')*'$/.test(t) ? t.slice(1, -1).replace(/''/g, "'").trim() : undefined);
+  const out: string[] = [];
+  for (const [i, a] of alts.entries()) {
+    const value = lit(a[a.length - 1]);
+    if (value === undefined) return undefined;
+    // only the last alternative may be a bare literal (an earlier one ends the expression: `'a' || 'b'` is 'a')
+    if (a.length === 1 && i !== alts.length - 1) return undefined;
+    if (a.length > 1 || i === alts.length - 1) out.push(value);
+  }
+  return out;
 }
 
 function isBlockScalar(node: YNode): boolean {
