@@ -1,1 +1,0 @@
-import{a,b,c}from"./chunk-AUSZPLF2.js";import"./chunk-PHUQAYAC.js";import"./chunk-SRLCG7UR.js";import"./chunk-JYQQSSDN.js";import"./chunk-2QWWKTEW.js";import"./chunk-YHKPXSZR.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-DC3277JX.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};
