@@ -273,7 +273,6 @@ ${FOR_RUN}`.replace('      - id: changed', `      - id: pr
 
 describe('third-party action outputs that carry attacker text', () => {
   it.each(CASES)('%s', (_name, files, want) => {
-    if (process.env.DUMP) console.log(`@@ ${_name} => ${JSON.stringify(lines(files))}`);
     expect(lines(files)).toEqual(want);
   });
 
