@@ -5,7 +5,7 @@ import { Fingerprinter } from '../../core/fingerprint.js';
 import { isMap, isScalar, mapEntries, scalarString, type YNode } from '../../core/yaml.js';
 import { analyzeExpression, actorControlledIn, findExpressions, isPrRefPath, isPrRepoPath } from './expr.js';
 import { commentAfter, nodeLoc, spanLoc, splitUses, type Job, type Loc, type Step, type WorkflowModel } from './model.js';
-import { commandWords, scriptCommands, type Command } from './shell.js';
+import { commandWords, scriptCommands, tokenizeShell, type Command } from './shell.js';
 import type { ScalarText } from './scalar.js';
 import { insideJsString, jsPayloadSinks } from './js.js';
 import { artifactEnvWrite, envTaint, githubScriptDownloadsArtifact, hasPrEvents, pathTaint, untrustedDirsBefore, valueTaint, type Taint, type UntrustedDir } from './taint.js';
@@ -308,6 +308,9 @@ export interface TaintExtra {
   resolveLocal?: LocalWorkflowResolver;
   /** inside a local composite action: what the calling job fetched before the step (artifacts, PR checkouts) */
   outerDirs?: UntrustedDir[];
+  /** the job's privileged events and same-repository guard (set by analyzeJob; third-party outputs need them) */
+  privEvents?: string[];
+  sameRepo?: boolean;
 }
 
 export interface PrControlled {
@@ -670,8 +673,9 @@ export function analyzeWorkflow(m: WorkflowModel, opts: AnalyzeOptions): Finding
   });
 }
 
-function analyzeJob(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], opts: AnalyzeOptions): void {
+function analyzeJob(m: WorkflowModel, job: Job, jcIn: JobCtx, raw: RuleFinding[], opts: AnalyzeOptions): void {
   jobP.set(job, m.p);
+  const jc: JobCtx = { ...jcIn, extra: { ...jcIn.extra, privEvents: jcIn.jobPriv, sameRepo: jcIn.jobSameRepo } };
   const { jobPriv, jobSameRepo, secretsOrWrite, upstreamNote, extra } = jc;
   const withCaller = (r: RuleFinding): RuleFinding => (jc.callers.length ? { ...r, related: [...(r.related ?? []), ...jc.callers] } : r);
   const push = (r: RuleFinding) => raw.push(withCaller(r));
@@ -715,6 +719,7 @@ function analyzeJob(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
             if (!/^(steps|env|needs|inputs)\./.test(pth)) continue;
             const t = pathTaint({ m, job, step, ...extra }, pth);
             if (!t?.text) continue;
+            if (t.form && formIsSafe(t.form, { js: !!js, st, offset: e.start, exprText: e.text, path: pth, step, job })) continue;
             bad = [pth.startsWith('inputs.') ? `${pth} (the caller passes ${t.what})` : `${pth} (= ${t.what})`];
             source = t.source;
             break;
@@ -733,7 +738,26 @@ function analyzeJob(m: WorkflowModel, job: Job, jc: JobCtx, raw: RuleFinding[], 
           context: step.label,
         });
       }
-      if (!js) continue;
+      if (!js) {
+        // an `env:` variable holding attacker text, parsed again as code by `eval "$X"` / `bash -c "$X"`
+        for (const k of evalSinks(st.value)) {
+          if (new RegExp(`(?:^|[\\s;&(])(?:export\\s+|local\\s+|declare\\s+(?:-\\w+\\s+)?|readonly\\s+)?${k.name}=`).test(st.value.slice(0, k.start))) continue;
+          const t = envTaint({ m, job, step, ...extra }, k.name);
+          if (!t?.text) continue;
+          const critical = stepPriv.length > 0;
+          push({
+            rule: 'template-injection',
+            severity: critical ? 'critical' : 'high',
+            message: `\`$${k.name}\` holds attacker-controlled text (${t.what}) and \`${k.sink}\` parses it again as shell code, so a crafted value runs${critical ? ` with the base repository's token and secrets (${stepPriv.join(', ')})` : ''}: use the variable as data (\`"$${k.name}"\` as an argument, never through \`${k.sink}\`).`,
+            file: m.file,
+            ...spanLoc(st, k.start, k.end),
+            ...(t.source ? { related: [t.source] } : {}),
+            token: `${k.sink}:$${k.name}`,
+            context: step.label,
+          });
+        }
+        continue;
+      }
       // context.payload text (PR title, head ref, comment body …) spliced into a command line in JavaScript
       for (const s of jsPayloadSinks(st.value)) {
         const critical = stepPriv.length > 0;
@@ -1053,3 +1077,104 @@ function checkPerms(m: WorkflowModel, ps: PermState, jobs: Job[], events: string
 }
 
 export type { Command };
+
+// ---------------------------------------------------------------------------------------------
+// Third-party output formats (decision 0901): where a documented encoding makes the pasted text inert.
+
+/** The step runs its `run:` with bash or sh (the default on Linux and macOS runners). */
+function posixShell(step: Step, job: Job): boolean {
+  const sh = (step.shell ?? job.defaultShell ?? '').trim();
+  if (!sh) return !/windows/i.test(job.runsOn);
+  return /^(bash|sh)(\s|$)/.test(sh);
+}
+
+/**
+ * Quoting state at `offset` of a POSIX script: 'none' when the offset is in a command word outside any quotes,
+ * command substitution or backticks; 'other' anywhere else (inside quotes, a heredoc body, a comment, `$(…)`).
+ */
+function shellQuoting(script: string, offset: number): 'none' | 'other' {
+  const word = tokenizeShell(script).flatMap((c) => c.words).find((w) => w.start <= offset && offset < w.end);
+  if (!word) return 'other';
+  let q: string | undefined;
+  for (let i = word.start; i < offset; i++) {
+    const c = script[i];
+    if (q === "'") {
+      if (c === "'") q = undefined;
+    } else if (c === '\\') i++;
+    else if (c === '`' || (c === '$' && script[i + 1] === '(')) return 'other';
+    else if (q === '"') {
+      if (c === '"') q = undefined;
+    } else if (c === "'" || c === '"') q = c;
+  }
+  return q ? 'other' : 'none';
+}
+
+/** `fromJSON(steps.x.outputs.data).a.b` members that are numbers, SHAs, ids, states, logins or dates. */
+const SAFE_JSON_MEMBER = /^(sha|\w+_sha|number|id|node_id|state|merged|draft|locked|mergeable|additions|deletions|changed_files|commits|comments|\w+_count|login|full_name|\w+_at)$/;
+
+function formIsSafe(
+  form: NonNullable<Taint['form']>,
+  at: { js: boolean; st: ScalarText; offset: number; exprText: string; path: string; step: Step; job: Job },
+): boolean {
+  if (form === 'json' || form === 'json-object') {
+    // the JSON written as a JavaScript value (`const files = ${{ … }};`) is data
+    if (at.js && !insideJsString(at.st.value, at.offset) && new RegExp(`^\\s*${at.path.replace(/[.[\]]/g, '\\$&')}\\s*$`, 'i').test(at.exprText)) return true;
+    if (form === 'json-object') {
+      const m = new RegExp(`fromjson\\(\\s*${at.path.replace(/[.[\]]/g, '\\$&')}\\s*\\)((?:\\.[\\w-]+|\\[\\s*(?:'[^']*'|\\d+)\\s*\\])+)`, 'i').exec(at.exprText);
+      const last = m ? /(?:\.([\w-]+)|\[\s*'([^']*)'\s*\])$/.exec(m[1]) : undefined;
+      if (last && SAFE_JSON_MEMBER.test((last[1] ?? last[2]).toLowerCase())) return true;
+    }
+    return false;
+  }
+  if (at.js || !posixShell(at.step, at.job)) return false;
+  // backslash before every unsafe character: literal in any bash/sh quoting context
+  if (form === 'shell-escaped') return true;
+  // quoted per name: literal only where the expansion itself is unquoted (inside "…" the quotes are literal)
+  return shellQuoting(at.st.value, at.offset) === 'none';
+}
+
+/**
+ * Shell variables a script hands to a second round of parsing: the arguments of `eval`, the command string of
+ * `bash -c` / `sh -c`. `$NAME` there (outside single quotes) is expanded first and its text then parsed as code;
+ * anywhere else a variable's value is only data (word splitting of `for f in $FILES` runs nothing).
+ */
+export function evalSinks(script: string): Array<{ name: string; start: number; end: number; sink: string }> {
+  const out: Array<{ name: string; start: number; end: number; sink: string }> = [];
+  for (const c of tokenizeShell(script)) {
+    const { words } = commandWords(c);
+    if (!words.length) continue;
+    const cmd = words[0].text.replace(/^.*\//, '');
+    let args: typeof words = [];
+    let sink = '';
+    if (cmd === 'eval') {
+      args = words.slice(1);
+      sink = 'eval';
+    } else if (/^(sh|bash|zsh|dash|ksh)$/.test(cmd)) {
+      const ci = words.findIndex((w, i) => i > 0 && /^-[a-z]*c$/.test(w.text));
+      if (ci > 0 && words.slice(1, ci).every((w) => w.text.startsWith('-')) && words[ci + 1]) {
+        args = [words[ci + 1]];
+        sink = `${cmd} -c`;
+      }
+    }
+    for (const w of args) {
+      let sq = false;
+      for (let i = w.start; i < w.end; i++) {
+        const ch = script[i];
+        if (sq) {
+          if (ch === "'") sq = false;
+          continue;
+        }
+        if (ch === '\\') {
+          i++;
+          continue;
+        }
+        if (ch === "'") sq = true;
+        else if (ch === '$') {
+          const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/.exec(script.slice(i, w.end));
+          if (m) out.push({ name: m[1] ?? m[2], start: i, end: i + m[0].length, sink });
+        }
+      }
+    }
+  }
+  return out;
+}

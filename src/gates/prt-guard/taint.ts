@@ -51,6 +51,14 @@ export interface Taint {
   what: string;
   /** where the tainted value enters (the source step's token) */
   source?: RelatedLocation;
+  /**
+   * a third-party action's documented output format that is harmless in some places it is pasted (see
+   * `formIsSafe` in analyze.ts): `json` (a JSON value: data when written as a JavaScript value outside any string
+   * literal), `json-object` (the same, and `fromJSON(x).<safe member>` picks a number/SHA/id), `shell-escaped`
+   * (every unsafe character backslash-escaped: literal in any bash/sh quoting), `shell-quoted` (each name quoted
+   * for the shell: literal only where the expansion is itself unquoted in a bash/sh script)
+   */
+  form?: 'json' | 'json-object' | 'shell-escaped' | 'shell-quoted';
 }
 
 export interface TaintScope {
@@ -71,6 +79,10 @@ export interface TaintScope {
    * step (triggering-run artifacts, a checkout of the pull request's head)
    */
   outerDirs?: UntrustedDir[];
+  /** privileged events the job (or the calling job) can run under; third-party outputs are judged against them */
+  privEvents?: string[];
+  /** the job only runs for same-repository pull requests (its authors already have write access) */
+  sameRepo?: boolean;
 }
 
 /** A directory holding pull-request-controlled files: a triggering run's artifact, or a checkout of the PR head. */
@@ -129,7 +141,7 @@ function memo<T>(scope: TaintScope, key: string, depth: number, compute: () => T
   if (!byDirs) byInputs.set(scope.inputs ?? NONE, (byDirs = new WeakMap()));
   let cache = byDirs.get(scope.outerDirs ?? NONE);
   if (!cache) byDirs.set(scope.outerDirs ?? NONE, (cache = new Map()));
-  const k = `${scope.prEvents ? 1 : 0}|${key}`;
+  const k = `${scope.prEvents ? 1 : 0}|${(scope.privEvents ?? []).join(',')}|${scope.sameRepo ? 1 : 0}|${key}`;
   const budget = MAX_DEPTH - depth;
   const hit = cache.get(k);
   if (hit && !hit.done) return cut();
@@ -257,6 +269,8 @@ function stepOutputTaintUncached(scope: TaintScope, src: Step, name: string, dep
     if (!kind || !src.usesNode) return undefined;
     return { text: kind === 'text', ref: true, what: `output \`${want}\` of ${u} (the pull request's head ${kind === 'text' ? 'branch name' : 'commit'})`, source: { file: scope.m.file, ...nodeLoc(scope.m.p, src.usesNode), message: `step \`${src.id}\` (${u}) resolves the pull request's head` } };
   }
+  const tp = THIRD_PARTY.find((a) => a.re.test(u));
+  if (tp) return src.usesNode ? tp.taint(scope, src, u, want, depth) : undefined;
   if (src.uses && /^\.\/(?!.*\.ya?ml$)/i.test(src.uses)) return compositeOutputTaint(scope, src, want, depth);
   return stepWriteTaint({ ...scope, step: src }, src, 'GITHUB_OUTPUT', want, depth);
 }
@@ -318,6 +332,8 @@ function stepWriteTaint(scope: TaintScope, s: Step, file: 'GITHUB_OUTPUT' | 'GIT
       }
     }
   }
+  // a value re-written by a script is no longer in the third-party action's documented format
+  if (out?.form) out = { ...out, form: undefined };
   if (out?.source && !out.source.message.startsWith('step')) out = { ...out, source: { ...out.source, message: `step \`${s.id ?? s.label}\` writes ${file === 'GITHUB_ENV' ? `\`${name}\` to $GITHUB_ENV` : `output \`${name}\``} from ${out.what}` } };
   return out;
 }
@@ -607,3 +623,163 @@ function jsValueTaint(scope: TaintScope, st: ScalarText, a: number, b: number, d
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Third-party actions whose documented outputs carry text a pull-request author (or any commenter) chooses.
+// Decision 0901; the table in docs/prt-guard.md gives each entry's source. Only listed outputs are tainted, and
+// only when the job runs under a privileged event where the text comes from the attacker: file names under
+// plain `pull_request` are the author's own problem (read-only token, no secrets), not prt-guard's.
+
+/** privileged events whose payload is a pull request: a file-list action diffs the pull request's head */
+const PR_PAYLOAD_PRIV = new Set(['pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
+
+interface ThirdParty {
+  re: RegExp;
+  taint: (scope: TaintScope, src: Step, action: string, output: string, depth: number) => Taint | undefined;
+}
+
+function privileged(scope: TaintScope): boolean {
+  return (scope.privEvents ?? []).length > 0 && !scope.sameRepo;
+}
+
+function sourceAt(scope: TaintScope, src: Step, action: string, message: string): RelatedLocation {
+  return { file: scope.m.file, ...nodeLoc(scope.m.p, src.usesNode!), message: `step \`${src.id ?? src.label}\` (${action}) ${message}` };
+}
+
+/**
+ * Does a file-list action list the pull request's files here? Under a privileged event whose payload is a pull
+ * request it does (it diffs base and head); under the other privileged events (workflow_run, issue_comment, issues)
+ * only when it is pointed at pull-request code: a `with:` ref that names it, or an earlier checkout of the head.
+ */
+function listsPrFiles(scope: TaintScope, src: Step, refInputs: string[], depth: number): string | undefined {
+  if (!privileged(scope)) return undefined;
+  const pe = scope.privEvents!.find((e) => PR_PAYLOAD_PRIV.has(e));
+  if (pe) return pe;
+  for (const k of refInputs) {
+    const v = src.with.get(k);
+    if (v && valueTaint({ ...scope, step: src }, v.value, depth + 1)?.ref) return `${scope.privEvents!.join(', ')}, with \`${k}:\` naming pull-request code`;
+  }
+  if (untrustedDirsBefore(scope, src.index, depth + 1).some((d) => d.kind === 'checkout')) return `${scope.privEvents!.join(', ')}, after a checkout of the pull request's head`;
+  return undefined;
+}
+
+function fileListTaint(scope: TaintScope, src: Step, action: string, output: string, ev: string, form?: Taint['form']): Taint {
+  return {
+    text: true,
+    ref: false,
+    what: `output \`${output}\` of ${action}, whose file names are chosen by the pull request's author (under ${ev})`,
+    source: sourceAt(scope, src, action, 'lists the files the pull request changes'),
+    form,
+  };
+}
+
+const withValue = (src: Step, k: string): string => (src.with.get(k)?.value ?? '').trim();
+const isTrue = (v: string): boolean => /^(true|\$\{\{\s*true\s*\}\})$/i.test(v);
+
+/**
+ * tj-actions/changed-files (and StepSecurity's drop-in fork): `<type>_files` lists, optionally prefixed by a
+ * `files_yaml` key. Deleted files are the base's names; `*_count`, `any_*`, `only_*`, `*_keys` are numbers,
+ * booleans or maintainer-chosen keys.
+ */
+const CHANGED_FILES_LIST = /^(?:[\w-]+_)?(?:added|copied|modified|renamed|type_changed|unmerged|unknown|all_changed_and_modified|all_changed|all_modified|other_changed|other_modified|all_old_new_renamed)_files$/;
+
+/** `filters:` keys of dorny/paths-filter written inline (a file path: undefined, any `<x>_files` output counts). */
+function pathsFilterKeys(filters: string): string[] | undefined {
+  if (!/[:\n]/.test(filters.trim())) return undefined;
+  return [...filters.matchAll(/^([A-Za-z0-9_][\w.-]*)\s*:/gm)].map((m) => m[1].toLowerCase());
+}
+
+/**
+ * A regular expression whose matches cannot carry shell or expression syntax: literal letters/digits and the
+ * classes `\w`, `\d`, `[…]` of letters, digits, `_`, `.`, `-`, `/`. Anything that can match a quote, `$`, a
+ * backtick, a parenthesis or a newline (`.`, `\S`, `\s`, `\W`, `[^…]`) is not.
+ */
+export function regexMatchesSafeText(re: string): boolean {
+  let s = re.replace(/^\^|\$$/g, '');
+  // character classes
+  const classOk = (body: string) => !body.startsWith('^') && /^(?:\\[wd]|\\[-./_]|[A-Za-z0-9_./]|-)+$/.test(body);
+  let bad = false;
+  s = s.replace(/\[((?:\\.|[^\]\\])*)\]/g, (_, body: string) => {
+    if (!classOk(body)) bad = true;
+    return 'C';
+  });
+  if (bad) return false;
+  s = s.replace(/\\[wd]|\\[-./_ ]/g, 'C');
+  // what is left: literals, groups, alternation, quantifiers; no `.` and no other escapes (\s, \S, \W …)
+  return /^[A-Za-z0-9_ /:=#,-]*$/.test(s.replace(/[()|?*+]|\{\d+(,\d*)?\}|\(\?:/g, ''));
+}
+
+const OCTOKIT_TEXT_ROUTE = /\/(pulls|issues|comments|commits|compare|reviews|discussions|releases)\b/i;
+
+const THIRD_PARTY: ThirdParty[] = [
+  {
+    re: /^(tj-actions|step-security)\/changed-files$/,
+    taint: (scope, src, action, output, depth) => {
+      if (!CHANGED_FILES_LIST.test(output)) return undefined;
+      const ev = listsPrFiles(scope, src, ['sha', 'base_sha'], depth);
+      if (!ev) return undefined;
+      return fileListTaint(scope, src, action, output, ev, isTrue(withValue(src, 'json')) || isTrue(withValue(src, 'matrix')) ? 'json' : undefined);
+    },
+  },
+  {
+    re: /^dorny\/paths-filter$/,
+    taint: (scope, src, action, output, depth) => {
+      const format = withValue(src, 'list-files').toLowerCase();
+      if (!/^(csv|json|shell|escape)$/.test(format) || !output.endsWith('_files')) return undefined;
+      const keys = pathsFilterKeys(withValue(src, 'filters'));
+      if (keys && !keys.includes(output.slice(0, -'_files'.length))) return undefined;
+      const ev = listsPrFiles(scope, src, ['ref', 'base'], depth);
+      if (!ev) return undefined;
+      const form = format === 'json' ? 'json' : format === 'escape' ? 'shell-escaped' : format === 'shell' ? 'shell-quoted' : undefined;
+      return fileListTaint(scope, src, action, output, ev, form);
+    },
+  },
+  {
+    // jitterbit/get-changed-files is NOT listed: it fails on any event but pull_request and push.
+    re: /^ana06\/get-changed-files$/,
+    taint: (scope, src, action, output) => {
+      if (!/^(all|added|modified|renamed|added_modified|added_modified_renamed)$/.test(output)) return undefined;
+      const ev = privileged(scope) ? scope.privEvents!.find((e) => PR_PAYLOAD_PRIV.has(e)) : undefined;
+      if (!ev) return undefined;
+      return fileListTaint(scope, src, action, output, ev, withValue(src, 'format').toLowerCase() === 'json' ? 'json' : undefined);
+    },
+  },
+  {
+    re: /^peter-evans\/find-comment$/,
+    taint: (scope, src, action, output) => {
+      if (output !== 'comment-body' || !privileged(scope)) return undefined;
+      // a literal `comment-author` (a bot, a maintainer) selects text that author wrote
+      const author = withValue(src, 'comment-author');
+      if (author && !author.includes('${{')) return undefined;
+      return { text: true, ref: false, what: `output \`comment-body\` of ${action}, the body of a comment anyone can post (no literal \`comment-author\`; under ${scope.privEvents!.join(', ')})`, source: sourceAt(scope, src, action, 'finds a comment written by anyone') };
+    },
+  },
+  {
+    re: /^khan\/pull-request-comment-trigger$/,
+    taint: (scope, src, action, output) => {
+      if (output !== 'comment_body' || !privileged(scope)) return undefined;
+      return { text: true, ref: false, what: `output \`comment_body\` of ${action}, the comment or pull request body its author wrote (under ${scope.privEvents!.join(', ')})`, source: sourceAt(scope, src, action, 'reads the comment or pull request body') };
+    },
+  },
+  {
+    // a substring of `text:`: as tainted as the text, unless the regex can only match safe characters
+    re: /^actions-ecosystem\/action-regex-match$/,
+    taint: (scope, src, action, output, depth) => {
+      if (!/^(match|group[1-9])$/.test(output)) return undefined;
+      const text = src.with.get('text');
+      if (!text || regexMatchesSafeText(withValue(src, 'regex'))) return undefined;
+      const t = valueTaint({ ...scope, step: src }, text.value, depth + 1, scalarText(scope.m.p, text.node), 0);
+      if (!t?.text) return undefined;
+      return { text: true, ref: false, what: `output \`${output}\` of ${action}, a match of ${t.what}`, source: t.source ?? sourceAt(scope, src, action, 'matches attacker text') };
+    },
+  },
+  {
+    re: /^octokit\/request-action$/,
+    taint: (scope, src, action, output) => {
+      if (output !== 'data' || !privileged(scope)) return undefined;
+      const route = withValue(src, 'route');
+      if (!OCTOKIT_TEXT_ROUTE.test(route)) return undefined;
+      return { text: true, ref: false, what: `output \`data\` of ${action} (\`${route.split('\n')[0]}\`), a response that holds titles, bodies, branch names or commit messages their authors chose`, source: sourceAt(scope, src, action, 'fetches pull-request or issue content'), form: 'json-object' };
+    },
+  },
+];
