@@ -123,6 +123,20 @@ export function tagInComment(comment: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/**
+ * What a version comment claims: the version, and the whole tag (or branch) when the version is the end of one.
+ * Both come from the same token: in `# v4.2.2 (from release/v1)` the claim is `v4.2.2`, and `release/v1` is not
+ * looked up (a branch of that name must not excuse a pin that is not v4.2.2).
+ */
+export function commentClaim(comment: string): { commentVersion?: string; commentTag?: string } {
+  const version = versionInComment(comment);
+  const tag = tagInComment(comment);
+  if (!tag) return version === undefined ? {} : { commentVersion: version };
+  const suffix = tag.replace(/^.*[-/_](?=v\d)/, '');
+  if (version === undefined || version === suffix) return { commentVersion: suffix, commentTag: tag };
+  return { commentVersion: version };
+}
+
 export interface ScanOptions {
   policy: Policy;
   gate?: string;
@@ -254,8 +268,7 @@ export function scanText(file: string, source: string, opts: ScanOptions): ScanR
           path: parts.slice(2).join('/'),
           ref,
           comment,
-          commentVersion: comment ? versionInComment(comment) ?? tagInComment(comment)?.replace(/^.*[-/_](?=v\d)/, '') : undefined,
-          ...(comment && tagInComment(comment) ? { commentTag: tagInComment(comment) } : {}),
+          ...(comment ? commentClaim(comment) : {}),
           pinned: FULL_SHA.test(ref),
           suppressed: suppressedOn(raw.offset),
         });
@@ -464,6 +477,8 @@ export function literalChoices(v: string): string[] | undefined {
     if (value === undefined) return undefined;
     // only the last alternative may be a bare literal (an earlier one ends the expression: `'a' || 'b'` is 'a')
     if (a.length === 1 && i !== alts.length - 1) return undefined;
+    // the last must be bare: `… || B && 'y'` yields B itself when B is falsy (a value not written in the expression)
+    if (a.length > 1 && i === alts.length - 1) return undefined;
     if (a.length > 1 || i === alts.length - 1) out.push(value);
   }
   return out;

@@ -5,7 +5,7 @@ import { Fingerprinter } from '../../core/fingerprint.js';
 import { isMap, isScalar, mapEntries, scalarString, type YNode } from '../../core/yaml.js';
 import { analyzeExpression, actorControlledIn, findExpressions, isPrRefPath, isPrRepoPath } from './expr.js';
 import { commentAfter, nodeLoc, spanLoc, splitUses, type Job, type Loc, type Step, type WorkflowModel } from './model.js';
-import { commandWords, scriptCommands, tokenizeShell, type Command } from './shell.js';
+import { commandWords, findSubstitutions, scriptCommands, tokenizeShell, tokenizeSlice, type Command } from './shell.js';
 import type { ScalarText } from './scalar.js';
 import { insideJsString, jsPayloadSinks } from './js.js';
 import { artifactEnvWrite, envTaint, githubScriptDownloadsArtifact, hasPrEvents, pathTaint, untrustedDirsBefore, valueTaint, type Taint, type UntrustedDir } from './taint.js';
@@ -741,7 +741,7 @@ function analyzeJob(m: WorkflowModel, job: Job, jcIn: JobCtx, raw: RuleFinding[]
       if (!js) {
         // an `env:` variable holding attacker text, parsed again as code by `eval "$X"` / `bash -c "$X"`
         for (const k of evalSinks(st.value)) {
-          if (new RegExp(`(?:^|[\\s;&(])(?:export\\s+|local\\s+|declare\\s+(?:-\\w+\\s+)?|readonly\\s+)?${k.name}=`).test(st.value.slice(0, k.start))) continue;
+          if (reassignedClean(st.value.slice(0, k.start), k.name)) continue;
           const t = envTaint({ m, job, step, ...extra }, k.name);
           if (!t?.text) continue;
           const critical = stepPriv.length > 0;
@@ -1120,15 +1120,27 @@ function formIsSafe(
     // the JSON written as a JavaScript value (`const files = ${{ … }};`) is data
     if (at.js && !insideJsString(at.st.value, at.offset) && new RegExp(`^\\s*${at.path.replace(/[.[\]]/g, '\\$&')}\\s*$`, 'i').test(at.exprText)) return true;
     if (form === 'json-object') {
-      const m = new RegExp(`fromjson\\(\\s*${at.path.replace(/[.[\]]/g, '\\$&')}\\s*\\)((?:\\.[\\w-]+|\\[\\s*(?:'[^']*'|\\d+)\\s*\\])+)`, 'i').exec(at.exprText);
-      const last = m ? /(?:\.([\w-]+)|\[\s*'([^']*)'\s*\])$/.exec(m[1]) : undefined;
-      if (last && SAFE_JSON_MEMBER.test((last[1] ?? last[2]).toLowerCase())) return true;
+      // every use of the output in the expression must pick a safe member (`….sha || ….title` is the title)
+      const path = at.path.replace(/[.[\]]/g, '\\$&');
+      const uses = at.exprText.match(new RegExp(`\\b${path}\\b`, 'gi'))?.length ?? 0;
+      const picks = [...at.exprText.matchAll(new RegExp(`fromjson\\(\\s*${path}\\s*\\)((?:\\.[\\w-]+|\\[\\s*(?:'[^']*'|\\d+)\\s*\\])+)`, 'gi'))];
+      const safe = picks.filter((m) => {
+        const last = /(?:\.([\w-]+)|\[\s*'([^']*)'\s*\])$/.exec(m[1]);
+        return !!last && SAFE_JSON_MEMBER.test((last[1] ?? last[2]).toLowerCase());
+      });
+      if (uses > 0 && safe.length === uses) return true;
     }
     return false;
   }
   if (at.js || !posixShell(at.step, at.job)) return false;
-  // backslash before every unsafe character: literal in any bash/sh quoting context
-  if (form === 'shell-escaped') return true;
+  // the argument of `eval` or the string of `bash -c` is parsed a second time: the first parse removes the
+  // escaping or quoting, the second runs what is left (`eval ls 'a;id'` runs id)
+  if (secondParseWords(at.st.value).some((w) => w.start <= at.offset && at.offset < w.end)) return false;
+  // `FILES=<list>` or `<list>` as the command: the second name of the list (or the first) is run as a command
+  if (commandPosition(at.st.value, at.offset)) return false;
+  // backslash before every unsafe character: literal in any bash/sh quoting context but backticks, where `\``
+  // opens a nested command substitution
+  if (form === 'shell-escaped') return !inBackticks(at.st.value, at.offset);
   // quoted per name: literal only where the expansion itself is unquoted (inside "…" the quotes are literal)
   return shellQuoting(at.st.value, at.offset) === 'none';
 }
@@ -1140,41 +1152,105 @@ function formIsSafe(
  */
 export function evalSinks(script: string): Array<{ name: string; start: number; end: number; sink: string }> {
   const out: Array<{ name: string; start: number; end: number; sink: string }> = [];
-  for (const c of tokenizeShell(script)) {
-    const { words } = commandWords(c);
-    if (!words.length) continue;
-    const cmd = words[0].text.replace(/^.*\//, '');
-    let args: typeof words = [];
-    let sink = '';
-    if (cmd === 'eval') {
-      args = words.slice(1);
-      sink = 'eval';
-    } else if (/^(sh|bash|zsh|dash|ksh)$/.test(cmd)) {
-      const ci = words.findIndex((w, i) => i > 0 && /^-[a-z]*c$/.test(w.text));
-      if (ci > 0 && words.slice(1, ci).every((w) => w.text.startsWith('-')) && words[ci + 1]) {
-        args = [words[ci + 1]];
-        sink = `${cmd} -c`;
+  for (const w of secondParseWords(script)) {
+    // a single quote inside double quotes is literal: `eval "echo '$X'"` expands $X (and a quote in it breaks out)
+    let sq = false;
+    let dq = false;
+    for (let i = w.start; i < w.end; i++) {
+      const ch = script[i];
+      if (sq) {
+        if (ch === "'") sq = false;
+        continue;
       }
-    }
-    for (const w of args) {
-      let sq = false;
-      for (let i = w.start; i < w.end; i++) {
-        const ch = script[i];
-        if (sq) {
-          if (ch === "'") sq = false;
-          continue;
-        }
-        if (ch === '\\') {
-          i++;
-          continue;
-        }
-        if (ch === "'") sq = true;
-        else if (ch === '$') {
-          const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/.exec(script.slice(i, w.end));
-          if (m) out.push({ name: m[1] ?? m[2], start: i, end: i + m[0].length, sink });
-        }
+      if (ch === '\\') {
+        i++;
+        continue;
+      }
+      if (ch === '"') dq = !dq;
+      else if (ch === "'" && !dq) sq = true;
+      else if (ch === '$') {
+        const m = /^\$(?:\{([A-Za-z_]\w*)(?=[}:=+?#%/^,[-])|([A-Za-z_]\w*))/.exec(script.slice(i, w.end));
+        if (m) out.push({ name: m[1] ?? m[2], start: i, end: i + m[0].length, sink: w.sink });
       }
     }
   }
   return out;
+}
+
+/** Reserved words and builtins before a command: `then eval …`, `do bash -c …`, `if eval …`, `builtin eval`. */
+const LEAD = /^(then|do|else|elif|if|while|until|!|\{|builtin)$/;
+/** shell options that take an argument (`bash -o pipefail -c …`) */
+const OPT_ARG = /^[-+][oO]$/;
+
+/**
+ * The words a script hands to a second parse: the arguments of `eval` and the command string of `sh -c` /
+ * `bash -c` (options such as `-e`, `-o pipefail`, `--noprofile` before it, `--` after it), in the script and in
+ * the command substitutions it contains.
+ */
+export function secondParseWords(script: string): Array<{ start: number; end: number; sink: string }> {
+  const out: Array<{ start: number; end: number; sink: string }> = [];
+  const visit = (cmds: Command[], depth: number) => {
+    for (const c of cmds) {
+      let { words } = commandWords(c);
+      while (words.length && LEAD.test(words[0].text)) words = commandWords({ ...c, words: words.slice(1) }).words;
+      if (words.length) {
+        const cmd = words[0].text.replace(/^.*\//, '');
+        if (cmd === 'eval') out.push(...words.slice(1).map((w) => ({ start: w.start, end: w.end, sink: 'eval' })));
+        else if (/^(sh|bash|zsh|dash|ksh)$/.test(cmd)) {
+          let i = 1;
+          for (; i < words.length; i++) {
+            const t = words[i].text;
+            if (/^-[a-z]*c[a-z]*$/.test(t)) break;
+            if (OPT_ARG.test(t)) i++;
+            else if (!/^[-+]/.test(t)) {
+              i = words.length;
+              break;
+            }
+          }
+          let body = i < words.length ? i + 1 : -1;
+          if (body > 0 && words[body]?.text === '--') body++;
+          if (body > 0 && words[body]) out.push({ start: words[body].start, end: words[body].end, sink: `${cmd} -c` });
+        }
+      }
+      if (depth < 4) for (const w of c.words) for (const sub of findSubstitutions(script, w.start, w.end)) visit(tokenizeSlice(script, sub.a, sub.b), depth + 1);
+    }
+  };
+  visit(tokenizeShell(script), 0);
+  return out;
+}
+
+/** Is `offset` in an assignment word (`X=…`) or in the command name of its command? */
+function commandPosition(script: string, offset: number): boolean {
+  for (const c of tokenizeShell(script)) {
+    const w = c.words.find((x) => x.start <= offset && offset < x.end);
+    if (!w) continue;
+    if (/^[A-Za-z_]\w*=/.test(w.raw)) return true;
+    return commandWords(c).words[0] === w;
+  }
+  return false;
+}
+
+/** Inside a backtick command substitution at `offset`? (counted on the offset's line, outside single quotes) */
+function inBackticks(script: string, offset: number): boolean {
+  let open = false;
+  let sq = false;
+  for (let i = script.lastIndexOf('\n', offset - 1) + 1; i < offset; i++) {
+    const c = script[i];
+    if (sq) {
+      if (c === "'") sq = false;
+    } else if (c === '\\') i++;
+    else if (c === "'" && !open) sq = true;
+    else if (c === '`') open = !open;
+  }
+  return open;
+}
+
+/**
+ * Was `name` assigned in `before` (the script up to a use) so that it no longer holds the env value? The last
+ * assignment counts, and one whose value mentions `$name` itself (`FILES="$FILES x"`) keeps the attacker text.
+ */
+function reassignedClean(before: string, name: string): boolean {
+  const all = [...before.matchAll(new RegExp(`(?:^|[\\s;&(])(?:export\\s+|local\\s+|declare\\s+(?:-\\w+\\s+)?|readonly\\s+)?${name}=("(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^\\s;&|]*)`, 'g'))];
+  if (!all.length) return false;
+  return !new RegExp(`\\$\\{?${name}\\b`).test(all[all.length - 1][1]);
 }

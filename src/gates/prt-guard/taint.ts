@@ -12,6 +12,7 @@ import type { ScalarText } from './scalar.js';
 import { scalarText } from './scalar.js';
 import { argumentEnd, jsScalarOnly } from './js.js';
 import { findSubstitutions, tokenizeShell } from './shell.js';
+import { parse as parseYamlValue } from 'yaml';
 
 /** `tr -cd` / `tr -dc` sets that leave no shell or expression syntax: digits, letters, `.`, `_`, `-`, `/`. */
 const SAFE_TR_SET = /^(\[:(digit|alnum|alpha|upper|lower|xdigit):\]|[A-Za-z0-9]-[A-Za-z0-9]|[A-Za-z0-9._/-])+$/;
@@ -686,7 +687,16 @@ const CHANGED_FILES_LIST = /^(?:[\w-]+_)?(?:added|copied|modified|renamed|type_c
 /** `filters:` keys of dorny/paths-filter written inline (a file path: undefined, any `<x>_files` output counts). */
 function pathsFilterKeys(filters: string): string[] | undefined {
   if (!/[:\n]/.test(filters.trim())) return undefined;
-  return [...filters.matchAll(/^([A-Za-z0-9_][\w.-]*)\s*:/gm)].map((m) => m[1].toLowerCase());
+  // parsed as paths-filter does (YAML): quoted keys (`'src':`) and flow style (`{src: [...]}`) are keys too;
+  // anything that is not a plain mapping counts every `<x>_files` output
+  let parsed: unknown;
+  try {
+    parsed = parseYamlValue(filters);
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  return Object.keys(parsed).map((k) => k.toLowerCase());
 }
 
 /**
@@ -727,7 +737,7 @@ const THIRD_PARTY: ThirdParty[] = [
       const format = withValue(src, 'list-files').toLowerCase();
       if (!/^(csv|json|shell|escape)$/.test(format) || !output.endsWith('_files')) return undefined;
       const keys = pathsFilterKeys(withValue(src, 'filters'));
-      if (keys && !keys.includes(output.slice(0, -'_files'.length))) return undefined;
+      if (keys && !keys.includes(output.slice(0, -'_files'.length).toLowerCase())) return undefined;
       const ev = listsPrFiles(scope, src, ['ref', 'base'], depth);
       if (!ev) return undefined;
       const form = format === 'json' ? 'json' : format === 'escape' ? 'shell-escaped' : format === 'shell' ? 'shell-quoted' : undefined;
