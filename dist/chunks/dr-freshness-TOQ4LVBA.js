@@ -1,1 +1,0 @@
-import{a,b,c}from"./chunk-P5CPTEPN.js";import"./chunk-PHUQAYAC.js";import"./chunk-SRLCG7UR.js";import"./chunk-CQKOUON3.js";import"./chunk-2QWWKTEW.js";import"./chunk-4DSY5QIV.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-NIZYKGRX.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};
