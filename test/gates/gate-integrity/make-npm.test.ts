@@ -27,11 +27,139 @@ const scan = (root: string) => findings(root).map((f) => `${f.rule} ${f.file}:${
 /** a workflow with one step running `run` (line 7, column 14 for a one-line `run:`) */
 const wf = (run: string, extra = '') => `on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ${run}\n${extra}`;
 
-describe('quick', () => {
-  it('works', () => {
-    const root = repo({ '.github/workflows/ci.yml': wf('make scan'), Makefile: 'scan:\n\tbandit -r . ; echo done\n\t-trivy fs --exit-code 1 .\n' });
-    console.log(findings(root));
-    const r2 = repo({ '.github/workflows/ci.yml': wf('npm run scan'), 'package.json': '{\n  "scripts": {\n    "scan": "bandit -r . ; echo \\"done\\"",\n    "prescan": "semgrep ci || true"\n  }\n}\n' });
-    console.log(findings(r2));
+const PKG = (scripts: Record<string, string>, extra = '') => `{\n  "name": "app",${extra}\n  "scripts": {\n${Object.entries(scripts).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n')}\n  }\n}\n`;
+
+describe('make: true positives', () => {
+  it.each([
+    ['a scanner followed by another command on one recipe line (sh -c, no -e)', 'make scan', { Makefile: 'scan:\n\tbandit -r . ; echo done\n' }, ['exit-suppressed Makefile:2:14']],
+    ['`-` prefix on a scanner line', 'make scan', { Makefile: 'scan:\n\t-trivy fs --exit-code 1 .\n' }, ['exit-suppressed Makefile:2:2']],
+    ['`@-` prefixes', 'make scan', { Makefile: 'scan:\n\t@-bandit -r src\n\t@echo done\n' }, ['exit-suppressed Makefile:2:3']],
+    ['`-` from a variable (make reads prefixes after expansion)', 'make scan', { Makefile: 'IGN = -\nscan:\n\t$(IGN)bandit -r src\n' }, ['exit-suppressed Makefile:3:2']],
+    ['`.IGNORE:` with no prerequisites', 'make scan', { Makefile: '.IGNORE:\nscan:\n\tbandit -r src\n' }, ['exit-suppressed Makefile:1:1']],
+    ['`.IGNORE: scan` lists the target', 'make scan', { Makefile: 'scan:\n\tgitleaks detect\n\n.IGNORE: scan\n' }, ['exit-suppressed Makefile:4:1']],
+    ['`make -i` (at the flag in the step)', 'make -i scan', { Makefile: 'scan:\n\tbandit -r src\n' }, ['exit-suppressed .github/workflows/ci.yml:7:19']],
+    ['`make --ignore-errors`, folded `-ki`', 'make -ki scan', { Makefile: 'scan:\n\tbandit -r src\n' }, ['exit-suppressed .github/workflows/ci.yml:7:19']],
+    ['a prerequisite target runs the scanner', 'make ci', { Makefile: 'ci: build scan\n\techo ok\nbuild:\n\tgo build ./...\nscan:\n\t-gosec ./...\n' }, ['exit-suppressed Makefile:6:2']],
+    ['no target: the default goal (first target not starting with `.`)', 'make', { Makefile: '.PHONY: all\nall: security\nsecurity:\n\tpip-audit -r requirements.txt || true\n' }, ['exit-suppressed Makefile:4:32']],
+    ['`.DEFAULT_GOAL`', 'make', { Makefile: 'build:\n\techo build\nscan:\n\tbandit -r . || true\n.DEFAULT_GOAL := scan\n' }, ['exit-suppressed Makefile:4:14']],
+    ['make -C dir', 'make -C tools scan', { 'tools/Makefile': 'scan:\n\tbandit -r . --exit-zero\n' }, ['exit-suppressed tools/Makefile:2:14']],
+    ['make -f file', 'make -f ci.mk scan', { 'ci.mk': 'scan:\n\tbandit -r . --exit-zero\n' }, ['exit-suppressed ci.mk:2:14']],
+    ['working-directory:', 'make scan\n        working-directory: backend', { 'backend/Makefile': 'scan:\n\tbandit -r . --exit-zero\n' }, ['exit-suppressed backend/Makefile:2:14']],
+    ['`cd dir && make`', 'cd backend && make scan', { 'backend/Makefile': 'scan:\n\tbandit -r . --exit-zero\n', Makefile: 'scan:\n\tbandit -r .\n' }, ['exit-suppressed backend/Makefile:2:14']],
+    ['GNUmakefile is read before Makefile', 'make scan', { GNUmakefile: 'scan:\n\tbandit -r . || true\n', Makefile: 'scan:\n\tbandit -r .\n' }, ['exit-suppressed GNUmakefile:2:14']],
+    ['variables: `=`, `:=`, `?=`, `${}` (at the reference)', 'make scan', { Makefile: 'BANDIT ?= bandit\nSRC = src\nOPTS := -r ${SRC} --exit-zero\nscan:\n\t$(BANDIT) $(OPTS)\n' }, ['exit-suppressed Makefile:5:12']],
+    ['`$$` is a literal `$` for the shell', 'make scan', { Makefile: 'scan:\n\tsemgrep ci || echo "semgrep rc=$$?"\n' }, ['exit-suppressed Makefile:2:13']],
+    ['a continuation line', 'make scan', { Makefile: 'scan:\n\ttrivy fs --exit-code 1 \\\n\t  --severity HIGH . \\\n\t  || true\n' }, ['exit-suppressed Makefile:4:4']],
+    ['`.RECIPEPREFIX`', 'make scan', { Makefile: '.RECIPEPREFIX = >\nscan:\n>bandit -r . || true\n' }, ['exit-suppressed Makefile:3:14']],
+    ['SHELL = /bin/bash without pipefail: a pipe loses the status', 'make scan', { Makefile: 'SHELL = /bin/bash\nscan:\n\ttrivy fs --exit-code 1 . | tee trivy.txt\n' }, ['exit-suppressed Makefile:3:27']],
+    ['`.ONESHELL`: `set +e` carries to the next lines', 'make scan', { Makefile: '.ONESHELL:\nscan:\n\tset +e\n\tbandit -r .\n\techo "bandit rc=$$?"\n' }, ['errexit-disabled Makefile:4:2']],
+    ['`.ONESHELL`: no -e, a scanner not last', 'make scan', { Makefile: '.ONESHELL:\nscan:\n\ttrivy fs --exit-code 1 .\n\t@echo done\n' }, ['exit-suppressed Makefile:3:2']],
+    ['an inline recipe `target: ; cmd`', 'make scan', { Makefile: 'scan: ; bandit -r . || true\n' }, ['exit-suppressed Makefile:1:21']],
+    ['a clean recipe, `|| true` at the step', 'make scan || true', { Makefile: 'scan:\n\tbandit -r .\n' }, ['exit-suppressed .github/workflows/ci.yml:7:24']],
+    ['a clean recipe, continue-on-error on the step', 'make scan\n        continue-on-error: true', { Makefile: 'scan:\n\tbandit -r .\n' }, ['continue-on-error .github/workflows/ci.yml:8:28']],
+    ['recursive `$(MAKE) target`', 'make ci', { Makefile: 'ci:\n\t$(MAKE) scan\nscan:\n\tbandit -r . || true\n' }, ['exit-suppressed Makefile:4:14']],
+    ['`$(MAKE) -C dir` into a sub-Makefile', 'make ci', { Makefile: 'ci:\n\t$(MAKE) -C svc scan\n', 'svc/Makefile': 'scan:\n\t-bandit -r .\n' }, ['exit-suppressed svc/Makefile:2:2']],
+    ['a recipe running a repository script', 'make scan', { Makefile: 'scan:\n\t./scripts/scan.sh\n', 'scripts/scan.sh': '#!/bin/bash\ntrivy fs --exit-code 1 .\necho done\n' }, ['exit-suppressed scripts/scan.sh:2:1']],
+    ['a recipe running an npm script', 'make audit', { Makefile: 'audit:\n\tnpm run audit\n', 'package.json': PKG({ audit: 'npm audit --audit-level=high || true' }) }, ['exit-suppressed package.json:4:44']],
+    ['a recipe verifying with cosign, no time limit', 'make verify', { Makefile: 'verify:\n\tcosign verify-blob --bundle a.sigstore.json a.tgz\n' }, ['verifier-no-timeout Makefile:2:2']],
+  ])('%s', (_n, run, files, want) => {
+    const root = repo({ '.github/workflows/ci.yml': wf(run), ...files });
+    expect(scan(root)).toEqual(want);
+  });
+});
+
+describe('make: true negatives', () => {
+  it.each([
+    ['a target with no scanner', 'make build', { Makefile: 'build:\n\tgo build ./... ; echo built\n\t-rm -rf dist\n' }],
+    ['`-rm -rf build` (a `-` on a non-scanner line) and a scanner that fails normally', 'make scan', { Makefile: 'scan:\n\t-rm -rf build\n\tbandit -r .\n\techo done\n' }],
+    ['make -k (keeps going, still exits non-zero)', 'make -k lint', { Makefile: 'lint:\n\tbandit -r .\n\tsemgrep ci\n' }],
+    ['a scanner line that fails normally, with && echo', 'make scan', { Makefile: 'scan:\n\tbandit -r . && echo ok\n' }],
+    ['each recipe line is its own shell: `set +e` does not carry', 'make scan', { Makefile: 'scan:\n\tset +e\n\tbandit -r .\n\techo done\n' }],
+    ['`.ONESHELL` with `.SHELLFLAGS = -ec`', 'make scan', { Makefile: '.ONESHELL:\n.SHELLFLAGS = -ec\nscan:\n\tbandit -r .\n\techo done\n' }],
+    ['`.POSIX` (`.SHELLFLAGS` defaults to -ec)', 'make scan', { Makefile: '.POSIX:\nscan:\n\tbandit -r . ; echo done\n' }],
+    ['`.SHELLFLAGS := -eu -o pipefail -c` with SHELL bash', 'make scan', { Makefile: 'SHELL := bash\n.SHELLFLAGS := -eu -o pipefail -c\nscan:\n\ttrivy fs --exit-code 1 . | tee t.txt\n' }],
+    ['the `-` line is in a target that does not run', 'make scan', { Makefile: 'scan:\n\tbandit -r .\nreport:\n\t-bandit -r . -f html -o r.html\n' }],
+    ['.IGNORE lists another target', 'make scan', { Makefile: '.IGNORE: clean\nscan:\n\tbandit -r .\nclean:\n\trm -rf x\n' }],
+    ['the Makefile is missing', 'make scan', {}],
+    ['the target is missing', 'make scan', { Makefile: 'build:\n\t-bandit -r .\n' }],
+    ['`make -n` runs no recipe', 'make -n scan', { Makefile: 'scan:\n\t-bandit -r .\n' }],
+    ['a dynamic variable is not guessed', 'make scan', { Makefile: 'FLAGS = $(shell cat .bandit-flags)\nscan:\n\tbandit -r . $(FLAGS)\n\t$(SCANNER) -r . || true\n' }],
+    ['a `!=` variable and a `define` are not guessed', 'make scan', { Makefile: 'X != cat flags\ndefine Y\n--exit-zero\nendef\nscan:\n\tbandit -r . $(X) $(Y)\n' }],
+    ['recipe lines inside conditionals are not judged', 'make scan', { Makefile: 'scan:\nifdef CI\n\tbandit -r .\nelse\n\t-bandit -r .\nendif\n' }],
+    ['`cd "$DIR"` before make: not followed', 'cd "$DIR" && make scan', { Makefile: 'scan:\n\t-bandit -r .\n' }],
+    ['`cd web` before make: the Makefile there is clean', 'cd web && make scan', { Makefile: 'scan:\n\t-bandit -r .\n', 'web/Makefile': 'scan:\n\tbandit -r .\n' }],
+    ['a Makefile outside the repository (`-C ../x`)', 'make -C ../x scan', {}],
+    ['a Makefile that runs itself forever', 'make loop', { Makefile: 'loop:\n\t$(MAKE) loop\n' }],
+    ['prerequisites in a cycle', 'make a', { Makefile: 'a: b\n\techo a\nb: a\n\techo b\n' }],
+    ['a pattern rule is not a goal', 'make', { Makefile: '%.o: %.c\n\t-bandit -r .\n' }],
+    ['a target-specific variable line is not a rule', 'make scan', { Makefile: 'scan: FLAGS = -r .\nscan:\n\tbandit $(FLAGS)\n' }],
+  ])('%s', (_n, run, files) => {
+    const root = repo({ '.github/workflows/ci.yml': wf(run), ...files });
+    expect(scan(root)).toEqual([]);
+  });
+});
+
+describe('package scripts: true positives', () => {
+  it.each([
+    ['npm run: a scanner followed by another command (sh -c)', 'npm run scan', { 'package.json': PKG({ scan: 'bandit -r . ; echo done' }) }, ['exit-suppressed package.json:4:26']],
+    ['npm run-script', 'npm run-script scan', { 'package.json': PKG({ scan: 'semgrep ci || true' }) }, ['exit-suppressed package.json:4:25']],
+    ['npm test', 'npm test', { 'package.json': PKG({ test: 'vitest run', pretest: 'npm audit || echo audit failed' }) }, ['exit-suppressed package.json:5:27']],
+    ['npm posttest', 'npm t', { 'package.json': PKG({ test: 'vitest run', posttest: 'osv-scanner -r . | tee osv.txt' }) }, ['exit-suppressed package.json:5:35']],
+    ['yarn classic runs prescan', 'yarn scan', { 'package.json': PKG({ scan: 'echo scan', prescan: 'gitleaks detect --exit-code 0' }) }, ['exit-suppressed package.json:5:33']],
+    ['yarn run', 'yarn run scan', { 'package.json': PKG({ scan: 'trivy fs --exit-code 1 . || true' }) }, ['exit-suppressed package.json:4:39']],
+    ['pnpm shorthand', 'pnpm scan', { 'package.json': PKG({ scan: 'trivy fs --exit-code 1 . || true' }) }, ['exit-suppressed package.json:4:39']],
+    ['pnpm run with enable-pre-post-scripts=true', 'pnpm run scan', { 'package.json': PKG({ scan: 'echo', prescan: 'bandit -r . --exit-zero' }), '.npmrc': 'enable-pre-post-scripts=true\n' }, ['exit-suppressed package.json:5:29']],
+    ['npm --prefix dir', 'npm --prefix web run audit', { 'web/package.json': PKG({ audit: 'npm audit || true' }) }, ['exit-suppressed web/package.json:4:25']],
+    ['pnpm -C dir', 'pnpm -C web audit:ci', { 'web/package.json': PKG({ 'audit:ci': 'pnpm audit || true' }) }, ['exit-suppressed web/package.json:4:29']],
+    ['yarn --cwd dir', 'yarn --cwd web scan', { 'web/package.json': PKG({ scan: 'snyk test || true' }) }, ['exit-suppressed web/package.json:4:24']],
+    ['working-directory:', 'npm run scan\n        working-directory: web', { 'web/package.json': PKG({ scan: 'snyk test || true' }) }, ['exit-suppressed web/package.json:4:24']],
+    ['a nested `npm run` inside a script', 'npm run ci', { 'package.json': PKG({ ci: 'npm run lint && npm run audit', lint: 'eslint .', audit: 'npm audit ; echo done' }) }, ['exit-suppressed package.json:6:25']],
+    ['a clean script, `|| true` at the step', 'npm run audit || true', { 'package.json': PKG({ audit: 'npm audit --audit-level=high' }) }, ['exit-suppressed .github/workflows/ci.yml:7:28']],
+    ['a clean script, continue-on-error', 'npm test\n        continue-on-error: true', { 'package.json': PKG({ test: 'npm audit' }) }, ['continue-on-error .github/workflows/ci.yml:8:28']],
+    ['a script running a repository shell script (relative to package.json)', 'npm --prefix web run scan', { 'web/package.json': PKG({ scan: './scan.sh' }), 'web/scan.sh': '#!/bin/sh\ntrivy fs --exit-code 1 .\necho done\n' }, ['exit-suppressed web/scan.sh:2:1']],
+    ['a script running make', 'npm run scan', { 'package.json': PKG({ scan: 'make -i scan' }), Makefile: 'scan:\n\tbandit -r .\n' }, ['exit-suppressed package.json:4:19']],
+  ])('%s', (_n, run, files, want) => {
+    const root = repo({ '.github/workflows/ci.yml': wf(run), ...files });
+    expect(scan(root)).toEqual(want);
+  });
+
+  it('escapes in the JSON string: the position is exact', () => {
+    // `"scan": "semgrep --config \"p/ci\" --json \u0026\u0026 semgrep ci || true"`
+    const pkg = '{\n  "scripts": {\n    "scan": "semgrep --config \\"p/ci\\" . \\u003e out.txt; semgrep ci || true"\n  }\n}\n';
+    const root = repo({ '.github/workflows/ci.yml': wf('npm run scan'), 'package.json': pkg });
+    const line = pkg.split('\n')[2];
+    // the first semgrep (redirected, not last: `;` without -e), then `||` after semgrep ci
+    expect(scan(root)).toEqual([`exit-suppressed package.json:3:${line.indexOf(';') + 1}`, `exit-suppressed package.json:3:${line.indexOf('||') + 1}`]);
+  });
+
+  it('the finding names the calling step and the script', () => {
+    const root = repo({ '.github/workflows/ci.yml': wf('npm run scan'), 'package.json': PKG({ scan: 'bandit -r . || true' }) });
+    const [f] = findings(root);
+    expect(f.message).toContain('script `scan` in `package.json`');
+    expect(f.message).toContain('.github/workflows/ci.yml:7:14');
+    expect(f.properties).toEqual({ job: 'scan', step: 'scan/step 2' });
+  });
+});
+
+describe('package scripts: true negatives', () => {
+  it.each([
+    ['npm run lint: eslint', 'npm run lint', { 'package.json': PKG({ lint: 'eslint . ; echo linted' }) }],
+    ['a scanner that fails normally', 'npm run scan', { 'package.json': PKG({ scan: 'bandit -r .' }) }],
+    ['a scanner ending an && list', 'npm run scan', { 'package.json': PKG({ scan: 'pip install bandit && bandit -r .' }) }],
+    ['the script is missing', 'npm run scan --if-present', { 'package.json': PKG({ lint: 'eslint .' }) }],
+    ['package.json is missing', 'npm test', {}],
+    ['package.json is not JSON', 'npm test', { 'package.json': '{ "scripts": { "test": "npm audit || true" ' }],
+    ['pnpm does not run prescan by default', 'pnpm run scan', { 'package.json': PKG({ scan: 'echo', prescan: 'bandit -r . --exit-zero' }) }],
+    ['yarn berry (packageManager) does not run prescan', 'yarn scan', { 'package.json': PKG({ scan: 'echo', prescan: 'bandit -r . --exit-zero' }, '\n  "packageManager": "yarn@4.1.0",') }],
+    ['yarn berry (.yarnrc.yml) does not run prescan', 'yarn scan', { 'package.json': PKG({ scan: 'echo', prescan: 'bandit -r . --exit-zero' }), '.yarnrc.yml': 'nodeLinker: node-modules\n' }],
+    ['npm --ignore-scripts: no pre/post', 'npm run scan --ignore-scripts', { 'package.json': PKG({ scan: 'echo', prescan: 'bandit -r . --exit-zero' }) }],
+    ['a workspace selection is not followed', 'npm run scan -w packages/api', { 'package.json': PKG({ scan: 'bandit -r . || true' }) }],
+    ['npm-run-all is not followed', 'npm run ci', { 'package.json': PKG({ ci: 'npm-run-all scan', scan: 'bandit -r . || true' }) }],
+    ['yarn audit is the builtin, not a script', 'yarn audit', { 'package.json': PKG({ audit: 'bandit -r . || true' }) }],
+    ['a script that runs itself', 'npm run loop', { 'package.json': PKG({ loop: 'npm run loop' }) }],
+    ['npm ci runs no named script here', 'npm ci', { 'package.json': PKG({ ci: 'bandit -r . || true' }) }],
+  ])('%s', (_n, run, files) => {
+    const root = repo({ '.github/workflows/ci.yml': wf(run), ...files });
+    expect(scan(root)).toEqual([]);
   });
 });
