@@ -978,14 +978,16 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     const carriers: Array<{ tool: string; loc: Loc }> = [];
     const tools: ToolUse[] = [];
     /** one `sh -c` invocation: its own findings (into the file), and its scanners whose status reaches its end */
-    const judge = (sf: ScriptFile, text: Mapped, key: string, shell: { errexit: boolean; pipefail: boolean; bash: boolean }, cwd: string, where: string, label: string) => {
-      const src = fileText(sf.text);
+    const srcs = new Map<string, ScalarText>();
+    const judge = (sf: ScriptFile, text: Mapped, key: string, shell: { errexit: boolean; pipefail: boolean; bash: boolean }, cwd: string, where: string, label: string, into: RawFinding[] | undefined = quiet ? [] : out) => {
+      const src = srcs.get(sf.key) ?? fileText(sf.text);
+      srcs.set(sf.key, src);
       const map = new Int32Array(text.text.length + 1);
       for (let k = 0; k < text.text.length; k++) map[k] = text.map[k];
       map[text.text.length] = text.text.length ? text.map[text.text.length - 1] + 1 : 0;
       const sub: ScriptCtx = { resolve: sx.resolve, depth: sx.depth + 1, chain: [...sx.chain, key], file: sf, shell, timeout, caller, cwd, where, label };
-      tools.push(...analyzeStepScript(m, job, { ...step, run: { value: text.text, map, p: src.p } }, quiet ? [] : out, jobLabel, sub));
-      return { carriers: sub.carriers ?? [], src };
+      const found = analyzeStepScript(m, job, { ...step, run: { value: text.text, map, p: src.p } }, into, jobLabel, sub);
+      return { carriers: sub.carriers ?? [], src, found };
     };
     const names = (cs: Array<{ tool: string }>) => [...new Set(cs.map((x) => x.tool))].join(', ');
     if (mk) {
@@ -1003,7 +1005,14 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       // recipes run in make's directory (`-C`), not the directory of a `-f` file
       const up = ppath.relative(ppath.dirname(name), '.');
       const cwd = ppath.dirname(name) === '.' ? sf.dir : ppath.normalize(ppath.join(sf.dir, up));
-      const mf = parseMakefile(sf.text, mk.vars, envOf);
+      let mf: ReturnType<typeof parseMakefile>;
+      let units: ReturnType<typeof recipeUnits>;
+      try {
+        mf = parseMakefile(sf.text, mk.vars, envOf);
+        units = recipeUnits(mf, mk.targets.length ? mk.targets : mf.defaultGoal ? [mf.defaultGoal] : [], envOf);
+      } catch {
+        return undefined; // a Makefile this reader cannot follow: not seen, no finding
+      }
       const goals = mk.targets.length ? mk.targets : mf.defaultGoal ? [mf.defaultGoal] : [];
       if (!goals.length) return undefined;
       const lookup = makeLookup(mf, envOf);
@@ -1019,10 +1028,11 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       if (!o.c) return undefined;
       const shell = { errexit: o.errexit, pipefail: o.pipefail, bash: shellName !== 'sh' && shellName !== 'dash' && shellName !== 'ash' };
       const ignoredByI: Array<{ tool: string }> = [];
-      for (const u of recipeUnits(mf, goals, envOf)) {
+      for (const u of units) {
         if (!u.script.text.trim()) continue;
         const where = `recipe of target \`${u.target}\` in \`${sf.file}\``;
         const r = judge(sf, u.script, `${sf.key}#${u.target}`, shell, cwd, where, `the recipe line of target \`${u.target}\``);
+        tools.push(...r.found);
         if (!r.carriers.length) continue;
         const tag = `${names(r.carriers)} in the ${where}`;
         if (u.ignoreAt !== undefined) {
@@ -1041,15 +1051,37 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     const call = nc!;
     const pf = open(rel, 'package.json');
     if (!pf) return undefined;
-    const pkg = packageScripts(pf.text);
+    let pkg: ReturnType<typeof packageScripts>;
+    try {
+      pkg = packageScripts(pf.text);
+    } catch {
+      pkg = undefined;
+    }
     if (!pkg) return undefined;
     const yarnBerry = call.pm === 'yarn' && !!open(rel, '.yarnrc.yml');
     const npmrc = call.pm === 'pnpm' ? open(rel, '.npmrc') : undefined;
     const seq = scriptSequence(call, pkg, { yarnBerry, pnpmPrePost: !!npmrc && /^\s*enable-pre-post-scripts\s*=\s*true\s*$/m.test(npmrc.text) });
     for (const s of seq) {
       const where = `script \`${s}\` in \`${pf.file}\``;
-      const r = judge(pf, pkg.scripts.get(s)!, `${pf.key}#${s}`, { errexit: false, pipefail: false, bash: false }, pf.dir, where, `the ${call.pm} script \`${s}\``);
+      const body = pkg.scripts.get(s)!;
+      const r = judge(pf, body, `${pf.key}#${s}`, { errexit: false, pipefail: false, bash: false }, pf.dir, where, `the ${call.pm} script \`${s}\``);
       carriers.push(...r.carriers);
+      tools.push(...r.found);
+      if (s !== call.script || !call.args.length || quiet) continue;
+      // arguments after the name are appended to the script's command string (`npm run scan -- --exit-zero`):
+      // judged with them, a finding at the end of the string is theirs, reported at them in the step
+      const end = body.map[body.text.length];
+      const extra = ` ${call.args.map((a) => w[a].raw).join(' ')}`;
+      const withArgs: Mapped = { text: body.text + extra, map: [...body.map.slice(0, body.text.length), ...new Array(extra.length).fill(end)] };
+      const tmp: RawFinding[] = [];
+      judge(pf, withArgs, `${pf.key}#${s}`, { errexit: false, pipefail: false, bash: false }, pf.dir, where, `the ${call.pm} script \`${s}\``, tmp);
+      const endLoc = spanLoc(r.src, end, end + 1);
+      const a0 = w[call.args[0]];
+      const a1 = w[call.args[call.args.length - 1]];
+      for (const f of tmp) {
+        if (f.loc.line !== endLoc.line || f.loc.column !== endLoc.column) continue;
+        add(f.rule, f.severity, `the arguments \`${extra.trim()}\` passed to ${call.pm} script \`${s}\` (\`${pf.file}\`) are appended to its command: ${f.message.replace(/ \(script `[^`]*` in `[^`]*`, run at [\s\S]*$/, '.')}`, spanLoc(st, a0.start, a1.end), `args ${f.token}`);
+      }
     }
     if (!seq.length) return undefined;
     return { carriers, tools, loc, file: pf.file, via: `\`${call.pm} run ${call.script}\` (\`${pf.file}\`)` };

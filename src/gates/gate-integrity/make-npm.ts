@@ -9,6 +9,9 @@ export interface Mapped {
   map: number[];
 }
 
+/** Characters variable references may add to one expansion (a variable that keeps doubling is not followed). */
+export const MAX_EXPANSION = 64 * 1024;
+
 /** Stands for a make variable or function whose value cannot be known statically: a shell variable that is unset here. */
 export const UNRESOLVED = '${MAKE_UNRESOLVED}';
 
@@ -65,13 +68,19 @@ function refEnd(s: string, i: number): number {
  * variable → its value (recursively for `=`, as it is for `:=`), each character mapped to the reference's `$`;
  * `$@` → the target; functions, substitution references and unknown or dynamic variables → UNRESOLVED.
  */
-export function expandMake(s: string, offs: number[], lookup: (name: string) => MakeVar | undefined, target = '', depth = 0): Mapped {
+export function expandMake(s: string, offs: number[], lookup: (name: string) => MakeVar | undefined, target = '', depth = 0, budget = { left: MAX_EXPANSION }): Mapped {
   const out: Mapped = { text: '', map: [] };
   const push = (text: string, at: number) => {
     out.text += text;
     for (let k = 0; k < text.length; k++) out.map.push(at);
+    budget.left -= text.length;
   };
   for (let i = 0; i < s.length; i++) {
+    if (budget.left <= 0) {
+      // `A = $(B)$(B)`, `B = $(C)$(C)`, …: an expansion that keeps doubling is not followed
+      push(UNRESOLVED, offs[i]);
+      break;
+    }
     const c = s[i];
     if (c !== '$') {
       out.text += c;
@@ -105,7 +114,7 @@ export function expandMake(s: string, offs: number[], lookup: (name: string) => 
     if (name === '@') value = target;
     else if (/^[A-Za-z0-9_.\-]+$/.test(name) && depth < 16) {
       const v = lookup(name);
-      if (v && !v.dynamic) value = v.simple ? v.value : expandMake(v.value, new Array(v.value.length).fill(offs[i]), lookup, target, depth + 1).text;
+      if (v && !v.dynamic) value = v.simple ? v.value : expandMake(v.value, new Array(v.value.length).fill(offs[i]), lookup, target, depth + 1, budget).text;
     }
     push(value ?? UNRESOLVED, offs[i]);
     i = end;
@@ -599,6 +608,8 @@ export interface NpmCall {
   dir: string;
   /** `--ignore-scripts`: no pre/post scripts */
   ignoreScripts: boolean;
+  /** indices of the words passed to the script (appended to its command string) */
+  args: number[];
 }
 
 const NPM_VALUED = /^(--prefix|--loglevel|--registry|--cache|--userconfig|--globalconfig|--script-shell|--node-options|--tag|--otp|--include|--omit)$/;
@@ -619,10 +630,20 @@ export function npmInvocation(words: string[]): NpmCall | undefined {
   let dir = '.';
   let ignoreScripts = false;
   const positional: string[] = [];
+  const args: number[] = [];
+  /** the script's name is known: positional[0] for a lifecycle/shorthand, positional[1] after `run` */
+  const named = () => positional.length >= (/^(run|run-script|rum|urn)$/.test(positional[0] ?? '') ? 2 : 1) && !(pm === 'npm' && !NPM_RUN.test(positional[0]) && !NPM_LIFECYCLE[positional[0]]);
   for (let k = 1; k < words.length; k++) {
     const w = words[k];
-    if (w === '--') break;
-    if (positional.length >= 2 && (pm !== 'npm' || !w.startsWith('-'))) break; // the script's own arguments
+    if (w === '--') {
+      for (let a = k + 1; a < words.length; a++) args.push(a);
+      break;
+    }
+    if (named() && (pm !== 'npm' || !w.startsWith('-'))) {
+      // the script's own arguments: npm passes positional words (its options are npm's); yarn and pnpm pass all
+      args.push(k);
+      continue;
+    }
     if (w.startsWith('-') && w !== '-') {
       const eq = w.indexOf('=');
       const name = eq < 0 ? w : w.slice(0, eq);
@@ -631,7 +652,6 @@ export function npmInvocation(words: string[]): NpmCall | undefined {
       const val = eq >= 0 ? w.slice(eq + 1) : valued ? words[++k] : undefined;
       if (val !== undefined && (name === '--prefix' || name === '-C' || name === '--dir' || name === '--cwd')) dir = posix.join(dir, val);
       if (name === '--ignore-scripts' && val !== 'false') ignoreScripts = true;
-      if (pm === 'yarn' && positional.length >= 1) break; // yarn passes options after the name to the script
       continue;
     }
     positional.push(w);
@@ -645,7 +665,7 @@ export function npmInvocation(words: string[]): NpmCall | undefined {
   } else if (cmd === 'run') script = arg;
   else if (pm === 'yarn' ? !YARN_BUILTINS.has(cmd) : !PNPM_BUILTINS.has(cmd)) script = cmd;
   if (!script || script.includes('$')) return undefined;
-  return { pm, script, restart: pm === 'npm' && script === 'restart' ? true : undefined, dir, ignoreScripts };
+  return { pm, script, restart: pm === 'npm' && script === 'restart' ? true : undefined, dir, ignoreScripts, args };
 }
 
 /**

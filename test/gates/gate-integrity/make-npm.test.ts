@@ -163,3 +163,49 @@ describe('package scripts: true negatives', () => {
     expect(scan(root)).toEqual([]);
   });
 });
+
+describe('arguments passed to a package script', () => {
+  it.each([
+    ['npm run scan -- --exit-zero', 'npm run scan -- --exit-zero', ['exit-suppressed .github/workflows/ci.yml:7:30']],
+    ['yarn scan --exit-zero (yarn passes options after the name)', 'yarn scan --exit-zero', ['exit-suppressed .github/workflows/ci.yml:7:24']],
+    ['pnpm run scan --exit-zero', 'pnpm run scan --exit-zero', ['exit-suppressed .github/workflows/ci.yml:7:28']],
+  ])('%s', (_n, run, want) => {
+    const root = repo({ '.github/workflows/ci.yml': wf(run), 'package.json': PKG({ scan: 'bandit -r src' }) });
+    expect(scan(root)).toEqual(want);
+  });
+  it.each([
+    ['npm run scan --exit-zero: an npm option, not passed', 'npm run scan --exit-zero'],
+    ['npm run scan -- -ll: a severity filter', 'npm run scan -- -ll'],
+    ['npm test -- --coverage for a script without a scanner', 'npm test -- --exit-zero'],
+  ])('true negative: %s', (_n, run) => {
+    const root = repo({ '.github/workflows/ci.yml': wf(run), 'package.json': PKG({ scan: 'bandit -r src', test: 'vitest run' }) });
+    expect(scan(root)).toEqual([]);
+  });
+});
+
+describe('npm lifecycle and robustness', () => {
+  it('npm restart without a restart script runs stop then start', () => {
+    const root = repo({ '.github/workflows/ci.yml': wf('npm restart'), 'package.json': PKG({ stop: 'echo stop', start: 'npm audit || true' }) });
+    expect(scan(root)).toEqual(['exit-suppressed package.json:5:25']);
+  });
+  it('a Makefile whose variables keep doubling, unbalanced references, long lines: bounded, no crash', () => {
+    const vars = Array.from({ length: 40 }, (_, k) => `V${k} = $(V${k + 1})$(V${k + 1})$(V${k + 1})`).join('\n');
+    const mk = `${vars}\nV40 = x\nA := $(A)$(A)\nscan:\n\techo $(V0) $(UNCLOSED\n\tbandit -r . $(A) ${'y'.repeat(100_000)} || true\n`;
+    const root = repo({ '.github/workflows/ci.yml': wf('make scan'), Makefile: mk });
+    const t0 = Date.now();
+    expect(scan(root)).toEqual([`exit-suppressed Makefile:45:${mk.split('\n')[44].indexOf('||') + 1}`]);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+  it('a package.json whose scripts is not an object, and a script that is not a string', () => {
+    const root = repo({ '.github/workflows/ci.yml': wf('npm test') + '      - run: npm run x\n', 'package.json': '{"scripts": {"x": 1, "test": ["npm audit || true"]}, "y": {"scripts": {"test": "npm audit || true"}}}' });
+    expect(scan(root)).toEqual([]);
+  });
+  it('the gate reports a Makefile finding through the real resolver', async () => {
+    const { default: gate } = await import('../../../src/gates/gate-integrity/index.js');
+    const root = repo({ '.github/workflows/ci.yml': wf('make scan'), Makefile: 'scan:\n\t-bandit -r .\n' });
+    const ctx = { cwd: root, config: { config: {} }, now: () => new Date('2026-11-01T00:00:00Z') } as unknown as Parameters<typeof gate.run>[1];
+    const r = await gate.run(await gate.parseInputs({ paths: '', 'fail-on': 'medium' }, ctx), ctx);
+    expect(r.outcome).toBe('fail');
+    expect(r.findings.map((f) => `${f.rule} ${f.file}:${f.line}:${f.column}`)).toEqual(['exit-suppressed Makefile:2:2']);
+  });
+});
