@@ -1058,9 +1058,11 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       pkg = undefined;
     }
     if (!pkg) return undefined;
-    const yarnBerry = call.pm === 'yarn' && !!open(rel, '.yarnrc.yml');
-    const npmrc = call.pm === 'pnpm' ? open(rel, '.npmrc') : undefined;
-    const seq = scriptSequence(call, pkg, { yarnBerry, pnpmPrePost: !!npmrc && /^\s*enable-pre-post-scripts\s*=\s*true\s*$/m.test(npmrc.text) });
+    // yarn berry's `.yarnrc.yml` / pnpm's `.npmrc`: beside package.json or at the repository root (a monorepo's)
+    const atRoot = (name: string) => sx.resolve!(m, name, { kind: 'root' });
+    const yarnBerry = call.pm === 'yarn' && !!(open(rel, '.yarnrc.yml') ?? atRoot('.yarnrc.yml'));
+    const npmrcs = call.pm === 'pnpm' ? [open(rel, '.npmrc'), atRoot('.npmrc')] : [];
+    const seq = scriptSequence(call, pkg, { yarnBerry, pnpmPrePost: npmrcs.some((f) => !!f && /^\s*enable-pre-post-scripts\s*=\s*true\s*$/m.test(f.text)) });
     for (const s of seq) {
       const where = `script \`${s}\` in \`${pf.file}\``;
       const body = pkg.scripts.get(s)!;

@@ -152,6 +152,7 @@ describe('package scripts: true negatives', () => {
     ['pnpm does not run prescan by default', 'pnpm run scan', { 'package.json': PKG({ scan: 'echo', prescan: 'bandit -r . --exit-zero' }) }],
     ['yarn berry (packageManager) does not run prescan', 'yarn scan', { 'package.json': PKG({ scan: 'echo', prescan: 'bandit -r . --exit-zero' }, '\n  "packageManager": "yarn@4.1.0",') }],
     ['yarn berry (.yarnrc.yml) does not run prescan', 'yarn scan', { 'package.json': PKG({ scan: 'echo', prescan: 'bandit -r . --exit-zero' }), '.yarnrc.yml': 'nodeLinker: node-modules\n' }],
+    ['yarn berry (.yarnrc.yml at the repository root, package.json in a subdirectory)', 'yarn --cwd web scan', { 'web/package.json': PKG({ scan: 'echo', prescan: 'bandit -r . --exit-zero' }), '.yarnrc.yml': 'nodeLinker: node-modules\n' }],
     ['npm --ignore-scripts: no pre/post', 'npm run scan --ignore-scripts', { 'package.json': PKG({ scan: 'echo', prescan: 'bandit -r . --exit-zero' }) }],
     ['a workspace selection is not followed', 'npm run scan -w packages/api', { 'package.json': PKG({ scan: 'bandit -r . || true' }) }],
     ['npm-run-all is not followed', 'npm run ci', { 'package.json': PKG({ ci: 'npm-run-all scan', scan: 'bandit -r . || true' }) }],
