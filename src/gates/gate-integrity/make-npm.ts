@@ -168,16 +168,7 @@ export function parseMakefile(src: string, cmdVars: Map<string, string> = new Ma
   const mf: Makefile = { vars: new Map(), rules: new Map(), oneshell: false, posix: false, ignoreTargets: new Map() };
   for (const [k, v] of cmdVars) mf.vars.set(k, { value: v, simple: false, dynamic: false });
   const fromCmd = new Set(cmdVars.keys());
-  const lookup = (name: string): MakeVar | undefined => {
-    const v = mf.vars.get(name);
-    if (v) return v;
-    if (name === 'MAKE') return { value: 'make', simple: true, dynamic: false };
-    if (name === 'SHELL') return { value: '/bin/sh', simple: true, dynamic: false };
-    if (name === '.SHELLFLAGS') return { value: mf.posix ? '-ec' : '-c', simple: true, dynamic: false };
-    if (name === '.RECIPEPREFIX') return undefined;
-    const e = env(name);
-    return e !== undefined ? { value: e, simple: true, dynamic: false } : undefined;
-  };
+  const lookup = makeLookup(mf, env);
   const expandText = (s: string) => expandMake(s, new Array(s.length).fill(0), lookup).text;
   let prefix = '\t';
   let condDepth = 0;
