@@ -92,6 +92,7 @@ describe('make: true negatives', () => {
     ['a Makefile that runs itself forever', 'make loop', { Makefile: 'loop:\n\t$(MAKE) loop\n' }],
     ['prerequisites in a cycle', 'make a', { Makefile: 'a: b\n\techo a\nb: a\n\techo b\n' }],
     ['a pattern rule is not a goal', 'make', { Makefile: '%.o: %.c\n\t-bandit -r .\n' }],
+    ['`command -v bandit || pip install bandit` looks the tool up, it does not run it', 'make tools', { Makefile: 'tools:\n\t@command -v bandit >/dev/null || pip install bandit\n\t@command -V trivy || true\n' }],
     ['a target-specific variable line is not a rule', 'make scan', { Makefile: 'scan: FLAGS = -r .\nscan:\n\tbandit $(FLAGS)\n' }],
   ])('%s', (_n, run, files) => {
     const root = repo({ '.github/workflows/ci.yml': wf(run), ...files });
@@ -209,4 +210,9 @@ describe('npm lifecycle and robustness', () => {
     expect(r.outcome).toBe('fail');
     expect(r.findings.map((f) => `${f.rule} ${f.file}:${f.line}:${f.column}`)).toEqual(['exit-suppressed Makefile:2:2']);
   });
+});
+
+it('a step with `command -v trivy || …` is not a scanner run (fix made with decision 0971)', async () => {
+  const { run } = await import('./helpers.js');
+  expect(run('command -v trivy >/dev/null || curl -sSfL https://example.invalid/install.sh | sh\ncommand -pv bandit || true\ntrivy fs --exit-code 1 . || true')).toEqual(['exit-suppressed 9:36']);
 });
