@@ -651,7 +651,13 @@ interface ScriptCtx {
   where?: string;
   /** how the shell text is named in messages (default: the script `file`) */
   label?: string;
+  /** recipe lines / package scripts left to judge for this step (shared down the chain): a Makefile whose targets
+   * all call `$(MAKE)` on all targets would otherwise multiply */
+  budget?: { left: number };
 }
+
+/** Recipe lines and package scripts judged per step, at most (make/npm calls beyond it are not followed). */
+export const MAX_TASK_UNITS = 2000;
 
 /** A plain text file as a ScalarText (identity offsets), so findings can point into it. */
 function fileText(text: string): ScalarText {
@@ -950,7 +956,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     const sh = call.shell === 'source' ? { errexit: cur.errexit, pipefail: cur.pipefail, bash: stepBash } : call.shell === 'shebang' ? shebangShell(sf.text, stepBash) : call.shell;
     if (!sh) return undefined;
     const loc = spanLoc(st, call.pathWord.start, call.pathWord.end);
-    const sub: ScriptCtx = { resolve: sx.resolve, depth: sx.depth + 1, chain: [...sx.chain, sf.key], file: sf, shell: sh, timeout, caller: `step \`${step.label}\` (${sx.file?.file ?? m.file}:${loc.line}:${loc.column})`, cwd: sx.cwd };
+    const sub: ScriptCtx = { resolve: sx.resolve, depth: sx.depth + 1, chain: [...sx.chain, sf.key], file: sf, shell: sh, timeout, caller: `step \`${step.label}\` (${sx.file?.file ?? m.file}:${loc.line}:${loc.column})`, cwd: sx.cwd, budget: sx.budget };
     const tools = analyzeStepScript(m, job, { ...step, run: fileText(sf.text) }, quiet ? [] : out, jobLabel, sub);
     return { carriers: sub.carriers ?? [], tools, loc, file: sf.file, via: undefined as string | undefined };
   };
@@ -966,6 +972,8 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     const mk = makeInvocation(t);
     const nc = mk ? undefined : npmInvocation(t);
     if ((!mk || mk.noRun) && !nc) return undefined;
+    const budget = (sx.budget ??= { left: MAX_TASK_UNITS });
+    if (budget.left <= 0) return undefined;
     const cd = cdBefore(before);
     if (cd === null) return undefined;
     const rel = ppath.join(cd, mk ? mk.dir : nc!.dir);
@@ -985,7 +993,8 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const map = new Int32Array(text.text.length + 1);
       for (let k = 0; k < text.text.length; k++) map[k] = text.map[k];
       map[text.text.length] = text.text.length ? text.map[text.text.length - 1] + 1 : 0;
-      const sub: ScriptCtx = { resolve: sx.resolve, depth: sx.depth + 1, chain: [...sx.chain, key], file: sf, shell, timeout, caller, cwd, where, label };
+      budget.left--;
+      const sub: ScriptCtx = { resolve: sx.resolve, depth: sx.depth + 1, chain: [...sx.chain, key], file: sf, shell, timeout, caller, cwd, where, label, budget };
       const found = analyzeStepScript(m, job, { ...step, run: { value: text.text, map, p: src.p } }, into, jobLabel, sub);
       return { carriers: sub.carriers ?? [], src, found };
     };
@@ -1030,6 +1039,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       const ignoredByI: Array<{ tool: string }> = [];
       for (const u of units) {
         if (!u.script.text.trim()) continue;
+        if (budget.left <= 0) return undefined; // not all of it seen: not claimed
         const where = `recipe of target \`${u.target}\` in \`${sf.file}\``;
         const r = judge(sf, u.script, `${sf.key}#${u.target}`, shell, cwd, where, `the recipe line of target \`${u.target}\``);
         tools.push(...r.found);

@@ -216,3 +216,13 @@ it('a step with `command -v trivy || …` is not a scanner run (fix made with de
   const { run } = await import('./helpers.js');
   expect(run('command -v trivy >/dev/null || curl -sSfL https://example.invalid/install.sh | sh\ncommand -pv bandit || true\ntrivy fs --exit-code 1 . || true')).toEqual(['exit-suppressed 9:36']);
 });
+
+it('a Makefile whose every target runs make on every target is bounded (MAX_TASK_UNITS)', () => {
+  const names = Array.from({ length: 60 }, (_, k) => `t${k}`);
+  const mk = names.map((n) => `${n}:\n\t$(MAKE) ${names.join(' ')}\n`).join('') + 'scan:\n\t-bandit -r .\n';
+  const root = repo({ '.github/workflows/ci.yml': wf('make t0') + '      - run: make scan\n', Makefile: mk });
+  const t0 = Date.now();
+  // the first step's chain is cut by the budget (not claimed); the second step is judged on its own
+  expect(scan(root)).toEqual([`exit-suppressed Makefile:${mk.split('\n').length - 1}:2`]);
+  expect(Date.now() - t0).toBeLessThan(30_000);
+});
