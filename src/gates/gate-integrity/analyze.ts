@@ -987,7 +987,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     const tools: ToolUse[] = [];
     /** one `sh -c` invocation: its own findings (into the file), and its scanners whose status reaches its end */
     const srcs = new Map<string, ScalarText>();
-    const judge = (sf: ScriptFile, text: Mapped, key: string, shell: { errexit: boolean; pipefail: boolean; bash: boolean }, cwd: string, where: string, label: string, into: RawFinding[] | undefined = quiet ? [] : out) => {
+    const judge = (sf: ScriptFile, text: Mapped, key: string, shell: { errexit: boolean; pipefail: boolean; bash: boolean }, cwd: string, where: string, label: string, into: RawFinding[] = quiet ? [] : out) => {
       const src = srcs.get(sf.key) ?? fileText(sf.text);
       srcs.set(sf.key, src);
       const map = new Int32Array(text.text.length + 1);
