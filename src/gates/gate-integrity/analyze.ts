@@ -6,6 +6,8 @@ import { commandWords, findSubstitutions, substEnd as substEndOf, tokenizeShell,
 import { scalarText, type ScalarText } from '../prt-guard/scalar.js';
 import { mapGet, mapEntries, scalarString, isMap, isSeq, type ParsedYaml, type YNode } from '../../core/yaml.js';
 import { LineCounter } from 'yaml';
+import { posix as ppath } from 'node:path';
+import { expandMake, makeInvocation, makeLookup, npmInvocation, packageScripts, parseMakefile, recipeUnits, scriptSequence, UNRESOLVED, type Mapped } from './make-npm.js';
 
 const CLI_TOOLS = new Set(['bandit', 'semgrep', 'trivy', 'grype', 'checkov', 'gitleaks', 'trufflehog', 'zizmor', 'pip-audit', 'osv-scanner', 'slsa-verifier', 'cosign', 'chaingate', 'snyk', 'safety', 'tfsec', 'kics', 'govulncheck', 'gosec', 'brakeman', 'bundle-audit', 'bundler-audit']);
 /**
@@ -643,7 +645,19 @@ interface ScriptCtx {
   caller?: string;
   /** script mode: the scanners whose status reaches the end of the script */
   carriers?: Array<{ tool: string; loc: Loc }>;
+  /** make recipe / package script: the directory it runs in (absolute), for relative paths */
+  cwd?: string;
+  /** how the finding's place is named in messages (default: script `file`) */
+  where?: string;
+  /** how the shell text is named in messages (default: the script `file`) */
+  label?: string;
+  /** recipe lines / package scripts left to judge for this step (shared down the chain): a Makefile whose targets
+   * all call `$(MAKE)` on all targets would otherwise multiply */
+  budget?: { left: number };
 }
+
+/** Recipe lines and package scripts judged per step, at most (make/npm calls beyond it are not followed). */
+export const MAX_TASK_UNITS = 2000;
 
 /** A plain text file as a ScalarText (identity offsets), so findings can point into it. */
 function fileText(text: string): ScalarText {
@@ -787,6 +801,27 @@ function opBefore(script: string, next: Command | undefined, op: string, from: n
   return i >= from ? i : end;
 }
 
+/**
+ * The directory `cd` commands before a command moved to, relative to where the list started: `cd web`, `cd
+ * ./a/b`, `pushd web`. `null` when one cannot be followed (`cd "$DIR"`, `cd /abs`, `cd -`, `cd ~`, `popd`, `cd`
+ * alone): a make/npm call after it is not followed.
+ */
+export function cdBefore(list: Command[]): string | null {
+  let dir = '.';
+  for (const c of list) {
+    const w = c.words.map((x) => x.text);
+    let i = 0;
+    while (i < w.length && /^(if|elif|while|until|then|do|else|!|\{|\()$/.test(w[i])) i++;
+    if (w[i] === 'popd') return null;
+    if (w[i] !== 'cd' && w[i] !== 'pushd') continue;
+    const args = w.slice(i + 1).filter((x) => !/^-[LPe@]+$/.test(x));
+    const d = args[0];
+    if (!d || d === '-' || d.startsWith('/') || d.startsWith('~') || /[$`*?]/.test(d)) return null;
+    dir = ppath.join(dir, d);
+  }
+  return dir;
+}
+
 /** The step's working directory: its own, else `defaults.run.working-directory` of the job, else of the workflow. */
 function workDir(m: WorkflowModel, job: Job, step: Step): string | undefined {
   if (step.workingDirectory !== undefined) return step.workingDirectory;
@@ -818,7 +853,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
   // `shopt -s inherit_errexit` or POSIX mode; dash (`shell: sh`) and other shells inherit -e
   const substNoErrexit = (!shell || /^bash\b/.test(shell)) && !/inherit_errexit|set\s+-o\s+posix|--posix/.test(script + shell);
   const expand = (x: string) => x.replace(/\$\{?([A-Za-z_]\w*)\}?/g, (all, name: string) => step.env.get(name)?.value ?? job.env.get(name)?.value ?? m.env.get(name)?.value ?? all);
-  const inScript = sx.file ? ` (script \`${sx.file.file}\`, run at ${sx.caller})` : '';
+  const inScript = sx.file ? ` (${sx.where ?? `script \`${sx.file.file}\``}, run at ${sx.caller})` : '';
   const add = (rule: string, severity: Severity, message: string, loc: Loc, token: string) => out.push({ rule, severity, message: inScript ? `${message.replace(/\.$/, '')}${inScript}.` : message, loc, token, job: jobLabel, step: step.label, file: sx.file?.file });
   // helpers of this script that fail it (`die() { …; exit 1; }`), and the conventional ones it does not define
   const fnFail = failingFunctions(script);
@@ -913,7 +948,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     if (!sx.resolve || sx.depth >= 3 || !posix) return undefined;
     const call = scriptCall(w, expand, scriptDirVars);
     if (!call) return undefined;
-    const base: ScriptBase = call.base === 'scriptdir' ? (sx.file ? { kind: 'script', dir: sx.file.dir } : { kind: 'workdir' }) : call.base.kind === 'workdir' && !sx.file ? { kind: 'workdir', dir: workDir(m, job, step) } : call.base;
+    const base: ScriptBase = call.base === 'scriptdir' ? (sx.file ? { kind: 'script', dir: sx.file.dir } : { kind: 'workdir' }) : call.base.kind === 'workdir' && sx.cwd ? { kind: 'script', dir: sx.cwd } : call.base.kind === 'workdir' && !sx.file ? { kind: 'workdir', dir: workDir(m, job, step) } : call.base;
     if (call.base === 'scriptdir' && !sx.file) return undefined;
     if (base.kind === 'action' && m.kind !== 'action') return undefined;
     const sf = sx.resolve(m, call.path, base);
@@ -921,9 +956,147 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     const sh = call.shell === 'source' ? { errexit: cur.errexit, pipefail: cur.pipefail, bash: stepBash } : call.shell === 'shebang' ? shebangShell(sf.text, stepBash) : call.shell;
     if (!sh) return undefined;
     const loc = spanLoc(st, call.pathWord.start, call.pathWord.end);
-    const sub: ScriptCtx = { resolve: sx.resolve, depth: sx.depth + 1, chain: [...sx.chain, sf.key], file: sf, shell: sh, timeout, caller: `step \`${step.label}\` (${sx.file?.file ?? m.file}:${loc.line}:${loc.column})` };
+    const sub: ScriptCtx = { resolve: sx.resolve, depth: sx.depth + 1, chain: [...sx.chain, sf.key], file: sf, shell: sh, timeout, caller: `step \`${step.label}\` (${sx.file?.file ?? m.file}:${loc.line}:${loc.column})`, cwd: sx.cwd, budget: sx.budget };
     const tools = analyzeStepScript(m, job, { ...step, run: fileText(sf.text) }, quiet ? [] : out, jobLabel, sub);
-    return { carriers: sub.carriers ?? [], tools, loc, file: sf.file };
+    return { carriers: sub.carriers ?? [], tools, loc, file: sf.file, via: undefined as string | undefined };
+  };
+  /**
+   * `make [-C dir] [-f file] [target…]` and `npm run S` / `npm test` / `yarn S` / `pnpm [run] S` (decision 0971):
+   * the Makefile's recipe lines or the package.json scripts that run, each judged as the `sh -c` string make or
+   * the package manager hands it to; their scanners whose status reaches the end of a line make the call a
+   * scanner command. A `-` prefix, `.IGNORE` or `make -i` on a line whose scanner fails is a finding.
+   */
+  const runTask = (w: Word[], timeout: boolean, quiet: boolean, before: Command[]) => {
+    if (!sx.resolve || sx.depth >= 3 || !posix || !w.length) return undefined;
+    const t = w.map((x) => x.text);
+    const mk = makeInvocation(t);
+    const nc = mk ? undefined : npmInvocation(t);
+    if ((!mk || mk.noRun) && !nc) return undefined;
+    const budget = (sx.budget ??= { left: MAX_TASK_UNITS });
+    if (budget.left <= 0) return undefined;
+    const cd = cdBefore(before);
+    if (cd === null) return undefined;
+    const rel = ppath.join(cd, mk ? mk.dir : nc!.dir);
+    if (rel.startsWith('..') || ppath.isAbsolute(rel) || /[$`*?]/.test(rel)) return undefined;
+    const baseAt = (r: string): ScriptBase => (sx.cwd ? { kind: 'script', dir: ppath.join(sx.cwd, r) } : { kind: 'workdir', dir: ppath.join(workDir(m, job, step) ?? '.', r) });
+    const open = (r: string, name: string) => (name.includes('$') || ppath.isAbsolute(name) ? undefined : sx.resolve!(m, name, baseAt(r)));
+    const loc = spanLoc(st, w[0].start, w[w.length - 1].end);
+    const caller = `step \`${step.label}\` (${sx.file?.file ?? m.file}:${loc.line}:${loc.column})`;
+    const envOf = (name: string) => step.env.get(name)?.value ?? job.env.get(name)?.value ?? m.env.get(name)?.value;
+    const carriers: Array<{ tool: string; loc: Loc }> = [];
+    const tools: ToolUse[] = [];
+    /** one `sh -c` invocation: its own findings (into the file), and its scanners whose status reaches its end */
+    const srcs = new Map<string, ScalarText>();
+    const judge = (sf: ScriptFile, text: Mapped, key: string, shell: { errexit: boolean; pipefail: boolean; bash: boolean }, cwd: string, where: string, label: string, into: RawFinding[] = quiet ? [] : out) => {
+      const src = srcs.get(sf.key) ?? fileText(sf.text);
+      srcs.set(sf.key, src);
+      const map = new Int32Array(text.text.length + 1);
+      for (let k = 0; k < text.text.length; k++) map[k] = text.map[k];
+      map[text.text.length] = text.text.length ? text.map[text.text.length - 1] + 1 : 0;
+      budget.left--;
+      const sub: ScriptCtx = { resolve: sx.resolve, depth: sx.depth + 1, chain: [...sx.chain, key], file: sf, shell, timeout, caller, cwd, where, label, budget };
+      const found = analyzeStepScript(m, job, { ...step, run: { value: text.text, map, p: src.p } }, into, jobLabel, sub);
+      return { carriers: sub.carriers ?? [], src, found };
+    };
+    const names = (cs: Array<{ tool: string }>) => [...new Set(cs.map((x) => x.tool))].join(', ');
+    if (mk) {
+      const candidates = mk.file ? [mk.file] : ['GNUmakefile', 'makefile', 'Makefile'];
+      let sf: ScriptFile | undefined;
+      let name = '';
+      for (const c of candidates) {
+        sf = open(rel, c);
+        if (sf) {
+          name = c;
+          break;
+        }
+      }
+      if (!sf) return undefined;
+      // recipes run in make's directory (`-C`), not the directory of a `-f` file
+      const up = ppath.relative(ppath.dirname(name), '.');
+      const cwd = ppath.dirname(name) === '.' ? sf.dir : ppath.normalize(ppath.join(sf.dir, up));
+      let mf: ReturnType<typeof parseMakefile>;
+      let units: ReturnType<typeof recipeUnits>;
+      try {
+        mf = parseMakefile(sf.text, mk.vars, envOf);
+        units = recipeUnits(mf, mk.targets.length ? mk.targets : mf.defaultGoal ? [mf.defaultGoal] : [], envOf);
+      } catch {
+        return undefined; // a Makefile this reader cannot follow: not seen, no finding
+      }
+      const goals = mk.targets.length ? mk.targets : mf.defaultGoal ? [mf.defaultGoal] : [];
+      if (!goals.length) return undefined;
+      const lookup = makeLookup(mf, envOf);
+      const shellVar = lookup('SHELL');
+      const flagsVar = lookup('.SHELLFLAGS');
+      const expandVar = (v: ReturnType<typeof lookup>) => (!v || v.dynamic ? undefined : v.simple ? v.value : expandMake(v.value, new Array(v.value.length).fill(0), lookup).text);
+      const shellWords = (expandVar(shellVar) ?? '').trim().split(/\s+/);
+      if (/(^|\/)env$/.test(shellWords[0] ?? '')) shellWords.shift();
+      const shellName = (shellWords[0] ?? '').replace(/^.*\//, '');
+      const flags = expandVar(flagsVar);
+      if (!SHELL_NAMES.test(shellName) || flags === undefined || flags.includes(UNRESOLVED)) return undefined;
+      const o = shellOptions([shellName, ...shellWords.slice(1), ...flags.trim().split(/\s+/)]);
+      if (!o.c) return undefined;
+      const shell = { errexit: o.errexit, pipefail: o.pipefail, bash: shellName !== 'sh' && shellName !== 'dash' && shellName !== 'ash' };
+      const ignoredByI: Array<{ tool: string }> = [];
+      for (const u of units) {
+        if (!u.script.text.trim()) continue;
+        if (budget.left <= 0) return undefined; // not all of it seen: not claimed
+        const where = `recipe of target \`${u.target}\` in \`${sf.file}\``;
+        const r = judge(sf, u.script, `${sf.key}#${u.target}`, shell, cwd, where, `the recipe line of target \`${u.target}\``);
+        tools.push(...r.found);
+        if (!r.carriers.length) continue;
+        const tag = `${names(r.carriers)} in the ${where}`;
+        if (u.ignoreAt !== undefined) {
+          if (!quiet) out.push({ rule: 'exit-suppressed', severity: 'high', message: `the \`-\` prefix of this recipe line makes make ignore the failure of ${tag} and carry on, so the scan can never block (run at ${caller}).`, loc: spanLoc(r.src, u.ignoreAt, u.ignoreAt + 1), token: `- ${u.target}`, job: jobLabel, step: step.label, file: sf.file });
+        } else if (u.ignoredBy !== undefined) {
+          if (!quiet) out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`.IGNORE\` makes make ignore the failure of ${tag} and carry on, so the scan can never block (run at ${caller}).`, loc: spanLoc(r.src, u.ignoredBy, u.ignoredBy + '.IGNORE'.length), token: `.IGNORE ${u.target}`, job: jobLabel, step: step.label, file: sf.file });
+        } else if (mk.ignoreErrors !== undefined) ignoredByI.push(...r.carriers);
+        else carriers.push(...r.carriers);
+      }
+      if (ignoredByI.length && mk.ignoreErrors !== undefined) {
+        const iw = w[mk.ignoreErrors];
+        add('exit-suppressed', 'high', `\`${iw.text}\` (ignore errors) makes make carry on and exit 0 when ${names(ignoredByI)} in \`${sf.file}\` fails, so the scan can never block (\`-k\` keeps going but still fails).`, spanLoc(st, iw.start, iw.end), 'make -i');
+      }
+      return { carriers, tools, loc, file: sf.file, via: `\`make ${goals.join(' ')}\` (\`${sf.file}\`)` };
+    }
+    const call = nc!;
+    const pf = open(rel, 'package.json');
+    if (!pf) return undefined;
+    let pkg: ReturnType<typeof packageScripts>;
+    try {
+      pkg = packageScripts(pf.text);
+    } catch {
+      pkg = undefined;
+    }
+    if (!pkg) return undefined;
+    // yarn berry's `.yarnrc.yml` / pnpm's `.npmrc`: beside package.json or at the repository root (a monorepo's)
+    const atRoot = (name: string) => sx.resolve!(m, name, { kind: 'root' });
+    const yarnBerry = call.pm === 'yarn' && !!(open(rel, '.yarnrc.yml') ?? atRoot('.yarnrc.yml'));
+    const npmrcs = call.pm === 'pnpm' ? [open(rel, '.npmrc'), atRoot('.npmrc')] : [];
+    const seq = scriptSequence(call, pkg, { yarnBerry, pnpmPrePost: npmrcs.some((f) => !!f && /^\s*enable-pre-post-scripts\s*=\s*true\s*$/m.test(f.text)) });
+    for (const s of seq) {
+      const where = `script \`${s}\` in \`${pf.file}\``;
+      const body = pkg.scripts.get(s)!;
+      const r = judge(pf, body, `${pf.key}#${s}`, { errexit: false, pipefail: false, bash: false }, pf.dir, where, `the ${call.pm} script \`${s}\``);
+      carriers.push(...r.carriers);
+      tools.push(...r.found);
+      if (s !== call.script || !call.args.length || quiet) continue;
+      // arguments after the name are appended to the script's command string (`npm run scan -- --exit-zero`):
+      // judged with them, a finding at the end of the string is theirs, reported at them in the step
+      const end = body.map[body.text.length];
+      const extra = ` ${call.args.map((a) => w[a].raw).join(' ')}`;
+      const withArgs: Mapped = { text: body.text + extra, map: [...body.map.slice(0, body.text.length), ...new Array(extra.length).fill(end)] };
+      const tmp: RawFinding[] = [];
+      judge(pf, withArgs, `${pf.key}#${s}`, { errexit: false, pipefail: false, bash: false }, pf.dir, where, `the ${call.pm} script \`${s}\``, tmp);
+      const endLoc = spanLoc(r.src, end, end + 1);
+      const a0 = w[call.args[0]];
+      const a1 = w[call.args[call.args.length - 1]];
+      for (const f of tmp) {
+        if (f.loc.line !== endLoc.line || f.loc.column !== endLoc.column) continue;
+        add(f.rule, f.severity, `the arguments \`${extra.trim()}\` passed to ${call.pm} script \`${s}\` (\`${pf.file}\`) are appended to its command: ${f.message.replace(/ \(script `[^`]*` in `[^`]*`, run at [\s\S]*$/, '.')}`, spanLoc(st, a0.start, a1.end), `args ${f.token}`);
+      }
+    }
+    if (!seq.length) return undefined;
+    return { carriers, tools, loc, file: pf.file, via: `\`${call.pm} run ${call.script}\` (\`${pf.file}\`)` };
   };
   /** `name() { … }` / `function name { … }` bodies: [open brace, close brace] offsets */
   const fnRanges = (a: number, b: number): Array<[number, number, string]> => {
@@ -1026,10 +1199,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         hits = [{ tool: h.tool, loc }];
       } else if (o.depth < 4) {
         const sc = shellCOf(iw);
-        const rs = sc ? undefined : runScript(iw, tw, { errexit, pipefail: pf }, quiet);
+        const rs = sc ? undefined : runScript(iw, tw, { errexit, pipefail: pf }, quiet) ?? runTask(iw, tw, quiet, inner.slice(0, k));
         if (sc) hits = shellScan(sc, quiet, tw, o.depth + 1);
         else if (rs) {
-          if (rs.carriers.length) hits = [{ tool: `${[...new Set(rs.carriers.map((x) => x.tool))].join(', ')} (through \`${rs.file}\`)`, loc: rs.loc }];
+          if (rs.carriers.length) hits = [{ tool: `${[...new Set(rs.carriers.map((x) => x.tool))].join(', ')} (through ${rs.via ?? `\`${rs.file}\``})`, loc: rs.loc }];
           else if (rs.tools.length) substSeen.push({ tool: `${[...new Set(rs.tools.map((x) => x.tool))].join(', ')}`, loc: rs.loc, inner: true });
         } else if (!o.skipSubst) {
           // a substitution nested in this script: `out=$(x=$(trivy …); …)`, `sh -c 'r=$(trivy …)'`
@@ -1149,7 +1322,7 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
   };
   if (sx.file && sx.shell) {
     // script mode: the file's commands, as a `bash -c` string with the script's own errexit/pipefail
-    sx.carriers = innerScan(0, script.length, false, { kind: 'shell', errexit: sx.shell.errexit, pipefail: sx.shell.pipefail, bash: sx.shell.bash, timeout: !!sx.timeout, depth: 1, label: `the script \`${sx.file.file}\`` });
+    sx.carriers = innerScan(0, script.length, false, { kind: 'shell', errexit: sx.shell.errexit, pipefail: sx.shell.pipefail, bash: sx.shell.bash, timeout: !!sx.timeout, depth: 1, label: sx.label ?? `the script \`${sx.file.file}\`` });
     return substSeen;
   }
   const stepSubs = subshellRanges(script, 0, script.length);
@@ -1232,10 +1405,10 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
         }
       } else {
         // `./scripts/scan.sh`, `bash scripts/scan.sh`: the script file, by its own shell's rules
-        const rs = runScript(words, timeoutWrapped, { errexit: !errexitOff && !noErrexitShell, pipefail }, false);
+        const rs = runScript(words, timeoutWrapped, { errexit: !errexitOff && !noErrexitShell, pipefail }, false) ?? runTask(words, timeoutWrapped, false, cmds.slice(0, i));
         if (rs && rs.carriers.length) {
           carrier = { tool: [...new Set(rs.carriers.map((x) => x.tool))].join(', '), loc: rs.loc };
-          via = `\`${rs.file}\``;
+          via = rs.via ?? `\`${rs.file}\``;
         } else if (rs && rs.tools.length) substSeen.push({ tool: [...new Set(rs.tools.map((x) => x.tool))].join(', '), loc: rs.loc, inner: true });
       }
     }

@@ -253,6 +253,8 @@ export function commandWords(cmd: Command): { words: Word[]; timeoutWrapped: boo
   for (;;) {
     while (k < w.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[k].text)) k++;
     const t = w[k]?.text;
+    // `command -v X` / `command -V X` looks X up, it does not run it
+    if (t === 'command' && /^-p?[vV]/.test(w[k + 1]?.text ?? '')) break;
     if (t === 'sudo' || t === 'time' || t === 'nohup' || t === 'exec' || t === 'command' || t === 'xvfb-run' || t === 'stdbuf') {
       k++;
       while (k < w.length && w[k].text.startsWith('-')) k++;
