@@ -151,6 +151,16 @@ export function normalizeSourceUri(input: string): string {
   return s;
 }
 
+/**
+ * `…/owner/repo@<ref>` → repository and ref (the provenance's own spelling, e.g.
+ * `git+https://github.com/o/r@refs/tags/v1`). The SSH form `git@host:o/r` and user-info (`https://u@host/…`)
+ * are not refs: only an `@` after `/owner/repo` counts.
+ */
+export function splitSourceUriRef(input: string): { uri: string; ref?: string } {
+  const m = /^(?!git@)(.+?\/[^/@\s]+\/[^/@\s]+)@(\S+)$/.exec(input.trim());
+  return m ? { uri: m[1], ref: m[2] } : { uri: input };
+}
+
 /** `name`, `name@vX.Y.Z` or `name@refs/tags/vX.Y.Z`. */
 export function parseBuilderId(input: string): BuilderIdSpec {
   const s = input.trim();

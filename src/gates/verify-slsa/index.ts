@@ -15,6 +15,7 @@ import {
   DEFAULT_TRUSTED_BUILDERS,
   checkDocument,
   normalizeSourceUri,
+  splitSourceUriRef,
   sameRepo,
   subjectComparable,
   subjectMatches,
@@ -138,9 +139,23 @@ const gate: Gate<VerifySlsaInputs> = {
     if (!provenance) throw new InputError('provenance: required (path of the provenance file)');
     const sourceUriInput = opt(raw['source-uri']);
     if (!sourceUriInput) throw new InputError('source-uri: required (e.g. github.com/owner/repo)');
-    const sourceTag = opt(raw['source-tag']);
+    let sourceTag = opt(raw['source-tag']);
     const sourceVersionedTag = opt(raw['source-versioned-tag']);
-    const sourceBranch = opt(raw['source-branch']);
+    let sourceBranch = opt(raw['source-branch']);
+    // `git+https://github.com/o/r@refs/tags/v1`: the form the provenance itself uses (materials, configSource).
+    // The ref is a requirement the user wrote down: it becomes source-tag / source-branch, never dropped.
+    const withRef = splitSourceUriRef(sourceUriInput);
+    if (withRef.ref !== undefined) {
+      const tag = /^refs\/tags\/(.+)$/.exec(withRef.ref)?.[1];
+      const branch = /^refs\/heads\/(.+)$/.exec(withRef.ref)?.[1];
+      if (tag === undefined && branch === undefined) {
+        throw new InputError(`source-uri: "${sourceUriInput}" names the ref "${withRef.ref}": give refs/tags/<tag> or refs/heads/<branch> (or the repository alone with source-tag / source-branch)`);
+      }
+      const conflict = (tag !== undefined && ((sourceTag !== undefined && sourceTag !== tag) || sourceBranch !== undefined || sourceVersionedTag !== undefined)) || (branch !== undefined && ((sourceBranch !== undefined && sourceBranch !== branch) || sourceTag !== undefined || sourceVersionedTag !== undefined));
+      if (conflict) throw new InputError(`source-uri: the ref "${withRef.ref}" in "${sourceUriInput}" contradicts source-tag / source-branch / source-versioned-tag: give the ref once`);
+      if (tag !== undefined) sourceTag = tag;
+      else sourceBranch = branch;
+    }
     const given = [['source-tag', sourceTag], ['source-versioned-tag', sourceVersionedTag], ['source-branch', sourceBranch]].filter(([, v]) => v !== undefined);
     if (given.length > 1) throw new InputError(`${given.map(([k]) => k).join(', ')}: give only one (they are mutually exclusive, as in slsa-verifier)`);
     if (sourceTag?.startsWith('refs/')) throw new InputError(`source-tag: give the tag name ("${sourceTag.replace(/^refs\/tags\//, '')}"), not the ref`);
@@ -162,7 +177,7 @@ const gate: Gate<VerifySlsaInputs> = {
       images,
       provenance,
       sourceUriInput,
-      sourceUri: normalizeSourceUri(sourceUriInput),
+      sourceUri: normalizeSourceUri(withRef.uri),
       sourceTag,
       sourceVersionedTag,
       sourceBranch,
@@ -193,6 +208,8 @@ export default gate;
 interface DocEval {
   doc: ProvenanceDoc;
   facts?: ProvenanceFacts;
+  /** another attestation (not SLSA provenance) in the file: its type and subjects */
+  other?: { predicateType: string; subjects: ProvenanceFacts['subjects'] };
   claims: Claim[];
   /** a reason that means "could not judge" (error, not fail) */
   errorReason?: string;
@@ -270,7 +287,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
     const d = decodeStatement(doc.envelope);
     if ('problem' in d) {
       const id = d.problem.reason === 'payload-type-invalid' ? 'payload-type' : d.problem.reason === 'predicate-type-invalid' ? 'predicate-type' : 'statement';
-      return { doc, claims: [{ id, label: id.replace('-', ' '), expected: 'SLSA provenance', actual: d.problem.message, ok: false, reason: d.problem.reason, message: `document ${doc.index}: ${d.problem.message}` }] };
+      return { doc, other: d.problem.other, claims: [{ id, label: id.replace('-', ' '), expected: 'SLSA provenance', actual: d.problem.message, ok: false, reason: d.problem.reason, message: `document ${doc.index}: ${d.problem.message}` }] };
     }
     return {
       doc,
@@ -475,7 +492,15 @@ function conclude(
     if (!cands.length) reasons.add('subject-mismatch');
     const failed = judged.flatMap((e) => e.claims.filter((c) => !c.ok));
     for (const c of failed.slice(0, 20)) messages.push(`${a.name}: ${c.message ?? c.label}`);
-    if (!cands.length && !failed.some((c) => c.reason === 'subject-mismatch')) messages.push(`${a.name}: no document of the provenance has a subject with digest ${a.digest}`);
+    if (!cands.length) {
+      // other attestations of the same artifact (an SBOM next to the provenance in `gh attestation download`
+      // output) do name it: say that the provenance is what is missing, not the artifact
+      const others = evals.filter((e) => e.other?.subjects.some((s) => subjectMatches(s, a)));
+      if (others.length) {
+        const types = [...new Set(others.map((e) => e.other!.predicateType))].slice(0, 5).join(', ');
+        messages.push(`${a.name}: no SLSA provenance in the file names it (${a.digest}); ${others.length} other attestation(s) of it are not provenance (${types})`);
+      } else if (!failed.some((c) => c.reason === 'subject-mismatch')) messages.push(`${a.name}: no document of the provenance has a subject with digest ${a.digest}`);
+    }
   }
 
   for (const e of [...shownEvals].slice(0, 10)) {
