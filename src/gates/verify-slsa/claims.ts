@@ -136,7 +136,7 @@ export interface Claim {
 
 /** `github.com/o/r` → `git+https://github.com/o/r`; `https://…` → `git+https://…`; `git+…` unchanged. */
 export function normalizeSourceUri(input: string): string {
-  let s = input.trim().replace(/\/+$/, '').replace(/\.git$/, '');
+  let s = input.trim().replace(/\/+$/, '').replace(/\.git$/i, '');
   if (!s) throw new InputError('source-uri: empty');
   // the SSH clone URL users copy from GitHub: git@github.com:owner/repo(.git)
   const scp = /^git@([^:/\s]+):([^/\s]+\/[^/\s]+)$/.exec(s);

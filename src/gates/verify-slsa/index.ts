@@ -473,7 +473,10 @@ function conclude(
       shownEvals.add(good);
       continue;
     }
-    const judged = cands.length ? cands : evals; // nothing names it: show why each document did not
+    // nothing names it: show why each document did not — but other attestations in the file (an SBOM, npm's
+    // publish attestation) are not failed provenance when the file does hold SLSA provenance: their
+    // "predicate type" is no reason for this artifact
+    const judged = cands.length ? cands : evals.some((e) => e.facts) ? evals.filter((e) => !e.other) : evals;
     // … and when some subject could not even be compared (a digest algorithm chaingate cannot compute for
     // this artifact), nothing is proved either way: error, never a pass or a plain mismatch
     const incomparable = cands.length ? undefined : evals.flatMap((e) => e.facts?.subjects ?? []).find((s) => !subjectComparable(s, a));
