@@ -138,7 +138,7 @@ const gate: Gate<VerifyCosignInputs> = {
     { name: 'certificate-identity-regexp', description: 'Regular expression for the identity; must be anchored `^…$`.' },
     { name: 'certificate-oidc-issuer', description: 'Exact OIDC issuer, e.g. `https://token.actions.githubusercontent.com`.' },
     { name: 'certificate-oidc-issuer-regexp', description: 'Regular expression for the issuer; must be anchored `^…$`.' },
-    { name: 'source-repository', description: 'Expected source repository (Fulcio extension 1.12), `https://github.com/org/repo` or `org/repo`.' },
+    { name: 'source-repository', description: 'Expected source repository (Fulcio extension 1.12), `https://github.com/org/repo` or `org/repo` (the shorthand means github.com, so it is refused with another forge\'s issuer: give the URL).' },
     { name: 'source-ref', description: 'Expected source ref (Fulcio extension 1.14), e.g. `refs/tags/v1.2.3`.' },
     { name: 'workflow', description: 'Expected build config URI (Fulcio extension 1.18): the workflow file at its ref, e.g. `https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.2.3`. In-process only.' },
     { name: 'key', description: 'Path of a PEM public key: verify a key-pair signature (cosign `--key`) instead of a keyless identity.' },

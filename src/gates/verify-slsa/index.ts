@@ -101,7 +101,7 @@ const gate: Gate<VerifySlsaInputs> = {
     { name: 'artifact', description: 'Artifact files whose provenance is verified, one per line (relative to the workspace).', positional: true, multiple: true },
     { name: 'image', description: 'Container images, one per line, as `name@sha256:<hex>` (or a bare `sha256:<hex>`): their digest must be a subject.', multiple: true },
     { name: 'provenance', description: 'Provenance file: a sigstore bundle, JSONL of bundles (`gh attestation download`), or slsa-github-generator `.intoto.jsonl`.', required: true },
-    { name: 'source-uri', description: 'Repository the artifact must be built from, e.g. `github.com/owner/repo` (normalised to `git+https://github.com/owner/repo` as slsa-verifier does).', required: true },
+    { name: 'source-uri', description: 'Repository the artifact must be built from, e.g. `github.com/owner/repo` (normalised to `git+https://github.com/owner/repo` as slsa-verifier does; a ref written as the provenance does, `git+https://github.com/owner/repo@refs/tags/v1`, is required like `source-tag` / `source-branch`).', required: true },
     { name: 'source-tag', description: 'The source ref must be exactly `refs/tags/<source-tag>`.' },
     { name: 'source-versioned-tag', description: 'The source ref must be a tag semver-compatible with this version (`v1`, `v1.2`, `v1.2.3`), as slsa-verifier compares it.' },
     { name: 'source-branch', description: 'The source ref must be exactly `refs/heads/<source-branch>`.' },
