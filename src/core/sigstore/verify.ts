@@ -598,7 +598,11 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
     for (const [name, want] of Object.entries(p.extensions)) {
       const got = decoded.values[name as keyof FulcioExtensions];
       if (got !== want) {
-        const why = decoded.malformed.includes(name as keyof FulcioExtensions) ? ' (malformed extension)' : '';
+        const why = decoded.malformed.includes(name as keyof FulcioExtensions)
+          ? ' (malformed extension)'
+          : got !== undefined && got.toLowerCase() === want.toLowerCase()
+            ? ' (they differ only in letter case: extensions are compared exactly, as cosign does; copy the value as the certificate spells it)'
+            : '';
         return fail('extension-mismatch', `certificate extension ${name} is ${JSON.stringify(got ?? null)}${why}, expected ${JSON.stringify(want)}`, {
           mediaType,
           signer: signerInfo,

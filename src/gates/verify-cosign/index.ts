@@ -176,6 +176,10 @@ const gate: Gate<VerifyCosignInputs> = {
       }
       img = { ref: `${m[1]}@${normalizeDigest(m[2])}`, digest: normalizeDigest(m[2]) };
       if (mode === 'in-process') throw new InputError('image: OCI images are verified with cosign; set mode to cosign or auto');
+      if (bundle && !artifact && !artifactDigest) {
+        // e.g. `gh attestation download oci://…` output for an image: verified offline against the image's digest
+        throw new InputError(`give either image (verified with cosign from the registry), or bundle with artifact-digest: ${normalizeDigest(m[2])} (an image's downloaded attestations verified in-process), not both`);
+      }
       if (artifact || artifactDigest || bundle) throw new InputError('give either image, or artifact (+ bundle), not both');
     } else {
       if (!artifact && !artifactDigest) throw new InputError('nothing to verify: give image (cosign), or artifact / artifact-digest with bundle');
@@ -208,6 +212,9 @@ const gate: Gate<VerifyCosignInputs> = {
       }
       sourceRepository = `https://github.com/${sourceRepository}`;
     }
+    // the clone URL users copy (`https://github.com/org/repo.git`, a trailing `/`) names the repository Fulcio
+    // records without them
+    if (sourceRepository && /^https:\/\/github\.com\//i.test(sourceRepository)) sourceRepository = sourceRepository.replace(/\/+$/, '').replace(/\.git$/i, '');
     const extensions: FulcioExtensions = {};
     if (sourceRepository) extensions.sourceRepositoryURI = sourceRepository;
     if (sourceRepository && mode === 'cosign' && !/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/.test(sourceRepository)) {

@@ -224,6 +224,19 @@ describe('identities as users write them', () => {
     expect(why(r)).toMatch(/anchored/);
   });
 
+  it('source-repository as the clone URL (.git, trailing /) names the repository; a case-only difference fails with a hint', async () => {
+    const b = put(await ss.signBlob(TGZ, { identity: IDENTITY, github: githubClaims(REPO) }));
+    for (const repo of ['https://github.com/acme/widget.git', 'https://github.com/acme/widget/']) {
+      const r = await runGate(base(b, { 'source-repository': repo }));
+      expect(r.result.outcome, why(r)).toBe('pass');
+    }
+    const c = await runGate(base(b, { 'source-repository': 'Acme/Widget' }));
+    expect(c.result.outcome).toBe('fail');
+    expect(c.result.reasons).toEqual(['extension-mismatch']);
+    expect(why(c)).toMatch(/differ only in letter case/);
+    expect((await runGate(base(b, { 'source-repository': 'acme/widget-evil' }))).result.reasons).toEqual(['extension-mismatch']);
+  });
+
   it.each([
     ['GitLab', 'https://gitlab.com', 'https://gitlab.com/acme/widget//.gitlab-ci.yml@refs/heads/main'],
     ['Buildkite', 'https://agent.buildkite.com', 'https://buildkite.com/acme/widget-release'],
@@ -285,6 +298,16 @@ describe('cosign verify output and image references (stand-in cosign)', () => {
     expect(r.result.outcome, why(r)).toBe('pass');
     const argv = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]).find((a) => a[0] === 'verify')!;
     expect(argv.at(-1)).toBe(passed);
+  });
+
+  it('image with a downloaded bundle: the error points to artifact-digest (in-process), which then verifies the image\'s attestation', async () => {
+    const imgDigest = sha256Hex('an image manifest');
+    const bundle = jsonl(await attest(SLSA1, { subjects: [{ name: 'ghcr.io/acme/widget', digest: { sha256: imgDigest } }] }));
+    const r = await runGate({ ...img(`ghcr.io/acme/widget@sha256:${imgDigest}`), bundle });
+    expect(r.result.outcome).toBe('error');
+    expect(why(r)).toContain(`artifact-digest: sha256:${imgDigest}`);
+    const ok = await runGate({ bundle, 'artifact-digest': `sha256:${imgDigest}`, 'attestation-type': 'slsaprovenance1', 'trusted-root': root, 'certificate-identity': IDENTITY, 'certificate-oidc-issuer': GITHUB_ISSUER });
+    expect(ok.result.outcome, why(ok)).toBe('pass');
   });
 
   it.each([`ghcr.io/acme/widget:v1.0.0`, `ghcr.io/acme/widget@sha256:${D.slice(2)}`, `ghcr.io/acme/widget@sha512:${D}${D}`])('not pinned by a sha256 digest: %s → invalid-input', async (ref) => {
