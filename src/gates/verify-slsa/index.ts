@@ -300,7 +300,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
   });
 
   // npm provenance names the tarball by sha512 only: hash the files with sha512 too when a subject has one
-  if (evals.some((e) => e.facts?.subjects.some((s) => s.sha512))) {
+  if (evals.some((e) => (e.facts ?? e.other)?.subjects.some((s) => s.sha512))) {
     for (const a of artifacts) {
       if (!a.path) continue;
       try {
