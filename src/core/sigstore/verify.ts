@@ -387,7 +387,19 @@ interface ArtifactDigests {
   sha512: () => string | undefined;
 }
 
+/** one set per artifact input: a file of several bundles hashes the artifact once, not once per bundle */
+const digestsOf = new WeakMap<ArtifactInput, ArtifactDigests>();
+
 function artifactDigests(a: ArtifactInput): ArtifactDigests {
+  let d = digestsOf.get(a);
+  if (d === undefined) {
+    d = computeArtifactDigests(a);
+    digestsOf.set(a, d);
+  }
+  return d;
+}
+
+function computeArtifactDigests(a: ArtifactInput): ArtifactDigests {
   if (a.kind === 'bytes') {
     let memo: string | undefined;
     return {
