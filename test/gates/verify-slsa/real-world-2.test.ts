@@ -117,6 +117,38 @@ describe('gh attestation download: several attestations of one digest', () => {
   });
 });
 
+describe('one attestation per file (separate attest steps, or `gh attestation download` of each file concatenated)', () => {
+  const signFile = (name: string, data: string, o: { repo?: string; ref?: string } = {}) => {
+    const repo = o.repo ?? REPO;
+    const ref = o.ref ?? 'refs/tags/v1.2.3';
+    const san = own(repo, ref);
+    return ss.signStatement(githubV1Statement({ subjects: [{ name, sha256: sha256(data) }], repo, ref, builderId: san }), { identity: san, github: githubClaims(repo, ref) });
+  };
+  beforeAll(() => {
+    writeFileSync(join(dir, 'widget-darwin'), `${BYTES} darwin`);
+  });
+  it('before: each document failed "subjects" for not naming the other file, so the release failed; now each file is verified by its own document', async () => {
+    const r = await run(jsonl(await signFile('widget', BYTES), await signFile('widget-darwin', `${BYTES} darwin`)), { artifact: 'widget\nwidget-darwin', 'source-tag': 'v1.2.3' });
+    expect(r.outcome, why(r)).toBe('pass');
+    expect(r.outputs?.['subject-digests']).toBe(`sha256:${sha256(BYTES)},sha256:${sha256(`${BYTES} darwin`)}`);
+  });
+  it('a file whose own document fails a claim (built at another tag, or in a fork) fails the release', async () => {
+    const tag = await run(jsonl(await signFile('widget', BYTES), await signFile('widget-darwin', `${BYTES} darwin`, { ref: 'refs/tags/v1.2.4' })), { artifact: 'widget\nwidget-darwin', 'source-tag': 'v1.2.3' });
+    expect(tag.outcome).toBe('fail');
+    expect(tag.reasons).toEqual(['ref-mismatch']);
+    expect(why(tag)).toMatch(/widget-darwin/);
+    const fork = await run(jsonl(await signFile('widget', BYTES), await signFile('widget-darwin', `${BYTES} darwin`, { repo: 'Evil/Widget' })), { artifact: 'widget\nwidget-darwin' });
+    expect(fork.outcome).toBe('fail');
+    expect(fork.reasons).toContain('source-mismatch');
+  });
+  it('a file no document names fails subject-mismatch, naming it', async () => {
+    const r = await run(jsonl(await signFile('widget', BYTES)), { artifact: 'widget\nwidget-darwin' });
+    expect(r.outcome).toBe('fail');
+    expect(r.reasons).toEqual(['subject-mismatch']);
+    expect(why(r)).toMatch(/widget-darwin: no document of the provenance has a subject/);
+  });
+});
+
 describe('source-uri as users type it', () => {
   it.each([
     ['github.com/o/r', 'github.com/Acme/Widget'],
