@@ -132,6 +132,10 @@ const gate: Gate<VerifySlsaInputs> = {
     const images = splitList(raw.image).map((ref) => {
       const at = ref.lastIndexOf('@');
       const digest = at >= 0 ? ref.slice(at + 1) : ref;
+      if (at < 0 && /[/:.]/.test(ref) && !/^sha256:/i.test(ref)) {
+        // `ghcr.io/o/r:1.0`: a tag names whatever it points to now, not what the provenance proves
+        throw new InputError(`image: "${ref}" is not pinned by digest: give name@sha256:<hex> (e.g. the digest output of docker/build-push-action)`);
+      }
       return { ref, digest: normalizeDigest(digest, `image ${ref}`) };
     });
     if (!artifacts.length && !images.length) throw new InputError('give at least one artifact (file) or image (name@sha256:…) to verify');

@@ -234,6 +234,20 @@ describe('slsa-github-generator v0.2 (generator_generic_slsa3.yml@refs/tags/v2.0
   });
 });
 
+describe('image references', () => {
+  it('before: a tag (ghcr.io/o/r:1.0) was refused as "algorithm ghcr.io/o/r is not supported"; now "not pinned by digest"', async () => {
+    const r = await run(jsonl(await provenance()), { artifact: '', image: 'ghcr.io/acme/widget:1.2.3' });
+    expect(r.outcome).toBe('error');
+    expect(r.reasons).toEqual(['invalid-input']);
+    expect(why(r)).toMatch(/not pinned by digest/);
+  });
+  it.each([`ghcr.io/acme/widget@SHA256:${sha256(BYTES).toUpperCase()}`, `localhost:5000/acme/widget:1.2.3@sha256:${sha256(BYTES)}`, `sha256:${sha256(BYTES)}`])('%s is the artifact by its digest', async (image) => {
+    const r = await run(jsonl(await provenance()), { artifact: '', image });
+    expect(r.outcome, why(r)).toBe('pass');
+    expect(r.outputs?.['subject-digests']).toBe(`sha256:${sha256(BYTES)}`);
+  });
+});
+
 describe('bundle forms', () => {
   it.each(['0.1', '0.2', '0.3'] as const)('bundle v%s (certificate chain or single certificate) verifies', async (v) => {
     const r = await run(jsonl(setBundleVersion(await provenance(), v)));
