@@ -9,7 +9,7 @@ import { Verifier, toSignedEntity, type SignedEntity, type TrustMaterial } from 
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { normalizeDigest, tryNormalizeDigest } from '../digest.js';
 import { decodeFulcioExtensions, issuerOf, type FulcioExtensions, type RawExtension } from './extensions.js';
-import { describeMatcher, exactRegExp, matches, type IdentityPolicy } from './policy.js';
+import { describeMatcher, matches, type IdentityPolicy, type Matcher } from './policy.js';
 import { KEY_THRESHOLDS, type LoadedTrust, type Thresholds } from './trust.js';
 import { unwrapBundleInput, type BundleCandidate, type BundleContainer, type BundleFormat } from './formats.js';
 import { installSigstoreAcceleration, sealTrustMaterial, withCertificateMemo } from './accel.js';
@@ -51,6 +51,9 @@ export const SIGSTORE_FAILURE_REASONS = [
   'statement-malformed',
   'predicate-type-mismatch',
   'subject-digest-mismatch',
+  /** no subject carries a digest that can be compared with the artifact (e.g. sha512 only, npm provenance, and
+   *  only the artifact's sha256 is known): nothing is proved either way */
+  'subject-digest-unsupported',
   'verification-error',
 ] as const;
 export type SigstoreFailureReason = (typeof SIGSTORE_FAILURE_REASONS)[number];
@@ -58,8 +61,9 @@ export type SigstoreFailureReason = (typeof SIGSTORE_FAILURE_REASONS)[number];
 /** What the signature must cover. */
 export type ArtifactInput =
   | { kind: 'bytes'; bytes: Buffer }
-  /** `sha256:<hex>` (or bare hex): message signatures are verified against this digest (no bytes needed) */
-  | { kind: 'digest'; digest: string }
+  /** `sha256:<hex>` (or bare hex): message signatures are verified against this digest (no bytes needed).
+   *  `sha512` (`sha512:<hex>`), when known, lets an in-toto subject named by sha512 only (npm provenance) be compared. */
+  | { kind: 'digest'; digest: string; sha512?: string }
   /** only for DSSE bundles whose statement the caller checks itself; message signatures then fail `artifact-required` */
   | { kind: 'none' };
 
@@ -154,7 +158,10 @@ function fail(reason: SigstoreFailureReason, message: string, extra: Partial<Ver
 function errorText(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const cause = (e as { cause?: unknown }).cause;
-  return cause instanceof Error && cause.message && cause.message !== e.message ? `${e.message} (${cause.message})` : e.message;
+  // @sigstore/bundle's ValidationError says only "invalid bundle"; the offending fields are in `fields`
+  const fields = (e as { fields?: unknown }).fields;
+  const msg = Array.isArray(fields) && fields.length ? `${e.message} (${fields.slice(0, 5).map(String).join(', ')})` : e.message;
+  return cause instanceof Error && cause.message && cause.message !== e.message ? `${msg} (${cause.message})` : msg;
 }
 
 /** Map anything @sigstore/verify throws to a bounded reason. */
@@ -303,16 +310,143 @@ function verifyBundleInner(opts: VerifyBundleOptions): VerifyResult {
   if (!u.ok) return fail(u.reason, u.message, u.format ? { format: u.format } : {});
   const n = u.candidates.length;
   let first: VerifyFailure | undefined;
+  const failures: Array<{ index: number; candidate: BundleCandidate; failure: VerifyFailure }> = [];
   for (let i = 0; i < n; i++) {
     const c = u.candidates[i];
     const r = verifyCandidate(opts, c);
     if (r.ok) return { ...r, format: c.format, container: u.container, candidates: n };
     const tagged: VerifyFailure = { ...r, format: c.format, container: u.container, candidates: n };
     first ??= tagged;
+    failures.push({ index: i, candidate: c, failure: tagged });
   }
   const f = first as VerifyFailure;
   if (n === 1) return f;
-  return { ...f, message: fail(f.reason, `none of the ${n} bundles in the file verified; the first: ${f.message}`).message };
+  return mostRelevantFailure(opts, u.container, failures);
+}
+
+/**
+ * Which failure to report when no bundle of a multi-bundle file verified (`gh attestation download` writes
+ * every attestation of the digest: SLSA provenance, SBOMs, several runs). Reporting the first line's failure
+ * would say "predicateType is SPDX" when the provenance is there but signed by someone else. The bundles are
+ * ranked by what they claim (unverified, used only to choose the message, never to pass): of the expected
+ * predicate type first, then naming the artifact. When no bundle even claims the expected predicate type,
+ * that is the failure (`predicate-type-mismatch`, listing the types found).
+ */
+function mostRelevantFailure(opts: VerifyBundleOptions, container: BundleContainer, failures: Array<{ index: number; candidate: BundleCandidate; failure: VerifyFailure }>): VerifyFailure {
+  const n = failures.length;
+  const want = opts.expect?.predicateType;
+  const claims = failures.map((x) => claimedContent(x.candidate.bundle));
+  const digests = artifactDigests(opts.artifact);
+  const rank = (i: number): number => {
+    const c = claims[i];
+    const typeOk = want === undefined ? true : c?.predicateType === want;
+    const names = c?.subjects !== undefined ? c.subjects.some((s) => subjectNames(s, digests) === true) : c?.messageDigest !== undefined && c.messageDigest === digests.sha256;
+    return (typeOk ? 2 : 0) + (names ? 1 : 0);
+  };
+  let best = 0;
+  for (let i = 1; i < n; i++) if (rank(i) > rank(best)) best = i;
+  const where = (i: number) => `${container === 'gh-attestation-jsonl' ? 'line' : container === 'attestations-api' ? 'attestation' : 'bundle'} ${failures[i].index + 1}`;
+  if (want !== undefined && rank(best) < 2) {
+    const found = [...new Set(claims.map((c) => c?.predicateType ?? (c?.messageDigest !== undefined ? '(message signature)' : '(unreadable)')))];
+    return {
+      ...failures[0].failure,
+      reason: 'predicate-type-mismatch',
+      message: fail('predicate-type-mismatch', `none of the ${n} bundles in the file is an attestation of type ${want} (found: ${found.join(', ')})`).message,
+    };
+  }
+  const f = failures[best].failure;
+  const what = claims[best]?.predicateType ? ` (${claims[best]!.predicateType})` : '';
+  return { ...f, message: fail(f.reason, `none of the ${n} bundles in the file verified; the most relevant, ${where(best)}${what}: ${f.message}`).message };
+}
+
+interface ClaimedContent {
+  predicateType?: string;
+  subjects?: InTotoStatement['subject'];
+  messageDigest?: string;
+}
+
+/** What a bundle claims to be about, read without verifying anything (only to choose which failure to report). */
+function claimedContent(bundle: Record<string, unknown>): ClaimedContent | undefined {
+  try {
+    const env = bundle.dsseEnvelope as { payload?: unknown } | undefined;
+    if (env && typeof env.payload === 'string') {
+      const st = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as Partial<InTotoStatement>;
+      return { predicateType: typeof st?.predicateType === 'string' ? st.predicateType.slice(0, 200) : undefined, subjects: Array.isArray(st?.subject) ? st.subject : [] };
+    }
+    const ms = bundle.messageSignature as { messageDigest?: { digest?: unknown } } | undefined;
+    if (ms && typeof ms.messageDigest?.digest === 'string') return { messageDigest: `sha256:${Buffer.from(ms.messageDigest.digest, 'base64').toString('hex')}` };
+  } catch {
+    /* unreadable: ranked last */
+  }
+  return undefined;
+}
+
+interface ArtifactDigests {
+  sha256?: string;
+  /** computed on first use (bytes) or given (digest) */
+  sha512: () => string | undefined;
+}
+
+/** one set per artifact input: a file of several bundles hashes the artifact once, not once per bundle */
+const digestsOf = new WeakMap<ArtifactInput, ArtifactDigests>();
+
+function artifactDigests(a: ArtifactInput): ArtifactDigests {
+  let d = digestsOf.get(a);
+  if (d === undefined) {
+    d = computeArtifactDigests(a);
+    digestsOf.set(a, d);
+  }
+  return d;
+}
+
+function computeArtifactDigests(a: ArtifactInput): ArtifactDigests {
+  if (a.kind === 'bytes') {
+    let memo: string | undefined;
+    return {
+      sha256: `sha256:${createHash('sha256').update(a.bytes).digest('hex')}`,
+      sha512: () => (memo ??= `sha512:${createHash('sha512').update(a.bytes).digest('hex')}`),
+    };
+  }
+  if (a.kind === 'digest') {
+    const s512 = normalizeSha512(a.sha512);
+    return { sha256: tryNormalizeDigest(a.digest), sha512: () => s512 };
+  }
+  return { sha256: undefined, sha512: () => undefined };
+}
+
+const HEX128 = /^[0-9a-f]{128}$/;
+/** `sha512:<128 lowercase hex>` from `sha512:<hex>` or bare hex in any case, else undefined. */
+export function normalizeSha512(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  let s = v.trim().toLowerCase();
+  if (s.startsWith('sha512:')) s = s.slice('sha512:'.length);
+  return HEX128.test(s) ? `sha512:${s}` : undefined;
+}
+
+/**
+ * Whether an in-toto subject names the artifact: every digest of it that can be compared agrees, and at least
+ * one was compared (sha256; sha512 when the artifact's is known: npm provenance names the tarball by sha512
+ * only). A subject whose sha256 matches but whose sha512 does not is not the artifact. `undefined`: nothing
+ * could be compared (the subject has no digest of a known algorithm, or sha512 only and the artifact's
+ * sha512 is unknown).
+ */
+function subjectNames(s: InTotoStatement['subject'][number], a: ArtifactDigests): boolean | undefined {
+  const d = s && typeof s === 'object' && s.digest && typeof s.digest === 'object' ? s.digest : {};
+  const s256 = tryNormalizeDigest(d.sha256);
+  const s512 = normalizeSha512(d.sha512);
+  let compared = false;
+  if (s256 !== undefined && a.sha256 !== undefined) {
+    if (s256 !== a.sha256) return false;
+    compared = true;
+  }
+  if (s512 !== undefined) {
+    const a512 = a.sha512();
+    if (a512 !== undefined) {
+      if (s512 !== a512) return false;
+      compared = true;
+    }
+  }
+  return compared ? true : undefined;
 }
 
 type CandidateResult = Omit<VerifySuccess, 'format' | 'container' | 'candidates'> | VerifyFailure;
@@ -331,7 +465,9 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
   try {
     bundle = bundleFromJSON(raw);
   } catch (e) {
-    return fail('bundle-malformed', `invalid bundle: ${errorText(e)}`, { mediaType });
+    const many = ((e as { fields?: unknown }).fields as unknown[] | undefined)?.includes('content.dsseEnvelope.signatures');
+    const hint = many ? ': a bundle\'s DSSE envelope must hold exactly one signature (a multi-signature envelope is not a Sigstore bundle)' : '';
+    return fail('bundle-malformed', `invalid bundle: ${errorText(e)}${hint}`, { mediaType });
   }
   const content: 'dsse' | 'message-signature' = bundle.content.$case === 'dsseEnvelope' ? 'dsse' : 'message-signature';
   const expect = opts.expect ?? {};
@@ -339,6 +475,11 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
     return fail('content-mismatch', 'an attestation (DSSE in-toto statement) was expected, the bundle holds a message signature', { mediaType });
   }
   if (expect.content && expect.content !== content) {
+    if (content === 'dsse') {
+      // read (unverified) only to say which attestation-type would verify it
+      const pt = claimedContent(raw)?.predicateType;
+      return fail('content-mismatch', `a plain signature (message signature) was expected, the bundle holds an in-toto attestation${pt ? ` of type ${pt}` : ''} (DSSE): to verify it as an attestation, name its predicate type (attestation-type${pt ? `: ${pt}` : ''})`, { mediaType });
+    }
     return fail('content-mismatch', `a ${expect.content} bundle was expected, this one holds a ${content}`, { mediaType });
   }
   const vmCase = bundle.verificationMaterial.content.$case;
@@ -429,8 +570,9 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
   let rawExtensions: RawExtension[] = [];
   let san: string | undefined;
   try {
-    const policy = opts.policy.kind === 'keyless' && opts.policy.identity.kind === 'exact' ? { subjectAlternativeName: exactRegExp(opts.policy.identity.value) } : undefined;
-    const signer = verifier.verify(entity, policy);
+    // No identity policy is handed to the library: step 4 compares the SAN exactly itself, and reports the
+    // identity found (the library's UNTRUSTED_SIGNER_ERROR carries only an escaped regex and no signer).
+    const signer = verifier.verify(entity);
     signerKey = signer.key;
     san = signer.identity?.subjectAlternativeName;
     rawExtensions = (signer.identity?.oids ?? []) as RawExtension[];
@@ -456,7 +598,7 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
     signerInfo = { kind: 'certificate', identity: san, issuer, extensions: decoded.values };
     const p = opts.policy;
     if (!matches(p.identity, san)) {
-      return fail('identity-mismatch', `certificate identity ${JSON.stringify(san ?? null)} does not match ${describeMatcher(p.identity)}`, { mediaType, signer: signerInfo });
+      return fail('identity-mismatch', `certificate identity ${JSON.stringify(san ?? null)} does not match ${describeMatcher(p.identity)}${caseHint(p.identity, san)}`, { mediaType, signer: signerInfo });
     }
     if (!matches(p.issuer, issuer)) {
       return fail(
@@ -468,7 +610,11 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
     for (const [name, want] of Object.entries(p.extensions)) {
       const got = decoded.values[name as keyof FulcioExtensions];
       if (got !== want) {
-        const why = decoded.malformed.includes(name as keyof FulcioExtensions) ? ' (malformed extension)' : '';
+        const why = decoded.malformed.includes(name as keyof FulcioExtensions)
+          ? ' (malformed extension)'
+          : got !== undefined && got.toLowerCase() === want.toLowerCase()
+            ? ' (they differ only in letter case: extensions are compared exactly, as cosign does; copy the value as the certificate spells it)'
+            : '';
         return fail('extension-mismatch', `certificate extension ${name} is ${JSON.stringify(got ?? null)}${why}, expected ${JSON.stringify(want)}`, {
           mediaType,
           signer: signerInfo,
@@ -511,13 +657,30 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
   }
   let verifiedDigest: string | undefined;
   if (artifactDigest !== undefined) {
-    const hit = st.subject.some((s) => tryNormalizeDigest(s.digest?.sha256) === artifactDigest);
-    if (!hit) {
+    const digests = artifactDigests(opts.artifact);
+    const named = st.subject.map((s) => subjectNames(s, digests));
+    if (!named.includes(true)) {
+      // a subject that could not be compared proves nothing either way: never a pass, and not a "mismatch"
+      const k = named.indexOf(undefined);
+      if (k >= 0) {
+        const s = st.subject[k];
+        const algos = Object.keys(s.digest ?? {}).slice(0, 5);
+        const sha512Only = normalizeSha512(s.digest?.sha512) !== undefined;
+        const hint = sha512Only
+          ? 'it names the artifact by sha512 only (npm provenance) and only the artifact\'s sha256 is known: give the artifact file so its sha512 is computed'
+          : `it names ${algos.join(', ') || 'no digest'}; chaingate compares sha256, and sha512 when the artifact's bytes are at hand`;
+        return fail('subject-digest-unsupported', `subject ${JSON.stringify(String(s.name ?? '').slice(0, 120))} cannot be compared with the artifact: ${hint}`, {
+          mediaType,
+          signer: signerInfo,
+          statement: st,
+        });
+      }
       const listed = st.subject
-        .map((s) => tryNormalizeDigest(s.digest?.sha256))
+        .map((s) => tryNormalizeDigest(s.digest?.sha256) ?? normalizeSha512(s.digest?.sha512))
         .filter((d): d is string => d !== undefined)
-        .slice(0, 3);
-      return fail('subject-digest-mismatch', `no subject of the statement has digest ${artifactDigest} (subjects: ${listed.join(', ') || 'no sha256 digests'})`, {
+        .slice(0, 3)
+        .map((d) => (d.startsWith('sha512:') ? `${d.slice(0, 23)}…` : d));
+      return fail('subject-digest-mismatch', `no subject of the statement has the artifact's digest ${artifactDigest} (subjects: ${listed.join(', ')})`, {
         mediaType,
         signer: signerInfo,
         statement: st,
@@ -526,6 +689,16 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
     verifiedDigest = artifactDigest;
   }
   return { ...base, payloadType: env.payloadType, statement: st, verifiedDigest };
+}
+
+/**
+ * When an exact identity differs from the certificate's only in the case of a GitHub owner / repository: say
+ * so. The comparison stays exact (as cosign's --certificate-identity): the workflow path and ref are
+ * case-sensitive, and the certificate spells the repository as GitHub does.
+ */
+function caseHint(m: Matcher, san: string | undefined): string {
+  if (m.kind !== 'exact' || san === undefined || m.value === san || m.value.toLowerCase() !== san.toLowerCase()) return '';
+  return ' (they differ only in letter case: identities are compared exactly, as cosign does; copy the identity as the certificate spells it)';
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -165,7 +165,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * image's digest; an entry for another digest therefore means the output is not cosign's answer for this
  * image (another image's run merged in, a wrapper, a different tool): nothing in it is trusted (`fail`).
  */
-export function checkVerifyOutput(stdout: string, digest: string): ImageCheck {
+export function checkVerifyOutput(stdout: string, digest: string, signer?: { identity?: (v: string) => boolean; issuer?: (v: string) => boolean }): ImageCheck {
   const items = parseJsonOutput(stdout);
   if (!items || items.length === 0) return { ok: false, reason: 'cosign-output-unparseable', message: 'cosign verify printed no JSON signature list (an empty list proves nothing)' };
   let identity: string | undefined;
@@ -175,8 +175,19 @@ export function checkVerifyOutput(stdout: string, digest: string): ImageCheck {
     const got = tryNormalizeDigest(isObject(o?.critical?.image) ? o.critical.image['docker-manifest-digest'] : undefined);
     if (!o || !got) return { ok: false, reason: 'cosign-output-unparseable', message: 'a signature in cosign output has no critical.image.docker-manifest-digest (sha256)' };
     if (got !== digest) return { ok: false, reason: 'verified-digest-mismatch', message: `cosign output names ${got}, not the requested ${digest}: every verified signature must be for the requested digest` };
-    if (typeof o.optional?.Subject === 'string') identity ??= o.optional.Subject;
-    if (typeof o.optional?.Issuer === 'string') issuer ??= o.optional.Issuer;
+    // cosign 2.x names each keyless signature's signer in optional.Subject / optional.Issuer (next to Bundle
+    // and the raw Fulcio OIDs). cosign printed only signatures it matched to the policy, so one naming another
+    // signer means, as with the digest, that this is not cosign's answer to this policy.
+    const subj = typeof o.optional?.Subject === 'string' ? o.optional.Subject : undefined;
+    const iss = typeof o.optional?.Issuer === 'string' ? o.optional.Issuer : undefined;
+    if (subj !== undefined && signer?.identity && !signer.identity(subj)) {
+      return { ok: false, reason: 'no-matching-signature', message: `cosign output names signer ${JSON.stringify(subj.slice(0, 200))}, which does not match the certificate identity asked for` };
+    }
+    if (iss !== undefined && signer?.issuer && !signer.issuer(iss)) {
+      return { ok: false, reason: 'no-matching-signature', message: `cosign output names issuer ${JSON.stringify(iss.slice(0, 200))}, which does not match the certificate OIDC issuer asked for` };
+    }
+    if (subj !== undefined) identity ??= subj;
+    if (iss !== undefined) issuer ??= iss;
   }
   return { ok: true, identity, issuer, count: items.length };
 }

@@ -15,6 +15,7 @@ import {
   refreshPublicGoodTrust,
   trustFromFile,
   verifyBundle,
+  matches,
   SIGSTORE_FAILURE_REASONS,
   TrustRootError,
   type ArtifactInput,
@@ -105,8 +106,9 @@ const GATE_REASONS = [
 ] as const;
 
 // never starts with '-': cosign (cobra) would take it for a flag
-const IMAGE_BY_DIGEST = /^([^\s@-][^\s@]*)@(sha256:[0-9a-fA-F]{64})$/;
+const IMAGE_BY_DIGEST = /^([^\s@-][^\s@]*)@((?:sha256|SHA256):[0-9a-fA-F]{64})$/;
 const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
+const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 const MAX_IN_MEMORY_ARTIFACT = 256 * 1024 * 1024;
 
 const opt = (s: string | undefined): string | undefined => (s === undefined || s.trim() === '' ? undefined : s.trim());
@@ -136,7 +138,7 @@ const gate: Gate<VerifyCosignInputs> = {
     { name: 'certificate-identity-regexp', description: 'Regular expression for the identity; must be anchored `^…$`.' },
     { name: 'certificate-oidc-issuer', description: 'Exact OIDC issuer, e.g. `https://token.actions.githubusercontent.com`.' },
     { name: 'certificate-oidc-issuer-regexp', description: 'Regular expression for the issuer; must be anchored `^…$`.' },
-    { name: 'source-repository', description: 'Expected source repository (Fulcio extension 1.12), `https://github.com/org/repo` or `org/repo`.' },
+    { name: 'source-repository', description: 'Expected source repository (Fulcio extension 1.12), `https://github.com/org/repo` or `org/repo` (the shorthand means github.com, so it is refused with another forge\'s issuer: give the URL).' },
     { name: 'source-ref', description: 'Expected source ref (Fulcio extension 1.14), e.g. `refs/tags/v1.2.3`.' },
     { name: 'workflow', description: 'Expected build config URI (Fulcio extension 1.18): the workflow file at its ref, e.g. `https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.2.3`. In-process only.' },
     { name: 'key', description: 'Path of a PEM public key: verify a key-pair signature (cosign `--key`) instead of a keyless identity.' },
@@ -174,6 +176,10 @@ const gate: Gate<VerifyCosignInputs> = {
       }
       img = { ref: `${m[1]}@${normalizeDigest(m[2])}`, digest: normalizeDigest(m[2]) };
       if (mode === 'in-process') throw new InputError('image: OCI images are verified with cosign; set mode to cosign or auto');
+      if (bundle && !artifact && !artifactDigest) {
+        // e.g. `gh attestation download oci://…` output for an image: verified offline against the image's digest
+        throw new InputError(`give either image (verified with cosign from the registry), or bundle with artifact-digest: ${normalizeDigest(m[2])} (an image's downloaded attestations verified in-process), not both`);
+      }
       if (artifact || artifactDigest || bundle) throw new InputError('give either image, or artifact (+ bundle), not both');
     } else {
       if (!artifact && !artifactDigest) throw new InputError('nothing to verify: give image (cosign), or artifact / artifact-digest with bundle');
@@ -197,7 +203,18 @@ const gate: Gate<VerifyCosignInputs> = {
     }
 
     let sourceRepository = opt(raw['source-repository']);
-    if (sourceRepository && /^[\w.-]+\/[\w.-]+$/.test(sourceRepository)) sourceRepository = `https://github.com/${sourceRepository}`;
+    if (sourceRepository && /^[\w.-]+\/[\w.-]+$/.test(sourceRepository)) {
+      // `org/repo` is GitHub's shorthand (github.repository); for another forge's issuer it would silently name
+      // a github.com repository that can never match: ask for the URL (Fulcio records the full URI in 1.12)
+      const iss = opt(raw['certificate-oidc-issuer']);
+      if (iss !== undefined && iss !== GITHUB_ISSUER) {
+        throw new InputError(`source-repository: "${sourceRepository}" is GitHub's owner/repo shorthand but the issuer is ${iss}: give the repository URL as the certificate records it (e.g. https://gitlab.com/${sourceRepository})`);
+      }
+      sourceRepository = `https://github.com/${sourceRepository}`;
+    }
+    // the clone URL users copy (`https://github.com/org/repo.git`, a trailing `/`) names the repository Fulcio
+    // records without them
+    if (sourceRepository && /^https:\/\/github\.com\//i.test(sourceRepository)) sourceRepository = sourceRepository.replace(/\/+$/, '').replace(/\.git$/i, '');
     const extensions: FulcioExtensions = {};
     if (sourceRepository) extensions.sourceRepositoryURI = sourceRepository;
     if (sourceRepository && mode === 'cosign' && !/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/.test(sourceRepository)) {
@@ -352,7 +369,7 @@ async function runInProcess(i: VerifyCosignInputs, ctx: GateContext): Promise<Ga
     try {
       const st = statSync(p);
       if (!st.isFile()) throw new Error('not a file');
-      artifact = st.size <= MAX_IN_MEMORY_ARTIFACT ? { kind: 'bytes', bytes: readFileSync(p) } : { kind: 'digest', digest: await sha256File(p) };
+      artifact = st.size <= MAX_IN_MEMORY_ARTIFACT ? { kind: 'bytes', bytes: readFileSync(p) } : { kind: 'digest', ...(await fileDigests(p)) };
     } catch (e) {
       return errorOut(i, 'artifact-unreadable', `cannot read the artifact ${i.artifact}: ${fsErrorText(e)}`, { tool, details });
     }
@@ -364,7 +381,9 @@ async function runInProcess(i: VerifyCosignInputs, ctx: GateContext): Promise<Ga
     artifact,
     policy: i.policy,
     trust,
-    expect: i.attestationType ? { predicateType: i.attestationType } : undefined,
+    // without attestation-type the gate verifies a plain signature: an attestation (SBOM, test result, a
+    // FAILED verification summary …) signed by the same identity is not one, whatever it says
+    expect: i.attestationType ? { predicateType: i.attestationType } : { content: 'message-signature' },
     now: ctx.now(),
   });
   const subject = { digest: artifact.kind === 'bytes' ? `sha256:${await sha256Of(artifact.bytes)}` : normalizeDigest((artifact as { digest: string }).digest), name: subjectName };
@@ -416,6 +435,19 @@ async function runInProcess(i: VerifyCosignInputs, ctx: GateContext): Promise<Ga
   };
 }
 
+/** sha256 and sha512 of a file in one pass (sha512: npm provenance names a tarball by sha512 only). */
+async function fileDigests(path: string): Promise<{ digest: string; sha512: string }> {
+  const { createHash } = await import('node:crypto');
+  const { createReadStream } = await import('node:fs');
+  const h256 = createHash('sha256');
+  const h512 = createHash('sha512');
+  for await (const chunk of createReadStream(path)) {
+    h256.update(chunk as Buffer);
+    h512.update(chunk as Buffer);
+  }
+  return { digest: `sha256:${h256.digest('hex')}`, sha512: `sha512:${h512.digest('hex')}` };
+}
+
 async function sha256Of(b: Buffer): Promise<string> {
   const { createHash } = await import('node:crypto');
   return createHash('sha256').update(b).digest('hex');
@@ -446,6 +478,19 @@ function isSigstoreBundle(path: string): boolean {
     return typeof v?.mediaType === 'string' && v.mediaType.startsWith('application/vnd.dev.sigstore.bundle');
   } catch {
     return false;
+  }
+}
+
+/** A Sigstore bundle holding a DSSE envelope: its (unverified) predicate type, '' when unreadable; else undefined. */
+function attestationIn(path: string): string | undefined {
+  if (!isSigstoreBundle(path)) return undefined;
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as { dsseEnvelope?: { payload?: unknown } };
+    if (!v.dsseEnvelope) return undefined;
+    const st = JSON.parse(Buffer.from(String(v.dsseEnvelope.payload ?? ''), 'base64').toString('utf8')) as { predicateType?: unknown };
+    return typeof st?.predicateType === 'string' ? st.predicateType.slice(0, 200) : '';
+  } catch {
+    return '';
   }
 }
 
@@ -532,6 +577,22 @@ async function runWithCosignInner(i: VerifyCosignInputs, ctx: GateContext, clean
     if (!existsSync(resolve(ctx.cwd, i.bundle as string))) {
       return errorOut(i, 'bundle-unreadable', `cannot read the bundle ${i.bundle}: ENOENT`, { tool, details, subject });
     }
+    // as in-process: without attestation-type a plain signature is asked for, and an attestation bundle (which
+    // cosign 3's verify-blob accepts when a subject names the file, whatever its predicate) is not one
+    const pt = !i.attestationType ? attestationIn(resolve(ctx.cwd, i.bundle as string)) : undefined;
+    if (pt !== undefined) {
+      return {
+        outcome: 'fail',
+        reasons: ['content-mismatch'],
+        findings: [],
+        messages: [`a plain signature (message signature) was expected, the bundle holds an in-toto attestation${pt ? ` of type ${pt}` : ''} (DSSE): to verify it as an attestation, name its predicate type (attestation-type${pt ? `: ${pt}` : ''})`],
+        tool,
+        policy: policyRecord(i),
+        subject,
+        details,
+        outputs: emptyOutputs(i),
+      };
+    }
   }
   const { attempt, attempts } = await runCosign(ctx, { cosign, args: cosignArgs(i, ctx, version), timeoutMs: i.timeoutMs, retries: i.retries });
   details.attempts = attempts;
@@ -545,9 +606,11 @@ async function runWithCosignInner(i: VerifyCosignInputs, ctx: GateContext, clean
   let identity = i.policy.kind === 'key' ? i.policy.fingerprint : (i.identity.certificateIdentity ?? '');
   let issuer = i.identity.certificateOidcIssuer ?? '';
   if (i.image) {
-    const chk = i.attestationType ? checkAttestationOutput(attempt.exec.stdout, i.image.digest, i.predicateType) : checkVerifyOutput(attempt.exec.stdout, i.image.digest);
+    const p = i.policy;
+    const signer = p.kind === 'keyless' ? { identity: (v: string) => matches(p.identity, v), issuer: (v: string) => matches(p.issuer, v) } : undefined;
+    const chk = i.attestationType ? checkAttestationOutput(attempt.exec.stdout, i.image.digest, i.predicateType) : checkVerifyOutput(attempt.exec.stdout, i.image.digest, signer);
     if (!chk.ok) {
-      const outcome = chk.reason === 'verified-digest-mismatch' || chk.reason === 'predicate-type-mismatch' ? 'fail' : 'error';
+      const outcome = chk.reason === 'verified-digest-mismatch' || chk.reason === 'predicate-type-mismatch' || chk.reason === 'no-matching-signature' ? 'fail' : 'error';
       return { ...base, outcome, reasons: [chk.reason as string], messages: [chk.message as string], outputs: emptyOutputs(i) };
     }
     identity = chk.identity ?? identity;

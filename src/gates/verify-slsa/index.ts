@@ -15,6 +15,7 @@ import {
   DEFAULT_TRUSTED_BUILDERS,
   checkDocument,
   normalizeSourceUri,
+  splitSourceUriRef,
   sameRepo,
   subjectComparable,
   subjectMatches,
@@ -100,7 +101,7 @@ const gate: Gate<VerifySlsaInputs> = {
     { name: 'artifact', description: 'Artifact files whose provenance is verified, one per line (relative to the workspace).', positional: true, multiple: true },
     { name: 'image', description: 'Container images, one per line, as `name@sha256:<hex>` (or a bare `sha256:<hex>`): their digest must be a subject.', multiple: true },
     { name: 'provenance', description: 'Provenance file: a sigstore bundle, JSONL of bundles (`gh attestation download`), or slsa-github-generator `.intoto.jsonl`.', required: true },
-    { name: 'source-uri', description: 'Repository the artifact must be built from, e.g. `github.com/owner/repo` (normalised to `git+https://github.com/owner/repo` as slsa-verifier does).', required: true },
+    { name: 'source-uri', description: 'Repository the artifact must be built from, e.g. `github.com/owner/repo` (normalised to `git+https://github.com/owner/repo` as slsa-verifier does; a ref written as the provenance does, `git+https://github.com/owner/repo@refs/tags/v1`, is required like `source-tag` / `source-branch`).', required: true },
     { name: 'source-tag', description: 'The source ref must be exactly `refs/tags/<source-tag>`.' },
     { name: 'source-versioned-tag', description: 'The source ref must be a tag semver-compatible with this version (`v1`, `v1.2`, `v1.2.3`), as slsa-verifier compares it.' },
     { name: 'source-branch', description: 'The source ref must be exactly `refs/heads/<source-branch>`.' },
@@ -131,6 +132,10 @@ const gate: Gate<VerifySlsaInputs> = {
     const images = splitList(raw.image).map((ref) => {
       const at = ref.lastIndexOf('@');
       const digest = at >= 0 ? ref.slice(at + 1) : ref;
+      if (at < 0 && /[/:.]/.test(ref) && !/^sha256:/i.test(ref)) {
+        // `ghcr.io/o/r:1.0`: a tag names whatever it points to now, not what the provenance proves
+        throw new InputError(`image: "${ref}" is not pinned by digest: give name@sha256:<hex> (e.g. the digest output of docker/build-push-action)`);
+      }
       return { ref, digest: normalizeDigest(digest, `image ${ref}`) };
     });
     if (!artifacts.length && !images.length) throw new InputError('give at least one artifact (file) or image (name@sha256:…) to verify');
@@ -138,9 +143,23 @@ const gate: Gate<VerifySlsaInputs> = {
     if (!provenance) throw new InputError('provenance: required (path of the provenance file)');
     const sourceUriInput = opt(raw['source-uri']);
     if (!sourceUriInput) throw new InputError('source-uri: required (e.g. github.com/owner/repo)');
-    const sourceTag = opt(raw['source-tag']);
+    let sourceTag = opt(raw['source-tag']);
     const sourceVersionedTag = opt(raw['source-versioned-tag']);
-    const sourceBranch = opt(raw['source-branch']);
+    let sourceBranch = opt(raw['source-branch']);
+    // `git+https://github.com/o/r@refs/tags/v1`: the form the provenance itself uses (materials, configSource).
+    // The ref is a requirement the user wrote down: it becomes source-tag / source-branch, never dropped.
+    const withRef = splitSourceUriRef(sourceUriInput);
+    if (withRef.ref !== undefined) {
+      const tag = /^refs\/tags\/(.+)$/.exec(withRef.ref)?.[1];
+      const branch = /^refs\/heads\/(.+)$/.exec(withRef.ref)?.[1];
+      if (tag === undefined && branch === undefined) {
+        throw new InputError(`source-uri: "${sourceUriInput}" names the ref "${withRef.ref}": give refs/tags/<tag> or refs/heads/<branch> (or the repository alone with source-tag / source-branch)`);
+      }
+      const conflict = (tag !== undefined && ((sourceTag !== undefined && sourceTag !== tag) || sourceBranch !== undefined || sourceVersionedTag !== undefined)) || (branch !== undefined && ((sourceBranch !== undefined && sourceBranch !== branch) || sourceTag !== undefined || sourceVersionedTag !== undefined));
+      if (conflict) throw new InputError(`source-uri: the ref "${withRef.ref}" in "${sourceUriInput}" contradicts source-tag / source-branch / source-versioned-tag: give the ref once`);
+      if (tag !== undefined) sourceTag = tag;
+      else sourceBranch = branch;
+    }
     const given = [['source-tag', sourceTag], ['source-versioned-tag', sourceVersionedTag], ['source-branch', sourceBranch]].filter(([, v]) => v !== undefined);
     if (given.length > 1) throw new InputError(`${given.map(([k]) => k).join(', ')}: give only one (they are mutually exclusive, as in slsa-verifier)`);
     if (sourceTag?.startsWith('refs/')) throw new InputError(`source-tag: give the tag name ("${sourceTag.replace(/^refs\/tags\//, '')}"), not the ref`);
@@ -157,7 +176,7 @@ const gate: Gate<VerifySlsaInputs> = {
       images,
       provenance,
       sourceUriInput,
-      sourceUri: normalizeSourceUri(sourceUriInput),
+      sourceUri: normalizeSourceUri(withRef.uri),
       sourceTag,
       sourceVersionedTag,
       sourceBranch,
@@ -188,6 +207,8 @@ export default gate;
 interface DocEval {
   doc: ProvenanceDoc;
   facts?: ProvenanceFacts;
+  /** another attestation (not SLSA provenance) in the file: its type and subjects */
+  other?: { predicateType: string; subjects: ProvenanceFacts['subjects'] };
   claims: Claim[];
   /** a reason that means "could not judge" (error, not fail) */
   errorReason?: string;
@@ -265,7 +286,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
     const d = decodeStatement(doc.envelope);
     if ('problem' in d) {
       const id = d.problem.reason === 'payload-type-invalid' ? 'payload-type' : d.problem.reason === 'predicate-type-invalid' ? 'predicate-type' : 'statement';
-      return { doc, claims: [{ id, label: id.replace('-', ' '), expected: 'SLSA provenance', actual: d.problem.message, ok: false, reason: d.problem.reason, message: `document ${doc.index}: ${d.problem.message}` }] };
+      return { doc, other: d.problem.other, claims: [{ id, label: id.replace('-', ' '), expected: 'SLSA provenance', actual: d.problem.message, ok: false, reason: d.problem.reason, message: `document ${doc.index}: ${d.problem.message}` }] };
     }
     return {
       doc,
@@ -278,7 +299,7 @@ export async function runVerifySlsa(inputs: VerifySlsaInputs, ctx: GateContext):
   });
 
   // npm provenance names the tarball by sha512 only: hash the files with sha512 too when a subject has one
-  if (evals.some((e) => e.facts?.subjects.some((s) => s.sha512))) {
+  if (evals.some((e) => (e.facts ?? e.other)?.subjects.some((s) => s.sha512))) {
     for (const a of artifacts) {
       if (!a.path) continue;
       try {
@@ -451,7 +472,10 @@ function conclude(
       shownEvals.add(good);
       continue;
     }
-    const judged = cands.length ? cands : evals; // nothing names it: show why each document did not
+    // nothing names it: show why each document did not — but other attestations in the file (an SBOM, npm's
+    // publish attestation) are not failed provenance when the file does hold SLSA provenance: their
+    // "predicate type" is no reason for this artifact
+    const judged = cands.length ? cands : evals.some((e) => e.facts) ? evals.filter((e) => !e.other) : evals;
     // … and when some subject could not even be compared (a digest algorithm chaingate cannot compute for
     // this artifact), nothing is proved either way: error, never a pass or a plain mismatch
     const incomparable = cands.length ? undefined : evals.flatMap((e) => e.facts?.subjects ?? []).find((s) => !subjectComparable(s, a));
@@ -470,7 +494,15 @@ function conclude(
     if (!cands.length) reasons.add('subject-mismatch');
     const failed = judged.flatMap((e) => e.claims.filter((c) => !c.ok));
     for (const c of failed.slice(0, 20)) messages.push(`${a.name}: ${c.message ?? c.label}`);
-    if (!cands.length && !failed.some((c) => c.reason === 'subject-mismatch')) messages.push(`${a.name}: no document of the provenance has a subject with digest ${a.digest}`);
+    if (!cands.length) {
+      // other attestations of the same artifact (an SBOM next to the provenance in `gh attestation download`
+      // output) do name it: say that the provenance is what is missing, not the artifact
+      const others = evals.filter((e) => e.other?.subjects.some((s) => subjectMatches(s, a)));
+      if (others.length) {
+        const types = [...new Set(others.map((e) => e.other!.predicateType))].slice(0, 5).join(', ');
+        messages.push(`${a.name}: no SLSA provenance in the file names it (${a.digest}); ${others.length} other attestation(s) of it are not provenance (${types})`);
+      } else if (!failed.some((c) => c.reason === 'subject-mismatch')) messages.push(`${a.name}: no document of the provenance has a subject with digest ${a.digest}`);
+    }
   }
 
   for (const e of [...shownEvals].slice(0, 10)) {

@@ -159,7 +159,13 @@ export interface ProvenanceFacts {
   workflowPath?: string;
 }
 
-export type StatementProblem = { reason: 'payload-type-invalid' | 'statement-invalid' | 'predicate-type-invalid'; message: string };
+export type StatementProblem = {
+  reason: 'payload-type-invalid' | 'statement-invalid' | 'predicate-type-invalid';
+  message: string;
+  /** predicate-type-invalid: the in-toto statement's own type and subjects (another attestation of the
+   *  artifact, such as an SBOM, in the same `gh attestation download` file), to say so instead of "no subject" */
+  other?: { predicateType: string; subjects: Subject[] };
+};
 
 /** Split `git+https://github.com/o/r@refs/tags/v1` into uri and ref. */
 export function splitUriRef(uri: string): { uri: string; ref?: string } {
@@ -187,17 +193,20 @@ export function decodeStatement(env: DsseEnvelope): { facts: ProvenanceFacts } |
     return { problem: { reason: 'statement-invalid', message: `_type is "${String(st._type).slice(0, 100)}", not an in-toto Statement` } };
   }
   const predicateType = str(st.predicateType) ?? '';
+  const subjectsOf = (list: unknown[]): Subject[] =>
+    list.map((s) => {
+      const o = isObj(s) ? s : {};
+      const d = isObj(o.digest) ? o.digest : {};
+      return { name: str(o.name) ?? '', digest: tryNormalizeDigest(d.sha256), sha512: tryNormalizeSha512(d.sha512), algorithms: Object.keys(d).slice(0, 10) };
+    });
   if (predicateType !== PREDICATE_SLSA_V02 && predicateType !== PREDICATE_SLSA_V1) {
-    return { problem: { reason: 'predicate-type-invalid', message: `predicateType is "${predicateType.slice(0, 100)}", expected ${PREDICATE_SLSA_V1} or ${PREDICATE_SLSA_V02}` } };
+    const other = predicateType && Array.isArray(st.subject) ? { predicateType: predicateType.slice(0, 200), subjects: subjectsOf(st.subject.slice(0, 1000)) } : undefined;
+    return { problem: { reason: 'predicate-type-invalid', message: `predicateType is "${predicateType.slice(0, 100)}", expected ${PREDICATE_SLSA_V1} or ${PREDICATE_SLSA_V02}`, other } };
   }
   if (!Array.isArray(st.subject) || st.subject.length === 0) {
     return { problem: { reason: 'statement-invalid', message: 'statement has no subjects' } };
   }
-  const subjects: Subject[] = st.subject.map((s) => {
-    const o = isObj(s) ? s : {};
-    const d = isObj(o.digest) ? o.digest : {};
-    return { name: str(o.name) ?? '', digest: tryNormalizeDigest(d.sha256), sha512: tryNormalizeSha512(d.sha512), algorithms: Object.keys(d).slice(0, 10) };
-  });
+  const subjects: Subject[] = subjectsOf(st.subject);
   const pred = isObj(st.predicate) ? st.predicate : undefined;
   if (!pred) return { problem: { reason: 'statement-invalid', message: 'statement has no predicate' } };
 
