@@ -376,6 +376,21 @@ function parseResult(r: unknown, i: number, source: string): BanditResult {
   return out;
 }
 
+/**
+ * Bandit's `col_offset` / `end_col_offset` are Python's AST offsets: UTF-8 **bytes** into the line, not
+ * characters. Annotations and SARIF (default columnKind utf16CodeUnits) count characters, so a line with
+ * non-ASCII text before the flagged token (`log("Grüße"); eval(x)`) would otherwise point past it. Returns the
+ * UTF-16 offset of `byteOffset` in `line`, or undefined when the offset does not fit the line (beyond its end,
+ * or inside a character: the line is not the one Bandit measured).
+ */
+export function utf16Offset(line: string, byteOffset: number): number | undefined {
+  if (!/[^\x00-\x7f]/.test(line)) return byteOffset <= line.length ? byteOffset : undefined;
+  const b = Buffer.from(line, 'utf8');
+  if (byteOffset > b.length) return undefined;
+  if (byteOffset < b.length && (b[byteOffset] & 0xc0) === 0x80) return undefined;
+  return b.subarray(0, byteOffset).toString('utf8').length;
+}
+
 /** The source text of the flagged line, from Bandit's numbered `code` excerpt (`"5     call(x)\n6 …"`). */
 export function flaggedLine(r: BanditResult): string | undefined {
   if (!r.code) return undefined;

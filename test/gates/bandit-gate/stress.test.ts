@@ -1,0 +1,100 @@
+// Stress review against real code and real command lines (Bandit 1.6.2 here; 1.7–1.9 shapes hand-built from
+// their documented output). Each case is a defect found in that review (the test failed before the fix) or a
+// true negative next to it.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runGate, workspace } from './helpers.js';
+import { utf16Offset } from '../../../src/gates/bandit-gate/report.js';
+
+const sarifOf = (r: { sarifPath?: string }) => JSON.parse(readFileSync(r.sarifPath!, 'utf8'));
+
+/** Python's own AST offsets (what Bandit >= 1.7.3 copies into col_offset/end_col_offset) of the Call on `line`. */
+function astOffsets(src: string, line: number): { col: number; end: number } {
+  const py = `import ast,sys,json\nt=ast.parse(sys.stdin.read())\nn=[c for c in ast.walk(t) if isinstance(c,ast.Call) and c.lineno==${line} and getattr(c.func,'attr','')=='call'][0]\nprint(json.dumps([n.col_offset,n.end_col_offset]))`;
+  const r = spawnSync('python3', ['-c', py], { input: src, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const [col, end] = JSON.parse(r.stdout) as [number, number];
+  return { col, end };
+}
+
+/** A Bandit 1.8-shaped report with one B602 finding at `line` of `file`. */
+function report18(file: string, src: string, line: number, opts: { code?: boolean } = {}) {
+  const { col, end } = astOffsets(src, line);
+  const lines = src.split('\n');
+  const res: Record<string, unknown> = {
+    col_offset: col,
+    end_col_offset: end,
+    filename: `./${file}`,
+    issue_confidence: 'HIGH',
+    issue_cwe: { id: 78, link: 'https://cwe.mitre.org/data/definitions/78.html' },
+    issue_severity: 'HIGH',
+    issue_text: 'subprocess call with shell=True identified, security issue.',
+    line_number: line,
+    line_range: [line],
+    more_info: 'https://bandit.readthedocs.io/en/1.8.6/plugins/b602_subprocess_popen_with_shell_equals_true.html',
+    test_id: 'B602',
+    test_name: 'subprocess_popen_with_shell_equals_true',
+  };
+  if (opts.code !== false) res.code = `${line - 1} ${lines[line - 2]}\n${line} ${lines[line - 1]}\n`;
+  const counts = { 'CONFIDENCE.HIGH': 1, 'CONFIDENCE.LOW': 0, 'CONFIDENCE.MEDIUM': 0, 'CONFIDENCE.UNDEFINED': 0, 'SEVERITY.HIGH': 1, 'SEVERITY.LOW': 0, 'SEVERITY.MEDIUM': 0, 'SEVERITY.UNDEFINED': 0 };
+  return {
+    errors: [],
+    generated_at: '2026-03-01T10:00:00Z',
+    metrics: { _totals: { ...counts, loc: lines.filter(Boolean).length, nosec: 0, skipped_tests: 0 }, [`./${file}`]: { ...counts, loc: lines.filter(Boolean).length, nosec: 0, skipped_tests: 0 } },
+    results: [res],
+  };
+}
+
+describe('columns: Bandit 1.7.3+ col_offset is a UTF-8 byte offset (Python AST), annotations and SARIF count characters', () => {
+  const UNICODE = 'import subprocess\n\n\ndef run(cmd):\n    log("Grüße, 世界 🚀"); subprocess.call(cmd, shell=True)\n';
+  const token = UNICODE.split('\n')[4].indexOf('subprocess');
+
+  it('non-ASCII text before the flagged call: the column is the character column of `subprocess`, not the byte offset + 1', async () => {
+    const w = workspace(undefined, { 'app/run.py': UNICODE });
+    const rep = report18('app/run.py', UNICODE, 5);
+    expect((rep.results[0] as { col_offset: number }).col_offset).toBeGreaterThan(token); // bytes, as Python gives them
+    writeFileSync(join(w, 'bandit.json'), JSON.stringify(rep));
+    const r = await runGate(w, { report: 'bandit.json' });
+    expect(r.result.outcome).toBe('fail');
+    const f = r.result.findings.find((x) => x.rule === 'B602')!;
+    expect(f).toMatchObject({ file: 'app/run.py', line: 5, column: token + 1, endColumn: token + 1 + 'subprocess.call(cmd, shell=True)'.length });
+    const region = sarifOf(r).runs[0].results[0].locations[0].physicalLocation.region;
+    expect(region).toEqual({ startLine: 5, startColumn: token + 1, endColumn: token + 1 + 'subprocess.call(cmd, shell=True)'.length });
+  });
+
+  it('a report that quotes no code (stripped): the workspace file line is used for the conversion', async () => {
+    const w = workspace(undefined, { 'app/run.py': UNICODE });
+    writeFileSync(join(w, 'bandit.json'), JSON.stringify(report18('app/run.py', UNICODE, 5, { code: false })));
+    const r = await runGate(w, { report: 'bandit.json' });
+    expect(r.result.findings.find((x) => x.rule === 'B602')).toMatchObject({ line: 5, column: token + 1 });
+  });
+
+  it('a latin-1 source (PEP 263): offsets are bytes of the decoded text re-encoded as UTF-8, converted the same way', async () => {
+    const text = '# -*- coding: latin-1 -*-\nimport subprocess\n\n\ndef run(cmd):\n    s = "café"; subprocess.call(cmd, shell=True)\n';
+    const w = workspace();
+    writeFileSync(join(w, 'lat.py'), Buffer.from(text, 'latin1'));
+    writeFileSync(join(w, 'bandit.json'), JSON.stringify(report18('lat.py', text, 6, { code: false })));
+    const r = await runGate(w, { report: 'bandit.json' });
+    expect(r.result.findings.find((x) => x.rule === 'B602')).toMatchObject({ line: 6, column: text.split('\n')[5].indexOf('subprocess') + 1 });
+  });
+
+  it('true negative: an ASCII line keeps col_offset + 1 (and Bandit 1.6 reports, without col_offset, column 1)', async () => {
+    const ascii = 'import subprocess\n\n\ndef run(cmd):\n    log("plain"); subprocess.call(cmd, shell=True)\n';
+    const w = workspace(undefined, { 'app/run.py': ascii });
+    const rep = report18('app/run.py', ascii, 5);
+    writeFileSync(join(w, 'bandit.json'), JSON.stringify(rep));
+    const r = await runGate(w, { report: 'bandit.json' });
+    const { col, end } = astOffsets(ascii, 5);
+    expect(r.result.findings.find((x) => x.rule === 'B602')).toMatchObject({ column: col + 1, endColumn: end + 1 });
+  });
+
+  it('utf16Offset: astral characters count two units; an offset inside a character or past the line is refused', () => {
+    expect(utf16Offset('🚀x', 4)).toBe(2);
+    expect(utf16Offset('éx', 2)).toBe(1);
+    expect(utf16Offset('éx', 1)).toBeUndefined();
+    expect(utf16Offset('ab', 3)).toBeUndefined();
+    expect(utf16Offset('ab', 2)).toBe(2);
+  });
+});
