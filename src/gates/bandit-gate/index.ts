@@ -174,9 +174,12 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     if (!inputs.banditConfig && hasToolBanditSection(ctx.cwd)) {
       notes.push('pyproject.toml has a [tool.bandit] section but `bandit-config` is empty: Bandit reads it only when given with -c (set `bandit-config: pyproject.toml`; Bandit 1.6 cannot read TOML)');
     }
-    if (!targets.some((t) => holdsPythonCode(resolvePath(ctx.cwd, t)))) {
+    const empty = targets.filter((t) => !holdsPythonCode(resolvePath(ctx.cwd, t)));
+    if (empty.length === targets.length) {
       return { outcome: 'error', reasons: ['no-files'], findings: [], policy, messages: [`no Python code under ${targets.join(', ')}: nothing for Bandit to check (an empty target proves nothing)`] };
     }
+    // the others hold code and are judged; a named target without any is said, never passed over in silence
+    if (empty.length) notes.push(`target(s) ${empty.join(', ')} hold no Python code (.py/.pyw with code): Bandit checks nothing there; only ${targets.filter((t) => !empty.includes(t)).join(', ')} are evidence`);
     const r = await runBandit(inputs, targets, ctx);
     if (!r.ok) return { ...r.result, policy };
     reports = [r.value.report];
@@ -418,9 +421,10 @@ async function runBandit(inputs: BanditGateInputs, targets: string[], ctx: GateC
 
   const out = join(ctx.tempDir, `bandit-${randomBytes(6).toString('hex')}.json`);
   const args = ['-r', '-f', 'json', '-o', out];
-  if (inputs.banditConfig) args.push('-c', inputs.banditConfig);
+  // a `.bandit`-style INI given as bandit-config: `-c` would make Bandit parse it as YAML and exit 2
+  if (inputs.banditConfig) args.push(isBanditIni(resolvePath(ctx.cwd, inputs.banditConfig)) ? '--ini' : '-c', inputs.banditConfig);
   if (inputs.skips.length) args.push('-s', inputs.skips.join(','));
-  if (inputs.excludes.length) args.push('-x', banditExcludes(inputs.excludes).join(','));
+  if (inputs.excludes.length) args.push('-x', banditExcludes(inputs.excludes, ctx.cwd, targets.some((t) => isAbsolute(t))).join(','));
   if (inputs.ignoreNosec) args.push('--ignore-nosec');
   args.push(...targets.map((t) => (t.startsWith('-') ? `./${t}` : t)));
   const remaining = Math.max(1000, inputs.timeoutMs - (Date.now() - started));
@@ -487,16 +491,43 @@ function hasCode(p: string, named: boolean): boolean {
 /**
  * Bandit's `-x` turns an existing directory `tests` into the glob `tests/*` and matches it against the paths
  * it walks, which start with the target as given: under target `.` they read `./tests/a.py`, which
- * `tests/*` does not match, so `-x tests` silently excludes nothing there. Each relative entry is therefore
- * also passed as `./entry` (what users mean: the path relative to the workspace).
+ * `tests/*` does not match, so `-x tests` silently excludes nothing there. Each plain relative entry is
+ * therefore also passed as `./entry` (what users mean: the path relative to the workspace); an entry written
+ * `./src/tests` is also passed as `src/tests` when that directory exists (targets written `src`); and when a
+ * target is an absolute path (`${{ github.workspace }}/src`), Bandit's paths are absolute too, so the entry is
+ * also passed under the workspace's absolute path. A non-directory entry is never widened (Bandit excludes
+ * every path that merely *contains* it: `./setup.py` → `setup.py` would also exclude `pkg/mysetup.py`).
  */
-export function banditExcludes(excludes: string[]): string[] {
+export function banditExcludes(excludes: string[], cwd?: string, absoluteTargets = false): string[] {
   const out: string[] = [];
+  const add = (x: string) => void (out.includes(x) || out.push(x));
   for (const e of excludes) {
-    if (!out.includes(e)) out.push(e);
-    if (!/^(\.{1,2}[\\/]|[\\/]|[*?[]|[A-Za-z]:)/.test(e) && e !== '.' && !out.includes(`./${e}`)) out.push(`./${e}`);
+    add(e);
+    if (e === '.' || /^(\.\.[\\/]|[\\/]|[*?[]|[A-Za-z]:)/.test(e)) continue;
+    const rel = e.replace(/^(\.[\\/])+/, '');
+    if (rel === '' || rel === '.') continue;
+    if (rel === e) add(`./${e}`);
+    else if (cwd && isDirectory(join(cwd, rel))) add(rel);
+    if (absoluteTargets && cwd) add(`${cwd.replace(/[\\/]+$/, '')}/${rel}`);
   }
   return out;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A Bandit INI file (`.bandit`: a `[bandit]` section) rather than YAML/TOML: Bandit reads it with `--ini`, not `-c`. */
+export function isBanditIni(path: string): boolean {
+  try {
+    return /^\s*\[bandit\]\s*$/m.test(readFileSync(path, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 function hasToolBanditSection(cwd: string): boolean {

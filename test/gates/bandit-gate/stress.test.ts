@@ -98,3 +98,56 @@ describe('columns: Bandit 1.7.3+ col_offset is a UTF-8 byte offset (Python AST),
     expect(utf16Offset('ab', 2)).toBe(2);
   });
 });
+
+describe('run mode with the option shapes real workflows use (real Bandit)', () => {
+  // a non-constant command: B602 HIGH
+  const SHELL = 'import subprocess\nimport sys\nsubprocess.call(sys.argv[1], shell=True)\n';
+  const CLEAN = 'def add(a, b):\n    return a + b\n';
+
+  it('an absolute target (`${{ github.workspace }}/src`) with `excludes: src/tests`: the tests are excluded (Bandit walks absolute paths there)', async () => {
+    const w = workspace(undefined, { 'src/app.py': CLEAN, 'src/tests/test_app.py': SHELL });
+    const r = await runGate(w, { targets: join(w, 'src'), excludes: 'src/tests' });
+    expect(r.result.outcome).toBe('pass');
+    expect(r.result.findings).toEqual([]);
+    // the whole workspace as an absolute target, `tests/` with a trailing slash
+    const w2 = workspace(undefined, { 'app.py': CLEAN, 'tests/test_app.py': SHELL });
+    expect((await runGate(w2, { targets: w2, excludes: 'tests/' })).result.outcome).toBe('pass');
+  });
+
+  it('`excludes: ./src/tests` with target `src` (paths read src/tests/…): excluded', async () => {
+    const w = workspace(undefined, { 'src/app.py': CLEAN, 'src/tests/test_app.py': SHELL });
+    const r = await runGate(w, { targets: 'src', excludes: './src/tests' });
+    expect(r.result.outcome).toBe('pass');
+  });
+
+  it('true negative: a file entry `./setup.py` is not widened to `setup.py` (Bandit would then drop every path containing it)', async () => {
+    const w = workspace(undefined, { 'setup.py': SHELL, 'pkg/mysetup.py': SHELL });
+    const r = await runGate(w, { excludes: './setup.py' });
+    expect(r.result.outcome).toBe('fail');
+    expect(r.result.findings.filter((f) => f.rule === 'B602').map((f) => f.file)).toEqual(['pkg/mysetup.py']);
+  });
+
+  it('bandit-config naming a `.bandit`-style INI file: passed as --ini (as `bandit --ini` would read it), not -c (Bandit would exit 2 parsing it as YAML)', async () => {
+    const w = workspace(undefined, { 'src/a.py': SHELL, 'config/bandit.ini': '[bandit]\nskips = B404,B602,B607\n' });
+    const r = await runGate(w, { targets: 'src', 'bandit-config': 'config/bandit.ini' });
+    expect(r.result.reasons).not.toContain('bandit-failed');
+    expect(r.result.outcome).toBe('pass');
+    // true negative: the same file without its skips still fails on the finding (the INI is what passed it)
+    writeFileSync(join(w, 'config/bandit.ini'), '[bandit]\nskips = B404\n');
+    expect((await runGate(w, { targets: 'src', 'bandit-config': 'config/bandit.ini' })).result.outcome).toBe('fail');
+  });
+
+  it('true negative: a YAML bandit-config is still passed with -c', async () => {
+    const w = workspace(undefined, { 'src/a.py': SHELL, 'bandit.yaml': "skips: ['B404', 'B602', 'B607']\n" });
+    expect((await runGate(w, { targets: 'src', 'bandit-config': 'bandit.yaml' })).result.outcome).toBe('pass');
+  });
+
+  it('one of several targets holds no Python code: said so (named), the others decide', async () => {
+    const w = workspace(undefined, { 'src/a.py': CLEAN, 'scripts/deploy.sh': 'echo hi\n' });
+    const r = await runGate(w, { targets: 'src\nscripts' });
+    expect(r.result.outcome).toBe('pass');
+    expect(r.warnings.join('\n')).toMatch(/target\(s\) scripts hold no Python code/);
+    // true negative: no such note when every target has code
+    expect((await runGate(w, { targets: 'src' })).warnings).toEqual([]);
+  });
+});
