@@ -67,7 +67,7 @@ const gate: Gate<BanditGateInputs> = {
     { name: 'targets', description: 'Files or directories Bandit scans (`bandit -r`), one per line. Default `.` (ignored for the run when `report` is given).', positional: true, multiple: true },
     { name: 'report', description: 'Existing Bandit JSON report file(s) or globs, one per line. When given, Bandit is not run.', multiple: true },
     { name: 'baseline', description: 'A previous Bandit JSON report: identical findings (line numbers ignored) are reported as baselined, at most as many copies as the baseline holds.' },
-    { name: 'bandit-config', description: "Bandit's own configuration file, passed as `-c`." },
+    { name: 'bandit-config', description: "Bandit's own configuration file, passed as `-c` (YAML; TOML from Bandit 1.7), or as `--ini` when it is a `.bandit`-style INI file." },
     { name: 'skips', description: 'Bandit test ids to skip (`-s`), comma- or newline-separated.', multiple: true },
     { name: 'excludes', description: 'Paths Bandit excludes (`-x`), comma- or newline-separated.', multiple: true },
     { name: 'ignore-nosec', description: 'Pass `--ignore-nosec`: `# nosec` comments do not hide findings.', flag: true, default: 'false' },
