@@ -97,14 +97,16 @@ export function splitJsonDocuments(text: string, source: string): { docs: string
   while (i < text.length) {
     let j = i;
     while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r' || text[j] === '\ufeff')) j++;
-    if (text[j] === '{') {
+    // `bandit -d … > file 2>&1`: debug lines print Python dicts (`\t{'raw': <ast.Name …>}`): a `{` followed by a
+    // single quote is never JSON, so such a line is noise, not the start of the report
+    if (text[j] === '{' && !/^\{\s*'/.test(text.slice(j, j + 64))) {
       i = j;
       break;
     }
     const nl = text.indexOf('\n', j);
     const line = text.slice(j, nl === -1 ? text.length : nl);
     // a line that holds a report (after other whitespace, behind a prefix) is not noise: dropping it would drop its findings
-    if (/^\s*\{/.test(line) || /"(results|errors)"\s*:/.test(line)) {
+    if ((/^\s*\{/.test(line) && !/^\s*\{\s*'/.test(line)) || /"(results|errors)"\s*:/.test(line)) {
       throw new ReportError(`${source}: a line before the report holds report data (${show(line.slice(0, 40))}); a report must start on its own line with \`{\``);
     }
     if (line.trim() !== '') skipped++;

@@ -151,3 +151,24 @@ describe('run mode with the option shapes real workflows use (real Bandit)', () 
     expect((await runGate(w, { targets: 'src' })).warnings).toEqual([]);
   });
 });
+
+describe('report files as CI steps capture them (real Bandit)', () => {
+  it('`bandit -r . -d -f json > report.json 2>&1`: debug lines that print Python dicts ({\'raw\': …}) are skipped, the report is judged', async () => {
+    const w = workspace(undefined, { 'app/a.py': 'import subprocess\nimport sys\nsubprocess.call(sys.argv[1], shell=True)\n' });
+    const b = spawnSync('bash', ['-c', 'bandit -r app -d -f json > report.json 2>&1'], { cwd: w, encoding: 'utf8' });
+    expect(b.status).toBe(1);
+    expect(readFileSync(join(w, 'report.json'), 'utf8')).toMatch(/^\s*\{'/m); // the shape that used to be taken for the report
+    const r = await runGate(w, { report: 'report.json' });
+    expect(r.result.reasons).not.toContain('report-invalid');
+    expect(r.result.outcome).toBe('fail');
+    expect(r.result.findings.find((f) => f.rule === 'B602')).toMatchObject({ file: 'app/a.py', line: 3 });
+    expect(r.warnings.join('\n')).toMatch(/skipped \d+ line\(s\) of non-JSON output/);
+  });
+
+  it('true negative: a Python-dict line AFTER the report still makes the file invalid (the JSON must end the file)', async () => {
+    const w = workspace(undefined, { 'app/a.py': 'x = 1\n' });
+    spawnSync('bash', ['-c', "bandit -r app -f json -o report.json; echo \"\t{'raw': 1}\" >> report.json"], { cwd: w });
+    const r = await runGate(w, { report: 'report.json' });
+    expect(r.result).toMatchObject({ outcome: 'error', reasons: ['report-invalid'] });
+  });
+});
