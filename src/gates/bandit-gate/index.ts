@@ -495,7 +495,8 @@ function hasCode(p: string, named: boolean): boolean {
  * therefore also passed as `./entry` (what users mean: the path relative to the workspace); an entry written
  * `./src/tests` is also passed as `src/tests` when that directory exists (targets written `src`); and when a
  * target is an absolute path (`${{ github.workspace }}/src`), Bandit's paths are absolute too, so the entry is
- * also passed under the workspace's absolute path. A non-directory entry is never widened (Bandit excludes
+ * also passed under the workspace's absolute path; an absolute entry naming a workspace directory is also passed
+ * relative (`tests`, `./tests`) for relative targets. A non-directory entry is never widened (Bandit excludes
  * every path that merely *contains* it: `./setup.py` → `setup.py` would also exclude `pkg/mysetup.py`).
  */
 export function banditExcludes(excludes: string[], cwd?: string, absoluteTargets = false): string[] {
@@ -503,6 +504,13 @@ export function banditExcludes(excludes: string[], cwd?: string, absoluteTargets
   const add = (x: string) => void (out.includes(x) || out.push(x));
   for (const e of excludes) {
     add(e);
+    // an absolute entry naming a workspace directory (`${{ github.workspace }}/tests`) under relative targets
+    const root = cwd?.replace(/[\\/]+$/, '');
+    if (root && e.startsWith(`${root}/`) && isDirectory(e)) {
+      const rel = e.slice(root.length + 1).replace(/\/+$/, '');
+      if (rel) for (const x of [rel, `./${rel}`]) add(x);
+      continue;
+    }
     if (e === '.' || /^(\.\.[\\/]|[\\/]|[*?[]|[A-Za-z]:)/.test(e)) continue;
     const rel = e.replace(/^(\.[\\/])+/, '');
     if (rel === '' || rel === '.') continue;

@@ -172,3 +172,16 @@ describe('report files as CI steps capture them (real Bandit)', () => {
     expect(r.result).toMatchObject({ outcome: 'error', reasons: ['report-invalid'] });
   });
 });
+
+describe('excludes written as absolute paths (real Bandit)', () => {
+  const SHELL = 'import subprocess\nimport sys\nsubprocess.call(sys.argv[1], shell=True)\n';
+  it('`excludes: ${{ github.workspace }}/tests` with the default target `.`: the tests are excluded', async () => {
+    const w = workspace(undefined, { 'app.py': 'x = 1\n', 'tests/test_app.py': SHELL });
+    const r = await runGate(w, { excludes: join(w, 'tests') });
+    expect(r.result.outcome).toBe('pass');
+    // true negative: an absolute entry naming a file is not widened (Bandit would drop every path containing it)
+    const w2 = workspace(undefined, { 'app.py': 'x = 1\n', 'gen.py': SHELL, 'pkg/gen.py': SHELL });
+    const r2 = await runGate(w2, { excludes: join(w2, 'gen.py') });
+    expect(r2.result.findings.filter((f) => f.rule === 'B602').map((f) => f.file).sort()).toEqual(['gen.py', 'pkg/gen.py']);
+  });
+});
