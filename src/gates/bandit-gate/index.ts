@@ -531,6 +531,7 @@ function isDirectory(p: string): boolean {
 
 /** A Bandit INI file (`.bandit`: a `[bandit]` section) rather than YAML/TOML: Bandit reads it with `--ini`, not `-c`. */
 export function isBanditIni(path: string): boolean {
+  if (/\.(toml|ya?ml)$/i.test(path)) return false;
   try {
     return /^\s*\[bandit\]\s*$/m.test(readFileSync(path, 'utf8'));
   } catch {
