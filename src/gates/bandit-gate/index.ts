@@ -180,6 +180,20 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     }
     // the others hold code and are judged; a named target without any is said, never passed over in silence
     if (empty.length) notes.push(`target(s) ${empty.join(', ')} hold no Python code (.py/.pyw with code): Bandit checks nothing there; only ${targets.filter((t) => !empty.includes(t)).join(', ')} are evidence`);
+    if (!(inputs.banditConfig && isBanditIni(resolvePath(ctx.cwd, inputs.banditConfig)))) {
+      const nested = nestedIniFiles(targets, ctx.cwd);
+      if (nested.length) {
+        return {
+          outcome: 'error',
+          reasons: ['config-error'],
+          findings: [],
+          policy,
+          messages: nested.map(
+            (n) => `${n.file}: Bandit would apply this .bandit file, found below a target's root, to the WHOLE scan, not only to its directory (${n.options.slice(0, 200)}): a scan weakened by a file nobody declared is not evidence. Set \`bandit-config: ${n.file}\` to apply it deliberately, or move it to the target's root, or remove it.`,
+          ),
+        };
+      }
+    }
     const r = await runBandit(inputs, targets, ctx);
     if (!r.ok) return { ...r.result, policy };
     reports = [r.value.report];
@@ -537,6 +551,32 @@ export function isBanditIni(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Without `--ini`, Bandit walks every target for files named `.bandit` and applies the one it finds to the
+ * WHOLE scan (two of them: exit 2). One at a target's root is the project's own; one deeper down (vendored code,
+ * a sub-project) that sets skips/tests/exclude/targets/level/confidence/baseline silently changes what is
+ * scanned everywhere (`skips = B602`). Returned with the options it sets (files setting none are harmless).
+ */
+export function nestedIniFiles(targets: string[], cwd: string): Array<{ file: string; options: string }> {
+  const found: string[] = [];
+  for (const t of targets) {
+    const abs = resolvePath(cwd, t);
+    if (!isDirectory(abs)) continue;
+    visitFiles(abs, (r, e) => void (e.name === '.bandit' && r !== '.bandit' && !e.isDirectory() && found.push(normalizePath(join(t, r), cwd))), { maxEntries: 500_000 });
+  }
+  const out: Array<{ file: string; options: string }> = [];
+  for (const file of new Set(found)) {
+    let options = '';
+    try {
+      options = readFileSync(resolvePath(cwd, file), 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => /^(skips|tests|exclude|targets|level|confidence|baseline)\s*[=:]\s*\S/.test(l)).join('; ');
+    } catch {
+      /* unreadable: Bandit will say so */
+    }
+    if (options) out.push({ file, options });
+  }
+  return out;
 }
 
 function hasToolBanditSection(cwd: string): boolean {

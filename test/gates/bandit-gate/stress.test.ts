@@ -185,3 +185,33 @@ describe('excludes written as absolute paths (real Bandit)', () => {
     expect(r2.result.findings.filter((f) => f.rule === 'B602').map((f) => f.file).sort()).toEqual(['gen.py', 'pkg/gen.py']);
   });
 });
+
+describe('a .bandit file below a target root (real Bandit applies it to the whole scan)', () => {
+  const SHELL = 'import subprocess\nimport sys\nsubprocess.call(sys.argv[1], shell=True)\n';
+  const files = { 'src/app.py': SHELL, 'third_party/lib/m.py': 'x = 1\n', 'third_party/lib/.bandit': '[bandit]\nskips = B602,B404\n' };
+
+  it('vendored third_party/lib/.bandit with skips: Bandit silently skips B602 in src too; the gate refuses the run (config-error) instead of passing', async () => {
+    const w = workspace(undefined, files);
+    // what Bandit itself does with it: B602 in src/app.py is gone
+    const b = spawnSync('bandit', ['-r', '.', '-f', 'json', '-q'], { cwd: w, encoding: 'utf8' });
+    expect(JSON.parse(b.stdout.slice(b.stdout.indexOf('{'))).results).toEqual([]);
+    const r = await runGate(w);
+    expect(r.result).toMatchObject({ outcome: 'error', reasons: ['config-error'] });
+    expect(r.result.messages!.join('\n')).toMatch(/third_party\/lib\/\.bandit: Bandit would apply .* \(skips = B602,B404\)/);
+    expect(r.records).toHaveLength(1);
+  });
+
+  it('declared as bandit-config, the same file is applied deliberately (--ini): judged as Bandit ran it', async () => {
+    const w = workspace(undefined, files);
+    expect((await runGate(w, { 'bandit-config': 'third_party/lib/.bandit' })).result.outcome).toBe('pass');
+  });
+
+  it('true negatives: a .bandit at the target root is the project\'s own; a nested one that sets nothing is harmless; a target not holding it is not affected', async () => {
+    const root = workspace(undefined, { 'src/app.py': SHELL, '.bandit': '[bandit]\nskips = B602,B404\n' });
+    expect((await runGate(root)).result.outcome).toBe('pass');
+    const empty = workspace(undefined, { 'src/app.py': SHELL, 'third_party/lib/m.py': 'x = 1\n', 'third_party/lib/.bandit': '[bandit]\n# nothing set\n' });
+    expect((await runGate(empty)).result).toMatchObject({ outcome: 'fail', reasons: ['budget-exceeded'] });
+    const other = workspace(undefined, files);
+    expect((await runGate(other, { targets: 'src' })).result).toMatchObject({ outcome: 'fail', reasons: ['budget-exceeded'] });
+  });
+});
