@@ -1,0 +1,1 @@
+import{a,b,c,d,e,f}from"./chunk-THGEHEQX.js";import"./chunk-Z5E3PXPI.js";import"./chunk-YHKPXSZR.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-DC3277JX.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,f as banditExcludes,b as default,e as holdsPythonCode,d as omittedFindings,c as runBanditGate};
