@@ -1,4 +1,4 @@
-// bandit-gate on a generated Bandit 1.8 report with 100,000 results: parse + baseline + suppressions +
+// bandit-gate on a generated Bandit 1.8 report with 100,000 results (a stress size; a realistic one follows): parse + baseline + suppressions +
 // budget + SARIF + record, end to end through executeGate. Prints time and peak memory; asserts nothing.
 import { mkdirSync, mkdtempSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,3 +83,37 @@ console.log(`evaluate (baseline, budget):    ${tEval.toFixed(0)} ms  → new HIG
 console.log(`whole gate (read, parse ×2, evaluate, redact, SARIF ≤25k results, record): ${tGate.toFixed(0)} ms → ${out.result.outcome} (${out.result.reasons.join(',')}), new HIGH ${out.result.outputs?.high}, baselined ${out.result.outputs?.baselined}, suppressed ${out.result.outputs?.suppressed}`);
 console.log(`peak RSS: ${mb(peak)} (before: ${mb(rssBefore)}); process maxRSS: ${mb(process.resourceUsage().maxRSS * 1024)}`);
 rmSync(dir, { recursive: true, force: true });
+
+// Realistic: what a large project's report looks like (a full `bandit -r .` of pip + setuptools + GitPython +
+// PyYAML + 10 stdlib packages, 935 files / 273k lines, gave 947 results; with tests and vendored code a big
+// monorepo reaches a few thousand). Here 1,500 workspace files that exist, a report of 5,000 results naming
+// them as Bandit does (`./pkg/mod.py`) and quoting their real lines, so placement reads every file to confirm
+// it, and columns (1.8 col_offset) are converted on the quoted lines, some of them non-ASCII.
+{
+  const FILES = Number(process.env.BENCH_FILES ?? 1500);
+  const R = Number(process.env.BENCH_REAL_RESULTS ?? 5000);
+  const d2 = mkdtempSync(join(tmpdir(), 'cg-bench-bandit-real-'));
+  const w2 = join(d2, 'ws');
+  const lineOf = (f: number, l: number) => (l % 7 === 0 ? `    log("Grüße ${f}"); value = call_${l}(arg, shell=True)` : `    value = call_${l}(arg, shell=True)`);
+  for (let f = 0; f < FILES; f++) {
+    mkdirSync(join(w2, `pkg${f % 40}`), { recursive: true });
+    writeFileSync(join(w2, `pkg${f % 40}`, `mod${f}.py`), Array.from({ length: 180 }, (_, l) => lineOf(f, l + 1)).join('\n') + '\n');
+  }
+  const res = Array.from({ length: R }, (_, i) => {
+    const f = i % FILES;
+    const l = 1 + ((i * 7) % 180);
+    const text = lineOf(f, l);
+    const col = Buffer.byteLength(text.slice(0, text.indexOf('value')), 'utf8');
+    return { ...result(i), filename: `./pkg${f % 40}/mod${f}.py`, line_number: l, line_range: [l], code: `${l} ${text}\n`, col_offset: col, end_col_offset: col + 10 };
+  });
+  writeFileSync(join(w2, 'bandit.json'), JSON.stringify({ errors: [], generated_at: '2026-11-02T09:14:03Z', metrics: { _totals: { loc: FILES * 180, nosec: 0, skipped_tests: 0 } }, results: res }));
+  const t2 = performance.now();
+  const o2 = await executeGate(gate, { report: 'bandit.json', 'sarif-file': join(d2, 'out.sarif') }, {
+    cwd: w2,
+    env: { PATH: process.env.PATH, CHAINGATE_RECORDS: join(d2, 'records.ndjson'), RUNNER_TEMP: join(d2, 'rt') },
+    logger: { info: () => undefined, warn: () => undefined, debug: () => undefined },
+    now: () => new Date('2026-11-20T00:00:00Z'),
+  });
+  console.log(`realistic: ${R} results over ${FILES} workspace files (each read to confirm placement): whole gate ${(performance.now() - t2).toFixed(0)} ms → ${o2.result.outcome}, new HIGH ${o2.result.outputs?.high}`);
+  rmSync(d2, { recursive: true, force: true });
+}

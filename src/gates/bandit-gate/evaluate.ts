@@ -1,8 +1,11 @@
 // Pure evaluation: Bandit results + baseline + suppressions + budget → findings and counts.
 import type { Finding, Severity } from '../../core/types.js';
 import { Fingerprinter } from '../../core/fingerprint.js';
-import { BANDIT_LEVELS, flaggedLine, type BanditLevel, type BanditReport, type BanditResult } from './report.js';
-import { normalizePath, type ScanErrorEntry, type SuppressionEntry } from './suppressions.js';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BANDIT_LEVELS, flaggedLine, utf16Offset, type BanditLevel, type BanditReport, type BanditResult } from './report.js';
+import { decodeSource } from './place.js';
+import { isAbsoluteLike, normalizePath, type ScanErrorEntry, type SuppressionEntry } from './suppressions.js';
 
 export type Confidence = 'low' | 'medium' | 'high';
 
@@ -113,6 +116,21 @@ export function evaluate(opts: EvaluateOptions): Evaluation {
     }
   }
 
+  // the text of a workspace file's line, for reports that quote no code (column conversion only)
+  const sources = new Map<string, string[] | null>();
+  const sourceLine = (file: string, n: number): string | undefined => {
+    if (isAbsoluteLike(file) || file.startsWith('../')) return undefined;
+    let lines = sources.get(file);
+    if (lines === undefined) {
+      try {
+        lines = statSync(join(cwd, file)).size > 20_000_000 ? null : decodeSource(readFileSync(join(cwd, file))).replace(/^\ufeff/, '').split(/\r\n|\n|\r/);
+      } catch {
+        lines = null;
+      }
+      sources.set(file, lines);
+    }
+    return lines?.[n - 1];
+  };
   const paths = new Map<string, string>();
   const norm = (f: string) => {
     let n = paths.get(f);
@@ -186,7 +204,10 @@ export function evaluate(opts: EvaluateOptions): Evaluation {
     if (st === 'suppressed') suppressed++;
     if (st === 'new' && expiredHit[i]) expiredUsed.add(expiredHit[i]!);
     const line = Math.max(1, r.line_number);
-    const column = r.col_offset !== undefined ? r.col_offset + 1 : 1;
+    // Bandit's offsets are UTF-8 bytes (Python's AST); columns are characters: convert on the flagged line's text
+    const src = r.col_offset ? (flaggedLine(r) ?? (r.unplaced ? undefined : sourceLine(file, line))) : undefined;
+    const charCol = r.col_offset !== undefined && src !== undefined ? utf16Offset(src, r.col_offset) : undefined;
+    const column = r.col_offset !== undefined ? (charCol ?? r.col_offset) + 1 : 1;
     const lastLine = r.line_range?.length ? r.line_range[r.line_range.length - 1] : line;
     const f: Finding = {
       rule: r.test_id,
@@ -208,7 +229,9 @@ export function evaluate(opts: EvaluateOptions): Evaluation {
       },
     };
     if (lastLine > line) f.endLine = lastLine;
-    if (r.end_col_offset !== undefined && r.col_offset !== undefined && lastLine === line && r.end_col_offset > r.col_offset) f.endColumn = r.end_col_offset + 1;
+    if (r.end_col_offset !== undefined && r.col_offset !== undefined && lastLine === line && r.end_col_offset > r.col_offset) {
+      f.endColumn = ((src !== undefined && charCol !== undefined ? utf16Offset(src, r.end_col_offset) : undefined) ?? column - 1 + (r.end_col_offset - r.col_offset)) + 1;
+    }
     if (st === 'baselined') f.suppressed = { kind: 'external', justification: 'present in the baseline report' };
     if (st === 'suppressed') f.suppressed = { kind: 'external', justification: `${by[i]!.justification} (${by[i]!.key})`, expires: by[i]!.expires };
     findings.push(f);

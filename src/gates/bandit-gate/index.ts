@@ -67,7 +67,7 @@ const gate: Gate<BanditGateInputs> = {
     { name: 'targets', description: 'Files or directories Bandit scans (`bandit -r`), one per line. Default `.` (ignored for the run when `report` is given).', positional: true, multiple: true },
     { name: 'report', description: 'Existing Bandit JSON report file(s) or globs, one per line. When given, Bandit is not run.', multiple: true },
     { name: 'baseline', description: 'A previous Bandit JSON report: identical findings (line numbers ignored) are reported as baselined, at most as many copies as the baseline holds.' },
-    { name: 'bandit-config', description: "Bandit's own configuration file, passed as `-c`." },
+    { name: 'bandit-config', description: "Bandit's own configuration file, passed as `-c` (YAML; TOML from Bandit 1.7), or as `--ini` when it is a `.bandit`-style INI file." },
     { name: 'skips', description: 'Bandit test ids to skip (`-s`), comma- or newline-separated.', multiple: true },
     { name: 'excludes', description: 'Paths Bandit excludes (`-x`), comma- or newline-separated.', multiple: true },
     { name: 'ignore-nosec', description: 'Pass `--ignore-nosec`: `# nosec` comments do not hide findings.', flag: true, default: 'false' },
@@ -170,8 +170,25 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     if (!inputs.banditConfig && hasToolBanditSection(ctx.cwd)) {
       notes.push('pyproject.toml has a [tool.bandit] section but `bandit-config` is empty: Bandit reads it only when given with -c (set `bandit-config: pyproject.toml`; Bandit 1.6 cannot read TOML)');
     }
-    if (!targets.some((t) => holdsPythonCode(resolvePath(ctx.cwd, t)))) {
+    const empty = targets.filter((t) => !holdsPythonCode(resolvePath(ctx.cwd, t)));
+    if (empty.length === targets.length) {
       return { outcome: 'error', reasons: ['no-files'], findings: [], policy, messages: [`no Python code under ${targets.join(', ')}: nothing for Bandit to check (an empty target proves nothing)`] };
+    }
+    // the others hold code and are judged; a named target without any is said, never passed over in silence
+    if (empty.length) notes.push(`target(s) ${empty.join(', ')} hold no Python code (.py/.pyw with code): Bandit checks nothing there; only ${targets.filter((t) => !empty.includes(t)).join(', ')} are evidence`);
+    if (!(inputs.banditConfig && isBanditIni(resolvePath(ctx.cwd, inputs.banditConfig)))) {
+      const nested = nestedIniFiles(targets, ctx.cwd);
+      if (nested.length) {
+        return {
+          outcome: 'error',
+          reasons: ['config-error'],
+          findings: [],
+          policy,
+          messages: nested.map(
+            (n) => `${n.file}: Bandit would apply this .bandit file, found below a target's root, to the WHOLE scan, not only to its directory (${n.options.slice(0, 200)}): a scan weakened by a file nobody declared is not evidence. Set \`bandit-config: ${n.file}\` to apply it deliberately, or move it to the target's root, or remove it.`,
+          ),
+        };
+      }
     }
     const r = await runBandit(inputs, targets, ctx);
     if (!r.ok) return { ...r.result, policy };
@@ -414,9 +431,10 @@ async function runBandit(inputs: BanditGateInputs, targets: string[], ctx: GateC
 
   const out = join(ctx.tempDir, `bandit-${randomBytes(6).toString('hex')}.json`);
   const args = ['-r', '-f', 'json', '-o', out];
-  if (inputs.banditConfig) args.push('-c', inputs.banditConfig);
+  // a `.bandit`-style INI given as bandit-config: `-c` would make Bandit parse it as YAML and exit 2
+  if (inputs.banditConfig) args.push(isBanditIni(resolvePath(ctx.cwd, inputs.banditConfig)) ? '--ini' : '-c', inputs.banditConfig);
   if (inputs.skips.length) args.push('-s', inputs.skips.join(','));
-  if (inputs.excludes.length) args.push('-x', banditExcludes(inputs.excludes).join(','));
+  if (inputs.excludes.length) args.push('-x', banditExcludes(inputs.excludes, ctx.cwd, targets.some((t) => isAbsolute(t))).join(','));
   if (inputs.ignoreNosec) args.push('--ignore-nosec');
   args.push(...targets.map((t) => (t.startsWith('-') ? `./${t}` : t)));
   const remaining = Math.max(1000, inputs.timeoutMs - (Date.now() - started));
@@ -483,14 +501,76 @@ function hasCode(p: string, named: boolean): boolean {
 /**
  * Bandit's `-x` turns an existing directory `tests` into the glob `tests/*` and matches it against the paths
  * it walks, which start with the target as given: under target `.` they read `./tests/a.py`, which
- * `tests/*` does not match, so `-x tests` silently excludes nothing there. Each relative entry is therefore
- * also passed as `./entry` (what users mean: the path relative to the workspace).
+ * `tests/*` does not match, so `-x tests` silently excludes nothing there. Each plain relative entry is
+ * therefore also passed as `./entry` (what users mean: the path relative to the workspace); an entry written
+ * `./src/tests` is also passed as `src/tests` when that directory exists (targets written `src`); and when a
+ * target is an absolute path (`${{ github.workspace }}/src`), Bandit's paths are absolute too, so the entry is
+ * also passed under the workspace's absolute path; an absolute entry naming a workspace directory is also passed
+ * relative (`tests`, `./tests`) for relative targets. A non-directory entry is never widened (Bandit excludes
+ * every path that merely *contains* it: `./setup.py` → `setup.py` would also exclude `pkg/mysetup.py`).
  */
-export function banditExcludes(excludes: string[]): string[] {
+export function banditExcludes(excludes: string[], cwd?: string, absoluteTargets = false): string[] {
   const out: string[] = [];
+  const add = (x: string) => void (out.includes(x) || out.push(x));
   for (const e of excludes) {
-    if (!out.includes(e)) out.push(e);
-    if (!/^(\.{1,2}[\\/]|[\\/]|[*?[]|[A-Za-z]:)/.test(e) && e !== '.' && !out.includes(`./${e}`)) out.push(`./${e}`);
+    add(e);
+    // an absolute entry naming a workspace directory (`${{ github.workspace }}/tests`) under relative targets
+    const root = cwd?.replace(/[\\/]+$/, '');
+    if (root && e.startsWith(`${root}/`) && isDirectory(e)) {
+      const rel = e.slice(root.length + 1).replace(/\/+$/, '');
+      if (rel) for (const x of [rel, `./${rel}`]) add(x);
+      continue;
+    }
+    if (e === '.' || /^(\.\.[\\/]|[\\/]|[*?[]|[A-Za-z]:)/.test(e)) continue;
+    const rel = e.replace(/^(\.[\\/])+/, '');
+    if (rel === '' || rel === '.') continue;
+    if (rel === e) add(`./${e}`);
+    else if (cwd && isDirectory(join(cwd, rel))) add(rel);
+    if (absoluteTargets && cwd) add(`${cwd.replace(/[\\/]+$/, '')}/${rel}`);
+  }
+  return out;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A Bandit INI file (`.bandit`: a `[bandit]` section) rather than YAML/TOML: Bandit reads it with `--ini`, not `-c`. */
+export function isBanditIni(path: string): boolean {
+  if (/\.(toml|ya?ml)$/i.test(path)) return false;
+  try {
+    return /^\s*\[bandit\]\s*$/m.test(readFileSync(path, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Without `--ini`, Bandit walks every target for files named `.bandit` and applies the one it finds to the
+ * WHOLE scan (two of them: exit 2). One at a target's root is the project's own; one deeper down (vendored code,
+ * a sub-project) that sets skips/tests/exclude/targets/level/confidence/baseline silently changes what is
+ * scanned everywhere (`skips = B602`). Returned with the options it sets (files setting none are harmless).
+ */
+export function nestedIniFiles(targets: string[], cwd: string): Array<{ file: string; options: string }> {
+  const found: string[] = [];
+  for (const t of targets) {
+    const abs = resolvePath(cwd, t);
+    if (!isDirectory(abs)) continue;
+    visitFiles(abs, (r, e) => void (e.name === '.bandit' && r !== '.bandit' && !e.isDirectory() && found.push(normalizePath(join(t, r), cwd))), { maxEntries: 500_000 });
+  }
+  const out: Array<{ file: string; options: string }> = [];
+  for (const file of new Set(found)) {
+    let options = '';
+    try {
+      options = readFileSync(resolvePath(cwd, file), 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => /^(skips|tests|exclude|targets|level|confidence|baseline)\s*[=:]\s*\S/.test(l)).join('; ');
+    } catch {
+      /* unreadable: Bandit will say so */
+    }
+    if (options) out.push({ file, options });
   }
   return out;
 }

@@ -224,7 +224,7 @@ export function placeFiles(reports: BanditReport[], baseline: BanditReport | und
 }
 
 /** Python source as text: UTF-8, else Latin-1 (PEP 263 `coding: latin-1` files; Bandit quotes them decoded). */
-function decodeSource(b: Buffer): string {
+export function decodeSource(b: Buffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(b);
   } catch {

@@ -97,14 +97,16 @@ export function splitJsonDocuments(text: string, source: string): { docs: string
   while (i < text.length) {
     let j = i;
     while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r' || text[j] === '\ufeff')) j++;
-    if (text[j] === '{') {
+    // `bandit -d … > file 2>&1`: debug lines print Python dicts (`\t{'raw': <ast.Name …>}`): a `{` followed by a
+    // single quote is never JSON, so such a line is noise, not the start of the report
+    if (text[j] === '{' && !/^\{\s*'/.test(text.slice(j, j + 64))) {
       i = j;
       break;
     }
     const nl = text.indexOf('\n', j);
     const line = text.slice(j, nl === -1 ? text.length : nl);
     // a line that holds a report (after other whitespace, behind a prefix) is not noise: dropping it would drop its findings
-    if (/^\s*\{/.test(line) || /"(results|errors)"\s*:/.test(line)) {
+    if ((/^\s*\{/.test(line) && !/^\s*\{\s*'/.test(line)) || /"(results|errors)"\s*:/.test(line)) {
       throw new ReportError(`${source}: a line before the report holds report data (${show(line.slice(0, 40))}); a report must start on its own line with \`{\``);
     }
     if (line.trim() !== '') skipped++;
@@ -374,6 +376,21 @@ function parseResult(r: unknown, i: number, source: string): BanditResult {
     else if (id !== undefined && id !== null && id !== 0 && typeof id !== 'number') throw new ReportError(`${where}.issue_cwe.id: expected a number, got ${show(id)}`);
   }
   return out;
+}
+
+/**
+ * Bandit's `col_offset` / `end_col_offset` are Python's AST offsets: UTF-8 **bytes** into the line, not
+ * characters. Annotations and SARIF (default columnKind utf16CodeUnits) count characters, so a line with
+ * non-ASCII text before the flagged token (`log("Grüße"); eval(x)`) would otherwise point past it. Returns the
+ * UTF-16 offset of `byteOffset` in `line`, or undefined when the offset does not fit the line (beyond its end,
+ * or inside a character: the line is not the one Bandit measured).
+ */
+export function utf16Offset(line: string, byteOffset: number): number | undefined {
+  if (!/[^\x00-\x7f]/.test(line)) return byteOffset <= line.length ? byteOffset : undefined;
+  const b = Buffer.from(line, 'utf8');
+  if (byteOffset > b.length) return undefined;
+  if (byteOffset < b.length && (b[byteOffset] & 0xc0) === 0x80) return undefined;
+  return b.subarray(0, byteOffset).toString('utf8').length;
 }
 
 /** The source text of the flagged line, from Bandit's numbered `code` excerpt (`"5     call(x)\n6 …"`). */
