@@ -178,9 +178,10 @@ export function parseArgs(argv: string[], specs: InputSpec[]): { raw: RawInputs;
   return { raw, format, help };
 }
 
-function emit(gate: Gate<unknown>, out: RunOutcome, format: Format, io: CliIO): void {
+function emit(gate: Gate<unknown>, out: RunOutcome, format: Format, io: CliIO, printed?: Set<string>): void {
   const { result, redactor } = out;
   const say = (s: string) => io.out(redactor.redact(s));
+  const shown = printed ? (m: string) => printed.has(redactor.redact(m)) : undefined;
   if (format === 'json') {
     say(JSON.stringify(jsonOf(gate, out), null, 2));
   } else if (format === 'sarif') {
@@ -188,9 +189,9 @@ function emit(gate: Gate<unknown>, out: RunOutcome, format: Format, io: CliIO): 
   } else if (format === 'github') {
     for (const l of annotations(gate.id, result.findings)) say(l);
     for (const l of extraAnnotations(gate.id, result)) say(l);
-    say(textReport(gate.id, result));
+    say(textReport(gate.id, result, shown));
   } else {
-    say(textReport(gate.id, result));
+    say(textReport(gate.id, result, shown));
   }
 }
 
@@ -210,8 +211,17 @@ async function stepSummary(gate: Gate<unknown>, out: RunOutcome, io: CliIO): Pro
   }
 }
 
+/**
+ * Warnings and notes go to stderr as they happen; `printed` keeps what was said (already redacted by the runner),
+ * so the text report on stdout does not say it a second time (bandit-gate both warns and lists its notes).
+ */
 function cliLogger(io: CliIO) {
-  return { info: (m: string) => io.err(m), warn: (m: string) => io.err(`warning: ${m}`), debug: () => undefined };
+  const printed = new Set<string>();
+  const say = (m: string, text: string) => {
+    printed.add(m);
+    io.err(text);
+  };
+  return { info: (m: string) => say(m, m), warn: (m: string) => say(m, `warning: ${m}`), debug: () => undefined, printed };
 }
 
 /** The options `check` takes: those every static gate takes (another would stop one gate after the others ran). */
@@ -275,9 +285,10 @@ async function runCheck(argv: string[], io: CliIO): Promise<number> {
   let worst = 0;
   const outs: Array<{ gate: Gate<unknown>; out: RunOutcome }> = [];
   for (const gate of gates) {
-    const out = await executeGate(gate, raw, { cwd: io.cwd, env: io.env, logger: cliLogger(io) });
+    const logger = cliLogger(io);
+    const out = await executeGate(gate, raw, { cwd: io.cwd, env: io.env, logger });
     outs.push({ gate, out });
-    if (parsed.format === 'text' || parsed.format === 'github') emit(gate, out, parsed.format, io);
+    if (parsed.format === 'text' || parsed.format === 'github') emit(gate, out, parsed.format, io, logger.printed);
     await stepSummary(gate, out, io);
     worst = Math.max(worst, exitCodeFor(out.result.outcome));
   }
@@ -317,8 +328,9 @@ async function runOne(gate: Gate<unknown>, argv: string[], io: CliIO, formatOver
     io.err(`chaingate ${gate.id}: missing required ${what}: ${missing.map((s) => s.description.replace(/`/g, '')).join(' ')}\nRun \`chaingate ${gate.id} --help\` for usage.`);
     return 2;
   }
-  const out = await executeGate(gate, parsed.raw, { cwd: io.cwd, env: io.env, logger: cliLogger(io) });
-  emit(gate, out, formatOverride ?? parsed.format, io);
+  const logger = cliLogger(io);
+  const out = await executeGate(gate, parsed.raw, { cwd: io.cwd, env: io.env, logger });
+  emit(gate, out, formatOverride ?? parsed.format, io, logger.printed);
   await stepSummary(gate, out, io);
   return exitCodeFor(out.result.outcome);
 }

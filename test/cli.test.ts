@@ -373,3 +373,25 @@ describe('chaingate CLI', () => {
     expect(bundle.status).toBe(2);
   });
 });
+
+describe('a warning is said once on the terminal', () => {
+  // bandit-gate logs its notes as warnings AND lists them in its result; the CLI printed both (stderr
+  // "warning: X", then X again in the text report on stdout)
+  it('bandit-gate: the empty-target note appears once across stdout and stderr', async () => {
+    const dir = repo({ 'a.py': 'import os\n', 'sh/x.sh': 'echo hi\n' });
+    const h = io(dir);
+    const code = await main(['bandit-gate', '.', 'sh', '--timeout', '600'], { ...h.io, env: { ...h.io.env, PATH: process.env.PATH ?? '' } });
+    expect(code).toBe(0);
+    const all = [...h.out, ...h.err].join('\n');
+    const hits = all.split('hold no Python code').length - 1;
+    expect(hits).toBe(1);
+    expect(h.err.join('\n')).toContain('warning: target(s) sh hold no Python code');
+  });
+
+  it('--format json still carries every message in the document', async () => {
+    const dir = repo({ 'a.py': 'import os\n', 'sh/x.sh': 'echo hi\n' });
+    const h = io(dir);
+    await main(['bandit-gate', '.', 'sh', '--format', 'json'], { ...h.io, env: { ...h.io.env, PATH: process.env.PATH ?? '' } });
+    expect(JSON.parse(h.out.join('\n')).messages.join('\n')).toContain('hold no Python code');
+  });
+});

@@ -74,10 +74,11 @@ export function findingLine(f: Finding): string {
   return `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${f.message}${sup}`;
 }
 
-export function textReport(gate: string, result: GateResult): string {
+/** `shown`: messages the terminal already has (the CLI prints a gate's warnings as they happen): not repeated. */
+export function textReport(gate: string, result: GateResult, shown?: (m: string) => boolean): string {
   const lines: string[] = [];
   for (const f of sortFindings(result.findings)) lines.push(findingLine(f));
-  for (const m of result.messages ?? []) lines.push(m);
+  for (const m of result.messages ?? []) if (!shown?.(m)) lines.push(m);
   const c = countFindings(result.findings);
   lines.push(
     `${gate}: ${result.outcome.toUpperCase()} (${result.reasons.join(', ')}) — ${c.total} finding(s)` +

@@ -86,13 +86,28 @@ export function toSarif(opts: SarifOptions): object {
   };
 }
 
+/**
+ * A file path as the URI reference SARIF's `artifactLocation.uri` must be (RFC 3986): `\\` → `/`, and every
+ * character a URI path cannot hold (space, `%`, `#`, `?`, non-ASCII, …) percent-encoded as UTF-8, so that
+ * `sp ace/ü.py` is `sp%20ace/%C3%BC.py` and a `#` in a name is not read as a fragment. A `:` in the first
+ * segment of a relative path is encoded too (else it reads as a scheme).
+ */
+export function sarifUri(file: string): string {
+  const path = file.replace(/\\/g, '/');
+  const enc = (seg: string) =>
+    Array.from(seg, (ch) => (/^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/.test(ch) ? ch : Array.from(Buffer.from(ch, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''))).join('');
+  const segs = path.split('/').map(enc);
+  if (!path.startsWith('/') && segs[0].includes(':')) segs[0] = segs[0].replace(/:/g, '%3A');
+  return segs.join('/');
+}
+
 function physical(l: { file: string; line: number; column: number; endLine?: number; endColumn?: number }) {
   const region: Record<string, number> = { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.column) };
   if (l.endLine) region.endLine = l.endLine;
   if (l.endColumn) region.endColumn = l.endColumn;
   return {
     physicalLocation: {
-      artifactLocation: { uri: l.file.replace(/\\/g, '/'), uriBaseId: '%SRCROOT%' },
+      artifactLocation: { uri: sarifUri(l.file), uriBaseId: '%SRCROOT%' },
       region,
     },
   };
