@@ -291,7 +291,12 @@ export function parseMakefile(src: string, cmdVars: Map<string, string> = new Ma
         const x = expandText(val);
         v = { value: x, simple: true, dynamic: x.includes(UNRESOLVED) };
       } else v = { value: val, simple: false, dynamic: false };
-      if (condDepth > 0) v.dynamic = true;
+      if (condDepth > 0) {
+        // `ifeq ($(V),1) Q = else Q = @ endif`: whichever branch runs, `$(Q)` only silences the line (judged as '')
+        const silent = (x: string) => /^[@\s]*$/.test(x);
+        if (op !== '!=' && op !== '+=' && silent(val) && (!old || (!old.dynamic && silent(old.value)))) v = { value: '', simple: true, dynamic: false };
+        else v.dynamic = true;
+      }
       if (name === '.DEFAULT_GOAL') goalMaybeIncluded = false;
       if (name === 'MAKEFLAGS' && condDepth === 0) {
         // `MAKEFLAGS += -i` in the Makefile makes make ignore every recipe's failure (checked with GNU Make 4.3)

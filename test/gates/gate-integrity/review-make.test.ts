@@ -165,3 +165,16 @@ describe('expansion limits: hostile Makefiles are bounded and not claimed', () =
     expect(check('make scan', { Makefile: `FILES = ${'a '.repeat(2000)}\nscan:\n\tbandit $(FILES) || true\n` })).toEqual(['exit-suppressed Makefile:3:18']);
   });
 });
+
+describe('a variable that only silences, set in conditionals (`$(Q)`)', () => {
+  // `make V=1` shows commands: `Q` is empty or `@` in every branch, so the line's meaning does not depend on it
+  it('true positive: `$(Q)bandit -r . || true` with Q empty or @', () => {
+    expect(check('make scan', { Makefile: 'ifeq ($(V),1)\nQ =\nelse\nQ = @\nendif\nscan:\n\t$(Q)bandit -r . || true\n' })).toEqual(['exit-suppressed Makefile:7:18']);
+  });
+  it.each([
+    ['a branch sets `-` (the failure may be ignored or not)', 'ifdef LAX\nQ = -\nelse\nQ = @\nendif\nscan:\n\t$(Q)bandit -r .\n'],
+    ['a branch sets a command', 'ifdef CI\nQ = @\nelse\nQ = echo\nendif\nscan:\n\t$(Q) bandit -r . || true\n'],
+  ])('true negative: %s', (_n, mk) => {
+    expect(check('make scan', { Makefile: mk })).toEqual([]);
+  });
+});
