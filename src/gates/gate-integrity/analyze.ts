@@ -7,7 +7,7 @@ import { scalarText, type ScalarText } from '../prt-guard/scalar.js';
 import { mapGet, mapEntries, scalarString, isMap, isSeq, type ParsedYaml, type YNode } from '../../core/yaml.js';
 import { LineCounter } from 'yaml';
 import { posix as ppath } from 'node:path';
-import { expandMake, makeInvocation, makeLookup, npmInvocation, packageScripts, parseMakefile, recipeUnits, scriptSequence, UNRESOLVED, type Mapped } from './make-npm.js';
+import { expandMake, makeInvocation, makeLookup, npmInvocation, packageScripts, parseMakefile, recipeUnits, scriptSequence, UNRESOLVED, type IncludeInfo, type Mapped } from './make-npm.js';
 
 const CLI_TOOLS = new Set(['bandit', 'semgrep', 'trivy', 'grype', 'checkov', 'gitleaks', 'trufflehog', 'zizmor', 'pip-audit', 'osv-scanner', 'slsa-verifier', 'cosign', 'chaingate', 'snyk', 'safety', 'tfsec', 'kics', 'govulncheck', 'gosec', 'brakeman', 'bundle-audit', 'bundler-audit']);
 /**
@@ -218,7 +218,8 @@ const KUBECTL_VALUED = new Set(['-c', '--container', '-n', '--namespace', '--con
  * command's status is only a test: find exits 0), `docker|podman exec [opts] CONTAINER CMD` (the command's
  * status; `-d` returns at once), `docker compose exec SERVICE CMD`, `kubectl|oc exec POD [-- ] CMD`,
  * `nix develop|shell … -c CMD`, `poetry|uv|pipenv|pdm|hatch|rye run CMD`,
- * `conda|mamba|micromamba run [-n ENV] CMD`, `pixi run CMD`, `mise exec … -- CMD`, `devbox run CMD`.
+ * `conda|mamba|micromamba run [-n ENV] CMD`, `pixi run CMD`, `mise exec … -- CMD`, `devbox run CMD`,
+ * `cross-env VAR=x … CMD`.
  */
 export function wrapperOf(t: string[], isCmd: (w: string[]) => boolean = () => true): Wrapped | undefined {
   const n = t.length;
@@ -314,6 +315,12 @@ export function wrapperOf(t: string[], isCmd: (w: string[]) => boolean = () => t
   if (t0 === 'nix' && (t[1] === 'develop' || t[1] === 'shell')) {
     const c = t.findIndex((w, i) => i > 1 && (w === '-c' || w === '--command'));
     return c > 0 && c + 1 < n ? { from: c + 1, to: n, name: `nix ${t[1]}` } : undefined;
+  }
+  if (t0 === 'cross-env') {
+    // `cross-env VAR=x … CMD` (package scripts): sets the variables, runs CMD, exits with its status
+    let c = 1;
+    while (c < n && /^[A-Za-z_][A-Za-z0-9_]*=/.test(t[c])) c++;
+    return c < n ? { from: c, to: n, name: 'cross-env' } : undefined;
   }
   let k = -1;
   if (/^(poetry|uv|pipenv|pdm|hatch|rye|pixi|devbox)$/.test(t0) && t[1] === 'run') k = 2;
@@ -630,8 +637,8 @@ export interface ScriptFile {
 }
 /** Where a relative script path is looked up: the step's working directory, the repository root, the action's directory, a script's directory. */
 export type ScriptBase = { kind: 'workdir'; dir?: string } | { kind: 'root' } | { kind: 'action' } | { kind: 'script'; dir: string };
-/** Opens a script of the scanned repository (bounded, inside the repository root, symlinks resolved); undefined when it cannot be seen. */
-export type ScriptResolver = (from: WorkflowModel, path: string, base: ScriptBase) => ScriptFile | undefined;
+/** Opens a script of the scanned repository (bounded, inside the repository root, symlinks resolved); undefined when nothing is there, null when something is there that cannot be seen. */
+export type ScriptResolver = (from: WorkflowModel, path: string, base: ScriptBase) => ScriptFile | null | undefined;
 
 interface ScriptCtx {
   resolve?: ScriptResolver;
@@ -1001,26 +1008,52 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
     const names = (cs: Array<{ tool: string }>) => [...new Set(cs.map((x) => x.tool))].join(', ');
     if (mk) {
       const candidates = mk.file ? [mk.file] : ['GNUmakefile', 'makefile', 'Makefile'];
-      let sf: ScriptFile | undefined;
+      let sf: ScriptFile | null | undefined;
       let name = '';
       for (const c of candidates) {
+        // make reads the first name that exists: one it cannot read (a directory, a dangling symlink) stops it there
         sf = open(rel, c);
-        if (sf) {
+        if (sf !== undefined) {
           name = c;
           break;
         }
       }
       if (!sf) return undefined;
+      const mfile = sf;
       // recipes run in make's directory (`-C`), not the directory of a `-f` file
       const up = ppath.relative(ppath.dirname(name), '.');
       const cwd = ppath.dirname(name) === '.' ? sf.dir : ppath.normalize(ppath.join(sf.dir, up));
       let mf: ReturnType<typeof parseMakefile>;
       let units: ReturnType<typeof recipeUnits>;
+      // `include x.mk`: relative to make's directory; what the file sets decides which variables, shell flags and
+      // default goal are still known (a file that cannot be seen: none of them)
+      const include = (files: string[], optional: boolean): IncludeInfo => {
+        const info: Required<IncludeInfo> = { opaque: false, vars: [], rules: false, shell: false };
+        for (const f of files) {
+          if (ppath.isAbsolute(f)) return { opaque: true };
+          const inc = sx.resolve!(m, f, { kind: 'script', dir: cwd });
+          if (inc === undefined && optional && !mf0Targets.has(f)) continue; // `-include .env` missing from the checkout: nothing read
+          if (!inc) return { opaque: true };
+          let sub: ReturnType<typeof parseMakefile>;
+          try {
+            sub = parseMakefile(inc.text);
+          } catch {
+            return { opaque: true };
+          }
+          if (sub.shellUnknown) return { opaque: true }; // it includes further files
+          info.vars.push(...sub.vars.keys());
+          info.rules ||= sub.rules.size > 0;
+          info.shell ||= sub.oneshell || sub.posix || ['SHELL', '.SHELLFLAGS', 'MAKEFLAGS'].some((v) => sub.vars.has(v));
+        }
+        return info;
+      };
+      let mf0Targets = new Set<string>();
       try {
-        mf = parseMakefile(sf.text, mk.vars, envOf);
+        mf0Targets = new Set(parseMakefile(mfile.text).rules.keys());
+        mf = parseMakefile(mfile.text, mk.vars, envOf, include);
         units = recipeUnits(mf, mk.targets.length ? mk.targets : mf.defaultGoal ? [mf.defaultGoal] : [], envOf);
       } catch {
-        return undefined; // a Makefile this reader cannot follow: not seen, no finding
+        return undefined; // a Makefile this reader cannot follow, or beyond the expansion limits: not seen, no finding
       }
       const goals = mk.targets.length ? mk.targets : mf.defaultGoal ? [mf.defaultGoal] : [];
       if (!goals.length) return undefined;
@@ -1032,10 +1065,15 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
       if (/(^|\/)env$/.test(shellWords[0] ?? '')) shellWords.shift();
       const shellName = (shellWords[0] ?? '').replace(/^.*\//, '');
       const flags = expandVar(flagsVar);
-      if (!SHELL_NAMES.test(shellName) || flags === undefined || flags.includes(UNRESOLVED)) return undefined;
-      const o = shellOptions([shellName, ...shellWords.slice(1), ...flags.trim().split(/\s+/)]);
-      if (!o.c) return undefined;
-      const shell = { errexit: o.errexit, pipefail: o.pipefail, bash: shellName !== 'sh' && shellName !== 'dash' && shellName !== 'ash' };
+      let shell = { errexit: true, pipefail: true, bash: true };
+      // an include that cannot be seen, or one that sets the shell: judged as if it had `-e -o pipefail` (only what
+      // does not depend on the shell's flags is found: `-`, `|| true`, `--exit-zero`, …)
+      if (!mf.shellUnknown) {
+        if (!SHELL_NAMES.test(shellName) || flags === undefined || flags.includes(UNRESOLVED)) return undefined;
+        const o = shellOptions([shellName, ...shellWords.slice(1), ...flags.trim().split(/\s+/)]);
+        if (!o.c) return undefined;
+        shell = { errexit: o.errexit, pipefail: o.pipefail, bash: shellName !== 'sh' && shellName !== 'dash' && shellName !== 'ash' };
+      }
       const ignoredByI: Array<{ tool: string }> = [];
       for (const u of units) {
         if (!u.script.text.trim()) continue;
@@ -1049,6 +1087,8 @@ function analyzeStepScript(m: WorkflowModel, job: Job, step: Step, out: RawFindi
           if (!quiet) out.push({ rule: 'exit-suppressed', severity: 'high', message: `the \`-\` prefix of this recipe line makes make ignore the failure of ${tag} and carry on, so the scan can never block (run at ${caller}).`, loc: spanLoc(r.src, u.ignoreAt, u.ignoreAt + 1), token: `- ${u.target}`, job: jobLabel, step: step.label, file: sf.file });
         } else if (u.ignoredBy !== undefined) {
           if (!quiet) out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`.IGNORE\` makes make ignore the failure of ${tag} and carry on, so the scan can never block (run at ${caller}).`, loc: spanLoc(r.src, u.ignoredBy, u.ignoredBy + '.IGNORE'.length), token: `.IGNORE ${u.target}`, job: jobLabel, step: step.label, file: sf.file });
+        } else if (mf.ignoreFlagsAt !== undefined) {
+          if (!quiet) out.push({ rule: 'exit-suppressed', severity: 'high', message: `\`MAKEFLAGS\` with \`-i\` (ignore errors) set in the Makefile makes make ignore the failure of ${tag} and exit 0, so the scan can never block (run at ${caller}).`, loc: spanLoc(r.src, mf.ignoreFlagsAt, mf.ignoreFlagsAt + 'MAKEFLAGS'.length), token: `MAKEFLAGS -i ${u.target}`, job: jobLabel, step: step.label, file: sf.file });
         } else if (mk.ignoreErrors !== undefined) ignoredByI.push(...r.carriers);
         else carriers.push(...r.carriers);
       }

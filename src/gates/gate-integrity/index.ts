@@ -5,7 +5,7 @@ import { Fingerprinter } from '../../core/fingerprint.js';
 import { loadModels } from '../prt-guard/load.js';
 import { approvalMatches, parseApprovals, type Approval } from '../prt-guard/approvals.js';
 import { analyzeIntegrity, type LocalActionResolver, type ScriptResolver } from './analyze.js';
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { readTextFile } from '../../core/files.js';
 import { buildModel, type WorkflowModel } from '../prt-guard/model.js';
@@ -45,7 +45,9 @@ export const MAX_SCRIPT_BYTES = 256 * 1024;
  * workspace (`cwd`); relative paths resolve against the step's working directory (from the root), the root
  * (`$GITHUB_WORKSPACE/…`), the action's directory (`${{ github.action_path }}/…`) or the calling script's
  * directory. The real path (symlinks resolved) must stay inside the root's real path; only regular files up to
- * MAX_SCRIPT_BYTES of UTF-8 text are read. Anything else: undefined (not seen, no finding).
+ * MAX_SCRIPT_BYTES of UTF-8 text are read. Anything else: not seen, no finding — `undefined` when nothing is at the
+ * path, `null` when something is there that cannot be seen (a directory, a FIFO, a dangling symlink or one out of
+ * the repository, too large, binary): make stops at the first Makefile name that exists, readable or not.
  */
 export function scriptResolver(cwd: string): ScriptResolver {
   const cache = new Map<string, ReturnType<ScriptResolver>>();
@@ -71,21 +73,26 @@ export function scriptResolver(cwd: string): ScriptResolver {
     }
     const cand = resolvePath(start, path);
     if (cache.has(cand)) return cache.get(cand);
-    const result = (() => {
+    const result = ((): ReturnType<ScriptResolver> => {
+      try {
+        lstatSync(cand);
+      } catch {
+        return undefined;
+      }
       const rootReal = real(root);
       const candReal = real(cand);
-      if (!rootReal || !candReal) return undefined;
+      if (!rootReal || !candReal) return null;
       // no following outside the repository: the real path (symlinks resolved) must be inside the root
-      if (candReal !== rootReal && !candReal.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep)) return undefined;
+      if (candReal !== rootReal && !candReal.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep)) return null;
       let st;
       try {
         st = statSync(candReal);
       } catch {
-        return undefined;
+        return null;
       }
-      if (!st.isFile() || st.size > MAX_SCRIPT_BYTES) return undefined;
+      if (!st.isFile() || st.size > MAX_SCRIPT_BYTES) return null;
       const r = readTextFile(candReal);
-      if (!r.ok) return undefined;
+      if (!r.ok) return null;
       return { file: relative(cwd, cand) || cand, text: r.text, key: candReal, dir: dirname(cand) };
     })();
     cache.set(cand, result);

@@ -39,7 +39,12 @@ export interface MakeRule {
 export interface Makefile {
   vars: Map<string, MakeVar>;
   rules: Map<string, MakeRule[]>;
+  /** undefined when no target, or when it cannot be known (first target in a conditional or an included file, dynamic `.DEFAULT_GOAL`) */
   defaultGoal?: string;
+  /** an included file that cannot be seen, or one that sets `SHELL`/`.SHELLFLAGS`/`.ONESHELL`/`.POSIX`: the shell's flags are not known */
+  shellUnknown: boolean;
+  /** `MAKEFLAGS += -i` / `--ignore-errors` outside conditionals (offset of `MAKEFLAGS`) */
+  ignoreFlagsAt?: number;
   oneshell: boolean;
   posix: boolean;
   /** `.IGNORE:` with no prerequisites (offset of the token) */
@@ -49,6 +54,28 @@ export interface Makefile {
 }
 
 const DIRECTIVE = /^(-?include|sinclude|vpath|unexport|load|-load)(\s|$)/;
+const INCLUDE = /^(-?include|sinclude)\s+/;
+
+/** What an `include` reads, as far as it matters here (see `parseMakefile`). */
+export interface IncludeInfo {
+  /** the file cannot be seen (a name with variables or wildcards, outside the repository, unreadable): anything may change */
+  opaque: boolean;
+  /** variables it sets */
+  vars?: string[];
+  /** it defines rules (one may be the default goal) */
+  rules?: boolean;
+  /** it sets `SHELL`, `.SHELLFLAGS`, `.ONESHELL`, `.POSIX` or `MAKEFLAGS` */
+  shell?: boolean;
+}
+/** Default for `parseMakefile`: nothing an include reads is seen. */
+const OPAQUE_INCLUDE = (): IncludeInfo => ({ opaque: true });
+
+/** Thrown when a recipe's expansion goes over MAX_EXPANSION (one line) or MAX_RECIPE_TEXT (one `make` call), or the prerequisite walk over its bounds: the call is not followed. */
+export class MakeLimitError extends Error {}
+
+/** Expanded recipe text one `make` call may produce (all its lines together). */
+export const MAX_RECIPE_TEXT = 1024 * 1024;
+
 const COND_OPEN = /^(ifeq|ifneq|ifdef|ifndef)(\s|\(|$)/;
 
 /** Index of the `)`/`}` closing the reference opened at `i` (`$(` or `${`), or -1. */
@@ -68,7 +95,7 @@ function refEnd(s: string, i: number): number {
  * variable → its value (recursively for `=`, as it is for `:=`), each character mapped to the reference's `$`;
  * `$@` → the target; functions, substitution references and unknown or dynamic variables → UNRESOLVED.
  */
-export function expandMake(s: string, offs: number[], lookup: (name: string) => MakeVar | undefined, target = '', depth = 0, budget = { left: MAX_EXPANSION }): Mapped {
+export function expandMake(s: string, offs: number[], lookup: (name: string) => MakeVar | undefined, target = '', depth = 0, budget: { left: number; hit?: boolean } = { left: MAX_EXPANSION }): Mapped {
   const out: Mapped = { text: '', map: [] };
   const push = (text: string, at: number) => {
     out.text += text;
@@ -78,6 +105,7 @@ export function expandMake(s: string, offs: number[], lookup: (name: string) => 
   for (let i = 0; i < s.length; i++) {
     if (budget.left <= 0) {
       // `A = $(B)$(B)`, `B = $(C)$(C)`, …: an expansion that keeps doubling is not followed
+      budget.hit = true;
       push(UNRESOLVED, offs[i]);
       break;
     }
@@ -164,8 +192,14 @@ function topIndex(s: string, ch: string, from = 0): number {
  * not define (the step's `env:`). Conditional blocks are not evaluated: their recipe lines are marked, their
  * variables dynamic.
  */
-export function parseMakefile(src: string, cmdVars: Map<string, string> = new Map(), env: (name: string) => string | undefined = () => undefined): Makefile {
-  const mf: Makefile = { vars: new Map(), rules: new Map(), oneshell: false, posix: false, ignoreTargets: new Map() };
+export function parseMakefile(src: string, cmdVars: Map<string, string> = new Map(), env: (name: string) => string | undefined = () => undefined, include: (names: string[], optional: boolean) => IncludeInfo = OPAQUE_INCLUDE): Makefile {
+  const mf: Makefile = { vars: new Map(), rules: new Map(), oneshell: false, posix: false, ignoreTargets: new Map(), shellUnknown: false };
+  /** an opaque include was read: later `?=`/`+=` may meet a value it set */
+  let afterOpaque = false;
+  /** variables an included file sets (a later `?=`/`+=` meets its value) */
+  const includedVars = new Set<string>();
+  /** an include may have set `.DEFAULT_GOAL` (and the Makefile did not set it after) */
+  let goalMaybeIncluded = false;
   for (const [k, v] of cmdVars) mf.vars.set(k, { value: v, simple: false, dynamic: false });
   const fromCmd = new Set(cmdVars.keys());
   const lookup = makeLookup(mf, env);
@@ -243,18 +277,34 @@ export function parseMakefile(src: string, cmdVars: Map<string, string> = new Ma
       if (fromCmd.has(name) && !/override/.test(asg[1])) continue;
       const old = mf.vars.get(name);
       let v: MakeVar;
+      // an include before this may have set it: `?=` keeps that value, `+=` appends to it
+      const mayBeIncluded = !old && (afterOpaque || includedVars.has(name));
       if (op === '!=') v = { value: '', simple: true, dynamic: true };
       else if (op === '?=') {
         if (old || env(name) !== undefined) continue;
-        v = { value: val, simple: false, dynamic: false };
-      } else if (op === '+=' && old) {
+        v = { value: val, simple: false, dynamic: mayBeIncluded };
+      } else if (op === '+=' && mayBeIncluded) v = { value: '', simple: true, dynamic: true };
+      else if (op === '+=' && old) {
         const add = old.simple ? expandText(val) : val;
         v = { value: old.value ? `${old.value} ${add}` : add, simple: old.simple, dynamic: old.dynamic };
       } else if (op === ':=' || op === '::=') {
         const x = expandText(val);
         v = { value: x, simple: true, dynamic: x.includes(UNRESOLVED) };
       } else v = { value: val, simple: false, dynamic: false };
-      if (condDepth > 0) v.dynamic = true;
+      if (condDepth > 0) {
+        // `ifeq ($(V),1) Q = else Q = @ endif`: whichever branch runs, `$(Q)` only silences the line (judged as '')
+        const silent = (x: string) => /^[@\s]*$/.test(x);
+        if (op !== '!=' && op !== '+=' && silent(val) && (!old || (!old.dynamic && silent(old.value)))) v = { value: '', simple: true, dynamic: false };
+        else v.dynamic = true;
+      }
+      if (name === '.DEFAULT_GOAL') goalMaybeIncluded = false;
+      if (name === 'MAKEFLAGS' && condDepth === 0) {
+        // `MAKEFLAGS += -i` in the Makefile makes make ignore every recipe's failure (checked with GNU Make 4.3)
+        const flags = (op === ':=' || op === '::=' ? v.value : expandText(val)).split(/\s+/);
+        const at = line.map[t.indexOf('MAKEFLAGS')];
+        if (flags.some((f) => f === '--ignore-errors' || /^-[A-Za-z]*i/.test(f))) mf.ignoreFlagsAt = at;
+        else if (op !== '+=') mf.ignoreFlagsAt = undefined;
+      }
       if (name === '.RECIPEPREFIX') {
         const p = v.simple ? v.value : expandText(v.value);
         prefix = p ? p[0] : '\t';
@@ -265,6 +315,30 @@ export function parseMakefile(src: string, cmdVars: Map<string, string> = new Ma
     if (/^undefine\s/.test(t) || /^(override|export)\s+undefine\s/.test(t)) {
       mf.vars.delete(t.replace(/^(override\s+|export\s+)*undefine\s+/, '').trim());
       current = undefined;
+      continue;
+    }
+    if (INCLUDE.test(t)) {
+      current = undefined;
+      const names = expandText(t.replace(INCLUDE, '')).split(/\s+/).filter(Boolean);
+      const opaque = condDepth > 0 || names.some((n) => n.includes(UNRESOLVED) || /[*?[]/.test(n));
+      const info = opaque ? { opaque: true } : include(names, !t.startsWith('include'));
+      if (info.opaque) {
+        // it may set any variable (those set so far are no longer known), the shell, rules, the default goal
+        for (const [k, v] of mf.vars) if (!fromCmd.has(k)) v.dynamic = true;
+        afterOpaque = true;
+        mf.shellUnknown = true;
+        if (!defaultGoalSet) defaultGoalSet = true; // mf.defaultGoal stays undefined
+        goalMaybeIncluded = true;
+      } else {
+        for (const k of info.vars ?? []) {
+          includedVars.add(k);
+          const v = mf.vars.get(k);
+          if (v && !fromCmd.has(k)) v.dynamic = true;
+          if (k === '.DEFAULT_GOAL') goalMaybeIncluded = true;
+        }
+        if (info.shell) mf.shellUnknown = true;
+        if (info.rules && !defaultGoalSet) defaultGoalSet = true;
+      }
       continue;
     }
     if (DIRECTIVE.test(t) || /^export(\s|$)/.test(t) || /^override\s/.test(t)) {
@@ -298,8 +372,9 @@ export function parseMakefile(src: string, cmdVars: Map<string, string> = new Ma
         else for (const p of prereqs) mf.ignoreTargets.set(p, line.map[t.indexOf('.IGNORE')]);
       }
       if (tg.includes('%') || tg.includes(UNRESOLVED)) continue;
-      if (!defaultGoalSet && (!tg.startsWith('.') || tg.includes('/')) && condDepth === 0) {
-        mf.defaultGoal = tg;
+      if (!defaultGoalSet && (!tg.startsWith('.') || tg.includes('/'))) {
+        // the first target inside a conditional: which branch's first target is the goal is not known
+        mf.defaultGoal = condDepth === 0 ? tg : undefined;
         defaultGoalSet = true;
       }
       const rule: MakeRule = { target: tg, prereqs, recipe: [] };
@@ -312,9 +387,11 @@ export function parseMakefile(src: string, cmdVars: Map<string, string> = new Ma
     }
   }
   const dg = mf.vars.get('.DEFAULT_GOAL');
-  if (dg && !dg.dynamic) {
+  if (goalMaybeIncluded || dg?.dynamic) mf.defaultGoal = undefined; // set in a conditional or an include: not known
+  else if (dg) {
     const g = (dg.simple ? dg.value : expandText(dg.value)).trim();
     if (g && !g.includes(UNRESOLVED) && !/\s/.test(g)) mf.defaultGoal = g;
+    else if (g) mf.defaultGoal = undefined;
   }
   return mf;
 }
@@ -351,8 +428,11 @@ export function recipeUnits(mf: Makefile, goals: string[], env: (name: string) =
   const lookup = makeLookup(mf, env);
   const units: RecipeUnit[] = [];
   const seen = new Set<string>();
+  let textLeft = MAX_RECIPE_TEXT;
   const visit = (tg: string, depth: number) => {
-    if (seen.has(tg) || seen.size > 200 || depth > 50) return;
+    if (seen.has(tg)) return;
+    // a prerequisite graph this deep or wide is not walked partly (its later recipes would be missed): not followed
+    if (seen.size >= 1000 || depth > 100) throw new MakeLimitError(`more than 1000 targets or 100 levels of prerequisites`);
     seen.add(tg);
     const rules = mf.rules.get(tg) ?? [];
     for (const r of rules) for (const p of r.prereqs) visit(p, depth + 1);
@@ -360,7 +440,15 @@ export function recipeUnits(mf: Makefile, goals: string[], env: (name: string) =
     for (const r of rules) {
       for (const rl of r.recipe) {
         if (rl.conditional) continue;
-        const x = expandMake(rl.raw.text, rl.raw.map, lookup, tg);
+        const budget: { left: number; hit?: boolean } = { left: MAX_EXPANSION };
+        const x = expandMake(rl.raw.text, rl.raw.map, lookup, tg, 0, budget);
+        if ((textLeft -= x.text.length) < 0) throw new MakeLimitError(`the recipes expand to more than ${MAX_RECIPE_TEXT} characters`);
+        if (budget.hit) {
+          // a line cut short by the expansion limit cannot be judged (its end is missing): left out, as its own
+          // shell it changes no other line; under `.ONESHELL` it is part of every line's script: not followed
+          if (mf.oneshell) throw new MakeLimitError(`a recipe line of \`${tg}\` expands to more than ${MAX_EXPANSION} characters`);
+          continue;
+        }
         let k = 0;
         let ignoreAt: number | undefined;
         while (k < x.text.length && /[@\-+ \t]/.test(x.text[k])) {
@@ -473,9 +561,11 @@ export interface PackageScripts {
  * string. Undefined when the text is not a JSON object.
  */
 export function packageScripts(src: string): PackageScripts | undefined {
+  let parsed: Record<string, unknown>;
   try {
     const v = JSON.parse(src);
     if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    parsed = v;
   } catch {
     return undefined;
   }
@@ -586,6 +676,10 @@ export function packageScripts(src: string): PackageScripts | undefined {
     }
     break;
   }
+  // what npm sees is what JSON.parse returns: a later `"scripts": 1` or a non-string script leaves nothing to run
+  const want = parsed.scripts && typeof parsed.scripts === 'object' && !Array.isArray(parsed.scripts) ? (parsed.scripts as Record<string, unknown>) : {};
+  for (const [name, body] of result.scripts) if (!Object.hasOwn(want, name) || want[name] !== body.text) result.scripts.delete(name);
+  if (typeof parsed.packageManager !== 'string') result.packageManager = undefined;
   return result;
 }
 
