@@ -141,6 +141,13 @@ describe('JSON Lines as downloaded', () => {
       expect(r.outcome, why(r)).toBe('pass');
     }
   });
+  it('a 10,000-line file is refused (bounded: parsed once, no document verified), it does not hang', async () => {
+    const b = JSON.stringify({ bundle: await provenanceOf(['widget', BYTES]) });
+    const r = await run(`${Array.from({ length: 10_000 }, () => b).join('\n')}\n`);
+    expect(r.outcome).toBe('error');
+    expect(r.reasons).toEqual(['provenance-invalid']);
+    expect(why(r)).toMatch(/10000 documents \(more than 1000\)/);
+  });
   it('a line that is not JSON is an error naming its line, never skipped', async () => {
     const b = JSON.stringify({ bundle: await provenanceOf(['widget', BYTES]) });
     const r = await run(`${b}\n\nnot json\n`);
