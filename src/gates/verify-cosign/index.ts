@@ -203,6 +203,9 @@ const gate: Gate<VerifyCosignInputs> = {
     }
 
     let sourceRepository = opt(raw['source-repository']);
+    // `github.com/org/repo` (no scheme: how slsa-verifier's --source-uri and verify-slsa's source-uri take it)
+    // names the URL Fulcio records; left as typed it could never equal the certificate's extension
+    if (sourceRepository && /^github\.com\/[\w.-]+\/[\w.-]+\/?$/i.test(sourceRepository)) sourceRepository = `https://github.com/${sourceRepository.slice('github.com/'.length)}`;
     if (sourceRepository && /^[\w.-]+\/[\w.-]+$/.test(sourceRepository)) {
       // `org/repo` is GitHub's shorthand (github.repository); for another forge's issuer it would silently name
       // a github.com repository that can never match: ask for the URL (Fulcio records the full URI in 1.12)

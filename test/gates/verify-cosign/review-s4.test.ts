@@ -307,3 +307,20 @@ describe('gh attestation download JSON Lines', () => {
     expect(r.ok ? '' : r.message).toMatch(/10000 lines \(at most 100\)/);
   });
 });
+
+describe('verify-cosign source-repository forms', () => {
+  it('before: `github.com/org/repo` (no scheme, as verify-slsa and slsa-verifier take it) always failed extension-mismatch in-process and was "not a github.com repository" for cosign; now it is the https URL', async () => {
+    const b = put(await ss.signBlob(TGZ, { identity: IDENTITY, github: githubClaims(REPO) }));
+    const common = { bundle: b, artifact, 'trusted-root': root, 'certificate-identity': IDENTITY, 'certificate-oidc-issuer': GITHUB_ISSUER };
+    for (const repo of [`github.com/${REPO}`, `GitHub.com/${REPO}/`, `github.com/${REPO}.git`]) {
+      const r = await runGate({ ...common, 'source-repository': repo });
+      expect(r.result.outcome, `${repo}: ${why(r)}`).toBe('pass');
+    }
+    // true negatives: another repository, a look-alike, another host
+    for (const repo of [`github.com/${REPO}-evil`, 'github.com/acme/other', `gitlab.com/${REPO}`, `github.com.evil.example/${REPO}`]) {
+      const r = await runGate({ ...common, 'source-repository': repo });
+      expect(r.result.outcome, repo).toBe('fail');
+      expect(r.result.reasons).toEqual(['extension-mismatch']);
+    }
+  });
+});
