@@ -8,7 +8,7 @@
 //  - JSON Lines: blank lines, CRLF, BOM, a broken line named by its number, a 10,000-line file refused at once.
 import 'reflect-metadata'; // @peculiar/x509 (the test CA below) needs it
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, createPrivateKey, sign as cryptoSign, webcrypto } from 'node:crypto';
@@ -17,7 +17,7 @@ import { buildIdentityPolicy, trustFromBytes, trustFromFile, unwrapBundleInput, 
 import { GITHUB_ISSUER, MockSigstore, githubClaims, githubIdentity, keyPairWithPem, sha256Hex, statement, type InTotoSubject } from '../../helpers/sigstore.js';
 import { OTHER_DIGEST } from '../../helpers/evidence.js';
 import { REQUIRED, STANDARD, makeBundle, other as otherSigstore, useEvidenceFixture, verify as verifyEvidence } from '../evidence-verify/fixture.js';
-import { runGate } from './helpers.js';
+import { runGate, withFakeCosignPath } from './helpers.js';
 
 const REPO = 'acme/widget';
 const IDENTITY = githubIdentity(REPO);
@@ -322,5 +322,29 @@ describe('verify-cosign source-repository forms', () => {
       expect(r.result.outcome, repo).toBe('fail');
       expect(r.result.reasons).toEqual(['extension-mismatch']);
     }
+  });
+});
+
+describe('verify-cosign mode cosign: an attestation is not a plain signature, however the bundle spells it', () => {
+  it('before: a bundle spelling its fields as proto names (`dsse_envelope`, `media_type`, which cosign\'s protojson reader accepts) reached cosign verify-blob; now refused content-mismatch before cosign runs', async () => {
+    const att = (await attest(bySha256, 'https://spdx.dev/Document')) as any;
+    const { dsseEnvelope, mediaType, verificationMaterial, ...rest } = att;
+    const variants = [
+      { ...rest, mediaType, verificationMaterial, dsse_envelope: dsseEnvelope },
+      { ...rest, media_type: mediaType, verification_material: verificationMaterial, dsse_envelope: dsseEnvelope },
+      `\uFEFF${JSON.stringify(att)}`,
+    ];
+    for (const v of variants) {
+      const d = mkdtempSync(join(tmpdir(), 'cg-fake-'));
+      const log = join(d, 'argv.ndjson');
+      const r = await runGate({ bundle: put(v), artifact, 'trusted-root': root, 'certificate-identity': IDENTITY, 'certificate-oidc-issuer': GITHUB_ISSUER, mode: 'cosign', cosign: 'path' }, { env: withFakeCosignPath({ FAKE_COSIGN_LOG: log, FAKE_COSIGN_MODE: 'ok' }) });
+      expect(r.result.outcome).toBe('fail');
+      expect(r.result.reasons).toEqual(['content-mismatch']);
+      expect(existsSync(log) ? readFileSync(log, 'utf8') : '').not.toMatch(/verify-blob/);
+    }
+  });
+  it('true negative: a message-signature bundle still goes to cosign verify-blob and passes', async () => {
+    const r = await runGate({ bundle: put(await ss.signBlob(TGZ, { identity: IDENTITY, github: githubClaims(REPO) })), artifact, 'trusted-root': root, 'certificate-identity': IDENTITY, 'certificate-oidc-issuer': GITHUB_ISSUER, mode: 'cosign', cosign: 'path' }, { env: withFakeCosignPath({ FAKE_COSIGN_MODE: 'ok' }) });
+    expect(r.result.outcome, why(r)).toBe('pass');
   });
 });
