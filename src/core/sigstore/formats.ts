@@ -88,6 +88,7 @@ function unwrap(input: unknown): UnwrapResult {
     if (list.length > MAX_CANDIDATES) throw new FormatError('bundle-malformed', `the attestations API answer lists ${list.length} attestations (at most ${MAX_CANDIDATES})`);
     const candidates = list.map((a, i) => {
       if (!isObj(a) || !isObj(a.bundle)) throw new FormatError('bundle-malformed', `attestation ${i + 1} of the API answer has no bundle object`);
+      assertPureContainer(a, `attestation ${i + 1} of the API answer`);
       return candidate(a.bundle, `attestation ${i + 1}`);
     });
     return { ok: true, container: 'attestations-api', candidates };

@@ -67,7 +67,7 @@ describe('a bundle is the bundle handed in: never a container found inside it', 
   it('before: {bundle: genuine, dsseEnvelope: forged} unwrapped the genuine bundle; now such a wrapper is ambiguous and refused (bundle-malformed), in a file and on a JSON line', async () => {
     const genuine = (await attest()) as any;
     const forged = forge(genuine, [{ name: 'evil', digest: { sha256: sha256Hex('evil') } }]);
-    for (const input of [{ bundle: genuine, dsseEnvelope: forged }, `${JSON.stringify({ bundle: genuine, dsseEnvelope: forged })}\n${JSON.stringify({ bundle: genuine })}\n`]) {
+    for (const input of [{ bundle: genuine, dsseEnvelope: forged }, `${JSON.stringify({ bundle: genuine, dsseEnvelope: forged })}\n${JSON.stringify({ bundle: genuine })}\n`, { attestations: [{ bundle: genuine, dsseEnvelope: forged }] }]) {
       const r = verifyBundle({ bundle: input, artifact: { kind: 'none' }, policy: keyless(), trust, expect: { predicateType: SLSA1 } });
       expect(r.ok).toBe(false);
       expect(r.reason).toBe('bundle-malformed');
