@@ -26,6 +26,8 @@ export interface BundleCandidate {
   format: BundleFormat;
   /** key-pair legacy bundles: the SPKI DER of the public key recorded in the (SET-signed) log entry */
   legacyBodyKeyDer?: Buffer;
+  /** JSON Lines: the 1-based line of the file it was read from */
+  line?: number;
 }
 
 export type UnwrapResult =
@@ -75,12 +77,18 @@ function unwrap(input: unknown): UnwrapResult {
   }
   if (Array.isArray(value)) throw new FormatError('bundle-malformed', 'the bundle file is a JSON array, not a bundle');
   if (!isObj(value)) throw new FormatError('bundle-malformed', 'the bundle is not a JSON object');
+  // An object with a mediaType IS a bundle: never also a container. Callers read the bundle they handed in
+  // (its DSSE payload, its statement); had `attestations` / `bundle` beside a mediaType been unwrapped, the
+  // signature verified would be another bundle's and the content read an unsigned one's.
+  if (value.mediaType !== undefined) return { ok: true, container: 'file', candidates: [candidate(value, 'the bundle')] };
+  assertPureContainer(value, 'the bundle file');
   if (Array.isArray(value.attestations)) {
     const list = value.attestations;
     if (list.length === 0) throw new FormatError('bundle-malformed', 'the attestations API answer lists no attestations (none exist for this digest)');
     if (list.length > MAX_CANDIDATES) throw new FormatError('bundle-malformed', `the attestations API answer lists ${list.length} attestations (at most ${MAX_CANDIDATES})`);
     const candidates = list.map((a, i) => {
       if (!isObj(a) || !isObj(a.bundle)) throw new FormatError('bundle-malformed', `attestation ${i + 1} of the API answer has no bundle object`);
+      assertPureContainer(a, `attestation ${i + 1} of the API answer`);
       return candidate(a.bundle, `attestation ${i + 1}`);
     });
     return { ok: true, container: 'attestations-api', candidates };
@@ -93,18 +101,25 @@ function unwrap(input: unknown): UnwrapResult {
 
 /** JSON Lines (gh attestation download) or a detached signature / certificate. */
 function fromNonJson(text: string, jsonError: string): UnwrapResult {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length > 1 && lines.every((l) => l.trimStart().startsWith('{'))) {
+  // physical line numbers (1-based) of the non-empty lines: messages name the line an editor shows
+  const lines = text
+    .split(/\r?\n/)
+    .map((l, i) => ({ l, n: i + 1 }))
+    .filter(({ l }) => l.trim() !== '');
+  // JSON Lines: every line an object, or at least the first line one whole JSON object (so a broken later line
+  // is named by its number, not reported as "the bundle is not JSON … at position 48213")
+  if (lines.length > 1 && (lines.every(({ l }) => l.trimStart().startsWith('{')) || isJsonObjectLine(lines[0].l))) {
     if (lines.length > MAX_CANDIDATES) throw new FormatError('bundle-malformed', `the JSON Lines file holds ${lines.length} lines (at most ${MAX_CANDIDATES})`);
-    const candidates = lines.map((l, i) => {
+    const candidates = lines.map(({ l, n }) => {
       let o: unknown;
       try {
         o = JSON.parse(l);
       } catch (e) {
-        throw new FormatError('bundle-malformed', `line ${i + 1} of the JSON Lines file is not JSON: ${(e as Error).message}`);
+        throw new FormatError('bundle-malformed', `line ${n} of the JSON Lines file is not JSON: ${(e as Error).message}`);
       }
-      if (!isObj(o)) throw new FormatError('bundle-malformed', `line ${i + 1} of the JSON Lines file is not an object`);
-      return candidate(isObj(o.bundle) && o.mediaType === undefined ? o.bundle : o, `line ${i + 1}`);
+      if (!isObj(o)) throw new FormatError('bundle-malformed', `line ${n} of the JSON Lines file is not an object`);
+      if (o.mediaType === undefined) assertPureContainer(o, `line ${n} of the JSON Lines file`);
+      return { ...candidate(isObj(o.bundle) && o.mediaType === undefined ? o.bundle : o, `line ${n}`), line: n };
     });
     return { ok: true, container: 'gh-attestation-jsonl', candidates };
   }
@@ -125,6 +140,30 @@ function fromNonJson(text: string, jsonError: string): UnwrapResult {
     );
   }
   throw new FormatError('bundle-malformed', `the bundle is not JSON: ${jsonError}`);
+}
+
+/** Fields of a bundle's own content: a wrapper (`{"bundle": …}`, `{"attestations": […]}`) that also carries
+ *  one of them is ambiguous (which envelope is "the" attestation?) and refused, never unwrapped. */
+const BUNDLE_CONTENT_FIELDS = ['dsseEnvelope', 'messageSignature', 'verificationMaterial', 'base64Signature', 'rekorBundle', 'cert', 'Payload'];
+
+function assertPureContainer(o: Record<string, unknown>, where: string): void {
+  if (!isObj(o.bundle) && !Array.isArray(o.attestations)) return;
+  const extra = BUNDLE_CONTENT_FIELDS.filter((k) => o[k] !== undefined);
+  if (extra.length) {
+    throw new FormatError(
+      'bundle-malformed',
+      `${where} wraps ${Array.isArray(o.attestations) ? 'attestations' : 'a bundle'} and also carries bundle content of its own (${extra.join(', ')}): ambiguous, refused (a wrapper holds only the bundle)`,
+    );
+  }
+}
+
+function isJsonObjectLine(l: string): boolean {
+  if (!l.trimStart().startsWith('{')) return false;
+  try {
+    return isObj(JSON.parse(l));
+  } catch {
+    return false;
+  }
 }
 
 function candidate(o: Record<string, unknown>, where: string): BundleCandidate {

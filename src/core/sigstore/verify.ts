@@ -119,6 +119,9 @@ export interface VerifySuccess {
   verifiedDigest?: string;
   /** DSSE payloadType */
   payloadType?: string;
+  /** the DSSE payload bytes the signature verified (DSSE bundles): callers read the signed content from here,
+   *  never from the file they handed in */
+  payload?: Buffer;
   /** the decoded in-toto statement (DSSE in-toto bundles) */
   statement?: InTotoStatement;
   /** timestamps counted: RFC 3161, tlog integrated times, or the verification time fallback */
@@ -345,7 +348,7 @@ function mostRelevantFailure(opts: VerifyBundleOptions, container: BundleContain
   };
   let best = 0;
   for (let i = 1; i < n; i++) if (rank(i) > rank(best)) best = i;
-  const where = (i: number) => `${container === 'gh-attestation-jsonl' ? 'line' : container === 'attestations-api' ? 'attestation' : 'bundle'} ${failures[i].index + 1}`;
+  const where = (i: number) => `${container === 'gh-attestation-jsonl' ? 'line' : container === 'attestations-api' ? 'attestation' : 'bundle'} ${failures[i].candidate.line ?? failures[i].index + 1}`;
   if (want !== undefined && rank(best) < 2) {
     const found = [...new Set(claims.map((c) => c?.predicateType ?? (c?.messageDigest !== undefined ? '(message signature)' : '(unreadable)')))];
     return {
@@ -423,6 +426,14 @@ export function normalizeSha512(v: unknown): string | undefined {
   return HEX128.test(s) ? `sha512:${s}` : undefined;
 }
 
+/** The known algorithms (sha256, sha512) a subject's digest map names with a value that is not such a digest. */
+function malformedDigests(d: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  if (d.sha256 !== undefined && tryNormalizeDigest(d.sha256) === undefined) out.push('sha256');
+  if (d.sha512 !== undefined && normalizeSha512(d.sha512) === undefined) out.push('sha512');
+  return out;
+}
+
 /**
  * Whether an in-toto subject names the artifact: every digest of it that can be compared agrees, and at least
  * one was compared (sha256; sha512 when the artifact's is known: npm provenance names the tarball by sha512
@@ -434,6 +445,9 @@ function subjectNames(s: InTotoStatement['subject'][number], a: ArtifactDigests)
   const d = s && typeof s === 'object' && s.digest && typeof s.digest === 'object' ? s.digest : {};
   const s256 = tryNormalizeDigest(d.sha256);
   const s512 = normalizeSha512(d.sha512);
+  // a sha256 / sha512 entry that is not a digest (empty, wrong length, not hex) names nothing: the subject is
+  // not the artifact, whatever its other digest says ("a subject with both digests must match both")
+  if (malformedDigests(d).length) return false;
   let compared = false;
   if (s256 !== undefined && a.sha256 !== undefined) {
     if (s256 !== a.sha256) return false;
@@ -597,6 +611,19 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
     const issuer = issuerOf(decoded);
     signerInfo = { kind: 'certificate', identity: san, issuer, extensions: decoded.values };
     const p = opts.policy;
+    const badSan = nonAsciiSan(entity);
+    if (badSan !== undefined) {
+      // @sigstore/core decodes the SAN as 'ascii', which clears each byte's high bit: a certificate for
+      // "https://github.com/\xE1cme/…" would read as ".../acme/…". No CA issues such a SAN (URIs and emails are
+      // IA5String); one that does names no identity chaingate can compare.
+      return fail('identity-mismatch', `the certificate's ${badSan} subject alternative name holds bytes outside printable ASCII: it cannot be compared with ${describeMatcher(p.identity)}`, {
+        mediaType,
+        signer: { ...signerInfo, identity: undefined },
+      });
+    }
+    if (san === undefined) {
+      return fail('identity-mismatch', `the certificate has no URI or email subject alternative name (an otherName identity, e.g. a Fulcio username, is not supported): it cannot match ${describeMatcher(p.identity)}`, { mediaType, signer: signerInfo });
+    }
     if (!matches(p.identity, san)) {
       return fail('identity-mismatch', `certificate identity ${JSON.stringify(san ?? null)} does not match ${describeMatcher(p.identity)}${caseHint(p.identity, san)}`, { mediaType, signer: signerInfo });
     }
@@ -644,7 +671,7 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
     if (artifactDigest !== undefined && artifactDigest !== payloadDigest) {
       return fail('subject-digest-mismatch', `the DSSE payload is ${payloadDigest}, the artifact is ${artifactDigest}`, { mediaType, signer: signerInfo });
     }
-    return { ...base, payloadType: env.payloadType, verifiedDigest: artifactDigest ?? payloadDigest };
+    return { ...base, payloadType: env.payloadType, payload: Buffer.from(env.payload), verifiedDigest: artifactDigest ?? payloadDigest };
   }
   const st = parseStatement(Buffer.from(env.payload));
   if (typeof st === 'string') return fail('statement-malformed', st, { mediaType, signer: signerInfo });
@@ -680,7 +707,9 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
         .filter((d): d is string => d !== undefined)
         .slice(0, 3)
         .map((d) => (d.startsWith('sha512:') ? `${d.slice(0, 23)}…` : d));
-      return fail('subject-digest-mismatch', `no subject of the statement has the artifact's digest ${artifactDigest} (subjects: ${listed.join(', ')})`, {
+      const bad = st.subject.find((s) => malformedDigests(s.digest && typeof s.digest === 'object' ? s.digest : {}).length);
+      const why = bad ? `; subject ${JSON.stringify(String(bad.name ?? '').slice(0, 120))} has a malformed ${malformedDigests(bad.digest).join(' and ')} digest, which names nothing` : '';
+      return fail('subject-digest-mismatch', `no subject of the statement has the artifact's digest ${artifactDigest} (subjects: ${listed.join(', ') || 'none readable'})${why}`, {
         mediaType,
         signer: signerInfo,
         statement: st,
@@ -688,7 +717,23 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
     }
     verifiedDigest = artifactDigest;
   }
-  return { ...base, payloadType: env.payloadType, statement: st, verifiedDigest };
+  return { ...base, payloadType: env.payloadType, payload: Buffer.from(env.payload), statement: st, verifiedDigest };
+}
+
+interface GeneralNameNode {
+  tag: { isContextSpecific(n: number): boolean };
+  value: Uint8Array;
+}
+
+/** 'URI' / 'email' when one of the leaf certificate's URI or email SANs is not printable ASCII, else undefined. */
+function nonAsciiSan(entity: SignedEntity): string | undefined {
+  if (entity.key.$case !== 'certificate') return undefined;
+  const ext = (entity.key.certificate as unknown as { extSubjectAltName?: { generalNames?: GeneralNameNode[] } }).extSubjectAltName;
+  for (const g of ext?.generalNames ?? []) {
+    const kind = g.tag.isContextSpecific(0x06) ? 'URI' : g.tag.isContextSpecific(0x01) ? 'email' : undefined;
+    if (kind && !g.value.every((b) => b >= 0x20 && b < 0x7f)) return kind;
+  }
+  return undefined;
 }
 
 /**

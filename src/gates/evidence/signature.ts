@@ -56,8 +56,12 @@ export function verifyEvidenceSignature(bundleJson: unknown, policy: IdentityPol
     const who = r.signer?.identity ? ` (signed by ${r.signer.identity}, issuer ${r.signer.issuer ?? '?'})` : '';
     return { ok: false, reason, message: `${r.reason}: ${r.message}${reason === 'identity-mismatch' ? who : ''}` };
   }
-  // Verified: the DSSE payload in the bundle is the signed Statement.
-  const env = (bundleJson as { dsseEnvelope?: { payload?: string; payloadType?: string } }).dsseEnvelope;
-  if (!env?.payload) return { ok: false, reason: 'signature-invalid', message: 'the verified bundle has no DSSE payload' };
-  return { ok: true, identity: r.signer.identity ?? '', issuer: r.signer.issuer ?? '', payload: Buffer.from(env.payload, 'base64'), payloadType: r.payloadType ?? env.payloadType ?? '' };
+  // Verified: the signed Statement is the payload the core verified — never one read again from the file (a
+  // wrapper could put an unsigned envelope beside the verified bundle). A file that is not exactly one bundle
+  // (JSON Lines, an attestations API answer) is not evidence-bundle's output.
+  if (r.container !== 'file' || r.candidates !== 1) {
+    return { ok: false, reason: 'signature-invalid', message: `the signature file holds ${r.candidates} bundle(s) in a ${r.container} wrapper, not exactly one Sigstore bundle` };
+  }
+  if (!r.payload) return { ok: false, reason: 'signature-invalid', message: 'the verified bundle has no DSSE payload' };
+  return { ok: true, identity: r.signer.identity ?? '', issuer: r.signer.issuer ?? '', payload: r.payload, payloadType: r.payloadType ?? '' };
 }

@@ -203,6 +203,9 @@ const gate: Gate<VerifyCosignInputs> = {
     }
 
     let sourceRepository = opt(raw['source-repository']);
+    // `github.com/org/repo` (no scheme: how slsa-verifier's --source-uri and verify-slsa's source-uri take it)
+    // names the URL Fulcio records; left as typed it could never equal the certificate's extension
+    if (sourceRepository && /^github\.com\/[\w.-]+\/[\w.-]+\/?$/i.test(sourceRepository)) sourceRepository = `https://github.com/${sourceRepository.slice('github.com/'.length)}`;
     if (sourceRepository && /^[\w.-]+\/[\w.-]+$/.test(sourceRepository)) {
       // `org/repo` is GitHub's shorthand (github.repository); for another forge's issuer it would silently name
       // a github.com repository that can never match: ask for the URL (Fulcio records the full URI in 1.12)
@@ -469,25 +472,39 @@ function findOnPath(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return undefined;
 }
 
-/** A protobuf-specs Sigstore bundle (v0.1–v0.3), as opposed to cosign's legacy `--bundle` file. */
-function isSigstoreBundle(path: string): boolean {
+/** The bundle file as JSON (a UTF-8 BOM skipped), or undefined. */
+function readBundleJson(path: string): Record<string, unknown> | undefined {
   try {
     const st = statSync(path);
-    if (!st.isFile() || st.size > MAX_BUNDLE_BYTES) return false;
-    const v = JSON.parse(readFileSync(path, 'utf8')) as { mediaType?: unknown };
-    return typeof v?.mediaType === 'string' && v.mediaType.startsWith('application/vnd.dev.sigstore.bundle');
+    if (!st.isFile() || st.size > MAX_BUNDLE_BYTES) return undefined;
+    const v = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, '')) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** A Sigstore bundle holding a DSSE envelope: its (unverified) predicate type, '' when unreadable; else undefined. */
+/** A field as cosign reads it: Go's protojson accepts the JSON name (`dsseEnvelope`) AND the proto field name (`dsse_envelope`). */
+const protoField = (v: Record<string, unknown>, jsonName: string, protoName: string): unknown => v[jsonName] ?? v[protoName];
+
+/** A protobuf-specs Sigstore bundle (v0.1–v0.3), as opposed to cosign's legacy `--bundle` file. */
+function isSigstoreBundle(path: string): boolean {
+  const v = readBundleJson(path);
+  const mt = v && protoField(v, 'mediaType', 'media_type');
+  return typeof mt === 'string' && mt.startsWith('application/vnd.dev.sigstore.bundle');
+}
+
+/**
+ * A bundle holding a DSSE envelope, under either spelling cosign accepts: its (unverified) predicate type, ''
+ * when unreadable; else undefined. (Checked whatever the mediaType says: cosign decides by the content.)
+ */
 function attestationIn(path: string): string | undefined {
-  if (!isSigstoreBundle(path)) return undefined;
+  const v = readBundleJson(path);
+  const inner = v && v.bundle && typeof v.bundle === 'object' && !Array.isArray(v.bundle) ? (v.bundle as Record<string, unknown>) : undefined;
+  const env = (v && protoField(v, 'dsseEnvelope', 'dsse_envelope')) ?? (inner && protoField(inner, 'dsseEnvelope', 'dsse_envelope'));
+  if (env === undefined || env === null) return undefined;
   try {
-    const v = JSON.parse(readFileSync(path, 'utf8')) as { dsseEnvelope?: { payload?: unknown } };
-    if (!v.dsseEnvelope) return undefined;
-    const st = JSON.parse(Buffer.from(String(v.dsseEnvelope.payload ?? ''), 'base64').toString('utf8')) as { predicateType?: unknown };
+    const st = JSON.parse(Buffer.from(String((env as { payload?: unknown }).payload ?? ''), 'base64').toString('utf8')) as { predicateType?: unknown };
     return typeof st?.predicateType === 'string' ? st.predicateType.slice(0, 200) : '';
   } catch {
     return '';

@@ -50,6 +50,8 @@ export interface ArtifactDigests {
  * whose sha256 matches but whose sha512 does not is not the artifact.
  */
 export function subjectMatches(s: Subject, a: ArtifactDigests): boolean {
+  // a malformed sha256 / sha512 value names nothing: "a subject with both digests must match both"
+  if (s.malformed?.length) return false;
   let compared = false;
   if (s.digest) {
     if (s.digest !== a.digest) return false;
@@ -63,7 +65,7 @@ export function subjectMatches(s: Subject, a: ArtifactDigests): boolean {
 }
 
 /** Whether chaingate can compare this subject with the artifact at all. */
-export const subjectComparable = (s: Subject, a: ArtifactDigests): boolean => !!s.digest || (!!s.sha512 && !!a.sha512);
+export const subjectComparable = (s: Subject, a: ArtifactDigests): boolean => !!s.malformed?.length || !!s.digest || (!!s.sha512 && !!a.sha512);
 
 export interface BuilderIdSpec {
   name: string;
@@ -344,8 +346,13 @@ export function checkSubjects(facts: ProvenanceFacts, exp: Expectations): Claim 
     expected,
     have.slice(0, 20).join(', ') || `(no sha256 or sha512 subject: ${[...new Set(facts.subjects.flatMap((s) => s.algorithms))].join(', ') || 'no digests'})`,
     'subject-mismatch',
-    `no subject of the provenance has the digest of ${missing.map((m) => `${m.name} (${m.digest})`).join(', ')}`,
+    `no subject of the provenance has the digest of ${missing.map((m) => `${m.name} (${m.digest})`).join(', ')}${malformedNote(facts)}`,
   );
+}
+
+function malformedNote(facts: ProvenanceFacts): string {
+  const bad = facts.subjects.find((s) => s.malformed?.length);
+  return bad ? `; subject "${bad.name.slice(0, 120)}" has a malformed ${bad.malformed!.join(' and ')} digest, which names nothing` : '';
 }
 
 export function checkSource(facts: ProvenanceFacts, exp: Expectations): Claim {

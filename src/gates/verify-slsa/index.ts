@@ -460,7 +460,9 @@ function conclude(
 
   // For each artifact: the documents whose subjects name it; it is verified when one of them passes every claim.
   const covering = (a: { name: string; digest: string; sha512?: string }) => evals.filter((e) => e.facts?.subjects.some((s) => subjectMatches(s, a)));
-  const accepted = new Map<string, DocEval>();
+  // keyed by the artifact itself, not its digest: two files with the same bytes are two artifacts (keyed by
+  // digest they counted once, and the release failed with no reason)
+  const accepted = new Map<(typeof artifacts)[number], DocEval>();
   const shownEvals = new Set<DocEval>();
   let couldNotJudge: DocEval | undefined;
   let unsupported: string | undefined;
@@ -468,7 +470,7 @@ function conclude(
     const cands = covering(a);
     const good = cands.find((e) => e.claims.every((c) => c.ok) && !e.errorReason);
     if (good) {
-      accepted.set(a.digest, good);
+      accepted.set(a, good);
       shownEvals.add(good);
       continue;
     }
@@ -586,7 +588,7 @@ function conclude(
   messages.length = 0;
   messages.push(...uniq);
   const digests = artifacts.map((a) => a.digest);
-  if (pass) messages.unshift(`verified ${artifacts.length} artifact(s) against ${accepted.size === 1 ? 'the provenance' : 'the provenance documents'}: built by ${builderId} from ${first?.facts?.configSourceUri ?? ''} at ${sourceRef} (${verifiedBy})`);
+  if (pass) messages.unshift(`verified ${artifacts.length} artifact(s) against ${new Set(accepted.values()).size === 1 ? 'the provenance' : 'the provenance documents'}: built by ${builderId} from ${first?.facts?.configSourceUri ?? ''} at ${sourceRef} (${verifiedBy})`);
   return {
     outcome: pass ? 'pass' : 'fail',
     reasons: pass ? ['ok'] : [...reasons],

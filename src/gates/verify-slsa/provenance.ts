@@ -128,6 +128,8 @@ export interface Subject {
   sha512?: string;
   /** every digest algorithm the subject names (for saying why nothing could be compared) */
   algorithms: string[];
+  /** sha256 / sha512 entries whose value is not such a digest: the subject names nothing (never matches) */
+  malformed?: string[];
 }
 
 const HEX128 = /^[0-9a-f]{128}$/;
@@ -197,7 +199,10 @@ export function decodeStatement(env: DsseEnvelope): { facts: ProvenanceFacts } |
     list.map((s) => {
       const o = isObj(s) ? s : {};
       const d = isObj(o.digest) ? o.digest : {};
-      return { name: str(o.name) ?? '', digest: tryNormalizeDigest(d.sha256), sha512: tryNormalizeSha512(d.sha512), algorithms: Object.keys(d).slice(0, 10) };
+      const digest = tryNormalizeDigest(d.sha256);
+      const sha512 = tryNormalizeSha512(d.sha512);
+      const malformed = [...(d.sha256 !== undefined && !digest ? ['sha256'] : []), ...(d.sha512 !== undefined && !sha512 ? ['sha512'] : [])];
+      return { name: str(o.name) ?? '', digest, sha512, algorithms: Object.keys(d).slice(0, 10), malformed };
     });
   if (predicateType !== PREDICATE_SLSA_V02 && predicateType !== PREDICATE_SLSA_V1) {
     const other = predicateType && Array.isArray(st.subject) ? { predicateType: predicateType.slice(0, 200), subjects: subjectsOf(st.subject.slice(0, 1000)) } : undefined;

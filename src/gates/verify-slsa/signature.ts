@@ -46,6 +46,14 @@ export async function createSignatureVerifier(trustedRootPath: string | undefine
         };
       }
       const r = verifyBundle({ bundle: doc.bundle, artifact: { kind: 'none' }, policy: ANY_SIGNER, trust, expect: { content: 'dsse' } });
+      // The signature must be this document's own: exactly the bundle handed in (not one unwrapped from a
+      // container inside it), and, when it verified, over exactly the payload the claims are read from.
+      if (r.container !== undefined && (r.container !== 'file' || r.candidates !== 1)) {
+        return { ok: false, reason: 'signature-invalid', message: `the document is a ${r.container} wrapper of ${r.candidates} bundle(s), not one Sigstore bundle` };
+      }
+      if (r.ok && (r.payloadType !== doc.envelope.payloadType || !r.payload?.equals(Buffer.from(doc.envelope.payload, 'base64')))) {
+        return { ok: false, reason: 'signature-invalid', message: 'the verified DSSE payload is not the document\'s envelope' };
+      }
       const signer = r.ok ? r.signer : CONTENT_REASONS.has(r.reason) ? r.signer : undefined;
       if (!signer || signer.kind !== 'certificate' || !signer.identity) {
         const why = r.ok ? 'the bundle is not signed with a Fulcio certificate' : `${r.reason}: ${r.message}`;
