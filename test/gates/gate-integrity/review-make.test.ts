@@ -1,32 +1,17 @@
 // Second-eyes review of decision 0971 (make targets and package scripts): each case below failed before its fix;
 // semantics checked against GNU Make 4.3 and npm 11 here. True negatives sit beside the positives.
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Fingerprinter } from '../../../src/core/fingerprint.js';
-import { buildModel } from '../../../src/gates/prt-guard/model.js';
-import { analyzeIntegrity } from '../../../src/gates/gate-integrity/analyze.js';
-import { scriptResolver } from '../../../src/gates/gate-integrity/index.js';
+import { makeRepo, repoFindings, repoScan, stepWorkflow } from './helpers.js';
 import { packageScripts } from '../../../src/gates/gate-integrity/make-npm.js';
 
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'gi-rvmake-'));
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-  return root;
-}
-function findings(root: string, file = '.github/workflows/ci.yml') {
-  const m = Object.assign(buildModel(file, readFileSync(join(root, file), 'utf8')), { abs: join(root, file) });
-  expect(m.errors).toEqual([]);
-  return analyzeIntegrity(m, new Fingerprinter(), undefined, scriptResolver(root));
-}
-const scan = (root: string) => findings(root).map((f) => `${f.rule} ${f.file}:${f.line}:${f.column}`);
-/** a workflow with one step running `run` (line 7, column 14 for a one-line `run:`) */
-const wf = (run: string, extra = '') => `on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ${run}\n${extra}`;
+const repo = (files: Record<string, string>) => makeRepo(files, 'gi-rvmake-');
+const findings = repoFindings;
+const scan = repoScan;
+const wf = stepWorkflow;
 const check = (run: string, files: Record<string, string>) => scan(repo({ '.github/workflows/ci.yml': wf(run), ...files }));
 
 describe('the default goal is not guessed', () => {

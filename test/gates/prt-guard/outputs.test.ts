@@ -2,22 +2,9 @@
 // outputs across jobs, github-script / artifact / known-action outputs. Each case is a small repository; every
 // finding (rule file line:column severity) is asserted, [] is a true negative beside its true positive.
 import { describe, expect, it } from 'vitest';
-import { Fingerprinter } from '../../../src/core/fingerprint.js';
-import { buildModel, type WorkflowModel } from '../../../src/gates/prt-guard/model.js';
-import { analyzeWorkflow, mergeDuplicateFindings } from '../../../src/gates/prt-guard/analyze.js';
-import { makeLocalResolver, makeLookup } from '../../../src/gates/prt-guard/load.js';
 
-/** Scan a repository given as path → text (under /repo), as runStatic does. */
-export function scanRepo(files: Record<string, string>, withRelated = false): string[] {
-  const models = Object.entries(files).map(([f, t]) => {
-    const m = buildModel(f, t);
-    expect(m.errors).toEqual([]);
-    return Object.assign(m, { abs: `/repo/${f}` });
-  }).filter((m) => m.kind !== 'other') as Array<WorkflowModel & { abs: string }>;
-  const opts = { fingerprinter: new Fingerprinter(), lookup: makeLookup(models), resolveLocal: makeLocalResolver(models, '/repo'), resolveAction: makeLocalResolver(models, '/repo', 'action') };
-  const all = models.flatMap((m) => analyzeWorkflow(m, opts));
-  return mergeDuplicateFindings(all).map((f) => `${f.rule} ${f.file} ${f.line}:${f.column} ${f.severity}${withRelated ? ` <- ${(f.related ?? []).map((r) => `${r.file}:${r.line}:${r.column}`).join(', ')}` : ''}`).sort();
-}
+export { scanRepo } from './helpers.js';
+import { scanRepo } from './helpers.js';
 
 const W = '.github/workflows/w.yml';
 const A = '.github/actions/meta/action.yml';

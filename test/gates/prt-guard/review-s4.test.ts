@@ -1,21 +1,11 @@
 // prt-guard third-party outputs (decision 0901): second-pair-of-eyes review. Each case that is a defect failed
 // before its fix (marked `was:`); true negatives stand beside the positives.
 import { describe, expect, it } from 'vitest';
-import { Fingerprinter } from '../../../src/core/fingerprint.js';
-import { buildModel, type WorkflowModel } from '../../../src/gates/prt-guard/model.js';
-import { analyzeWorkflow, evalSinks, mergeDuplicateFindings } from '../../../src/gates/prt-guard/analyze.js';
-import { makeLocalResolver, makeLookup } from '../../../src/gates/prt-guard/load.js';
+import { evalSinks } from '../../../src/gates/prt-guard/analyze.js';
+import { repoFindings } from './helpers.js';
 
 const W = '.github/workflows/w.yml';
-function scan(files: Record<string, string>) {
-  const models = Object.entries(files).map(([f, t]) => {
-    const m = buildModel(f, t);
-    expect(m.errors).toEqual([]);
-    return Object.assign(m, { abs: `/repo/${f}` });
-  }).filter((m) => m.kind !== 'other') as Array<WorkflowModel & { abs: string }>;
-  const opts = { fingerprinter: new Fingerprinter(), lookup: makeLookup(models), resolveLocal: makeLocalResolver(models, '/repo'), resolveAction: makeLocalResolver(models, '/repo', 'action') };
-  return mergeDuplicateFindings(models.flatMap((m) => analyzeWorkflow(m, opts)));
-}
+const scan = repoFindings;
 const lines = (files: Record<string, string>) => scan(files).filter((f) => f.rule !== 'privileged-permissions').map((f) => `${f.rule} ${f.line}:${f.column} ${f.severity}`).sort();
 function wf(on: string, steps: string): Record<string, string> {
   return { [W]: `on: ${on}\npermissions:\n  pull-requests: write\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n${steps}` };

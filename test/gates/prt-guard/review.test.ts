@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Fingerprinter } from '../../../src/core/fingerprint.js';
-import { buildModel, type WorkflowModel } from '../../../src/gates/prt-guard/model.js';
-import { analyzeWorkflow, mergeDuplicateFindings } from '../../../src/gates/prt-guard/analyze.js';
-import { makeLocalResolver, makeLookup } from '../../../src/gates/prt-guard/load.js';
-function scanRepo(files: Record<string, string>): string[] {
-  const models = Object.entries(files).map(([f, t]) => {
-    const m = buildModel(f, t);
-    expect(m.errors).toEqual([]);
-    return Object.assign(m, { abs: `/repo/${f}` });
-  }).filter((m) => m.kind !== 'other') as Array<WorkflowModel & { abs: string }>;
-  const opts = { fingerprinter: new Fingerprinter(), lookup: makeLookup(models), resolveLocal: makeLocalResolver(models, '/repo'), resolveAction: makeLocalResolver(models, '/repo', 'action') };
-  const all = models.flatMap((m) => analyzeWorkflow(m, opts));
-  return mergeDuplicateFindings(all).map((f) => `${f.rule} ${f.file} ${f.line}:${f.column} ${f.severity}`).sort();
-}
+import { scanRepo } from './helpers.js';
 const W = '.github/workflows/w.yml';
 const A = '.github/actions/meta/action.yml';
 const wf = (steps: string, on = 'pull_request_target') => `on: ${on}\npermissions:\n  pull-requests: write\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;

@@ -3,23 +3,13 @@
 // responses. Every case asserts the exact findings (rule file line:column severity); [] is a true negative beside
 // its true positive: the same shape under plain `pull_request`, env indirection, counts and booleans, safe formats.
 import { describe, expect, it } from 'vitest';
-import { Fingerprinter } from '../../../src/core/fingerprint.js';
-import { buildModel, type WorkflowModel } from '../../../src/gates/prt-guard/model.js';
-import { analyzeWorkflow, evalSinks, mergeDuplicateFindings } from '../../../src/gates/prt-guard/analyze.js';
-import { makeLocalResolver, makeLookup } from '../../../src/gates/prt-guard/load.js';
+import { evalSinks } from '../../../src/gates/prt-guard/analyze.js';
+import { repoFindings } from './helpers.js';
 import { regexMatchesSafeText } from '../../../src/gates/prt-guard/taint.js';
 
 const W = '.github/workflows/w.yml';
 
-function scan(files: Record<string, string>) {
-  const models = Object.entries(files).map(([f, t]) => {
-    const m = buildModel(f, t);
-    expect(m.errors).toEqual([]);
-    return Object.assign(m, { abs: `/repo/${f}` });
-  }).filter((m) => m.kind !== 'other') as Array<WorkflowModel & { abs: string }>;
-  const opts = { fingerprinter: new Fingerprinter(), lookup: makeLookup(models), resolveLocal: makeLocalResolver(models, '/repo'), resolveAction: makeLocalResolver(models, '/repo', 'action') };
-  return mergeDuplicateFindings(models.flatMap((m) => analyzeWorkflow(m, opts)));
-}
+const scan = repoFindings;
 const lines = (files: Record<string, string>) => scan(files).filter((f) => f.rule !== 'privileged-permissions').map((f) => `${f.rule} ${f.file} ${f.line}:${f.column} ${f.severity}`).sort();
 
 /** A workflow with one job: `on`, then steps (indented 6). privileged-permissions findings are left out (not this test's subject). */
