@@ -204,10 +204,23 @@ export function evaluate(opts: EvaluateOptions): Evaluation {
     if (st === 'suppressed') suppressed++;
     if (st === 'new' && expiredHit[i]) expiredUsed.add(expiredHit[i]!);
     const line = Math.max(1, r.line_number);
-    // Bandit's offsets are UTF-8 bytes (Python's AST); columns are characters: convert on the flagged line's text
-    const src = r.col_offset ? (flaggedLine(r) ?? (r.unplaced ? undefined : sourceLine(file, line))) : undefined;
-    const charCol = r.col_offset !== undefined && src !== undefined ? utf16Offset(src, r.col_offset) : undefined;
-    const column = r.col_offset !== undefined ? (charCol ?? r.col_offset) + 1 : 1;
+    // Bandit's offsets are UTF-8 bytes (Python's AST); columns are characters: convert on the flagged line's text.
+    // They belong to the AST node's first line (line_range[0]); a test that moves line_number to an argument
+    // (B602 `shell=True` on a later line of a multi-line call) leaves them measuring another line: no column then.
+    const offsetsHere = r.col_offset !== undefined && !(r.line_range?.length && r.line_range[0] !== r.line_number);
+    let src: string | undefined;
+    let charCol: number | undefined;
+    if (offsetsHere) {
+      // the quoted line first; when the offset does not fit it (cut short, another revision), the workspace file
+      const quoted = flaggedLine(r);
+      if (quoted !== undefined) charCol = utf16Offset((src = quoted), r.col_offset!);
+      if (charCol === undefined && !r.unplaced) {
+        const fromFile = sourceLine(file, line);
+        const c = fromFile !== undefined ? utf16Offset(fromFile, r.col_offset!) : undefined;
+        if (c !== undefined) [src, charCol] = [fromFile, c];
+      }
+    }
+    const column = offsetsHere ? (charCol ?? r.col_offset!) + 1 : 1;
     const lastLine = r.line_range?.length ? r.line_range[r.line_range.length - 1] : line;
     const f: Finding = {
       rule: r.test_id,
@@ -229,8 +242,10 @@ export function evaluate(opts: EvaluateOptions): Evaluation {
       },
     };
     if (lastLine > line) f.endLine = lastLine;
-    if (r.end_col_offset !== undefined && r.col_offset !== undefined && lastLine === line && r.end_col_offset > r.col_offset) {
-      f.endColumn = ((src !== undefined && charCol !== undefined ? utf16Offset(src, r.end_col_offset) : undefined) ?? column - 1 + (r.end_col_offset - r.col_offset)) + 1;
+    // end_col_offset is on the node's LAST line: only a node on one line (line_range [line]) has an end column here
+    if (offsetsHere && r.end_col_offset !== undefined && r.line_range?.length && lastLine === line && r.end_col_offset > r.col_offset!) {
+      const end = src !== undefined && charCol !== undefined ? utf16Offset(src, r.end_col_offset) : undefined;
+      f.endColumn = (end ?? column - 1 + (r.end_col_offset - r.col_offset!)) + 1;
     }
     if (st === 'baselined') f.suppressed = { kind: 'external', justification: 'present in the baseline report' };
     if (st === 'suppressed') f.suppressed = { kind: 'external', justification: `${by[i]!.justification} (${by[i]!.key})`, expires: by[i]!.expires };

@@ -13,6 +13,9 @@ import { evaluate, summaryTable, type Budget, type Confidence } from './evaluate
 import { normalizePath, parseSuppressions, sectionOf, type ScanErrorEntry, type SuppressionEntry } from './suppressions.js';
 import { BANDIT_RULES } from './rules.js';
 import { placeFiles } from './place.js';
+import { dotBanditFiles, effectiveIniOptions, isBanditIni, readBanditIniFile } from './ini.js';
+
+export { isBanditIni } from './ini.js';
 
 export interface BanditGateInputs {
   targets: string[];
@@ -176,19 +179,15 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
     }
     // the others hold code and are judged; a named target without any is said, never passed over in silence
     if (empty.length) notes.push(`target(s) ${empty.join(', ')} hold no Python code (.py/.pyw with code): Bandit checks nothing there; only ${targets.filter((t) => !empty.includes(t)).join(', ')} are evidence`);
-    if (!(inputs.banditConfig && isBanditIni(resolvePath(ctx.cwd, inputs.banditConfig)))) {
-      const nested = nestedIniFiles(targets, ctx.cwd);
-      if (nested.length) {
-        return {
-          outcome: 'error',
-          reasons: ['config-error'],
-          findings: [],
-          policy,
-          messages: nested.map(
-            (n) => `${n.file}: Bandit would apply this .bandit file, found below a target's root, to the WHOLE scan, not only to its directory (${n.options.slice(0, 200)}): a scan weakened by a file nobody declared is not evidence. Set \`bandit-config: ${n.file}\` to apply it deliberately, or move it to the target's root, or remove it.`,
-          ),
-        };
-      }
+    const ini = iniInEffect(inputs, targets, ctx.cwd);
+    if ('error' in ini) return { outcome: 'error', reasons: ['config-error'], findings: [], policy, messages: ini.error };
+    if (ini.file && ini.options.length) {
+      policy['bandit-ini'] = ini.file;
+      policy['bandit-ini-options'] = ini.options.join('; ').slice(0, 500);
+      const m = `${ini.file}: Bandit applies ${ini.options.join('; ')} from this INI file${ini.declared ? '' : ' (found at a target root; Bandit reads it without being told)'}`;
+      // `tests`/`profile` make Bandit run ONLY the tests named: every other check is off, and that is said
+      if (ini.options.some((o) => /^(tests|profile) =/.test(o))) notes.push(`${m}: Bandit runs only the tests it selects, every other Bandit check is off for this scan`);
+      else ctx.logger.info(m);
     }
     const r = await runBandit(inputs, targets, ctx);
     if (!r.ok) return { ...r.result, policy };
@@ -445,12 +444,15 @@ async function runBandit(inputs: BanditGateInputs, targets: string[], ctx: GateC
   if (r.status === 'timed-out') return fail('bandit-timeout', `Bandit did not finish within the timeout (${Math.round(inputs.timeoutMs / 1000)} s): its process group was killed`, { tool });
   if (r.status === 'killed') return fail('bandit-failed', `Bandit was killed by ${r.signal}`, { tool });
   if (r.exitCode !== 0 && r.exitCode !== 1) {
-    const toml = inputs.banditConfig && /\.toml$/i.test(inputs.banditConfig)
-      ? ` (bandit-config is TOML: Bandit before 1.7 reads only YAML with -c, and newer ones need the bandit[toml] extra on Python < 3.11)`
-      : '';
-    return fail('bandit-failed', `Bandit exited ${r.exitCode} (usage, configuration or internal error)${toml}: ${tail(r.stderr || r.stdout) || 'no output'}`, { tool });
+    return fail('bandit-failed', `Bandit exited ${r.exitCode} (usage, configuration or internal error)${configHint(inputs, ctx.cwd)}: ${tail(r.stderr || r.stdout) || 'no output'}`, { tool });
   }
-  if (!existsSync(out)) return fail('report-invalid', `Bandit exited ${r.exitCode} but wrote no report (-o ${out})`, { tool });
+  // Python exits 1 on an uncaught exception too (`-c` naming an empty file crashes Bandit 1.6 before it scans):
+  // a traceback and no usable report is a crash, not "findings"
+  const crashed = (why: string) =>
+    /Traceback \(most recent call last\)/.test(r.stderr) && r.exitCode === 1
+      ? fail('bandit-failed', `Bandit crashed (a Python traceback, exit 1) and ${why}${configHint(inputs, ctx.cwd)}: ${tail(r.stderr)}`, { tool })
+      : undefined;
+  if (!existsSync(out)) return crashed('wrote no report') ?? fail('report-invalid', `Bandit exited ${r.exitCode} but wrote no report (-o ${out})`, { tool });
   let text: string;
   try {
     text = readFileSync(out, 'utf8');
@@ -465,8 +467,26 @@ async function runBandit(inputs: BanditGateInputs, targets: string[], ctx: GateC
     }
     return { ok: true, value: { report, version } };
   } catch (e) {
-    return fail('report-invalid', (e as Error).message, { tool });
+    return crashed(`its report is unusable (${(e as Error).message})`) ?? fail('report-invalid', (e as Error).message, { tool });
   }
+}
+
+/** Why Bandit may have refused `bandit-config` (said beside Bandit's own words). */
+function configHint(inputs: BanditGateInputs, cwd: string): string {
+  const c = inputs.banditConfig;
+  if (!c) return '';
+  if (/\.toml$/i.test(c)) return ' (bandit-config is TOML: Bandit before 1.7 reads only YAML with -c, and newer ones need the bandit[toml] extra on Python < 3.11)';
+  let text: string;
+  try {
+    text = readFileSync(resolvePath(cwd, c), 'utf8');
+  } catch {
+    return '';
+  }
+  if (text.trim() === '') return ` (bandit-config ${c} is empty: Bandit 1.6 crashes on an empty -c file; give a YAML mapping, or no bandit-config)`;
+  if (!isBanditIni(resolvePath(cwd, c)) && /^\s*\[[^\]\n]+\]\s*$/m.test(text)) {
+    return ` (bandit-config ${c} looks like an INI file but has no [bandit] section Bandit can read, so it was passed as -c, which is YAML: add a [bandit] section, or point bandit-config at the YAML file)`;
+  }
+  return '';
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', '.tox', '.venv', 'venv', '__pycache__', '.mypy_cache']);
@@ -539,40 +559,45 @@ function isDirectory(p: string): boolean {
   }
 }
 
-/** A Bandit INI file (`.bandit`: a `[bandit]` section) rather than YAML/TOML: Bandit reads it with `--ini`, not `-c`. */
-export function isBanditIni(path: string): boolean {
-  if (/\.(toml|ya?ml)$/i.test(path)) return false;
-  try {
-    return /^\s*\[bandit\]\s*$/m.test(readFileSync(path, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Without `--ini`, Bandit walks every target for files named `.bandit` and applies the one it finds to the
- * WHOLE scan (two of them: exit 2). One at a target's root is the project's own; one deeper down (vendored code,
- * a sub-project) that sets skips/tests/exclude/targets/level/confidence/baseline silently changes what is
- * scanned everywhere (`skips = B602`). Returned with the options it sets (files setting none are harmless).
+ * The `.bandit` INI file Bandit will read, and what it changes. A declared INI `bandit-config` is passed with
+ * `--ini` (Bandit then reads no other). Otherwise Bandit walks every target for files named `.bandit` (all of
+ * its directories: node_modules, .git, .venv included) and applies the one it finds to the WHOLE scan; two make
+ * it exit 2. One at a target's root is the project's own; one deeper down (vendored code, a sub-project) that
+ * changes what this run checks (`skips = B602`, `tests = B101`) silently weakens the scan everywhere: a
+ * config-error. Files Bandit ignores (no `[bandit]` section, a YAML `.bandit`, a configparser error) and options
+ * that lose to the gate's own command line (`targets`; `skips`/`exclude` when `skips`/`excludes` are given) are
+ * harmless.
  */
-export function nestedIniFiles(targets: string[], cwd: string): Array<{ file: string; options: string }> {
-  const found: string[] = [];
-  for (const t of targets) {
-    const abs = resolvePath(cwd, t);
-    if (!isDirectory(abs)) continue;
-    visitFiles(abs, (r, e) => void (e.name === '.bandit' && r !== '.bandit' && !e.isDirectory() && found.push(normalizePath(join(t, r), cwd))), { maxEntries: 500_000 });
+export function iniInEffect(
+  inputs: Pick<BanditGateInputs, 'banditConfig' | 'skips' | 'excludes'>,
+  targets: string[],
+  cwd: string,
+): { file?: string; options: string[]; declared: boolean } | { error: string[] } {
+  const given = { skips: inputs.skips.length > 0, excludes: inputs.excludes.length > 0 };
+  if (inputs.banditConfig && isBanditIni(resolvePath(cwd, inputs.banditConfig))) {
+    return { file: inputs.banditConfig, options: effectiveIniOptions(readBanditIniFile(resolvePath(cwd, inputs.banditConfig)), given), declared: true };
   }
-  const out: Array<{ file: string; options: string }> = [];
-  for (const file of new Set(found)) {
-    let options = '';
-    try {
-      options = readFileSync(resolvePath(cwd, file), 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => /^(skips|tests|exclude|targets|level|confidence|baseline)\s*[=:]\s*\S/.test(l)).join('; ');
-    } catch {
-      /* unreadable: Bandit will say so */
-    }
-    if (options) out.push({ file, options });
+  const found = dotBanditFiles(targets, cwd);
+  if (found.length > 1) {
+    const names = [...new Set(found.map((f) => f.file))];
+    return {
+      error: [
+        `Bandit finds ${found.length} .bandit files under the targets (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}${names.length < found.length ? '; one is reached through two targets' : ''}) and exits 2 ("Multiple .bandit files found"): set \`bandit-config\` to the one to apply (it is passed with --ini, and Bandit then reads no other), or remove the others.`,
+      ],
+    };
   }
-  return out;
+  if (!found.length) return { options: [], declared: false };
+  const f = found[0];
+  const options = effectiveIniOptions(readBanditIniFile(f.abs), given);
+  if (!f.atRoot && options.length) {
+    return {
+      error: [
+        `${f.file}: Bandit would apply this .bandit file, found below a target's root, to the WHOLE scan, not only to its directory (${options.join('; ').slice(0, 200)}): a scan weakened by a file nobody declared is not evidence. \`excludes\` do not stop Bandit from reading it. Set \`bandit-config: ${f.file}\` to apply it deliberately, move it to the target's root, narrow \`targets\` so it is not under them, or remove it.`,
+      ],
+    };
+  }
+  return { file: f.file, options, declared: false };
 }
 
 function hasToolBanditSection(cwd: string): boolean {
