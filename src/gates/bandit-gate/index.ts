@@ -1,5 +1,6 @@
 // bandit-gate: a Bandit findings budget (HIGH: 0 by default) that fails closed.
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { parse as parseYamlDoc } from 'yaml';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Gate, GateContext } from '../../core/gate.js';
@@ -188,6 +189,14 @@ export async function runBanditGate(inputs: BanditGateInputs, ctx: GateContext):
       // `tests`/`profile` make Bandit run ONLY the tests named: every other check is off, and that is said
       if (ini.options.some((o) => /^(tests|profile) =/.test(o))) notes.push(`${m}: Bandit runs only the tests it selects, every other Bandit check is off for this scan`);
       else ctx.logger.info(m);
+    }
+    const yamlSel = yamlConfigSelection(inputs, ctx.cwd);
+    if (yamlSel) {
+      if (yamlSel.tests.length) policy['bandit-config-tests'] = yamlSel.tests.join(',').slice(0, 500);
+      if (yamlSel.skips.length) policy['bandit-config-skips'] = yamlSel.skips.join(',').slice(0, 500);
+      // Bandit's -c YAML `tests:` list is its profile's include set: only those tests run (bandit/cli/main.py _get_profile)
+      if (yamlSel.tests.length) notes.push(`${inputs.banditConfig}: \`tests: [${yamlSel.tests.join(', ')}]\` makes Bandit run only these tests; every other Bandit check is off for this scan`);
+      if (yamlSel.skips.length) ctx.logger.info(`${inputs.banditConfig}: Bandit skips ${yamlSel.skips.join(', ')} (its \`skips:\` list)`);
     }
     const r = await runBandit(inputs, targets, ctx);
     if (!r.ok) return { ...r.result, policy };
@@ -469,6 +478,28 @@ async function runBandit(inputs: BanditGateInputs, targets: string[], ctx: GateC
   } catch (e) {
     return crashed(`its report is unusable (${(e as Error).message})`) ?? fail('report-invalid', (e as Error).message, { tool });
   }
+}
+
+/**
+ * The tests a YAML `bandit-config` (given as -c) selects or skips: Bandit reads its top-level `tests:` and
+ * `skips:` lists as the profile's include / exclude sets. Undefined for INI and TOML files, unreadable or
+ * non-mapping YAML (Bandit then says what it thinks of the file).
+ */
+export function yamlConfigSelection(inputs: Pick<BanditGateInputs, 'banditConfig'>, cwd: string): { tests: string[]; skips: string[] } | undefined {
+  const c = inputs.banditConfig;
+  if (!c || /\.toml$/i.test(c)) return undefined;
+  const abs = resolvePath(cwd, c);
+  let doc: unknown;
+  try {
+    if (isBanditIni(abs)) return undefined;
+    doc = parseYamlDoc(readFileSync(abs, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string' || typeof x === 'number').map(String) : []);
+  const d = doc as Record<string, unknown>;
+  return { tests: list(d.tests), skips: list(d.skips) };
 }
 
 /** Why Bandit may have refused `bandit-config` (said beside Bandit's own words). */
