@@ -213,6 +213,15 @@ describe('source-digest in-process', () => {
     expect(why(r)).toMatch(/source-digest: .* is not a full commit SHA: give the 40 hex digits of the commit \(64 for a SHA-256 repository\)/);
     expect(r.records).toHaveLength(1);
   });
+  it('with key (a key-pair signature has no certificate extensions) it is invalid-input, never ignored', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { keyPairWithPem } = await import('../../helpers/sigstore.js');
+    const k = join(dir, 'cosign.pub');
+    writeFileSync(k, keyPairWithPem().publicKeyPem);
+    const r = await runGate({ bundle: b.good, artifact, 'trusted-root': root, key: k, 'source-digest': SHA });
+    expect(r.result.outcome).toBe('error');
+    expect(r.result.reasons).toEqual(['invalid-input']);
+  });
 });
 
 describe('build-trigger in-process', () => {
