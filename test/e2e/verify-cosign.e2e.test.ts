@@ -76,6 +76,24 @@ describe('verify-cosign as the runner runs it', () => {
     expect(r.records[0]).toMatchObject({ gate: 'verify-cosign', outcome: 'pass', subject: { digest: `sha256:${sha256Hex(ARTIFACT)}` }, tool: { name: '@sigstore/verify' } });
   });
 
+  it('composite action: source-digest / build-trigger reach the gate (INPUT_SOURCE-DIGEST, INPUT_BUILD-TRIGGER): right commit passes, another fails, a short SHA errors', () => {
+    const sha = githubClaims('acme/widget').sha as string;
+    const inputs = { bundle: paths.bundle, artifact: paths.artifact, 'certificate-identity': IDENTITY, 'certificate-oidc-issuer': GITHUB_ISSUER, 'trusted-root': paths.root, 'build-trigger': 'push' };
+    const ok = runComposite('verify-cosign', { ...inputs, 'source-digest': sha.toUpperCase() }, runnerFiles());
+    expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0);
+    expect((ok.records[0] as any).policy).toMatchObject({ source_digest: sha, build_trigger: 'push' });
+    const other = runComposite('verify-cosign', { ...inputs, 'source-digest': 'f'.repeat(40) }, runnerFiles());
+    expect(other.exitCode).toBe(1);
+    expect(other.outputs.reasons).toBe('extension-mismatch');
+    const trig = runComposite('verify-cosign', { ...inputs, 'source-digest': sha, 'build-trigger': 'release' }, runnerFiles());
+    expect(trig.exitCode).toBe(1);
+    expect(trig.outputs.reasons).toBe('extension-mismatch');
+    const short = runComposite('verify-cosign', { ...inputs, 'source-digest': sha.slice(0, 7) }, runnerFiles());
+    expect(short.exitCode).toBe(2);
+    expect(short.outputs.reasons).toBe('invalid-input');
+    expect(short.records).toHaveLength(1);
+  });
+
   it('dist: wrong issuer fails with exit 1, a missing bundle errors with exit 2', () => {
     const f = runnerFiles();
     const bad = runDist('verify-cosign', { bundle: paths.bundle, artifact: paths.artifact, 'certificate-identity': IDENTITY, 'certificate-oidc-issuer': 'https://accounts.google.com', 'trusted-root': paths.root }, f);

@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initializeCA, initializeCTLog, initializeTLog, initializeTSA, fulcioHandler, rekorHandler, rekorV2Handler, tsaHandler } from '@sigstore/mock';
 import type { HandlerFn } from '@sigstore/mock';
+import type { CA, ExtensionValue } from '@sigstore/mock/dist/fulcio/ca.js';
 import {
   DSSEBundleBuilder,
   FulcioSigner,
@@ -103,7 +104,19 @@ export interface SignOptions {
   keyHint?: string;
   /** bundle format version (default '0.3', what cosign 3 writes): 0.1/0.2 carry an x509CertificateChain */
   version?: BundleVersion;
+  /** edit the Fulcio extensions the mock CA derives from the claims: certificates real Fulcio issued in other
+   *  eras (e.g. only the legacy 1.3 without 1.13) or that no CA should issue (two values that disagree) */
+  certExtensions?: CertExtensionEdit;
 }
+
+/** Fulcio extensions to drop (by OID) and to add or replace (`legacy`: raw bytes, as 1.1–1.6; else DER UTF8String). */
+export interface CertExtensionEdit {
+  drop?: string[];
+  set?: ExtensionValue[];
+}
+
+/** the (unsigned, test-only) token claim that carries a CertExtensionEdit to the mock Fulcio */
+const EDIT_CLAIM = 'x_chaingate_test_cert_extensions';
 
 export interface InTotoSubject {
   name: string;
@@ -220,7 +233,33 @@ export class MockSigstore {
     const ca = await initializeCA(caKeys, ctlog, this.caClock);
     const tlog = await initializeTLog(this.url, tlogKeys, this.tlogClock);
     const tsa = await initializeTSA(tsaKeys, this.tsaClock);
-    for (const h of [fulcioHandler(ca), rekorHandler(tlog), rekorV2Handler(tlog), tsaHandler(tsa)]) this.handlers.set(h.path, h.fn);
+    // The mock Fulcio maps the token claims to extensions itself (as real Fulcio: `sha` → 1.3 and 1.13 …). A
+    // certificate with other extensions is asked for with an EDIT_CLAIM in the token: the handler wrapper reads
+    // it and the CA wrapper applies it. The handler calls issueCertificate synchronously (before its first
+    // await), so `pending` is set exactly for that call.
+    let pending: CertExtensionEdit | undefined;
+    const editedCa: CA = {
+      get rootCertificate() {
+        return ca.rootCertificate;
+      },
+      issueCertificate: (o) => {
+        const edit = pending;
+        pending = undefined;
+        if (!edit) return ca.issueCertificate(o);
+        const drop = new Set([...(edit.drop ?? []), ...(edit.set ?? []).map((e) => e.oid)]);
+        return ca.issueCertificate({ ...o, extensions: [...(o.extensions ?? []).filter((e) => !drop.has(e.oid)), ...(edit.set ?? [])] });
+      },
+    };
+    const fulcio = fulcioHandler(editedCa);
+    const fulcioFn: HandlerFn = (body) => {
+      pending = editOf(body);
+      try {
+        return fulcio.fn(body);
+      } finally {
+        pending = undefined;
+      }
+    };
+    for (const h of [{ path: fulcio.path, fn: fulcioFn }, rekorHandler(tlog), rekorV2Handler(tlog), tsaHandler(tsa)]) this.handlers.set(h.path, h.fn);
     this.caRoot = Buffer.from(ca.rootCertificate.buffer, ca.rootCertificate.byteOffset, ca.rootCertificate.byteLength);
     this.ctlogKey = ctlog.publicKey;
     this.ctlogId = Buffer.from(ctlog.logID.buffer, ctlog.logID.byteOffset, ctlog.logID.byteLength);
@@ -301,6 +340,7 @@ export class MockSigstore {
       iss: opts.issuer ?? GITHUB_ISSUER,
       aud: 'sigstore',
       ...(opts.github ?? {}),
+      ...(opts.certExtensions ? { [EDIT_CLAIM]: opts.certExtensions } : {}),
     };
     const token = fakeJwt(claims);
     return new FulcioSigner({ fulcioBaseURL: this.url, identityProvider: { getToken: async () => token }, retry: 0 });
@@ -364,6 +404,17 @@ export class MockSigstore {
       writeFileSync(out.artifact, what.artifact);
     }
     return out;
+  }
+}
+
+/** The CertExtensionEdit a Fulcio signing request's token carries, if any. */
+function editOf(body: string): CertExtensionEdit | undefined {
+  try {
+    const token = (JSON.parse(body) as { credentials?: { oidcIdentityToken?: string } }).credentials?.oidcIdentityToken ?? '';
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    return claims[EDIT_CLAIM] as CertExtensionEdit | undefined;
+  } catch {
+    return undefined;
   }
 }
 

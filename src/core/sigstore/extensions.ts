@@ -99,3 +99,46 @@ export function issuerOf(d: DecodedExtensions): string | undefined {
   if (d.malformed.includes('issuer')) return undefined; // a broken v2 value is not replaced by v1
   return d.values.issuerV1;
 }
+
+/**
+ * Extensions whose deprecated raw v1 twin carries the same OIDC claim. Fulcio has issued both since 2023
+ * (oid-info.md); certificates from before carry only the v1 one, and cosign's
+ * `--certificate-github-workflow-sha` / `-trigger` read only the v1 one (1.3 / 1.2).
+ */
+export const LEGACY_TWINS: Partial<Record<FulcioExtensionName, FulcioExtensionName>> = {
+  sourceRepositoryDigest: 'githubWorkflowSha', // 1.13 ↔ 1.3: the commit SHA (claim `sha`)
+  buildTrigger: 'githubWorkflowTrigger', // 1.20 ↔ 1.2: the event name (claim `event_name`)
+};
+
+/** `name (1.3.6.1.4.1.57264.1.N)`, for messages. */
+export function describeExtension(name: FulcioExtensionName): string {
+  return `${name} (${FULCIO_EXTENSIONS[name].oid})`;
+}
+
+export type ExtensionReading =
+  | { ok: true; value: string | undefined; from?: FulcioExtensionName }
+  | { ok: false; problem: 'malformed' | 'conflict'; message: string };
+
+/**
+ * The value a policy compares for extension `name`: the extension itself, else its legacy twin (LEGACY_TWINS)
+ * holding the same claim. Never guessed: a malformed value on either side is not replaced by the other, and
+ * two values that disagree prove neither (the caller fails).
+ */
+export function readExtension(d: DecodedExtensions, name: FulcioExtensionName): ExtensionReading {
+  const twin = LEGACY_TWINS[name];
+  for (const n of twin ? [name, twin] : [name]) {
+    if (d.malformed.includes(n)) return { ok: false, problem: 'malformed', message: `certificate extension ${describeExtension(n)} is malformed (not a decodable value, or present twice)` };
+  }
+  const v = d.values[name];
+  const legacy = twin ? d.values[twin] : undefined;
+  if (v !== undefined && legacy !== undefined && v !== legacy) {
+    return {
+      ok: false,
+      problem: 'conflict',
+      message: `certificate extensions ${describeExtension(name)} ${JSON.stringify(v)} and its legacy twin ${describeExtension(twin as FulcioExtensionName)} ${JSON.stringify(legacy)} disagree: the certificate proves neither`,
+    };
+  }
+  if (v !== undefined) return { ok: true, value: v, from: name };
+  if (legacy !== undefined) return { ok: true, value: legacy, from: twin };
+  return { ok: true, value: undefined };
+}

@@ -55,6 +55,6 @@ export {
   KEY_THRESHOLDS,
 } from './trust.js';
 export type { LoadedTrust, Thresholds, TrustInfo, TrustSource, RefreshOptions } from './trust.js';
-export { FULCIO_EXTENSIONS, FULCIO_EXTENSION_NAMES, decodeFulcioExtensions, issuerOf } from './extensions.js';
-export type { FulcioExtensionName, FulcioExtensions, DecodedExtensions, RawExtension } from './extensions.js';
+export { FULCIO_EXTENSIONS, FULCIO_EXTENSION_NAMES, LEGACY_TWINS, decodeFulcioExtensions, describeExtension, issuerOf, readExtension } from './extensions.js';
+export type { FulcioExtensionName, FulcioExtensions, DecodedExtensions, ExtensionReading, RawExtension } from './extensions.js';
 export { decodeDerUtf8String, decodeRawUtf8, readTlv, DerError } from './der.js';

@@ -8,7 +8,7 @@ import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { Verifier, toSignedEntity, type SignedEntity, type TrustMaterial } from '@sigstore/verify';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { normalizeDigest, tryNormalizeDigest } from '../digest.js';
-import { decodeFulcioExtensions, issuerOf, type FulcioExtensions, type RawExtension } from './extensions.js';
+import { LEGACY_TWINS, decodeFulcioExtensions, describeExtension, issuerOf, readExtension, type FulcioExtensionName, type FulcioExtensions, type RawExtension } from './extensions.js';
 import { describeMatcher, matches, type IdentityPolicy, type Matcher } from './policy.js';
 import { KEY_THRESHOLDS, type LoadedTrust, type Thresholds } from './trust.js';
 import { unwrapBundleInput, type BundleCandidate, type BundleContainer, type BundleFormat } from './formats.js';
@@ -634,15 +634,23 @@ function verifyCandidate(opts: VerifyBundleOptions, candidate: BundleCandidate):
         { mediaType, signer: signerInfo },
       );
     }
-    for (const [name, want] of Object.entries(p.extensions)) {
-      const got = decoded.values[name as keyof FulcioExtensions];
+    for (const [key, want] of Object.entries(p.extensions)) {
+      const name = key as FulcioExtensionName;
+      // the extension, or its legacy twin holding the same claim (1.13 ↔ 1.3, 1.20 ↔ 1.2): never a guess
+      const read = readExtension(decoded, name);
+      if (!read.ok) {
+        return fail('extension-mismatch', `${read.message}; expected ${JSON.stringify(want)}`, { mediaType, signer: signerInfo });
+      }
+      const got = read.value;
       if (got !== want) {
-        const why = decoded.malformed.includes(name as keyof FulcioExtensions)
-          ? ' (malformed extension)'
-          : got !== undefined && got.toLowerCase() === want.toLowerCase()
-            ? ' (they differ only in letter case: extensions are compared exactly, as cosign does; copy the value as the certificate spells it)'
-            : '';
-        return fail('extension-mismatch', `certificate extension ${name} is ${JSON.stringify(got ?? null)}${why}, expected ${JSON.stringify(want)}`, {
+        const why =
+          got === undefined
+            ? ` (the certificate does not carry it${LEGACY_TWINS[name] ? ` nor its legacy twin ${describeExtension(LEGACY_TWINS[name] as FulcioExtensionName)}` : ''}, so it cannot prove it)`
+            : got.toLowerCase() === want.toLowerCase()
+              ? ' (they differ only in letter case: extensions are compared exactly, as cosign does; copy the value as the certificate spells it)'
+              : '';
+        const where = read.from && read.from !== name ? ` (read from its legacy twin ${describeExtension(read.from)})` : '';
+        return fail('extension-mismatch', `certificate extension ${describeExtension(name)}${where} is ${JSON.stringify(got ?? null)}${why}, expected ${JSON.stringify(want)}`, {
           mediaType,
           signer: signerInfo,
         });

@@ -56,6 +56,8 @@ const FINAL: Array<[RegExp, CosignReason]> = [
   [/no matching (?:signatures|attestations)/i, 'no-matching-signature'],
   [/none of the expected identities matched/i, 'no-matching-signature'],
   [/certificate identity mismatch|expected identity not found/i, 'no-matching-signature'],
+  // CheckCertificatePolicy: --certificate-github-workflow-{sha,trigger,name,repository,ref}, --certificate-oidc-issuer
+  [/expected (?:GitHub Workflow (?:Trigger|SHA|Name|Repository|Ref)|oidc issuer) not found in certificate/i, 'no-matching-signature'],
   [/no (?:signatures|attestations) found/i, 'no-signature'],
 ];
 /** The registry refused the credentials (or their absence): another attempt gets the same answer. */
@@ -165,7 +167,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * image's digest; an entry for another digest therefore means the output is not cosign's answer for this
  * image (another image's run merged in, a wrapper, a different tool): nothing in it is trusted (`fail`).
  */
-export function checkVerifyOutput(stdout: string, digest: string, signer?: { identity?: (v: string) => boolean; issuer?: (v: string) => boolean }): ImageCheck {
+export function checkVerifyOutput(
+  stdout: string,
+  digest: string,
+  signer?: { identity?: (v: string) => boolean; issuer?: (v: string) => boolean; workflowSha?: string; workflowTrigger?: string },
+): ImageCheck {
   const items = parseJsonOutput(stdout);
   if (!items || items.length === 0) return { ok: false, reason: 'cosign-output-unparseable', message: 'cosign verify printed no JSON signature list (an empty list proves nothing)' };
   let identity: string | undefined;
@@ -185,6 +191,20 @@ export function checkVerifyOutput(stdout: string, digest: string, signer?: { ide
     }
     if (iss !== undefined && signer?.issuer && !signer.issuer(iss)) {
       return { ok: false, reason: 'no-matching-signature', message: `cosign output names issuer ${JSON.stringify(iss.slice(0, 200))}, which does not match the certificate OIDC issuer asked for` };
+    }
+    // likewise the legacy GitHub fields cosign checked for --certificate-github-workflow-sha / -trigger (it
+    // prints them by name and by OID)
+    for (const [want, fields, what] of [
+      [signer?.workflowSha, ['githubWorkflowSha', '1.3.6.1.4.1.57264.1.3'], 'commit SHA'],
+      [signer?.workflowTrigger, ['githubWorkflowTrigger', '1.3.6.1.4.1.57264.1.2'], 'trigger'],
+    ] as const) {
+      if (want === undefined) continue;
+      for (const f of fields) {
+        const got = o.optional?.[f];
+        if (typeof got === 'string' && got !== want) {
+          return { ok: false, reason: 'no-matching-signature', message: `cosign output names workflow ${what} ${JSON.stringify(got.slice(0, 100))} (${f}), not the ${JSON.stringify(want)} asked for` };
+        }
+      }
     }
     if (subj !== undefined) identity ??= subj;
     if (iss !== undefined) issuer ??= iss;

@@ -141,6 +141,8 @@ const gate: Gate<VerifyCosignInputs> = {
     { name: 'source-repository', description: 'Expected source repository (Fulcio extension 1.12), `https://github.com/org/repo` or `org/repo` (the shorthand means github.com, so it is refused with another forge\'s issuer: give the URL).' },
     { name: 'source-ref', description: 'Expected source ref (Fulcio extension 1.14), e.g. `refs/tags/v1.2.3`.' },
     { name: 'workflow', description: 'Expected build config URI (Fulcio extension 1.18): the workflow file at its ref, e.g. `https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.2.3`. In-process only.' },
+    { name: 'source-digest', description: 'Expected commit SHA the artifact was built from (Fulcio extension 1.13 Source Repository Digest, or the legacy 1.3 GitHub Workflow SHA in older certificates), e.g. the workflow\'s `github.sha`: 40 hex digits (64 for a SHA-256 repository), any letter case. A certificate without it fails. cosign mode: `--certificate-github-workflow-sha`.' },
+    { name: 'build-trigger', description: 'Expected event that triggered the build (Fulcio extension 1.20 Build Trigger, or the legacy 1.2 GitHub Workflow Trigger), exactly, e.g. `push`, `release`, `workflow_dispatch`. A certificate without it fails. cosign mode: `--certificate-github-workflow-trigger`.' },
     { name: 'key', description: 'Path of a PEM public key: verify a key-pair signature (cosign `--key`) instead of a keyless identity.' },
     { name: 'trusted-root', description: 'Path of a `trusted_root.json` to trust instead of the Sigstore public-good root embedded in chaingate.' },
     { name: 'trust-instance', description: '`public-good` or `github` (GitHub\'s own Sigstore instance for private-repo attestations: needs `trusted-root`; no Rekor, one signed timestamp).', default: 'public-good' },
@@ -227,6 +229,31 @@ const gate: Gate<VerifyCosignInputs> = {
     if (opt(raw.workflow)) {
       if (mode === 'cosign') throw new InputError('workflow: cosign has no check for the build config URI; use mode in-process (bundle + artifact)');
       extensions.buildConfigURI = opt(raw.workflow);
+    }
+    const sourceDigest = opt(raw['source-digest']);
+    if (sourceDigest !== undefined) {
+      // a commit SHA as Fulcio records it (the OIDC `sha` claim): full, bare hex; compared exactly after
+      // lower-casing the input (a prefix, an abbreviation or `sha1:` would never equal the certificate's value)
+      if (!/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(sourceDigest)) {
+        throw new InputError(`source-digest: ${JSON.stringify(sourceDigest.length > 80 ? `${sourceDigest.slice(0, 80)}…` : sourceDigest)} is not a full commit SHA: give the 40 hex digits of the commit (64 for a SHA-256 repository), without a prefix and not abbreviated, e.g. \${{ github.sha }}`);
+      }
+      extensions.sourceRepositoryDigest = sourceDigest.toLowerCase();
+    }
+    const buildTrigger = opt(raw['build-trigger']);
+    if (buildTrigger !== undefined) {
+      // one event name, compared exactly (cosign would take a value starting with '-' for a flag)
+      if (!/^[^\s-][^\s]{0,99}$/u.test(buildTrigger) || /[\p{Cc}]/u.test(buildTrigger)) {
+        throw new InputError(`build-trigger: ${JSON.stringify(buildTrigger.slice(0, 80))} is not an event name: give the one event that triggered the build as the certificate records it, e.g. push, release, workflow_dispatch`);
+      }
+      extensions.buildTrigger = buildTrigger;
+    }
+    if (mode === 'cosign' && (sourceDigest !== undefined || buildTrigger !== undefined)) {
+      // cosign checks these only through Fulcio's legacy GitHub extensions (1.3 / 1.2), which only GitHub
+      // Actions certificates carry: with another issuer cosign could never match
+      const iss = opt(raw['certificate-oidc-issuer']);
+      if (iss !== undefined && iss !== GITHUB_ISSUER) {
+        throw new InputError(`${sourceDigest !== undefined ? 'source-digest' : 'build-trigger'}: cosign checks it only in GitHub Actions certificates (--certificate-github-workflow-${sourceDigest !== undefined ? 'sha' : 'trigger'}, legacy extension ${sourceDigest !== undefined ? '1.3' : '1.2'}), but the issuer is ${iss}: use mode in-process (bundle + artifact), which reads extension ${sourceDigest !== undefined ? '1.13' : '1.20'}`);
+      }
     }
     const keyPath = opt(raw.key);
     let publicKeyPem: string | undefined;
@@ -317,6 +344,8 @@ function policyRecord(i: VerifyCosignInputs): Record<string, string | number | b
     source_repository: i.identity.extensions.sourceRepositoryURI ?? null,
     source_ref: i.identity.extensions.sourceRepositoryRef ?? null,
     workflow: i.identity.extensions.buildConfigURI ?? null,
+    source_digest: i.identity.extensions.sourceRepositoryDigest ?? null,
+    build_trigger: i.identity.extensions.buildTrigger ?? null,
     key: i.policy.kind === 'key' ? i.policy.fingerprint : null,
     attestation_type: i.attestationType ?? null,
     trust_instance: i.trustInstance,
@@ -429,6 +458,8 @@ async function runInProcess(i: VerifyCosignInputs, ctx: GateContext): Promise<Ga
       source_repository: r.signer.extensions.sourceRepositoryURI ?? null,
       source_ref: r.signer.extensions.sourceRepositoryRef ?? null,
       workflow: r.signer.extensions.buildConfigURI ?? null,
+      source_digest: r.signer.extensions.sourceRepositoryDigest ?? r.signer.extensions.githubWorkflowSha ?? null,
+      build_trigger: r.signer.extensions.buildTrigger ?? r.signer.extensions.githubWorkflowTrigger ?? null,
       timestamps_tsa: r.timestamps.tsa,
       timestamps_tlog: r.timestamps.tlog,
       verification_time_fallback: r.timestamps.verificationTime,
@@ -541,6 +572,8 @@ function cosignArgs(i: VerifyCosignInputs, ctx: GateContext, version: string): s
     const repo = id.extensions.sourceRepositoryURI?.replace(/^https:\/\/github\.com\//, '');
     if (repo) a.push('--certificate-github-workflow-repository', repo);
     if (id.extensions.sourceRepositoryRef) a.push('--certificate-github-workflow-ref', id.extensions.sourceRepositoryRef);
+    if (id.extensions.sourceRepositoryDigest) a.push('--certificate-github-workflow-sha', id.extensions.sourceRepositoryDigest);
+    if (id.extensions.buildTrigger) a.push('--certificate-github-workflow-trigger', id.extensions.buildTrigger);
   }
   if (i.trustedRoot) a.push('--trusted-root', resolve(ctx.cwd, i.trustedRoot));
   a.push(i.image ? i.image.ref : resolve(ctx.cwd, i.artifact as string));
@@ -624,7 +657,10 @@ async function runWithCosignInner(i: VerifyCosignInputs, ctx: GateContext, clean
   let issuer = i.identity.certificateOidcIssuer ?? '';
   if (i.image) {
     const p = i.policy;
-    const signer = p.kind === 'keyless' ? { identity: (v: string) => matches(p.identity, v), issuer: (v: string) => matches(p.issuer, v) } : undefined;
+    const signer =
+      p.kind === 'keyless'
+        ? { identity: (v: string) => matches(p.identity, v), issuer: (v: string) => matches(p.issuer, v), workflowSha: p.extensions.sourceRepositoryDigest, workflowTrigger: p.extensions.buildTrigger }
+        : undefined;
     const chk = i.attestationType ? checkAttestationOutput(attempt.exec.stdout, i.image.digest, i.predicateType) : checkVerifyOutput(attempt.exec.stdout, i.image.digest, signer);
     if (!chk.ok) {
       const outcome = chk.reason === 'verified-digest-mismatch' || chk.reason === 'predicate-type-mismatch' || chk.reason === 'no-matching-signature' ? 'fail' : 'error';
