@@ -1,1 +1,0 @@
-import{a,b,c}from"./chunk-62RDZ62Q.js";import"./chunk-PHUQAYAC.js";import"./chunk-SRLCG7UR.js";import"./chunk-5LRZWRRO.js";import"./chunk-2QWWKTEW.js";import"./chunk-XXVBHSPA.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-ECKK3OZI.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};
