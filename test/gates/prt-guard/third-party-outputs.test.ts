@@ -8,6 +8,8 @@ import { repoFindings } from './helpers.js';
 import { regexMatchesSafeText } from '../../../src/gates/prt-guard/taint.js';
 
 const W = '.github/workflows/w.yml';
+/** a dorny/paths-filter step (id `filter`, one filter `src`) listing files in the given format; 7 lines */
+const PF = (format: string) => `      - id: filter\n        uses: dorny/paths-filter@v3\n        with:\n          list-files: ${format}\n          filters: |\n            src:\n              - 'src/**'\n`;
 
 const scan = repoFindings;
 const lines = (files: Record<string, string>) => scan(files).filter((f) => f.rule !== 'privileged-permissions').map((f) => `${f.rule} ${f.file} ${f.line}:${f.column} ${f.severity}`).sort();
@@ -100,52 +102,17 @@ ${FOR_RUN}`.replace('      - id: changed', `      - id: pr
       - run: echo \${{ steps.r.outputs.list }}
 `), [`template-injection ${W} 14:19 critical`]],
   // ---- dorny/paths-filter
-  ['paths-filter list-files: shell, expansion unquoted in bash: each name quoted, inert', wf('pull_request_target', `      - id: filter
-        uses: dorny/paths-filter@v3
-        with:
-          list-files: shell
-          filters: |
-            src:
-              - 'src/**'
-      - run: npx prettier --check \${{ steps.filter.outputs.src_files }}
+  ['paths-filter list-files: shell, expansion unquoted in bash: each name quoted, inert', wf('pull_request_target', `${PF('shell')}      - run: npx prettier --check \${{ steps.filter.outputs.src_files }}
 `), []],
-  ['paths-filter list-files: shell inside double quotes: the quotes are literal there', wf('pull_request_target', `      - id: filter
-        uses: dorny/paths-filter@v3
-        with:
-          list-files: shell
-          filters: |
-            src:
-              - 'src/**'
-      - run: |
+  ['paths-filter list-files: shell inside double quotes: the quotes are literal there', wf('pull_request_target', `${PF('shell')}      - run: |
           echo "changed: \${{ steps.filter.outputs.src_files }}"
 `), [`template-injection ${W} 16:26 critical`]],
-  ['paths-filter list-files: shell under pwsh', wf('pull_request_target', `      - id: filter
-        uses: dorny/paths-filter@v3
-        with:
-          list-files: shell
-          filters: |
-            src:
-              - 'src/**'
-      - shell: pwsh
+  ['paths-filter list-files: shell under pwsh', wf('pull_request_target', `${PF('shell')}      - shell: pwsh
         run: Write-Output \${{ steps.filter.outputs.src_files }}
 `), [`template-injection ${W} 16:27 critical`]],
-  ['paths-filter list-files: escape in double quotes under bash: every unsafe character escaped', wf('pull_request_target', `      - id: filter
-        uses: dorny/paths-filter@v3
-        with:
-          list-files: escape
-          filters: |
-            src:
-              - 'src/**'
-      - run: echo "\${{ steps.filter.outputs.src_files }}"
+  ['paths-filter list-files: escape in double quotes under bash: every unsafe character escaped', wf('pull_request_target', `${PF('escape')}      - run: echo "\${{ steps.filter.outputs.src_files }}"
 `), []],
-  ['paths-filter list-files: csv (double quotes only around unsafe names)', wf('pull_request_target', `      - id: filter
-        uses: dorny/paths-filter@v3
-        with:
-          list-files: csv
-          filters: |
-            src:
-              - 'src/**'
-      - run: echo \${{ steps.filter.outputs.src_files }}
+  ['paths-filter list-files: csv (double quotes only around unsafe names)', wf('pull_request_target', `${PF('csv')}      - run: echo \${{ steps.filter.outputs.src_files }}
 `), [`template-injection ${W} 15:19 critical`]],
   ['paths-filter json as a JavaScript value (hashicorp/terraform shape) and the booleans', wf('pull_request_target', `      - id: filter
         uses: dorny/paths-filter@v3
