@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import gate from '../../../src/gates/verify-slsa/index.js';
-import { executeGate } from '../../../src/core/runner.js';
+import { gateRunner, why } from './run.js';
 import { MockSigstore, githubClaims, setBundleVersion, statement } from '../../helpers/sigstore.js';
 import { GENERATOR_BUILDER, generatorV02Statement, githubV1Statement, npmV1Statement, sha256, sha512 } from './shapes.js';
 
@@ -42,18 +41,7 @@ const sbom = () =>
   ss.signStatement(statement([{ name: 'widget', digest: { sha256: sha256(BYTES) } }], 'https://spdx.dev/Document', { spdxVersion: 'SPDX-2.3' }), { identity: own(), github: githubClaims(REPO, 'refs/tags/v1.2.3') });
 const jsonl = (...lines: unknown[]) => `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
 
-let n = 0;
-async function run(provenanceText: unknown, inputs: Record<string, string> = {}) {
-  const p = join(dir, `prov-${++n}.jsonl`);
-  writeFileSync(p, typeof provenanceText === 'string' ? provenanceText : JSON.stringify(provenanceText));
-  const out = await executeGate(
-    gate,
-    { artifact: 'widget', provenance: p, 'source-uri': `github.com/${REPO}`, 'trusted-root': 'trusted_root.json', 'record-file': join(dir, 'records.ndjson'), ...inputs },
-    { cwd: dir, env: {}, logger: { info: () => undefined, warn: () => undefined, debug: () => undefined } },
-  );
-  return out.result;
-}
-const why = (r: { messages?: string[] }) => r.messages?.join('\n');
+const run = gateRunner(() => dir, { 'source-uri': `github.com/${REPO}` }, '.jsonl');
 
 describe('gh attestation download: several attestations of one digest', () => {
   it('SBOM + a branch build + the tag build: the tag build\'s provenance is the one that passes source-tag', async () => {

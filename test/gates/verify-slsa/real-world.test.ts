@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import gate from '../../../src/gates/verify-slsa/index.js';
 import { executeGate } from '../../../src/core/runner.js';
+import { gateRunner, why } from './run.js';
 import { MockSigstore, githubClaims } from '../../helpers/sigstore.js';
 import { GENERATOR_BUILDER, generatorV02Statement, generatorV1Statement, githubV1Statement, npmV1Statement, sha256, sha512, type ShapeOptions } from './shapes.js';
 
@@ -43,18 +44,7 @@ function signGen(st: Record<string, unknown>, repo = REPO, ref = 'refs/tags/v1.2
   return ss.signStatement(st, { identity: GEN_SAN, github: { ...githubClaims(repo, ref), job_workflow_ref: GEN_SAN.replace('https://github.com/', '') } });
 }
 
-let n = 0;
-async function run(provenance: unknown, inputs: Record<string, string> = {}) {
-  const p = join(dir, `prov-${++n}.json`);
-  writeFileSync(p, typeof provenance === 'string' ? provenance : JSON.stringify(provenance));
-  const out = await executeGate(
-    gate,
-    { artifact: 'widget', provenance: p, 'source-uri': `github.com/${REPO}`, 'trusted-root': 'trusted_root.json', 'record-file': join(dir, 'records.ndjson'), ...inputs },
-    { cwd: dir, env: {}, logger: { info: () => undefined, warn: () => undefined, debug: () => undefined } },
-  );
-  return out.result;
-}
-const why = (r: { messages?: string[] }) => r.messages?.join('\n');
+const run = gateRunner(() => dir, { 'source-uri': `github.com/${REPO}` }, '.json');
 
 describe('source-uri matching', () => {
   it.each([

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import gate from '../../../src/gates/verify-slsa/index.js';
-import { executeGate } from '../../../src/core/runner.js';
+import { gateRunner, why } from './run.js';
 import { MockSigstore, githubClaims } from '../../helpers/sigstore.js';
 import { githubV1Statement, npmV1Statement, sha256, sha512 } from './shapes.js';
 
@@ -38,18 +37,7 @@ afterAll(async () => ss?.close());
 const sign = (st: Record<string, unknown>) => ss.signStatement(st, { identity: OWN, github: githubClaims(REPO, REF) });
 const provenanceOf = (...files: Array<[string, string]>) => sign(githubV1Statement({ subjects: files.map(([name, data]) => ({ name, sha256: sha256(data) })), repo: REPO, ref: REF, builderId: OWN }));
 const jsonl = (...lines: unknown[]) => `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
-let n = 0;
-async function run(text: string, inputs: Record<string, string> = {}) {
-  const p = join(dir, `prov-${++n}.jsonl`);
-  writeFileSync(p, text);
-  const out = await executeGate(
-    gate,
-    { artifact: 'widget', provenance: p, 'source-uri': `github.com/${REPO}`, 'source-tag': 'v1.2.3', 'trusted-root': 'trusted_root.json', 'record-file': join(dir, 'records.ndjson'), ...inputs },
-    { cwd: dir, env: {}, logger: { info: () => undefined, warn: () => undefined, debug: () => undefined } },
-  );
-  return out.result;
-}
-const why = (r: { messages?: string[] }) => r.messages?.join('\n');
+const run = gateRunner(() => dir, { 'source-uri': `github.com/${REPO}`, 'source-tag': 'v1.2.3' }, '.jsonl');
 
 describe('the claims are read from the envelope the signature covers', () => {
   it('before: pass — a bundle carrying a forged envelope (naming the evil file) and `attestations: [genuine bundle]`; now signature-invalid (as an array, and as JSON Lines)', async () => {
