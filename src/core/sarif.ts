@@ -1,4 +1,5 @@
 import type { Finding, RuleInfo, Severity } from './types.js';
+import { sep as pathSep } from 'node:path';
 import { SUITE_VERSION } from './version.js';
 
 export function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {
@@ -87,18 +88,27 @@ export function toSarif(opts: SarifOptions): object {
 }
 
 /**
- * A file path as the URI reference SARIF's `artifactLocation.uri` must be (RFC 3986): `\\` → `/`, and every
+ * A file path as the URI reference SARIF's `artifactLocation.uri` must be (RFC 3986): `\\` → `/` on Windows, and every
  * character a URI path cannot hold (space, `%`, `#`, `?`, non-ASCII, …) percent-encoded as UTF-8, so that
  * `sp ace/ü.py` is `sp%20ace/%C3%BC.py` and a `#` in a name is not read as a fragment. A `:` in the first
- * segment of a relative path is encoded too (else it reads as a scheme).
+ * segment of a relative path is encoded too (else it reads as a scheme). `sep` is the platform's path separator
+ * (a parameter for tests): `\\` is a separator only where it is one.
  */
-export function sarifUri(file: string): string {
-  const path = file.replace(/\\/g, '/');
+export function sarifUri(file: string, sep: string = pathSep): string {
+  // `\` separates directories only on Windows; on POSIX it is a character of the name (`a\b.py` is one file)
+  const path = sep === '\\' ? file.replace(/\\/g, '/') : file;
   const enc = (seg: string) =>
     Array.from(seg, (ch) => (/^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/.test(ch) ? ch : Array.from(Buffer.from(ch, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''))).join('');
+  // a Windows absolute path (`C:\w\a.py`) is the file URI of that file, not a path under the source root
+  const drive = sep === '\\' ? /^([A-Za-z]):\//.exec(path) : null;
+  if (drive) return `file:///${drive[1]}:/${path.slice(3).split('/').map(enc).join('/')}`;
   const segs = path.split('/').map(enc);
   if (!path.startsWith('/') && segs[0].includes(':')) segs[0] = segs[0].replace(/:/g, '%3A');
   return segs.join('/');
+}
+
+function uriLocation(uri: string): { uri: string; uriBaseId?: string } {
+  return uri.startsWith('file:') ? { uri } : { uri, uriBaseId: '%SRCROOT%' };
 }
 
 function physical(l: { file: string; line: number; column: number; endLine?: number; endColumn?: number }) {
@@ -107,7 +117,8 @@ function physical(l: { file: string; line: number; column: number; endLine?: num
   if (l.endColumn) region.endColumn = l.endColumn;
   return {
     physicalLocation: {
-      artifactLocation: { uri: sarifUri(l.file), uriBaseId: '%SRCROOT%' },
+      // an absolute URI (a Windows drive path) carries no uriBaseId (SARIF 3.4.3)
+      artifactLocation: uriLocation(sarifUri(l.file)),
       region,
     },
   };

@@ -10,7 +10,7 @@ describe('sarifUri', () => {
     ['src/app/main.py', 'src/app/main.py'],
     ['.github/workflows/ci.yml', '.github/workflows/ci.yml'],
     ['sp ace/c.py', 'sp%20ace/c.py'],
-    ['a\\b#c?.py', 'a/b%23c%3F.py'],
+    ['a/b#c?.py', 'a/b%23c%3F.py'], // a backslash: test/core/review-last.test.ts
     ['ü/x%y.py', '%C3%BC/x%25y.py'],
     ['日本/a.py', '%E6%97%A5%E6%9C%AC/a.py'],
     ['c:x/y.py', 'c%3Ax/y.py'],

@@ -41,7 +41,9 @@ export function readTlv(buf: Uint8Array, offset = 0): Tlv {
   return { tag, start: p, end: p + len };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the value Fulcio wrote (the default decoder drops it, so "\uFEFFpush"
+// would have read as "push"); values are compared exactly, as cosign compares the bytes
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decode a whole buffer that must be exactly one DER UTF8String. */
 export function decodeDerUtf8String(buf: Uint8Array): string {

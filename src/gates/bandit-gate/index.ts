@@ -492,7 +492,9 @@ export function yamlConfigSelection(inputs: Pick<BanditGateInputs, 'banditConfig
   let doc: unknown;
   try {
     if (isBanditIni(abs)) return undefined;
-    doc = parseYamlDoc(readFileSync(abs, 'utf8'));
+    // as Bandit's PyYAML safe_load reads it: merge keys (`<<: *base`) resolved, a repeated key's last value wins
+    // (YAML 1.2 defaults refused both, and a selection Bandit applied went unsaid)
+    doc = parseYamlDoc(readFileSync(abs, 'utf8'), { merge: true, uniqueKeys: false });
   } catch {
     return undefined;
   }

@@ -64,7 +64,8 @@ export interface VerifySlsaInputs {
 
 interface VerifySlsaConfig {
   'trusted-builders'?: string[];
-  timeout?: string;
+  /** a duration or a number of seconds (YAML may give it as a number) */
+  timeout?: string | number;
 }
 
 const RUN_REASONS = [
@@ -166,7 +167,7 @@ const gate: Gate<VerifySlsaInputs> = {
     if (sourceBranch?.startsWith('refs/')) throw new InputError(`source-branch: give the branch name ("${sourceBranch.replace(/^refs\/heads\//, '')}"), not the ref`);
     const mode = (opt(raw.mode) ?? 'auto') as Mode;
     if (!['auto', 'in-process', 'slsa-verifier'].includes(mode)) throw new InputError(`mode: "${mode}" is not one of auto, in-process, slsa-verifier`);
-    const timeoutMs = parseTimeout(opt(raw.timeout) ?? cfg.timeout, { name: 'timeout', default: '5m', minMs: 1000, maxMs: 3_600_000 });
+    const timeoutMs = parseTimeout(opt(raw.timeout) ?? (cfg.timeout === undefined ? undefined : String(cfg.timeout)), { name: 'timeout', default: '5m', minMs: 1000, maxMs: 3_600_000 });
     const trustInstance = (opt(raw['trust-instance']) ?? 'public-good') as 'public-good' | 'github';
     if (!['public-good', 'github'].includes(trustInstance)) throw new InputError(`trust-instance: "${trustInstance}" is not one of public-good, github`);
     if (trustInstance === 'github' && !opt(raw['trusted-root'])) throw new InputError("trust-instance github: give GitHub's trusted_root.json as trusted-root");
