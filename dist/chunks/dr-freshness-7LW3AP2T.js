@@ -1,0 +1,1 @@
+import{a,b,c}from"./chunk-AONUAMSN.js";import"./chunk-BM4ZOHR7.js";import"./chunk-5XRVEM4N.js";import"./chunk-HGAYHCV4.js";import"./chunk-2QWWKTEW.js";import"./chunk-DTDZW3FS.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-QZXKD44E.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};

@@ -1,1 +1,0 @@
-import{a,b,c}from"./chunk-KVD5LIDM.js";import"./chunk-PHUQAYAC.js";import"./chunk-SRLCG7UR.js";import"./chunk-B5HHNMZN.js";import"./chunk-2QWWKTEW.js";import"./chunk-GWXH7IAP.js";import"./chunk-MHGP4H2O.js";import"./chunk-6NPFBAES.js";import"./chunk-QZXKD44E.js";import"./chunk-XTOWBJKB.js";import"./chunk-NMSASDSN.js";export{a as REASONS,b as default,c as runDrFreshness};

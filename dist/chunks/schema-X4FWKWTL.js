@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"./chunk-SRLCG7UR.js";import"./chunk-NMSASDSN.js";export{c as compileSchema,b as configSchema,a as recordSchema,d as validateAgainst,e as validateRecord};
