@@ -1,7 +1,28 @@
 // Tiny archive writers for tests: they write exactly the entries asked for, hostile ones included
 // (`../` names, absolute paths, symlinks, hard links), which the system zip/tar refuse or rewrite.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deflateRawSync, gzipSync } from 'node:zlib';
-import { crc32 } from '../../src/gates/evidence/tree.js';
+import { crc32, TreeError } from '../../src/gates/evidence/tree.js';
+
+/** write archive bytes under `name` in a fresh temporary directory; returns the path */
+export function writeArchive(name: string, data: Buffer): string {
+  const p = join(mkdtempSync(join(tmpdir(), 'cg-archive-')), name);
+  writeFileSync(p, data);
+  return p;
+}
+
+/** the TreeError `fn` throws (any other exception is re-thrown; no exception fails the test) */
+export function treeError(fn: () => unknown): TreeError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof TreeError) return e;
+    throw e;
+  }
+  throw new Error('expected a TreeError');
+}
 
 export interface Entry {
   name: string;

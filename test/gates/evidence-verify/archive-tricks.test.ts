@@ -1,28 +1,10 @@
 // Archive tricks where the reader and another extractor (unzip, a streaming zip reader, GNU tar) would see
 // different files: each must be refused (archive-error), never read as something that then verifies.
 import { describe, expect, it } from 'vitest';
-import { linkSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { linkSync } from 'node:fs';
 import { deflateRawSync, gzipSync } from 'node:zlib';
-import { readEvidenceTree, readZip, TreeError, crc32 } from '../../../src/gates/evidence/tree.js';
-import { zip, tar, tgz } from '../../helpers/archive.js';
-
-function writeArchive(name: string, data: Buffer): string {
-  const p = join(mkdtempSync(join(tmpdir(), 'cg-trick-')), name);
-  writeFileSync(p, data);
-  return p;
-}
-
-function treeError(fn: () => unknown): TreeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TreeError) return e;
-    throw e;
-  }
-  throw new Error('expected a TreeError');
-}
+import { readEvidenceTree, readZip, crc32 } from '../../../src/gates/evidence/tree.js';
+import { treeError, writeArchive, zip, tar, tgz } from '../../helpers/archive.js';
 
 interface RawEntry {
   name: string;

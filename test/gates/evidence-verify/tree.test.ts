@@ -4,26 +4,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { readEvidenceTree, TreeError, cleanEntryPath, crc32 } from '../../../src/gates/evidence/tree.js';
-import { zip, tar, tgz, type Entry } from '../../helpers/archive.js';
+import { treeError, writeArchive, zip, tar, tgz, type Entry } from '../../helpers/archive.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'cg-tree-'));
-}
-
-function writeArchive(name: string, data: Buffer): string {
-  const p = join(tmp(), name);
-  writeFileSync(p, data);
-  return p;
-}
-
-function treeError(fn: () => unknown): TreeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TreeError) return e;
-    throw e;
-  }
-  throw new Error('expected a TreeError');
 }
 
 const GOOD: Entry[] = [
